@@ -1,0 +1,1154 @@
+/*
+ * cpted.h - public C API of cpted, security-by-design (CPTED / hostile-vehicle
+ * mitigation) geometry analysis.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * This header is the contract: what is not declared here is not API.
+ * Conventions (see docs/api-conventions.md):
+ *  - functions that can fail return an int holding a ::cpted_status (0 = OK,
+ *    negative = failure); the explanation is cpted_context_last_error();
+ *  - an object written to `T **out` belongs to the caller and is freed with its
+ *    own `cpted_<type>_free()`, which accepts NULL;
+ *  - buffers and strings written to `char **out` / `unsigned char **out` are
+ *    freed with cpted_free();
+ *  - a directly returned `const char *` is borrowed from its parent object;
+ *  - option and record structs start with `uint32_t struct_size`; fields are
+ *    only ever appended;
+ *  - SI units inside, the unit is part of every name (`_m`, `_kg`, `_mps`,
+ *    `_kmh`, `_kpa`, `_deg`);
+ *  - coordinates are in the site's working CRS (metres, easting/northing)
+ *    unless a function says otherwise.
+ *
+ * Thread safety: different contexts may be used at the same time from
+ * different threads. A context and every object created from it must be used
+ * by one thread at a time; cpted does no internal locking.
+ */
+#ifndef CPTED_H
+#define CPTED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpted_export.h"
+#include "cpted_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @file cpted.h
+ * @brief The public C API of cpted.
+ */
+
+/* ===================================================================== */
+/** @name Common: status codes, versions, memory                          */
+/* ===================================================================== */
+/** @{ */
+
+/**
+ * @brief Status codes returned by every fallible function.
+ *
+ * 0 is success, failures are negative. Minor releases may add codes; treat an
+ * unknown negative code as a generic failure.
+ * @since 1.0
+ */
+typedef enum cpted_status {
+    CPTED_OK = 0,               /**< success */
+    CPTED_E_GENERIC = -1,       /**< failure that fits no other family */
+    CPTED_E_NOMEM = -2,         /**< out of memory */
+    CPTED_E_INVALID = -3,       /**< invalid argument or API misuse (NULL, absurd value) */
+    CPTED_E_IO = -4,            /**< file missing, unreadable or unwritable */
+    CPTED_E_FORMAT = -5,        /**< input not understood (format, attribute, rating string) */
+    CPTED_E_CRS = -6,           /**< coordinate reference system missing, unknown or unusable */
+    CPTED_E_GEOMETRY = -7,      /**< geometry empty, invalid or of the wrong type */
+    CPTED_E_VERSION = -8,       /**< option/record struct layout not understood */
+    CPTED_E_INTERRUPTED = -9,   /**< cancelled by the interrupt callback */
+    CPTED_E_USER = -10,         /**< a user callback reported failure */
+    CPTED_E_RANGE = -11,        /**< value outside the validity range of a model or fit */
+    CPTED_E_NOTFOUND = -12      /**< requested item (attribute, preset, index) does not exist */
+} cpted_status;
+
+/**
+ * @brief Static English description of a status code.
+ * @param status a ::cpted_status value (unknown values give "unknown status").
+ * @return static text, never NULL; thread-safe.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_status_string(int status);
+
+/**
+ * @brief Version of the library at run time, as CPTED_VERSION_NUMBER (maj*10000+min*100+patch).
+ * @return the runtime version number; compare with CPTED_VERSION_NUMBER to detect
+ *         a header/library mismatch.
+ * @since 1.0
+ */
+CPTED_API int32_t CPTED_CALL cpted_version_number(void);
+
+/**
+ * @brief Version of the library at run time as "MAJOR.MINOR.PATCH".
+ * @return static text, never NULL.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_version_string(void);
+
+/**
+ * @brief Frees a buffer or string that cpted returned through a `char **` or
+ *        `unsigned char **` out-parameter.
+ * @param p the buffer; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_free(void *p);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Context: error state, logging, progress, cancellation           */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Owns the error state, callbacks and the GEOS/PROJ handles. One per thread. @since 1.0 */
+typedef struct cpted_context cpted_context;
+
+/** @brief Log levels passed to ::cpted_log_fn. @since 1.0 */
+typedef enum cpted_log_level {
+    CPTED_LOG_ERROR = 1,   /**< a failure (also reported through the status code) */
+    CPTED_LOG_WARNING = 2, /**< input was repaired, skipped or doubtful */
+    CPTED_LOG_NOTICE = 3,  /**< something the user should know (unmapped layer, assumption) */
+    CPTED_LOG_DEBUG = 4    /**< detail for developers */
+} cpted_log_level;
+
+/**
+ * @brief Receives one finished UTF-8 log message.
+ * @param level a ::cpted_log_level.
+ * @param message the text, valid only during the call.
+ * @param payload the pointer given to cpted_context_set_log().
+ * @since 1.0
+ */
+typedef void (CPTED_CALL *cpted_log_fn)(int32_t level, const char *message, void *payload);
+
+/**
+ * @brief Receives progress of a long operation.
+ * @param fraction 0..1 of the current stage.
+ * @param stage short name of the stage ("read", "freespace", ...), valid during the call.
+ * @param payload the pointer given to cpted_context_set_progress().
+ * @since 1.0
+ */
+typedef void (CPTED_CALL *cpted_progress_fn)(double fraction, const char *stage, void *payload);
+
+/**
+ * @brief Polled at safe points of long operations.
+ * @param payload the pointer given to cpted_context_set_interrupt().
+ * @return non-zero to cancel; the operation then fails with CPTED_E_INTERRUPTED.
+ * @since 1.0
+ */
+typedef int32_t (CPTED_CALL *cpted_interrupt_fn)(void *payload);
+
+/**
+ * @brief Creates a context.
+ * @param[out] out the new context; free with cpted_context_free().
+ * @return CPTED_OK, CPTED_E_INVALID (out is NULL), CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_context_new(cpted_context **out);
+
+/**
+ * @brief Releases a context.
+ *
+ * Objects created from the context keep it alive: the real free happens when
+ * the last of them is freed, so finalizers may run in any order.
+ * @param ctx the context; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_context_free(cpted_context *ctx);
+
+/**
+ * @brief Text of the last failure on this context.
+ * @param ctx the context (NULL gives a fixed text).
+ * @return context-owned text, valid until the next call on the context; never
+ *         NULL ("" when nothing failed). It explains a failure, it never detects one.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_context_last_error(const cpted_context *ctx);
+
+/**
+ * @brief Installs a log callback.
+ * @param ctx the context.
+ * @param max_level messages above this ::cpted_log_level are not delivered.
+ * @param fn the callback; NULL removes it.
+ * @param payload passed back to @p fn.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_context_set_log(cpted_context *ctx, int32_t max_level,
+                                                cpted_log_fn fn, void *payload);
+
+/**
+ * @brief Installs a progress callback.
+ * @param ctx the context.
+ * @param fn the callback; NULL removes it.
+ * @param payload passed back to @p fn.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_context_set_progress(cpted_context *ctx, cpted_progress_fn fn,
+                                                     void *payload);
+
+/**
+ * @brief Installs an interrupt callback, polled at safe points.
+ * @param ctx the context.
+ * @param fn the callback; NULL removes it.
+ * @param payload passed back to @p fn.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_context_set_interrupt(cpted_context *ctx, cpted_interrupt_fn fn,
+                                                      void *payload);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Site: loading a site plan, roles, CRS, features                 */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief A site plan in one metric working CRS. @since 1.0 */
+typedef struct cpted_site cpted_site;
+
+/**
+ * @brief The role of a feature in the site model (architecture.md §3).
+ * @since 1.0
+ */
+typedef enum cpted_role {
+    CPTED_ROLE_NONE = 0,      /**< unmapped: ignored (only seen in layer statistics) */
+    CPTED_ROLE_ASSET = 1,     /**< protected building or area (polygon); blocks vehicles */
+    CPTED_ROLE_BUILDING = 2,  /**< other building (polygon); blocks vehicles */
+    CPTED_ROLE_BARRIER = 3,   /**< vehicle security barrier element: bollard point, block polygon, wall line */
+    CPTED_ROLE_OBSTACLE = 4,  /**< anything else a vehicle cannot cross (polygon, line) */
+    CPTED_ROLE_SOFT = 5,      /**< street furniture etc.; passable unless asked otherwise */
+    CPTED_ROLE_PERIMETER = 6, /**< intended line of protection (line or polygon boundary) */
+    CPTED_ROLE_GROUND = 7,    /**< drivable ground (polygon) */
+    CPTED_ROLE_ROAD = 8,      /**< carriageway centreline (line), buffered to its width */
+    CPTED_ROLE_ENTRY = 9,     /**< where hostile vehicles come from (point, line, polygon) */
+    CPTED_ROLE_BOUNDARY = 10  /**< extent of the study (polygon) */
+} cpted_role;
+
+/**
+ * @brief Name of a role ("asset", "building", ...).
+ * @param role a ::cpted_role.
+ * @return static text; "none" for CPTED_ROLE_NONE and unknown values.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_role_name(int32_t role);
+
+/**
+ * @brief Parses a role name (case-insensitive, singular or plural, with the
+ *        synonyms of architecture.md §3: "bollards", "walls", "traversable", ...).
+ * @param[out] out the ::cpted_role.
+ * @param name the text.
+ * @return CPTED_OK, CPTED_E_NOTFOUND (not a role name), CPTED_E_INVALID (NULL).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_role_from_name(int32_t *out, const char *name);
+
+/**
+ * @brief Options of cpted_site_open(). Initialise with cpted_site_options_init().
+ * @since 1.0
+ */
+typedef struct cpted_site_options {
+    uint32_t struct_size;          /**< set by cpted_site_options_init() */
+    const char *working_crs;       /**< metric working CRS ("EPSG:25832", WKT, PROJJSON); NULL:
+                                        the first source's CRS if projected, else the UTM zone
+                                        of the site centroid */
+    const char *assume_crs;        /**< CRS for sources that declare none; NULL: such a source is
+                                        an error (CPTED_E_CRS) */
+    const char *output_crs;        /**< CRS of results; NULL: the first source's CRS */
+    const char *const *role_map;   /**< explicit mapping entries "LAYER=ROLE" (LAYER
+                                        case-insensitive); highest precedence */
+    size_t role_map_count;         /**< number of entries in role_map */
+    int32_t lenient;               /**< 0: bad features are errors; 1: skipped with a counted warning */
+    double boundary_margin_m;      /**< margin of the default boundary around all features (20 m) */
+    double lane_width_m;           /**< width of one lane for roads with `lanes` (3.25 m) */
+} cpted_site_options;
+
+/**
+ * @brief Fills options with defaults.
+ * @param[out] opts the struct to fill.
+ * @param struct_size sizeof(*opts) as the caller compiled it.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL), CPTED_E_VERSION (size not understood).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_t struct_size);
+/** @brief Initialises a ::cpted_site_options with the caller's struct size. @since 1.0 */
+#define CPTED_SITE_OPTIONS_INIT(p) cpted_site_options_init((p), sizeof *(p))
+
+/**
+ * @brief Opens a site plan from one or more GDAL vector sources.
+ *
+ * Every layer of every source is read; each feature gets a role by, in order:
+ * the explicit role map, a `role` attribute, the layer name, the OSM preset
+ * (for .osm/.pbf), the DXF layer name. Unmapped layers are ignored with a
+ * notice. Geometry is transformed into the working CRS; invalid polygons are
+ * repaired and counted; bad features fail the call (or are skipped and
+ * counted when lenient).
+ * @param[out] out the new site; free with cpted_site_free().
+ * @param ctx the context.
+ * @param paths UTF-8 paths or GDAL connection strings.
+ * @param path_count number of paths (at least 1).
+ * @param opts options, or NULL for defaults.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS,
+ *         CPTED_E_GEOMETRY, CPTED_E_VERSION, CPTED_E_INTERRUPTED.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
+                                         const char *const *paths, size_t path_count,
+                                         const cpted_site_options *opts);
+
+/**
+ * @brief Creates an empty site to be filled from memory (how a CAD plugin feeds its drawing).
+ * @param[out] out the new site; free with cpted_site_free().
+ * @param ctx the context.
+ * @param crs the metric CRS of the coordinates that will be added (also the
+ *        output CRS), or NULL for an unnamed local metric system.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS (unknown or not metric), CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, const char *crs);
+
+/**
+ * @brief Adds one feature given as WKB in the site's working CRS.
+ *
+ * Attributes come as parallel arrays of UTF-8 key/value strings; the keys
+ * kept are name, diameter, thickness, width, lanes, rating and
+ * required_standoff_m (others are ignored). Numeric values are parsed
+ * strictly: text or a negative value in a number field is CPTED_E_FORMAT.
+ * @param site the site.
+ * @param layer layer name used in ids ("layer:fid"); NULL means "memory".
+ * @param role a ::cpted_role other than CPTED_ROLE_NONE.
+ * @param wkb the geometry (ISO or extended WKB, 2D or 3D; Z is dropped).
+ * @param wkb_size bytes in @p wkb.
+ * @param keys attribute names (may be NULL when @p attr_count is 0).
+ * @param values attribute values as text (a NULL value means absent).
+ * @param attr_count number of attributes.
+ * @param[out] fid_out receives the feature id within the layer (may be NULL).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY (unparsable, empty, NaN,
+ *         wrong type for the role), CPTED_E_FORMAT (bad attribute), CPTED_E_NOMEM.
+ *         An invalid polygon is repaired, counted and accepted.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
+                                            const unsigned char *wkb, size_t wkb_size,
+                                            const char *const *keys, const char *const *values,
+                                            size_t attr_count, int64_t *fid_out);
+
+/**
+ * @brief Frees a site.
+ * @param site the site; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_site_free(cpted_site *site);
+
+/**
+ * @brief The context a site belongs to.
+ * @param site the site.
+ * @return the context (borrowed).
+ * @since 1.0
+ */
+CPTED_API cpted_context *CPTED_CALL cpted_site_context(const cpted_site *site);
+
+/**
+ * @brief The working CRS (metric, easting/northing) as "AUTHORITY:CODE" when
+ *        it has one, else WKT2.
+ * @param site the site.
+ * @return borrowed text valid while the site lives; "" for an unnamed local system.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_crs(const cpted_site *site);
+
+/**
+ * @brief The output CRS (results are written in it), as cpted_site_crs().
+ * @param site the site.
+ * @return borrowed text valid while the site lives; "" for an unnamed local system.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site);
+
+/**
+ * @brief Transforms a point from the working CRS to the output CRS.
+ * @param site the site.
+ * @param x easting in the working CRS.
+ * @param y northing in the working CRS.
+ * @param[out] x_out x (easting or longitude) in the output CRS.
+ * @param[out] y_out y (northing or latitude) in the output CRS.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS (transformation failed).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
+                                              double *x_out, double *y_out);
+
+/**
+ * @brief Extent of all features in the working CRS.
+ * @param site the site.
+ * @param[out] out four doubles: minx, miny, maxx, maxy.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOTFOUND (the site has no features).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out);
+
+/**
+ * @brief Number of layer groups: one per (source, layer, role) met while loading.
+ *        Features of a layer that no rule maps form a group with CPTED_ROLE_NONE.
+ * @param site the site.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_site_layer_count(const cpted_site *site);
+
+/**
+ * @brief Source path of a layer group.
+ * @param site the site.
+ * @param i index below cpted_site_layer_count().
+ * @return borrowed text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_layer_source(const cpted_site *site, size_t i);
+
+/**
+ * @brief Layer name of a layer group.
+ * @param site the site.
+ * @param i index below cpted_site_layer_count().
+ * @return borrowed text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_layer_name(const cpted_site *site, size_t i);
+
+/**
+ * @brief Role of a layer group.
+ * @param site the site.
+ * @param i index below cpted_site_layer_count().
+ * @return a ::cpted_role (CPTED_ROLE_NONE also when out of range).
+ * @since 1.0
+ */
+CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_t i);
+
+/**
+ * @brief Counts of a layer group.
+ * @param site the site.
+ * @param i index below cpted_site_layer_count().
+ * @param[out] features_out features kept (may be NULL).
+ * @param[out] repaired_out kept features whose geometry was repaired (may be NULL).
+ * @param[out] skipped_out features rejected (lenient mode) (may be NULL).
+ * @return CPTED_OK, CPTED_E_NOTFOUND (index out of range), CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
+                                                 int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out);
+
+/**
+ * @brief Number of warnings collected while loading (repairs, skips, notices
+ *        about ignored layers).
+ * @param site the site.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_site_warning_count(const cpted_site *site);
+
+/**
+ * @brief One warning, naming source, layer and feature.
+ * @param site the site.
+ * @param i index below cpted_site_warning_count().
+ * @return borrowed text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_warning(const cpted_site *site, size_t i);
+
+/**
+ * @brief Number of features kept (all roles).
+ * @param site the site.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_site_feature_count(const cpted_site *site);
+
+/**
+ * @brief Role of a feature.
+ * @param site the site.
+ * @param i index below cpted_site_feature_count().
+ * @return a ::cpted_role; CPTED_ROLE_NONE when out of range.
+ * @since 1.0
+ */
+CPTED_API int32_t CPTED_CALL cpted_site_feature_role(const cpted_site *site, size_t i);
+
+/**
+ * @brief Id of a feature: "layer:fid".
+ * @param site the site.
+ * @param i index below cpted_site_feature_count().
+ * @return borrowed text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, size_t i);
+
+/**
+ * @brief Geometry of a feature in the working CRS, as ISO WKB (2D).
+ * @param site the site.
+ * @param i index below cpted_site_feature_count().
+ * @param[out] out the WKB; free with cpted_free().
+ * @param[out] size_out number of bytes.
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
+                                                unsigned char **out, size_t *size_out);
+
+/**
+ * @brief A numeric attribute of a feature: "diameter", "thickness", "width"
+ *        (for roads: the carriageway width in use, derived when not given),
+ *        "lanes" or "required_standoff_m", in metres (lanes: a count).
+ * @param site the site.
+ * @param i index below cpted_site_feature_count().
+ * @param key the attribute name.
+ * @param[out] out the value.
+ * @return CPTED_OK, CPTED_E_NOTFOUND (no such feature, or attribute absent), CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
+                                                   const char *key, double *out);
+
+/**
+ * @brief A text attribute of a feature: "name", "rating" or "kind" (the source
+ *        tag that gave the role, e.g. "barrier=bollard").
+ * @param site the site.
+ * @param i index below cpted_site_feature_count().
+ * @param key the attribute name.
+ * @return borrowed text, NULL when absent.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_site_feature_text(const cpted_site *site, size_t i,
+                                                         const char *key);
+
+/**
+ * @brief Describes the site as the `cpted/info/1` JSON document (architecture.md §9).
+ * @param site the site.
+ * @param[out] out UTF-8 JSON, deterministic; free with cpted_free().
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Vehicles and kinematics                                         */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Speed at which turns tighter than the minimum turning radius are taken (5 km/h). @since 1.0 */
+#define CPTED_CRAWL_SPEED_MPS (5.0 / 3.6)
+
+/**
+ * @brief A design (threat) vehicle. Filled by cpted_vehicle_preset(); every
+ *        field may then be overridden.
+ *
+ * Acceleration law: a(v) = a0_mps2 * (1 - v / vmax_mps) (domain.md §2.2).
+ * @since 1.0
+ */
+typedef struct cpted_vehicle {
+    uint32_t struct_size;      /**< sizeof(cpted_vehicle) as the caller compiled it */
+    char class_code[16];       /**< "M1", "N3C", "M" (ASTM), ... or a custom name; NUL-terminated */
+    double mass_kg;            /**< test mass */
+    double width_m;            /**< overall width: the vehicle passes a gap at least this wide */
+    double length_m;           /**< overall length */
+    double a0_mps2;            /**< acceleration from standstill */
+    double vmax_mps;           /**< top speed (asymptote of the acceleration law) */
+    double lateral_friction;   /**< cornering limit v = sqrt(f g r) */
+    double braking_mps2;       /**< braking deceleration */
+    double min_turn_radius_m;  /**< tighter turns are taken at CPTED_CRAWL_SPEED_MPS */
+} cpted_vehicle;
+
+/**
+ * @brief Fills a vehicle from a preset class (case-insensitive): ISO 22343-1 /
+ *        IWA 14-1 M1, N1G, N1, N2A, N2B, N3C, N3D, N3E, N3F and ASTM F2656 C,
+ *        FS, PU, M, C7, H (ASTM codes may be written "ASTM-M" to disambiguate).
+ * @param[out] out the vehicle.
+ * @param struct_size sizeof(*out) as the caller compiled it.
+ * @param class_code the class.
+ * @return CPTED_OK, CPTED_E_NOTFOUND (unknown class), CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vehicle_preset(cpted_vehicle *out, size_t struct_size,
+                                              const char *class_code);
+
+/**
+ * @brief Number of vehicle presets.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vehicle_preset_count(void);
+
+/**
+ * @brief Class code of preset @p i (as accepted by cpted_vehicle_preset()).
+ * @param i index below cpted_vehicle_preset_count().
+ * @return static text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_vehicle_preset_code(size_t i);
+
+/**
+ * @brief Description and source of preset @p i's values (e.g. "car; mass PAS 68 [V], rest engineering default").
+ * @param i index below cpted_vehicle_preset_count().
+ * @return static text, NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_vehicle_preset_description(size_t i);
+
+/**
+ * @brief Checks that every field of a vehicle is physically meaningful
+ *        (finite, positive, width < length, ...).
+ * @param ctx context that receives the reason (may be NULL).
+ * @param vehicle the vehicle.
+ * @return CPTED_OK, CPTED_E_INVALID (the message names the field), CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle);
+
+/**
+ * @brief Distance needed to accelerate from @p v0_mps to @p v_mps (closed form
+ *        of architecture.md §4).
+ * @param vehicle the vehicle.
+ * @param v0_mps start speed, 0 <= v0 <= v.
+ * @param v_mps target speed, below vmax.
+ * @param[out] out_m the distance.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (v >= vmax: never reached).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps,
+                                                         double v_mps, double *out_m);
+
+/**
+ * @brief Speed after accelerating over @p distance_m from @p v0_mps (inverse of
+ *        cpted_vehicle_distance_to_speed()).
+ * @param vehicle the vehicle.
+ * @param v0_mps start speed, 0 <= v0 < vmax.
+ * @param distance_m distance, >= 0.
+ * @param[out] out_mps the speed.
+ * @return CPTED_OK, CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps,
+                                                   double distance_m, double *out_mps);
+
+/**
+ * @brief Highest speed through a turn of radius @p radius_m: min(vmax, sqrt(f g r)),
+ *        or CPTED_CRAWL_SPEED_MPS below the minimum turning radius.
+ * @param vehicle the vehicle.
+ * @param radius_m the radius, >= 0 (infinity: a straight).
+ * @param[out] out_mps the speed.
+ * @return CPTED_OK, CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m,
+                                                    double *out_mps);
+
+/**
+ * @brief Kinetic energy ½ m v².
+ * @param mass_kg mass, > 0.
+ * @param speed_mps speed, >= 0.
+ * @param[out] out_j energy in joules.
+ * @return CPTED_OK, CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_kinetic_energy(double mass_kg, double speed_mps, double *out_j);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Blast (Kingery-Bulmash hemispherical surface burst)            */
+/* ===================================================================== */
+/** @{ */
+
+/**
+ * @brief Blast parameters at one point. A field whose fit is not valid at the
+ *        scaled distance is NaN (never extrapolated).
+ * @since 1.0
+ */
+typedef struct cpted_blast {
+    uint32_t struct_size;              /**< sizeof(cpted_blast) as the caller compiled it */
+    double scaled_distance;            /**< Z = R / W^(1/3), m/kg^(1/3) */
+    double incident_kpa;               /**< peak incident (side-on) overpressure */
+    double reflected_kpa;              /**< peak normally reflected overpressure */
+    double incident_impulse_kpa_ms;    /**< incident positive-phase impulse */
+    double reflected_impulse_kpa_ms;   /**< reflected positive-phase impulse */
+    double arrival_ms;                 /**< time of arrival */
+    double duration_ms;                /**< positive-phase duration */
+} cpted_blast;
+
+/**
+ * @brief Lower end of the validity range of the incident-overpressure fit, m/kg^(1/3).
+ * @return the bound.
+ * @since 1.0
+ */
+CPTED_API double CPTED_CALL cpted_blast_z_min(void);
+
+/**
+ * @brief Upper end of the validity range of the incident-overpressure fit, m/kg^(1/3).
+ * @return the bound.
+ * @since 1.0
+ */
+CPTED_API double CPTED_CALL cpted_blast_z_max(void);
+
+/**
+ * @brief Hopkinson-Cranz scaled distance Z = R / W^(1/3).
+ * @param range_m distance from the charge, >= 0.
+ * @param charge_kg TNT-equivalent mass, > 0.
+ * @param[out] out the scaled distance in m/kg^(1/3).
+ * @return CPTED_OK, CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_blast_scaled_distance(double range_m, double charge_kg, double *out);
+
+/**
+ * @brief Blast load of a hemispherical surface burst of @p charge_kg TNT at
+ *        @p range_m (Kingery-Bulmash fits in Swisdak's form, domain.md §4.3).
+ * @param[out] out the parameters (struct_size must be set by the caller).
+ * @param charge_kg TNT-equivalent mass, > 0.
+ * @param range_m distance, > 0.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION, CPTED_E_RANGE (Z outside
+ *         the incident fit: fields NaN except scaled_distance).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_blast_surface_burst(cpted_blast *out, double charge_kg,
+                                                   double range_m);
+
+/**
+ * @brief Smallest standoff at which the incident overpressure of @p charge_kg
+ *        falls to @p allowable_kpa (inverse of the fit).
+ * @param charge_kg TNT-equivalent mass, > 0.
+ * @param allowable_kpa allowable incident overpressure, > 0.
+ * @param[out] out_m the standoff in metres.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (pressure outside the fit's range).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_blast_standoff_for(double charge_kg, double allowable_kpa,
+                                                  double *out_m);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Barrier ratings (PAS 68, IWA 14-1, ISO 22343-1, ASTM F2656, DoS) */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief The standard a rating string belongs to. @since 1.0 */
+typedef enum cpted_rating_standard {
+    CPTED_RATING_UNKNOWN = 0,   /**< not recognised */
+    CPTED_RATING_PAS68 = 1,     /**< BSI PAS 68 */
+    CPTED_RATING_IWA14 = 2,     /**< IWA 14-1:2013 */
+    CPTED_RATING_ISO22343 = 3,  /**< ISO 22343-1 */
+    CPTED_RATING_ASTM_F2656 = 4,/**< ASTM F2656 */
+    CPTED_RATING_DOS_K = 5      /**< US DoS SD-STD-02.01 K rating */
+} cpted_rating_standard;
+
+/**
+ * @brief A parsed rating string. Absent numbers are NaN, absent text "".
+ * @since 1.0
+ */
+typedef struct cpted_rating {
+    uint32_t struct_size;        /**< sizeof(cpted_rating) as the caller compiled it */
+    int32_t standard;            /**< a ::cpted_rating_standard */
+    char method[2];              /**< "V" vehicle test, "F" simulation, "P" pendulum, "" */
+    char vehicle_class[8];       /**< "N2", "N3C", "M", "PU", ... */
+    double mass_kg;              /**< test vehicle mass */
+    double speed_kmh;            /**< impact speed */
+    double angle_deg;            /**< impact angle (90 = head-on); NaN when the string has none */
+    double penetration_m;        /**< (maximum) penetration */
+    double dispersion_m;         /**< major debris dispersion; NaN when absent */
+    char category[4];            /**< penetration category as written ("P1", "L3"), or "" */
+} cpted_rating;
+
+/**
+ * @brief Parses a rating string, e.g. "V/7500[N2]/48/90:3.5/10.0",
+ *        "V/7200[N3C]/80/90:1.1", "M50/P1", "K12/L3".
+ * @param[out] out the parsed rating (struct_size must be set by the caller).
+ * @param ctx context that receives the reason a string is rejected (may be NULL).
+ * @param text the string.
+ * @return CPTED_OK, CPTED_E_FORMAT (malformed: the message says why),
+ *         CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_rating_parse(cpted_rating *out, cpted_context *ctx,
+                                            const char *text);
+
+/**
+ * @brief Name of a rating standard ("PAS 68", "IWA 14-1", ...).
+ * @param standard a ::cpted_rating_standard.
+ * @return static text.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_rating_standard_name(int32_t standard);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Free space and reachability (architecture.md §5)               */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Free space F, reachable space R and accessible footprint A of one vehicle on one site. @since 1.0 */
+typedef struct cpted_freespace cpted_freespace;
+
+/** @brief The sets held by a ::cpted_freespace. @since 1.0 */
+typedef enum cpted_space {
+    CPTED_SPACE_GROUND = 1,     /**< drivable ground inside the boundary */
+    CPTED_SPACE_BLOCKED = 2,    /**< union of blocking footprints */
+    CPTED_SPACE_FREE = 3,       /**< F: positions of the vehicle centre */
+    CPTED_SPACE_REACHABLE = 4,  /**< R: parts of F connected to an entry */
+    CPTED_SPACE_ACCESSIBLE = 5, /**< A = R dilated by half the vehicle width */
+    CPTED_SPACE_ENTRIES = 6,    /**< entries in use (explicit, or boundary where ground meets it) */
+    CPTED_SPACE_BOUNDARY = 7    /**< the study boundary */
+} cpted_space;
+
+/**
+ * @brief Options shared by free space and the analyses built on it.
+ * @since 1.0
+ */
+typedef struct cpted_freespace_options {
+    uint32_t struct_size;          /**< set by cpted_freespace_options_init() */
+    int32_t soft_blocking;         /**< 1: soft features block vehicles (default 0, conservative) */
+    double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
+    double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
+    double quadrant_segments;      /**< arc segments per quarter circle in buffers (default 8) */
+} cpted_freespace_options;
+
+/**
+ * @brief Fills free-space options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *opts,
+                                                      size_t struct_size);
+
+/**
+ * @brief Computes ground, blocked set, F, R and A for a vehicle.
+ * @param[out] out the result; free with cpted_freespace_free().
+ * @param site the site.
+ * @param vehicle the vehicle (validated).
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_NOMEM, CPTED_E_INTERRUPTED,
+ *         CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
+                                             const cpted_vehicle *vehicle,
+                                             const cpted_freespace_options *opts);
+
+/**
+ * @brief Frees a free-space result.
+ * @param fs the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs);
+
+/**
+ * @brief One of the sets as ISO WKB in the working CRS (a (multi)polygon, possibly empty).
+ * @param fs the result.
+ * @param space a ::cpted_space.
+ * @param[out] out the WKB; free with cpted_free().
+ * @param[out] size_out bytes.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
+                                             unsigned char **out, size_t *size_out);
+
+/**
+ * @brief Area of one of the sets (0 for lines/points such as entries).
+ * @param fs the result.
+ * @param space a ::cpted_space.
+ * @param[out] out_m2 area in square metres.
+ * @return CPTED_OK, CPTED_E_INVALID.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
+                                              double *out_m2);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Standoff and blast per asset (architecture.md §7)              */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Result of a standoff analysis. @since 1.0 */
+typedef struct cpted_standoff cpted_standoff;
+
+/**
+ * @brief Options of cpted_standoff_run().
+ * @since 1.0
+ */
+typedef struct cpted_standoff_options {
+    uint32_t struct_size;              /**< set by cpted_standoff_options_init() */
+    double charge_kg;                  /**< TNT-equivalent charge; 0 = no threat given */
+    double allowable_kpa;              /**< allowable incident overpressure; 0 = none */
+    cpted_freespace_options freespace; /**< free-space options */
+} cpted_standoff_options;
+
+/**
+ * @brief Fills standoff options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_options_init(cpted_standoff_options *opts,
+                                                     size_t struct_size);
+
+/**
+ * @brief One asset's standoff record. Absent numbers are NaN.
+ * @since 1.0
+ */
+typedef struct cpted_standoff_asset {
+    uint32_t struct_size;        /**< sizeof(cpted_standoff_asset) as the caller compiled it */
+    const char *id;              /**< "layer:fid" (borrowed from the result) */
+    const char *name;            /**< name attribute or NULL (borrowed) */
+    int32_t reachable;           /**< 1 when any vehicle-accessible ground exists */
+    double standoff_m;           /**< distance asset - A (0 when touching); NaN when unreachable */
+    double required_m;           /**< required standoff or NaN */
+    int32_t ok;                  /**< 1 standoff >= required, 0 not, -1 unknown */
+    double asset_x, asset_y;     /**< nearest point on the asset (working CRS) */
+    double vehicle_x, vehicle_y; /**< nearest point of A (working CRS) */
+    double scaled_distance;      /**< Z at the standoff (charge given), else NaN */
+    double incident_kpa;         /**< incident overpressure at the standoff or NaN */
+    double reflected_kpa;        /**< reflected overpressure at the standoff or NaN */
+    double incident_impulse_kpa_ms; /**< incident impulse at the standoff or NaN */
+    int32_t blast_in_range;      /**< 1 when Z is inside the fit's validity range */
+    double encroachment_m2;      /**< area of A inside the required standoff (0 if none) */
+} cpted_standoff_asset;
+
+/**
+ * @brief Runs the standoff analysis for every asset.
+ * @param[out] out the result; free with cpted_standoff_free().
+ * @param site the site (must have at least one asset).
+ * @param vehicle the vehicle.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID (no asset, bad charge/pressure, bad vehicle),
+ *         CPTED_E_GEOMETRY, CPTED_E_RANGE, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *site,
+                                            const cpted_vehicle *vehicle,
+                                            const cpted_standoff_options *opts);
+
+/**
+ * @brief Frees a standoff result.
+ * @param result the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_standoff_free(cpted_standoff *result);
+
+/**
+ * @brief Number of assets in the result.
+ * @param result the result.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *result);
+
+/**
+ * @brief Reads one asset's record.
+ * @param result the result.
+ * @param i index below cpted_standoff_asset_count().
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
+                                                  cpted_standoff_asset *out);
+
+/**
+ * @brief Encroachment of asset @p i: A ∩ (asset ⊕ required) as ISO WKB (possibly empty).
+ * @param result the result.
+ * @param i index below cpted_standoff_asset_count().
+ * @param[out] out the WKB; free with cpted_free().
+ * @param[out] size_out bytes.
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
+                                                         unsigned char **out, size_t *size_out);
+
+/**
+ * @brief The result as the `cpted/standoff/1` JSON document (coordinates in the output CRS).
+ * @param result the result.
+ * @param[out] out UTF-8 JSON; free with cpted_free().
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Coverage of the line of protection (architecture.md §6)        */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Result of a coverage analysis. @since 1.0 */
+typedef struct cpted_coverage cpted_coverage;
+
+/**
+ * @brief Options of cpted_coverage_run().
+ * @since 1.0
+ */
+typedef struct cpted_coverage_options {
+    uint32_t struct_size;              /**< set by cpted_coverage_options_init() */
+    double max_gap_m;                  /**< largest compliant clear gap (1.2 m) */
+    double snap_m;                     /**< footprints within this distance of a line cover it (1.0 m) */
+    double chain_m;                    /**< barrier points closer than this form a row (5.0 m) */
+    double tolerance_m;                /**< tolerance of the compliance test (0.001 m) */
+    cpted_freespace_options freespace; /**< free-space options (bollard default diameter, ...) */
+} cpted_coverage_options;
+
+/**
+ * @brief Fills coverage options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_options_init(cpted_coverage_options *opts,
+                                                     size_t struct_size);
+
+/**
+ * @brief One perimeter line's summary.
+ * @since 1.0
+ */
+typedef struct cpted_coverage_line {
+    uint32_t struct_size;      /**< sizeof(cpted_coverage_line) as the caller compiled it */
+    const char *id;            /**< feature id, or "row:N" for a derived row (borrowed) */
+    int32_t derived;           /**< 1 when chained from barrier points */
+    int32_t closed;            /**< 1 for a ring */
+    int32_t unverified;        /**< 1 when the line contains OSM bollard rows of unknown spacing */
+    double length_m;           /**< length of the line */
+    double covered_m;          /**< length covered by blocking footprints */
+    double coverage_ratio;     /**< covered_m / length_m */
+    int32_t open_ends;         /**< ends not closed by a blocking feature (0..2) */
+    size_t gap_count;          /**< number of gaps */
+    size_t noncompliant_count; /**< gaps wider than max_gap_m */
+    const char *weakest_rating;/**< rating string of the weakest rated element, or NULL */
+    size_t unrated_count;      /**< barrier elements on the line without a valid rating */
+} cpted_coverage_line;
+
+/**
+ * @brief One gap of a line.
+ * @since 1.0
+ */
+typedef struct cpted_coverage_gap {
+    uint32_t struct_size;     /**< sizeof(cpted_coverage_gap) as the caller compiled it */
+    double start_m;           /**< start along the line */
+    double end_m;             /**< end along the line */
+    double clear_width_m;     /**< edge-to-edge distance between the bounding footprints */
+    int32_t compliant;        /**< clear width <= max gap (+ tolerance) */
+    int32_t vehicle_passable; /**< clear width >= vehicle width */
+    double x, y;              /**< middle of the gap on the line (working CRS) */
+    const char *before_id;    /**< bounding feature before the gap, NULL = line end (borrowed) */
+    const char *after_id;     /**< bounding feature after the gap, NULL = line end (borrowed) */
+} cpted_coverage_gap;
+
+/**
+ * @brief A place where the reachable space crosses a perimeter line.
+ * @since 1.0
+ */
+typedef struct cpted_coverage_breach {
+    uint32_t struct_size; /**< sizeof(cpted_coverage_breach) as the caller compiled it */
+    double x, y;          /**< middle of the crossing (working CRS) */
+    double width_m;       /**< length of line the vehicle can cross */
+    const char *line_id;  /**< the line crossed (borrowed) */
+} cpted_coverage_breach;
+
+/**
+ * @brief Runs the coverage analysis.
+ * @param[out] out the result; free with cpted_coverage_free().
+ * @param site the site.
+ * @param vehicle the vehicle.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_site *site,
+                                            const cpted_vehicle *vehicle,
+                                            const cpted_coverage_options *opts);
+
+/**
+ * @brief Frees a coverage result.
+ * @param result the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_coverage_free(cpted_coverage *result);
+
+/**
+ * @brief Number of perimeter lines analysed.
+ * @param result the result.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_line_count(const cpted_coverage *result);
+
+/**
+ * @brief Reads one line's summary.
+ * @param result the result.
+ * @param i index below cpted_coverage_line_count().
+ * @param[out] out the record (struct_size set by the caller).
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, size_t i,
+                                                 cpted_coverage_line *out);
+
+/**
+ * @brief Reads one gap of a line.
+ * @param result the result.
+ * @param line index of the line.
+ * @param gap index below the line's gap_count.
+ * @param[out] out the record (struct_size set by the caller).
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, size_t line,
+                                                size_t gap, cpted_coverage_gap *out);
+
+/**
+ * @brief Number of breaches.
+ * @param result the result.
+ * @return the count.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *result);
+
+/**
+ * @brief Reads one breach.
+ * @param result the result.
+ * @param i index below cpted_coverage_breach_count().
+ * @param[out] out the record (struct_size set by the caller).
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result, size_t i,
+                                                   cpted_coverage_breach *out);
+
+/**
+ * @brief The result as the `cpted/coverage/1` JSON document (coordinates in the output CRS).
+ * @param result the result.
+ * @param[out] out UTF-8 JSON; free with cpted_free().
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out);
+
+/** @} */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CPTED_H */

@@ -1,0 +1,2 @@
+/* blast.c - module under construction in this session. */
+#include "internal.h"

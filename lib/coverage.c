@@ -1,0 +1,2 @@
+/* coverage.c - module under construction in this session. */
+#include "internal.h"

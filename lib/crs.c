@@ -1,0 +1,2 @@
+/* crs.c - module under construction in this session. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* freespace.c - module under construction in this session. */
+#include "internal.h"

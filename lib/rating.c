@@ -1,0 +1,2 @@
+/* rating.c - module under construction in this session. */
+#include "internal.h"

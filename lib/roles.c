@@ -1,0 +1,2 @@
+/* roles.c - module under construction in this session. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* site.c - module under construction in this session. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* site_read.c - module under construction in this session. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* standoff.c - module under construction in this session. */
+#include "internal.h"

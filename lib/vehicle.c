@@ -1,0 +1,2 @@
+/* vehicle.c - module under construction in this session. */
+#include "internal.h"
