@@ -1,2 +1,642 @@
-/* freespace.c - module under construction in this session. */
+/*
+ * freespace.c - free space F, reachable space R and accessible area A of one
+ * vehicle on one site (architecture.md §5). The geometry model, with the
+ * reasons for each choice, is written down in docs/method-freespace.md.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The vehicle is a disc of its width w. With r = w/2 - PASS_TOL_M:
+ *   F0 = ((G ∪ ((B ⊕ w) − B)) ⊖ r) ∩ B     body on the ground, the boundary is not a kerb
+ *   F  = F0 − (blocked ⊕ r)
+ *   R  = the polygons of F that meet an entry zone
+ *   A  = (R ⊕ r) ∩ B
+ * Every union is one unary union; buffers use a fixed number of segments.
+ */
 #include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A passage exactly w wide must stay open (architecture.md §5): erosion and
+ * dilation use w/2 minus this, which also keeps a zero-width channel from
+ * depending on rounding. */
+#define PASS_TOL_M 1e-6
+/* Explicit entries are grown by w/2 plus this to catch the free space next to them. */
+#define ENTRY_REACH_M 0.5
+/* Default entries: ground within w plus this of the edge of the study. */
+#define EDGE_REACH_M 1.0
+
+/* ---- options ---------------------------------------------------------- */
+
+static void options_defaults(cpted_freespace_options *o)
+{
+    o->soft_blocking = 0;
+    o->bollard_diameter_m = 0.2;
+    o->wall_thickness_m = 0.2;
+    o->quadrant_segments = 8;
+}
+
+CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *opts,
+                                                      size_t struct_size)
+{
+    if (!opts)
+        return CPTED_E_INVALID;
+    if (struct_size < sizeof *opts)
+        return CPTED_E_VERSION;
+    /* a newer caller's unknown tail is zeroed: zero means "default" */
+    memset(opts, 0, struct_size);
+    options_defaults(opts);
+    opts->struct_size = (uint32_t)struct_size;
+    return CPTED_OK;
+}
+
+int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_options *user,
+                                     cpted_freespace_options *out)
+{
+    memset(out, 0, sizeof *out);
+    options_defaults(out);
+    out->struct_size = (uint32_t)sizeof *out;
+    if (!user)
+        return CPTED_OK;
+    int rc = cpted__check_struct(ctx, user, user->struct_size, sizeof *user, sizeof *user,
+                                 "free-space options");
+    if (rc != CPTED_OK)
+        return rc;
+    memcpy(out, user, sizeof *out);
+    out->struct_size = (uint32_t)sizeof *out;
+    if (out->soft_blocking != 0 && out->soft_blocking != 1)
+        return cpted__error(ctx, CPTED_E_INVALID, "free-space options: soft_blocking = %d must be 0 or 1",
+                            (int)out->soft_blocking);
+    if (!isfinite(out->bollard_diameter_m) || !(out->bollard_diameter_m > 0.0) ||
+        out->bollard_diameter_m > 10.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free-space options: bollard_diameter_m = %g must be > 0 and at most 10 m",
+                            out->bollard_diameter_m);
+    if (!isfinite(out->wall_thickness_m) || !(out->wall_thickness_m > 0.0) ||
+        out->wall_thickness_m > 10.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free-space options: wall_thickness_m = %g must be > 0 and at most 10 m",
+                            out->wall_thickness_m);
+    if (!isfinite(out->quadrant_segments) || out->quadrant_segments < 1.0 ||
+        out->quadrant_segments > 256.0 || out->quadrant_segments != floor(out->quadrant_segments))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free-space options: quadrant_segments = %g must be a whole number "
+                            "from 1 to 256",
+                            out->quadrant_segments);
+    return CPTED_OK;
+}
+
+/* ---- geometry helpers --------------------------------------------------- */
+
+static void destroy(cpted_context *ctx, GEOSGeometry *g)
+{
+    if (g)
+        GEOSGeom_destroy_r(ctx->geos, g);
+}
+
+/* Buffer with round joins and a fixed number of arc segments. */
+static GEOSGeometry *buffer(cpted_context *ctx, const GEOSGeometry *g, double distance,
+                            int quadrant_segments, int cap_style)
+{
+    GEOSBufferParams *bp = GEOSBufferParams_create_r(ctx->geos);
+    if (!bp) {
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating buffer parameters");
+        return NULL;
+    }
+    GEOSBufferParams_setEndCapStyle_r(ctx->geos, bp, cap_style);
+    GEOSBufferParams_setJoinStyle_r(ctx->geos, bp, GEOSBUF_JOIN_ROUND);
+    GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, quadrant_segments);
+    GEOSGeometry *out = GEOSBufferWithParams_r(ctx->geos, g, bp, distance);
+    GEOSBufferParams_destroy_r(ctx->geos, bp);
+    if (!out)
+        cpted__error(ctx, CPTED_E_GEOMETRY, "buffer by %g m failed: %s", distance,
+                     cpted__geos_error(ctx));
+    return out;
+}
+
+GEOSGeometry *cpted__polygonal(cpted_context *ctx, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return g;
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    size_t cap = 0, kept = 0;
+    GEOSGeometry **parts = NULL;
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(ctx->geos, g, i);
+        int pt = GEOSGeomTypeId_r(ctx->geos, part);
+        int m = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(ctx->geos, part) : 0;
+        for (int k = 0; k < m && ok; k++) {
+            const GEOSGeometry *poly = pt == GEOS_POLYGON ? part : GEOSGetGeometryN_r(ctx->geos, part, k);
+            ok = cpted__grow((void **)&parts, &cap, kept + 1, sizeof *parts) &&
+                 (parts[kept] = GEOSGeom_clone_r(ctx->geos, poly)) != NULL;
+            if (ok)
+                kept++;
+        }
+    }
+    GEOSGeom_destroy_r(ctx->geos, g);
+    GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts,
+                                                         (unsigned int)kept)
+                           : NULL;
+    if (!out) {
+        for (size_t i = 0; i < kept; i++)
+            GEOSGeom_destroy_r(ctx->geos, parts[i]);
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory collecting polygons");
+    }
+    cpted__free(parts);
+    return out;
+}
+
+/* a ∘ b for a binary overlay, polygonal part only; the inputs are kept. */
+typedef GEOSGeometry *(*overlay_fn)(GEOSContextHandle_t, const GEOSGeometry *, const GEOSGeometry *);
+
+static GEOSGeometry *overlay(cpted_context *ctx, overlay_fn fn, const GEOSGeometry *a,
+                             const GEOSGeometry *b, const char *what)
+{
+    GEOSGeometry *out = fn(ctx->geos, a, b);
+    if (!out) {
+        cpted__error(ctx, CPTED_E_GEOMETRY, "%s failed: %s", what, cpted__geos_error(ctx));
+        return NULL;
+    }
+    return cpted__polygonal(ctx, out);
+}
+
+static GEOSGeometry *rectangle(cpted_context *ctx, double minx, double miny, double maxx,
+                               double maxy)
+{
+    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(ctx->geos, 5, 2);
+    const double xy[5][2] = {{minx, miny}, {maxx, miny}, {maxx, maxy}, {minx, maxy}, {minx, miny}};
+    if (!seq) {
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a rectangle");
+        return NULL;
+    }
+    for (unsigned int i = 0; i < 5; i++)
+        GEOSCoordSeq_setXY_r(ctx->geos, seq, i, xy[i][0], xy[i][1]);
+    GEOSGeometry *ring = GEOSGeom_createLinearRing_r(ctx->geos, seq);
+    GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0) : NULL;
+    if (!poly)
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a rectangle");
+    return poly;
+}
+
+/* ---- footprints ---------------------------------------------------------- */
+
+bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts)
+{
+    switch (role) {
+    case CPTED_ROLE_ASSET:
+    case CPTED_ROLE_BUILDING:
+    case CPTED_ROLE_BARRIER:
+    case CPTED_ROLE_OBSTACLE: return true;
+    case CPTED_ROLE_SOFT: return opts && opts->soft_blocking;
+    default: return false;
+    }
+}
+
+GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
+                               const cpted_freespace_options *opts)
+{
+    int quadsegs = (int)opts->quadrant_segments;
+    switch (GEOSGeomTypeId_r(ctx->geos, f->geom)) {
+    case GEOS_POINT:
+    case GEOS_MULTIPOINT: {
+        double d = f->diameter_m > 0.0 ? f->diameter_m : opts->bollard_diameter_m;
+        return buffer(ctx, f->geom, d / 2.0, quadsegs, GEOSBUF_CAP_ROUND);
+    }
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+    case GEOS_MULTILINESTRING: {
+        /* flat ends: a wall ends where it is drawn */
+        double t = f->thickness_m > 0.0 ? f->thickness_m : opts->wall_thickness_m;
+        return buffer(ctx, f->geom, t / 2.0, quadsegs, GEOSBUF_CAP_FLAT);
+    }
+    default: {
+        GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, f->geom);
+        if (!g)
+            cpted__error(ctx, CPTED_E_NOMEM, "out of memory copying feature %s", f->id);
+        return g;
+    }
+    }
+}
+
+/* ---- the stages ------------------------------------------------------------ */
+
+/* A growable list of owned geometries, unioned once at the end. */
+typedef struct geom_list {
+    GEOSGeometry **items;
+    size_t count, cap;
+} geom_list;
+
+static int list_push(cpted_context *ctx, geom_list *l, GEOSGeometry *g)
+{
+    if (!g)
+        return CPTED_E_GEOMETRY; /* the error is already set */
+    if (!cpted__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items)) {
+        GEOSGeom_destroy_r(ctx->geos, g);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory collecting geometries");
+    }
+    l->items[l->count++] = g;
+    return CPTED_OK;
+}
+
+static void list_clear(cpted_context *ctx, geom_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        GEOSGeom_destroy_r(ctx->geos, l->items[i]);
+    cpted__free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/* Unary union of the list, polygonal part; the list is emptied. */
+static GEOSGeometry *list_union(cpted_context *ctx, geom_list *l)
+{
+    GEOSGeometry *u = cpted__union(ctx, (const GEOSGeometry *const *)l->items, l->count);
+    list_clear(ctx, l);
+    return cpted__polygonal(ctx, u);
+}
+
+typedef struct build {
+    cpted_context *ctx;
+    const cpted_site *site;
+    cpted_freespace *fs;
+    double w;        /* vehicle width */
+    double r;        /* w/2 - PASS_TOL_M */
+    int quadsegs;
+    GEOSGeometry *edge; /* the edge of the study (a ring), for default entries */
+} build;
+
+static int checkpoint(build *b, double fraction)
+{
+    cpted__progress(b->ctx, fraction, "freespace");
+    if (cpted__interrupted(b->ctx))
+        return cpted__error(b->ctx, CPTED_E_INTERRUPTED, "free space: interrupted");
+    return CPTED_OK;
+}
+
+/* B: the union of boundary features, else the extent of all features grown
+ * by the site's margin. b->edge gets the ring whose ground counts as entry. */
+static int make_boundary(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    const cpted_site *site = b->site;
+    geom_list l = {0};
+    for (size_t i = 0; i < site->feature_count; i++)
+        if (site->features[i].role == CPTED_ROLE_BOUNDARY) {
+            int rc = list_push(ctx, &l, GEOSGeom_clone_r(ctx->geos, site->features[i].geom));
+            if (rc != CPTED_OK) {
+                list_clear(ctx, &l);
+                return rc;
+            }
+        }
+    GEOSGeometry *extent = NULL;
+    if (l.count) {
+        b->fs->boundary = list_union(ctx, &l);
+        if (!b->fs->boundary)
+            return CPTED_E_GEOMETRY;
+        extent = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);
+    } else {
+        double e[4];
+        if (cpted_site_extent(site, e) != CPTED_OK)
+            return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
+        double m = site->boundary_margin_m;
+        b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
+        extent = rectangle(ctx, e[0], e[1], e[2], e[3]);
+    }
+    if (!b->fs->boundary || !extent) {
+        destroy(ctx, extent);
+        return CPTED_E_NOMEM;
+    }
+    b->edge = GEOSBoundary_r(ctx->geos, extent);
+    destroy(ctx, extent);
+    if (!b->edge)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "free space: boundary of the study: %s",
+                            cpted__geos_error(ctx));
+    return CPTED_OK;
+}
+
+/* G ∩ B: ground polygons and roads buffered by half their width; no ground
+ * at all means everything inside B is drivable. */
+static int make_ground(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    const cpted_site *site = b->site;
+    geom_list l = {0};
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        const cpted__feature *f = &site->features[i];
+        if (f->role == CPTED_ROLE_GROUND) {
+            rc = list_push(ctx, &l, GEOSGeom_clone_r(ctx->geos, f->geom));
+        } else if (f->role == CPTED_ROLE_ROAD) {
+            if (!(f->width_m > 0.0) || !isfinite(f->width_m))
+                rc = cpted__error(ctx, CPTED_E_GEOMETRY, "road %s has no usable width (%g m)",
+                                  f->id, f->width_m);
+            else
+                rc = list_push(ctx, &l, buffer(ctx, f->geom, f->width_m / 2.0, b->quadsegs,
+                                               GEOSBUF_CAP_ROUND));
+        }
+    }
+    if (rc != CPTED_OK) {
+        list_clear(ctx, &l);
+        return rc;
+    }
+    if (l.count == 0) {
+        b->fs->ground = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);
+        return b->fs->ground ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    GEOSGeometry *g = list_union(ctx, &l);
+    if (!g)
+        return CPTED_E_GEOMETRY;
+    b->fs->ground = overlay(ctx, GEOSIntersection_r, g, b->fs->boundary, "ground ∩ boundary");
+    destroy(ctx, g);
+    if (!b->fs->ground)
+        return CPTED_E_GEOMETRY;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->ground))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free space: no drivable ground (ground or road) inside the boundary");
+    return CPTED_OK;
+}
+
+/* Entry zones: explicit entries ⊕ (w/2 + 0.5 m), else the ground within
+ * w + 1 m of the edge of the study. */
+static int make_entries(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    const cpted_site *site = b->site;
+    geom_list l = {0};
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++)
+        if (site->features[i].role == CPTED_ROLE_ENTRY)
+            rc = list_push(ctx, &l, buffer(ctx, site->features[i].geom, b->w / 2.0 + ENTRY_REACH_M,
+                                           b->quadsegs, GEOSBUF_CAP_ROUND));
+    if (rc != CPTED_OK) {
+        list_clear(ctx, &l);
+        return rc;
+    }
+    if (l.count) {
+        b->fs->entries = list_union(ctx, &l);
+    } else {
+        GEOSGeometry *band = buffer(ctx, b->edge, b->w + EDGE_REACH_M, b->quadsegs,
+                                    GEOSBUF_CAP_ROUND);
+        if (!band)
+            return CPTED_E_GEOMETRY;
+        b->fs->entries = overlay(ctx, GEOSIntersection_r, band, b->fs->ground, "entry zone");
+        destroy(ctx, band);
+    }
+    if (!b->fs->entries)
+        return CPTED_E_GEOMETRY;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->entries))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "site has no entry: no feature has the role 'entry' and no drivable "
+                            "ground lies within %.2f m of the edge of the study",
+                            b->w + EDGE_REACH_M);
+    return CPTED_OK;
+}
+
+/* The blocked set and its dilation by r, each from one unary union. */
+static int make_blocked(build *b, GEOSGeometry **dilated_out)
+{
+    cpted_context *ctx = b->ctx;
+    const cpted_site *site = b->site;
+    const cpted_freespace_options *opts = &b->fs->opts;
+    geom_list footprints = {0}, grown = {0};
+    int rc = CPTED_OK;
+    *dilated_out = NULL;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        const cpted__feature *f = &site->features[i];
+        if (!cpted__role_blocks(f->role, opts))
+            continue;
+        GEOSGeometry *fp = cpted__footprint(ctx, f, opts);
+        if (!fp)
+            rc = CPTED_E_GEOMETRY;
+        else if ((rc = list_push(ctx, &footprints, fp)) == CPTED_OK)
+            rc = list_push(ctx, &grown, buffer(ctx, fp, b->r, b->quadsegs, GEOSBUF_CAP_ROUND));
+        if (rc == CPTED_OK && (i & 1023) == 1023)
+            rc = checkpoint(b, 0.2 + 0.2 * (double)i / (double)site->feature_count);
+    }
+    if (rc == CPTED_OK) {
+        b->fs->blocked = list_union(ctx, &footprints);
+        *dilated_out = b->fs->blocked ? list_union(ctx, &grown) : NULL;
+        if (!*dilated_out)
+            rc = CPTED_E_GEOMETRY;
+    }
+    list_clear(ctx, &footprints);
+    list_clear(ctx, &grown);
+    return rc;
+}
+
+/* F0 = ((G ∪ ((B ⊕ w) − B)) ⊖ r) ∩ B: the band outside B keeps the erosion
+ * from biting where the ground is cut by the boundary. */
+static GEOSGeometry *make_centre_ground(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    GEOSGeometry *outer = buffer(ctx, b->fs->boundary, b->w, b->quadsegs, GEOSBUF_CAP_ROUND);
+    GEOSGeometry *band = outer ? overlay(ctx, GEOSDifference_r, outer, b->fs->boundary, "band")
+                               : NULL;
+    GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band, "ground ∪ band")
+                                  : NULL;
+    GEOSGeometry *eroded = extended ? buffer(ctx, extended, -b->r, b->quadsegs, GEOSBUF_CAP_ROUND)
+                                    : NULL;
+    GEOSGeometry *f0 = eroded ? overlay(ctx, GEOSIntersection_r, eroded, b->fs->boundary,
+                                        "eroded ground ∩ boundary")
+                              : NULL;
+    destroy(ctx, outer);
+    destroy(ctx, band);
+    destroy(ctx, extended);
+    destroy(ctx, eroded);
+    return f0;
+}
+
+/* R: the polygons of F that meet an entry zone (prepared zone, envelope test first). */
+static int make_reachable(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    const GEOSGeometry *free_space = b->fs->free_space;
+    const GEOSPreparedGeometry *zone = GEOSPrepare_r(ctx->geos, b->fs->entries);
+    if (!zone)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the entry zone: %s",
+                            cpted__geos_error(ctx));
+    int n = GEOSGetNumGeometries_r(ctx->geos, free_space);
+    GEOSGeometry **parts = cpted__calloc(n > 0 ? (size_t)n : 1, sizeof *parts);
+    unsigned int kept = 0;
+    int rc = parts ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    for (int i = 0; i < n && rc == CPTED_OK; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(ctx->geos, free_space, i);
+        char hit = GEOSPreparedIntersects_r(ctx->geos, zone, part);
+        if (hit == 2)
+            rc = cpted__error(ctx, CPTED_E_GEOMETRY, "entry test failed: %s",
+                              cpted__geos_error(ctx));
+        else if (hit == 1 && !(parts[kept++] = GEOSGeom_clone_r(ctx->geos, part)))
+            rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    GEOSPreparedGeom_destroy_r(ctx->geos, zone);
+    if (rc == CPTED_OK) {
+        /* parts of a valid multipolygon: their collection is valid, no union needed */
+        b->fs->reachable = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts, kept);
+        if (!b->fs->reachable)
+            rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    if (rc != CPTED_OK)
+        for (unsigned int i = 0; i < kept; i++)
+            destroy(ctx, parts[i]);
+    cpted__free(parts);
+    return rc;
+}
+
+static int make_accessible(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->reachable)) {
+        b->fs->accessible = cpted__empty_polygon(ctx);
+        return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
+    }
+    GEOSGeometry *grown = buffer(ctx, b->fs->reachable, b->r, b->quadsegs, GEOSBUF_CAP_ROUND);
+    if (!grown)
+        return CPTED_E_GEOMETRY;
+    b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,
+                                "accessible area ∩ boundary");
+    destroy(ctx, grown);
+    return b->fs->accessible ? CPTED_OK : CPTED_E_GEOMETRY;
+}
+
+static int compute(build *b)
+{
+    cpted_context *ctx = b->ctx;
+    int rc;
+    if ((rc = make_boundary(b)) != CPTED_OK || (rc = checkpoint(b, 0.05)) != CPTED_OK)
+        return rc;
+    if ((rc = make_ground(b)) != CPTED_OK || (rc = checkpoint(b, 0.15)) != CPTED_OK)
+        return rc;
+    if ((rc = make_entries(b)) != CPTED_OK || (rc = checkpoint(b, 0.2)) != CPTED_OK)
+        return rc;
+    GEOSGeometry *dilated = NULL;
+    if ((rc = make_blocked(b, &dilated)) != CPTED_OK || (rc = checkpoint(b, 0.45)) != CPTED_OK) {
+        destroy(ctx, dilated);
+        return rc;
+    }
+    GEOSGeometry *f0 = make_centre_ground(b);
+    if (f0 && (rc = checkpoint(b, 0.6)) == CPTED_OK)
+        b->fs->free_space = overlay(ctx, GEOSDifference_r, f0, dilated, "free space");
+    destroy(ctx, f0);
+    destroy(ctx, dilated);
+    if (rc != CPTED_OK)
+        return rc;
+    if (!b->fs->free_space)
+        return CPTED_E_GEOMETRY;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->free_space))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free space is empty: vehicle %s (width %.2f m) is wider than every "
+                            "passage of the site",
+                            b->fs->vehicle.class_code[0] ? b->fs->vehicle.class_code : "(custom)",
+                            b->w);
+    if ((rc = checkpoint(b, 0.75)) != CPTED_OK || (rc = make_reachable(b)) != CPTED_OK ||
+        (rc = checkpoint(b, 0.85)) != CPTED_OK || (rc = make_accessible(b)) != CPTED_OK)
+        return rc;
+    cpted__progress(ctx, 1.0, "freespace");
+    return CPTED_OK;
+}
+
+/* ---- public API ------------------------------------------------------------- */
+
+CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
+                                             const cpted_vehicle *vehicle,
+                                             const cpted_freespace_options *opts)
+{
+    if (!site)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = site->ctx;
+    if (!out)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_freespace_new: out is NULL");
+    *out = NULL;
+    int rc = cpted_vehicle_validate(ctx, vehicle);
+    if (rc != CPTED_OK)
+        return rc;
+    cpted_freespace *fs = cpted__calloc(1, sizeof *fs);
+    if (!fs)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    fs->site = site;
+    fs->ctx = ctx;
+    cpted__context_ref(ctx);
+    memcpy(&fs->vehicle, vehicle, sizeof fs->vehicle);
+    fs->vehicle.struct_size = (uint32_t)sizeof fs->vehicle;
+    rc = cpted__freespace_options_resolve(ctx, opts, &fs->opts);
+    if (rc == CPTED_OK) {
+        build b = {.ctx = ctx,
+                   .site = site,
+                   .fs = fs,
+                   .w = vehicle->width_m,
+                   .r = vehicle->width_m / 2.0 - PASS_TOL_M,
+                   .quadsegs = (int)fs->opts.quadrant_segments};
+        rc = compute(&b);
+        destroy(ctx, b.edge);
+    }
+    if (rc != CPTED_OK) {
+        cpted_freespace_free(fs);
+        return rc;
+    }
+    *out = fs;
+    return CPTED_OK;
+}
+
+CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs)
+{
+    if (!fs)
+        return;
+    cpted_context *ctx = fs->ctx;
+    destroy(ctx, fs->boundary);
+    destroy(ctx, fs->ground);
+    destroy(ctx, fs->blocked);
+    destroy(ctx, fs->free_space);
+    destroy(ctx, fs->reachable);
+    destroy(ctx, fs->accessible);
+    destroy(ctx, fs->entries);
+    cpted__free(fs);
+    cpted__context_unref(ctx);
+}
+
+const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t space)
+{
+    switch (space) {
+    case CPTED_SPACE_GROUND: return fs->ground;
+    case CPTED_SPACE_BLOCKED: return fs->blocked;
+    case CPTED_SPACE_FREE: return fs->free_space;
+    case CPTED_SPACE_REACHABLE: return fs->reachable;
+    case CPTED_SPACE_ACCESSIBLE: return fs->accessible;
+    case CPTED_SPACE_ENTRIES: return fs->entries;
+    case CPTED_SPACE_BOUNDARY: return fs->boundary;
+    default: return NULL;
+    }
+}
+
+CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
+                                             unsigned char **out, size_t *size_out)
+{
+    if (!fs)
+        return CPTED_E_INVALID;
+    const GEOSGeometry *g = cpted__freespace_set(fs, space);
+    if (!g)
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_wkb: unknown space %d",
+                            (int)space);
+    return cpted__geom_to_wkb(fs->ctx, g, out, size_out);
+}
+
+CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
+                                              double *out_m2)
+{
+    if (!fs)
+        return CPTED_E_INVALID;
+    if (!out_m2)
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: out_m2 is NULL");
+    const GEOSGeometry *g = cpted__freespace_set(fs, space);
+    if (!g)
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: unknown space %d",
+                            (int)space);
+    double a = 0.0;
+    if (!GEOSArea_r(fs->ctx->geos, g, &a))
+        return cpted__error(fs->ctx, CPTED_E_GEOMETRY, "area failed: %s",
+                            cpted__geos_error(fs->ctx));
+    *out_m2 = a;
+    return CPTED_OK;
+}

@@ -97,8 +97,40 @@ GEOSGeometry *cpted__empty_polygon(cpted_context *ctx);
 /* True when every coordinate of g is finite. */
 bool cpted__geom_is_finite(cpted_context *ctx, const GEOSGeometry *g);
 
+/* ---- CRS (crs.c) ------------------------------------------------------ */
+/* Checks a user CRS string (authority code, WKT, PROJJSON, proj string) and
+ * returns its canonical text in *out ("AUTH:CODE" when it has an identifier,
+ * else WKT2), to be freed with cpted__free. With must_be_metric, a CRS that is
+ * not projected in metres fails with CPTED_E_CRS. */
+int cpted__crs_normalize(cpted_context *ctx, const char *user_crs, bool must_be_metric,
+                         char **out);
+/* Transformer from one CRS text to another with easting/northing (lon/lat)
+ * axis order on both sides; *out is NULL when the two are the same or either
+ * is "" (unnamed local system). */
+int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to, PJ **out);
+/* True when a canonical CRS text is projected (or local) in metres; "" (the
+ * unnamed local system) counts as metric. Sets no error. */
+bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
+/* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad input. */
+char *cpted__crs_utm_for(double lon_deg, double lat_deg);
+
+/* ---- roles (roles.c) ------------------------------------------------- */
+/* Default carriageway width from the width attribute, lanes or the road's
+ * class (OSM highway value or NULL), for roads: see docs/roles.md. */
+double cpted__road_width(const cpted_site *site, double width_m, double lanes,
+                         const char *highway_class);
+/* Looks up an OSM tag of the feature being classified: borrowed text valid
+ * until the next call, NULL when the tag is absent. */
+typedef const char *(*cpted__osm_tag_fn)(void *payload, const char *key);
+/* The OSM preset (docs/roles.md): role of a feature from its tags and its
+ * dimension (0 point, 1 line, 2 area). *kind_out gets "key=value" of the tag
+ * that decided (cpted__free) or NULL with CPTED_ROLE_NONE; *unverified_out is
+ * true for a way tagged barrier=bollard. Returns CPTED_OK or CPTED_E_NOMEM. */
+int cpted__osm_role(int32_t *role_out, char **kind_out, bool *unverified_out, int dim,
+                    cpted__osm_tag_fn tag, void *payload);
+
 /* ---- site (site.c) --------------------------------------------------- */
-enum { CPTED__NO_LAYER = (size_t)-1 };
+#define CPTED__NO_LAYER ((size_t)-1)
 
 typedef struct cpted__feature {
     int32_t role;
@@ -158,9 +190,79 @@ int cpted__site_check_geometry(cpted_context *ctx, int32_t role, GEOSGeometry **
                                bool *repaired, const char **why);
 /* Parses a numeric attribute strictly; returns false for text, NaN/Inf or negative values. */
 bool cpted__parse_number(const char *text, double *out);
-/* Default carriageway width for a road from width/lanes/class. */
-double cpted__road_width(const cpted_site *site, double width_m, double lanes,
-                         const char *highway_class);
+/* Sets a feature's kept attribute from text ("name", "diameter", "thickness",
+ * "width", "lanes", "rating", "required_standoff_m"; other keys are ignored
+ * and return CPTED_OK). Bad numbers give CPTED_E_FORMAT with *why set. */
+int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char *value,
+                                 const char **why);
+
+/* ---- free space (freespace.c) ----------------------------------------- */
+struct cpted_freespace {
+    cpted_site *site;              /* borrowed: the site outlives the result */
+    cpted_context *ctx;
+    cpted_vehicle vehicle;
+    cpted_freespace_options opts;
+    GEOSGeometry *boundary;        /* B */
+    GEOSGeometry *ground;          /* G ∩ B */
+    GEOSGeometry *blocked;         /* union of blocking footprints */
+    GEOSGeometry *free_space;      /* F */
+    GEOSGeometry *reachable;       /* R */
+    GEOSGeometry *accessible;      /* A = R ⊕ w/2 */
+    GEOSGeometry *entries;         /* entry zones in use */
+};
+/* True when features of this role block vehicles under these options. */
+bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
+/* Footprint of one blocking feature: bollard points become discs of their
+ * diameter (or the default), lines are buffered by half their thickness (or
+ * the default), polygons are themselves. Returns a new geometry, or NULL with
+ * the context error set. */
+GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
+                               const cpted_freespace_options *opts);
+/* Fills options from a possibly NULL/shorter user struct (defaults for the rest). */
+int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_options *user,
+                                     cpted_freespace_options *out);
+/* The set `space` (a cpted_space) of a result, borrowed; NULL for an unknown value. */
+const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t space);
+/* Keeps the polygonal part of g (overlays may add lines and points where
+ * polygons touch) as a (multi)polygon; g is consumed. NULL with the context
+ * error set on failure. */
+GEOSGeometry *cpted__polygonal(cpted_context *ctx, GEOSGeometry *g);
+
+/* ---- coverage (coverage.c) -------------------------------------------- */
+/* One analysed line: its public record (rec.id points at `id`), geometry and gaps. */
+typedef struct cpted__coverage_line {
+    cpted_coverage_line rec;
+    char *id;                      /* owned */
+    GEOSGeometry *geom;            /* LineString, working CRS (first == last point when closed) */
+    cpted_coverage_gap *gaps;      /* rec.gap_count records; bounding ids borrowed from the site.
+                                      On a closed line end_m may exceed length_m: the gap passes
+                                      the ring's start (positions modulo length_m). */
+} cpted__coverage_line;
+
+/* A breach: the public record plus its kind and geometry. */
+typedef struct cpted__coverage_breach {
+    cpted_coverage_breach rec;     /* rec.line_id borrowed from its line */
+    const char *kind;              /* "crossing" or "bypass" (static text) */
+    GEOSGeometry *geom;            /* crossing: the piece of line in R; bypass: a point */
+} cpted__coverage_breach;
+
+struct cpted_coverage {
+    cpted_site *site;              /* borrowed: the site outlives the result */
+    cpted_context *ctx;
+    cpted_vehicle vehicle;
+    cpted_coverage_options opts;   /* resolved options */
+    cpted__coverage_line *lines;
+    size_t line_count, line_cap;
+    cpted__coverage_breach *breaches;
+    size_t breach_count, breach_cap;
+    char **warnings;               /* result-level warnings (malformed ratings, no breaches...) */
+    size_t warning_count, warning_cap;
+};
+/* The stretch [start_m, end_m] of a LineString as a new LineString; on a
+ * closed line end_m may exceed the length (wraps through the start). NULL with
+ * the context error set on failure. */
+GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line, double start_m,
+                                    double end_m);
 
 /* ---- JSON writer (json.c) ------------------------------------------- */
 typedef struct cpted__json {

@@ -1,2 +1,710 @@
-/* site.c - module under construction in this session. */
+/*
+ * site.c - the site model: features with roles and attributes in one metric
+ * working CRS, their layer groups and warnings, features added from memory
+ * (WKB), accessors and the `cpted/info/1` description.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Reading GIS files is site_read.c's job; it fills the same model through
+ * cpted__site_create / cpted__site_push.
+ */
 #include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- creation and destruction ---------------------------------------- */
+
+int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working_crs,
+                       const char *output_crs)
+{
+    *out = NULL;
+    cpted_site *site = cpted__calloc(1, sizeof *site);
+    if (!site)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a site");
+    site->ctx = ctx;
+    site->crs = cpted__strdup(working_crs ? working_crs : "");
+    site->output_crs = cpted__strdup(output_crs ? output_crs : site->crs);
+    site->boundary_margin_m = 20.0;
+    site->lane_width_m = 3.25;
+    cpted__context_ref(ctx);
+    if (!site->crs || !site->output_crs) {
+        cpted_site_free(site);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a site");
+    }
+    int rc = cpted__crs_transformer(ctx, site->crs, site->output_crs, &site->to_output);
+    if (rc != CPTED_OK) {
+        cpted_site_free(site);
+        return rc;
+    }
+    *out = site;
+    return CPTED_OK;
+}
+
+static void feature_clear(cpted_context *ctx, cpted__feature *f)
+{
+    cpted__free(f->id);
+    cpted__free(f->name);
+    cpted__free(f->rating);
+    cpted__free(f->kind);
+    if (f->geom)
+        GEOSGeom_destroy_r(ctx->geos, f->geom);
+    memset(f, 0, sizeof *f);
+}
+
+CPTED_API void CPTED_CALL cpted_site_free(cpted_site *site)
+{
+    if (!site)
+        return;
+    cpted_context *ctx = site->ctx;
+    for (size_t i = 0; i < site->feature_count; i++)
+        feature_clear(ctx, &site->features[i]);
+    cpted__free(site->features);
+    for (size_t i = 0; i < site->group_count; i++) {
+        cpted__free(site->groups[i].source);
+        cpted__free(site->groups[i].layer);
+    }
+    cpted__free(site->groups);
+    for (size_t i = 0; i < site->warning_count; i++)
+        cpted__free(site->warnings[i]);
+    cpted__free(site->warnings);
+    if (site->to_output)
+        proj_destroy(site->to_output);
+    cpted__free(site->crs);
+    cpted__free(site->output_crs);
+    cpted__free(site);
+    cpted__context_unref(ctx);
+}
+
+CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, const char *crs)
+{
+    if (!out || !ctx)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_new: NULL argument");
+    *out = NULL;
+    char *canonical = NULL;
+    if (crs && *crs) {
+        int rc = cpted__crs_normalize(ctx, crs, true, &canonical);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    int rc = cpted__site_create(out, ctx, canonical ? canonical : "", NULL);
+    cpted__free(canonical);
+    return rc;
+}
+
+/* ---- model building --------------------------------------------------- */
+
+size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role)
+{
+    for (size_t i = 0; i < site->group_count; i++) {
+        cpted__group *g = &site->groups[i];
+        if (g->role == role && strcmp(g->source, source) == 0 && strcmp(g->layer, layer) == 0)
+            return i;
+    }
+    if (!cpted__grow((void **)&site->groups, &site->group_cap, site->group_count + 1,
+                     sizeof *site->groups))
+        return CPTED__NO_LAYER;
+    cpted__group *g = &site->groups[site->group_count];
+    memset(g, 0, sizeof *g);
+    g->source = cpted__strdup(source);
+    g->layer = cpted__strdup(layer);
+    g->role = role;
+    if (!g->source || !g->layer) {
+        cpted__free(g->source);
+        cpted__free(g->layer);
+        return CPTED__NO_LAYER;
+    }
+    return site->group_count++;
+}
+
+int cpted__site_warn(cpted_site *site, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    char probe[1];
+    int n = vsnprintf(probe, sizeof probe, fmt, ap2);
+    va_end(ap2);
+    char *text = n >= 0 ? cpted__malloc((size_t)n + 1) : NULL;
+    if (text)
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    if (!text || !cpted__grow((void **)&site->warnings, &site->warning_cap,
+                              site->warning_count + 1, sizeof *site->warnings)) {
+        cpted__free(text);
+        return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory recording a warning");
+    }
+    site->warnings[site->warning_count++] = text;
+    cpted__log(site->ctx, CPTED_LOG_WARNING, "%s", text);
+    return CPTED_OK;
+}
+
+int cpted__site_push(cpted_site *site, cpted__feature *f)
+{
+    if (!cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
+                     sizeof *site->features)) {
+        feature_clear(site->ctx, f);
+        return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
+    }
+    site->features[site->feature_count++] = *f;
+    if (f->group < site->group_count)
+        site->groups[f->group].features++;
+    memset(f, 0, sizeof *f);
+    return CPTED_OK;
+}
+
+/* Which geometry families a role accepts (architecture.md §3). */
+enum { FAM_POINT = 1, FAM_LINE = 2, FAM_POLYGON = 4 };
+
+static int role_families(int32_t role)
+{
+    switch (role) {
+    case CPTED_ROLE_ASSET:
+    case CPTED_ROLE_BUILDING:
+    case CPTED_ROLE_GROUND:
+    case CPTED_ROLE_BOUNDARY: return FAM_POLYGON;
+    case CPTED_ROLE_OBSTACLE: return FAM_POLYGON | FAM_LINE;
+    case CPTED_ROLE_PERIMETER: return FAM_LINE | FAM_POLYGON;
+    case CPTED_ROLE_ROAD: return FAM_LINE;
+    case CPTED_ROLE_BARRIER:
+    case CPTED_ROLE_SOFT:
+    case CPTED_ROLE_ENTRY: return FAM_POINT | FAM_LINE | FAM_POLYGON;
+    default: return 0;
+    }
+}
+
+static int geometry_family(int type)
+{
+    switch (type) {
+    case GEOS_POINT:
+    case GEOS_MULTIPOINT: return FAM_POINT;
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+    case GEOS_MULTILINESTRING: return FAM_LINE;
+    case GEOS_POLYGON:
+    case GEOS_MULTIPOLYGON: return FAM_POLYGON;
+    default: return 0; /* collections: a feature has one kind of geometry */
+    }
+}
+
+/* Keeps the polygonal part of a repaired geometry (make-valid may return a
+ * collection with collapsed lines and points). */
+static GEOSGeometry *polygonal_part(cpted_context *ctx, GEOSGeometry *g)
+{
+    int type = GEOSGeomTypeId_r(ctx->geos, g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return g;
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    GEOSGeometry **parts = cpted__calloc((size_t)(n > 0 ? n : 1), sizeof *parts);
+    unsigned int kept = 0;
+    if (!parts) {
+        GEOSGeom_destroy_r(ctx->geos, g);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(ctx->geos, g, i);
+        int pt = GEOSGeomTypeId_r(ctx->geos, part);
+        if (pt == GEOS_POLYGON) {
+            parts[kept++] = GEOSGeom_clone_r(ctx->geos, part);
+        } else if (pt == GEOS_MULTIPOLYGON) {
+            for (int k = 0; k < GEOSGetNumGeometries_r(ctx->geos, part); k++) {
+                GEOSGeometry **grown = cpted__realloc(parts, (kept + 1 + (size_t)n) * sizeof *parts);
+                if (!grown)
+                    break;
+                parts = grown;
+                parts[kept++] = GEOSGeom_clone_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, part, k));
+            }
+        }
+    }
+    GEOSGeom_destroy_r(ctx->geos, g);
+    GEOSGeometry *result = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts, kept);
+    cpted__free(parts);
+    return result;
+}
+
+int cpted__site_check_geometry(cpted_context *ctx, int32_t role, GEOSGeometry **geom,
+                               bool *repaired, const char **why)
+{
+    *repaired = false;
+    *why = NULL;
+    GEOSGeometry *g = *geom;
+    if (!g) {
+        *why = "no geometry";
+        return CPTED_E_GEOMETRY;
+    }
+    if (GEOSisEmpty_r(ctx->geos, g)) {
+        *why = "empty geometry";
+        return CPTED_E_GEOMETRY;
+    }
+    if (!cpted__geom_is_finite(ctx, g)) {
+        *why = "NaN or infinite coordinate";
+        return CPTED_E_GEOMETRY;
+    }
+    int family = geometry_family(GEOSGeomTypeId_r(ctx->geos, g));
+    if (!(family & role_families(role))) {
+        *why = "geometry type does not fit the role";
+        return CPTED_E_GEOMETRY;
+    }
+    if (family == FAM_POLYGON && GEOSisValid_r(ctx->geos, g) != 1) {
+        GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx->geos);
+        if (!params) {
+            *why = "out of memory repairing a polygon";
+            return CPTED_E_NOMEM;
+        }
+        GEOSMakeValidParams_setMethod_r(ctx->geos, params, GEOS_MAKE_VALID_STRUCTURE);
+        GEOSMakeValidParams_setKeepCollapsed_r(ctx->geos, params, 0);
+        GEOSGeometry *fixed = GEOSMakeValidWithParams_r(ctx->geos, g, params);
+        GEOSMakeValidParams_destroy_r(ctx->geos, params);
+        if (fixed)
+            fixed = polygonal_part(ctx, fixed);
+        if (!fixed || GEOSisEmpty_r(ctx->geos, fixed) || GEOSisValid_r(ctx->geos, fixed) != 1) {
+            if (fixed)
+                GEOSGeom_destroy_r(ctx->geos, fixed);
+            *why = "invalid polygon that cannot be repaired (no area left)";
+            return CPTED_E_GEOMETRY;
+        }
+        GEOSGeom_destroy_r(ctx->geos, g);
+        *geom = fixed;
+        *repaired = true;
+    }
+    return CPTED_OK;
+}
+
+bool cpted__parse_number(const char *text, double *out)
+{
+    if (!text)
+        return false;
+    while (isspace((unsigned char)*text))
+        text++;
+    if (!*text)
+        return false;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno == ERANGE)
+        return false;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end || !isfinite(v) || v < 0.0)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int set_text(char **slot, const char *value)
+{
+    char *copy = cpted__strdup(value);
+    if (!copy)
+        return CPTED_E_NOMEM;
+    cpted__free(*slot);
+    *slot = copy;
+    return CPTED_OK;
+}
+
+int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char *value,
+                                 const char **why)
+{
+    *why = NULL;
+    if (!key || !value)
+        return CPTED_OK;
+    if (strcasecmp(key, "name") == 0)
+        return *value ? set_text(&f->name, value) : CPTED_OK;
+    if (strcasecmp(key, "rating") == 0)
+        return *value ? set_text(&f->rating, value) : CPTED_OK;
+    double *slot = NULL;
+    if (strcasecmp(key, "diameter") == 0)
+        slot = &f->diameter_m;
+    else if (strcasecmp(key, "thickness") == 0)
+        slot = &f->thickness_m;
+    else if (strcasecmp(key, "width") == 0)
+        slot = &f->width_m;
+    else if (strcasecmp(key, "lanes") == 0)
+        slot = &f->lanes;
+    else if (strcasecmp(key, "required_standoff_m") == 0)
+        slot = &f->required_standoff_m;
+    if (!slot)
+        return CPTED_OK; /* attributes cpted does not use are ignored */
+    double v;
+    if (!cpted__parse_number(value, &v)) {
+        *why = "not a non-negative number";
+        return CPTED_E_FORMAT;
+    }
+    /* Zero-sized barriers or roads are absurd: they would silently vanish. */
+    if (v == 0.0 && slot != &f->required_standoff_m) {
+        *why = "must be greater than zero";
+        return CPTED_E_FORMAT;
+    }
+    *slot = v;
+    return CPTED_OK;
+}
+
+static void feature_init(cpted__feature *f)
+{
+    memset(f, 0, sizeof *f);
+    f->diameter_m = NAN;
+    f->thickness_m = NAN;
+    f->width_m = NAN;
+    f->lanes = NAN;
+    f->required_standoff_m = NAN;
+}
+
+CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
+                                            const unsigned char *wkb, size_t wkb_size,
+                                            const char *const *keys, const char *const *values,
+                                            size_t attr_count, int64_t *fid_out)
+{
+    if (!site)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = site->ctx;
+    if (!layer)
+        layer = "memory";
+    if (role <= CPTED_ROLE_NONE || role > CPTED_ROLE_BOUNDARY)
+        return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': %d is not a role", layer, (int)role);
+    if (!wkb || wkb_size == 0)
+        return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': no WKB given", layer);
+    if (attr_count && (!keys || !values))
+        return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': attribute arrays are NULL", layer);
+
+    size_t group = cpted__site_group(site, "memory", layer, role);
+    if (group == CPTED__NO_LAYER)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
+    /* 1-based like most GIS formats: the feature's number within its layer */
+    int64_t fid = site->groups[group].features + site->groups[group].skipped + 1;
+
+    cpted__feature f;
+    feature_init(&f);
+    f.role = role;
+    f.group = group;
+    f.fid = fid;
+
+    ctx->geos_message[0] = '\0';
+    GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx->geos);
+    if (!reader)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory reading WKB");
+    f.geom = GEOSWKBReader_read_r(ctx->geos, reader, wkb, wkb_size);
+    GEOSWKBReader_destroy_r(ctx->geos, reader);
+    if (!f.geom)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "memory layer '%s' feature %lld: unreadable WKB (%s)",
+                            layer, (long long)fid, cpted__geos_error(ctx));
+    /* A Z ordinate is kept by GEOS but never used: all analyses are planar
+     * and WKB is written back in 2D. */
+    bool repaired = false;
+    const char *why = NULL;
+    int rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
+    if (rc != CPTED_OK) {
+        feature_clear(ctx, &f);
+        return cpted__error(ctx, rc, "memory layer '%s' feature %lld (%s): %s", layer,
+                            (long long)fid, cpted_role_name(role), why);
+    }
+    for (size_t i = 0; i < attr_count; i++) {
+        rc = cpted__feature_set_attribute(&f, keys[i], values[i], &why);
+        if (rc != CPTED_OK) {
+            feature_clear(ctx, &f);
+            if (rc == CPTED_E_NOMEM)
+                return cpted__error(ctx, rc, "out of memory adding a feature");
+            return cpted__error(ctx, rc, "memory layer '%s' feature %lld: attribute %s='%s' %s",
+                                layer, (long long)fid, keys[i], values[i], why);
+        }
+    }
+    if (role == CPTED_ROLE_ROAD)
+        f.width_m = cpted__road_width(site, f.width_m, f.lanes, NULL);
+    f.id = cpted__printf("%s:%lld", layer, (long long)fid);
+    if (!f.id) {
+        feature_clear(ctx, &f);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
+    }
+    if (repaired) {
+        site->groups[group].repaired++;
+        cpted__site_warn(site, "memory layer '%s' feature %lld: invalid polygon repaired", layer,
+                         (long long)fid);
+    }
+    rc = cpted__site_push(site, &f);
+    if (rc == CPTED_OK && fid_out)
+        *fid_out = fid;
+    return rc;
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+CPTED_API cpted_context *CPTED_CALL cpted_site_context(const cpted_site *site)
+{
+    return site ? site->ctx : NULL;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_crs(const cpted_site *site)
+{
+    return site ? site->crs : "";
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site)
+{
+    return site ? site->output_crs : "";
+}
+
+CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
+                                              double *x_out, double *y_out)
+{
+    if (!site || !x_out || !y_out)
+        return CPTED_E_INVALID;
+    if (!site->to_output) {
+        *x_out = x;
+        *y_out = y;
+        return CPTED_OK;
+    }
+    PJ_COORD c = proj_coord(x, y, 0, 0);
+    PJ_COORD r = proj_trans(site->to_output, PJ_FWD, c);
+    if (!isfinite(r.xy.x) || !isfinite(r.xy.y))
+        return cpted__error(site->ctx, CPTED_E_CRS,
+                            "cannot transform (%.3f, %.3f) from %s to the output CRS %s", x, y,
+                            site->crs, site->output_crs);
+    *x_out = r.xy.x;
+    *y_out = r.xy.y;
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out)
+{
+    if (!site || !out)
+        return CPTED_E_INVALID;
+    if (site->feature_count == 0)
+        return cpted__error(site->ctx, CPTED_E_NOTFOUND, "the site has no features");
+    double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < site->feature_count; i++) {
+        double minx, miny, maxx, maxy;
+        const GEOSGeometry *g = site->features[i].geom;
+        if (!GEOSGeom_getXMin_r(site->ctx->geos, g, &minx) ||
+            !GEOSGeom_getYMin_r(site->ctx->geos, g, &miny) ||
+            !GEOSGeom_getXMax_r(site->ctx->geos, g, &maxx) ||
+            !GEOSGeom_getYMax_r(site->ctx->geos, g, &maxy))
+            continue;
+        e[0] = fmin(e[0], minx);
+        e[1] = fmin(e[1], miny);
+        e[2] = fmax(e[2], maxx);
+        e[3] = fmax(e[3], maxy);
+    }
+    memcpy(out, e, sizeof e);
+    return CPTED_OK;
+}
+
+CPTED_API size_t CPTED_CALL cpted_site_layer_count(const cpted_site *site)
+{
+    return site ? site->group_count : 0;
+}
+
+static const cpted__group *group_at(const cpted_site *site, size_t i)
+{
+    return site && i < site->group_count ? &site->groups[i] : NULL;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_layer_source(const cpted_site *site, size_t i)
+{
+    const cpted__group *g = group_at(site, i);
+    return g ? g->source : NULL;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_layer_name(const cpted_site *site, size_t i)
+{
+    const cpted__group *g = group_at(site, i);
+    return g ? g->layer : NULL;
+}
+
+CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_t i)
+{
+    const cpted__group *g = group_at(site, i);
+    return g ? g->role : CPTED_ROLE_NONE;
+}
+
+CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
+                                                 int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out)
+{
+    if (!site)
+        return CPTED_E_INVALID;
+    const cpted__group *g = group_at(site, i);
+    if (!g)
+        return cpted__error(site->ctx, CPTED_E_NOTFOUND, "no layer group %zu (the site has %zu)",
+                            i, site->group_count);
+    if (features_out)
+        *features_out = g->features;
+    if (repaired_out)
+        *repaired_out = g->repaired;
+    if (skipped_out)
+        *skipped_out = g->skipped;
+    return CPTED_OK;
+}
+
+CPTED_API size_t CPTED_CALL cpted_site_warning_count(const cpted_site *site)
+{
+    return site ? site->warning_count : 0;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_warning(const cpted_site *site, size_t i)
+{
+    return site && i < site->warning_count ? site->warnings[i] : NULL;
+}
+
+CPTED_API size_t CPTED_CALL cpted_site_feature_count(const cpted_site *site)
+{
+    return site ? site->feature_count : 0;
+}
+
+static const cpted__feature *feature_at(const cpted_site *site, size_t i)
+{
+    return site && i < site->feature_count ? &site->features[i] : NULL;
+}
+
+CPTED_API int32_t CPTED_CALL cpted_site_feature_role(const cpted_site *site, size_t i)
+{
+    const cpted__feature *f = feature_at(site, i);
+    return f ? f->role : CPTED_ROLE_NONE;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, size_t i)
+{
+    const cpted__feature *f = feature_at(site, i);
+    return f ? f->id : NULL;
+}
+
+CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
+                                                unsigned char **out, size_t *size_out)
+{
+    if (!site || !out || !size_out)
+        return CPTED_E_INVALID;
+    const cpted__feature *f = feature_at(site, i);
+    if (!f)
+        return cpted__error(site->ctx, CPTED_E_NOTFOUND, "no feature %zu (the site has %zu)", i,
+                            site->feature_count);
+    return cpted__geom_to_wkb(site->ctx, f->geom, out, size_out);
+}
+
+CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
+                                                   const char *key, double *out)
+{
+    if (!site || !key || !out)
+        return CPTED_E_INVALID;
+    const cpted__feature *f = feature_at(site, i);
+    if (!f)
+        return CPTED_E_NOTFOUND;
+    double v = NAN;
+    if (strcasecmp(key, "diameter") == 0)
+        v = f->diameter_m;
+    else if (strcasecmp(key, "thickness") == 0)
+        v = f->thickness_m;
+    else if (strcasecmp(key, "width") == 0)
+        v = f->width_m;
+    else if (strcasecmp(key, "lanes") == 0)
+        v = f->lanes;
+    else if (strcasecmp(key, "required_standoff_m") == 0)
+        v = f->required_standoff_m;
+    if (isnan(v))
+        return CPTED_E_NOTFOUND;
+    *out = v;
+    return CPTED_OK;
+}
+
+CPTED_API const char *CPTED_CALL cpted_site_feature_text(const cpted_site *site, size_t i,
+                                                         const char *key)
+{
+    const cpted__feature *f = feature_at(site, i);
+    if (!f || !key)
+        return NULL;
+    if (strcasecmp(key, "name") == 0)
+        return f->name;
+    if (strcasecmp(key, "rating") == 0)
+        return f->rating;
+    if (strcasecmp(key, "kind") == 0)
+        return f->kind;
+    return NULL;
+}
+
+/* ---- cpted/info/1 ------------------------------------------------------ */
+
+/* Extent in the output CRS: the working extent's boundary densified, so a
+ * reprojected rectangle is still enclosed. */
+static int output_extent(const cpted_site *site, const double *w, double *out)
+{
+    if (!site->to_output) {
+        memcpy(out, w, 4 * sizeof *w);
+        return CPTED_OK;
+    }
+    if (!proj_trans_bounds(site->ctx->proj, site->to_output, PJ_FWD, w[0], w[1], w[2], w[3],
+                           &out[0], &out[1], &out[2], &out[3], 21))
+        return cpted__error(site->ctx, CPTED_E_CRS, "cannot transform the site extent to %s",
+                            site->output_crs);
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out)
+{
+    if (!site || !out)
+        return CPTED_E_INVALID;
+    *out = NULL;
+    double working[4] = {0, 0, 0, 0}, extent[4] = {0, 0, 0, 0};
+    bool has_extent = site->feature_count > 0;
+    if (has_extent) {
+        cpted_site_extent(site, working);
+        int rc = output_extent(site, working, extent);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    cpted__json j;
+    cpted__json_init(&j);
+    cpted__json_begin_object(&j);
+    cpted__json_key(&j, "schema");
+    cpted__json_string(&j, "cpted/info/1");
+    cpted__json_key(&j, "crs");
+    cpted__json_begin_object(&j);
+    cpted__json_key(&j, "working");
+    cpted__json_string(&j, site->crs);
+    cpted__json_key(&j, "output");
+    cpted__json_string(&j, site->output_crs);
+    cpted__json_end_object(&j);
+    /* With no features there is no extent; the warning below says so. */
+    cpted__json_key(&j, "extent");
+    cpted__json_begin_array(&j);
+    for (int k = 0; k < 4; k++)
+        cpted__json_number(&j, extent[k]);
+    cpted__json_end_array(&j);
+    cpted__json_key(&j, "working_extent");
+    cpted__json_begin_array(&j);
+    for (int k = 0; k < 4; k++)
+        cpted__json_number(&j, working[k]);
+    cpted__json_end_array(&j);
+    cpted__json_key(&j, "features");
+    cpted__json_int(&j, (int64_t)site->feature_count);
+    cpted__json_key(&j, "layers");
+    cpted__json_begin_array(&j);
+    for (size_t i = 0; i < site->group_count; i++) {
+        const cpted__group *g = &site->groups[i];
+        cpted__json_begin_object(&j);
+        cpted__json_key(&j, "source");
+        cpted__json_string(&j, g->source);
+        cpted__json_key(&j, "name");
+        cpted__json_string(&j, g->layer);
+        cpted__json_key(&j, "role");
+        cpted__json_string(&j, cpted_role_name(g->role));
+        cpted__json_key(&j, "features");
+        cpted__json_int(&j, g->features);
+        cpted__json_key(&j, "repaired");
+        cpted__json_int(&j, g->repaired);
+        cpted__json_key(&j, "skipped");
+        cpted__json_int(&j, g->skipped);
+        cpted__json_end_object(&j);
+    }
+    cpted__json_end_array(&j);
+    cpted__json_key(&j, "warnings");
+    cpted__json_begin_array(&j);
+    for (size_t i = 0; i < site->warning_count; i++)
+        cpted__json_string(&j, site->warnings[i]);
+    if (!has_extent)
+        cpted__json_string(&j, "the site has no features: the extent is not defined (0,0,0,0)");
+    cpted__json_end_array(&j);
+    cpted__json_end_object(&j);
+    return cpted__json_finish(&j, site->ctx, out);
+}

@@ -1,2 +1,1122 @@
-/* site_read.c - module under construction in this session. */
+/*
+ * site_read.c - opens GIS sources with GDAL/OGR and fills a site: role
+ * mapping per feature, attributes, geometry checks and reprojection into one
+ * metric working CRS (architecture.md §3, docs/roles.md, docs/crs.md).
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Features are first read into a temporary list in their source CRS, because
+ * the working CRS of lon/lat data (a UTM zone) depends on the extent of all of
+ * them; then they are transformed and handed to the site.
+ */
+/* VSIStatBufL is glibc's struct stat64, hidden by -std=c11 without this. */
+#define _LARGEFILE64_SOURCE 1
+
 #include "internal.h"
+
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum { NO_CRS = (size_t)-1 };
+enum { SRC_PLAIN, SRC_OSM, SRC_DXF };
+/* Features between two progress reports / interrupt polls. */
+enum { POLL_EVERY = 256 };
+
+/* Attributes copied from plain sources (cpted__feature_set_attribute keys). */
+static const char *const kept_keys[] = {"name",  "diameter", "thickness",          "width",
+                                        "lanes", "rating",   "required_standoff_m"};
+enum { KEPT = sizeof kept_keys / sizeof kept_keys[0] };
+
+typedef struct tmp_group {
+    char *source;
+    char *layer;
+    int32_t role;
+    int64_t unmapped;   /* features seen in a CPTED_ROLE_NONE group */
+    int64_t repaired;
+    int64_t skipped;
+} tmp_group;
+
+typedef struct tmp_feature {
+    cpted__feature f;   /* f.group indexes reader.groups until the site exists */
+    size_t crs;         /* index into reader.crs */
+    char *highway;      /* road class for the default width, or NULL */
+    bool repaired;
+} tmp_feature;
+
+typedef struct reader {
+    cpted_context *ctx;
+    cpted_site_options opts;
+    char **map_layer;   /* parsed role map */
+    int32_t *map_role;
+    bool *map_used;
+    size_t map_count;
+    char *assume_crs;   /* canonical, or NULL */
+    tmp_group *groups;
+    size_t group_count, group_cap;
+    tmp_feature *feats;
+    size_t feat_count, feat_cap;
+    char **warnings;
+    size_t warning_count, warning_cap;
+    char **crs;         /* distinct canonical source CRSs */
+    size_t crs_count, crs_cap;
+    size_t first_crs;   /* the first source's CRS, NO_CRS until known */
+    GEOSWKBReader *wkb;
+    size_t source_index, source_count;
+    int64_t seen;
+} reader;
+
+/* What one OGR layer needs while its features are read. */
+typedef struct layer_ctx {
+    reader *r;
+    const char *source;
+    const char *layer;
+    OGRLayerH handle;
+    int kind;           /* SRC_* */
+    int dim;            /* OSM: 0 points, 1 lines, 2 areas, -1 other */
+    size_t crs;
+    int idx_role, idx_highway, idx_dxf_layer, idx_other_tags, idx_osm_id, idx_osm_way_id;
+    int idx_attr[KEPT];
+} layer_ctx;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int nomem(reader *r) { return cpted__error(r->ctx, CPTED_E_NOMEM, "out of memory reading the site"); }
+
+static int add_warning(reader *r, char *text)
+{
+    if (!text || !cpted__grow((void **)&r->warnings, &r->warning_cap, r->warning_count + 1,
+                              sizeof *r->warnings)) {
+        cpted__free(text);
+        return nomem(r);
+    }
+    r->warnings[r->warning_count++] = text;
+    return CPTED_OK;
+}
+
+/* Index of the role-map entry naming `layer` (case-insensitive), or -1. */
+static int map_find(reader *r, const char *layer)
+{
+    for (size_t i = 0; i < r->map_count; i++) {
+        if (strcasecmp(r->map_layer[i], layer) == 0) {
+            r->map_used[i] = true;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Finds or adds the temporary group; NO layer index on out of memory. */
+static size_t group_for(reader *r, const char *source, const char *layer, int32_t role)
+{
+    for (size_t i = r->group_count; i-- > 0;) {
+        tmp_group *g = &r->groups[i];
+        if (g->role == role && strcmp(g->layer, layer) == 0 && strcmp(g->source, source) == 0)
+            return i;
+    }
+    if (!cpted__grow((void **)&r->groups, &r->group_cap, r->group_count + 1, sizeof *r->groups))
+        return CPTED__NO_LAYER;
+    tmp_group *g = &r->groups[r->group_count];
+    memset(g, 0, sizeof *g);
+    g->source = cpted__strdup(source);
+    g->layer = cpted__strdup(layer);
+    g->role = role;
+    if (!g->source || !g->layer) {
+        cpted__free(g->source);
+        cpted__free(g->layer);
+        return CPTED__NO_LAYER;
+    }
+    return r->group_count++;
+}
+
+static void tmp_feature_clear(cpted_context *ctx, tmp_feature *t)
+{
+    cpted__free(t->f.id);
+    cpted__free(t->f.name);
+    cpted__free(t->f.rating);
+    cpted__free(t->f.kind);
+    cpted__free(t->highway);
+    if (t->f.geom)
+        GEOSGeom_destroy_r(ctx->geos, t->f.geom);
+    memset(t, 0, sizeof *t);
+}
+
+static void reader_free(reader *r)
+{
+    for (size_t i = 0; i < r->map_count; i++)
+        cpted__free(r->map_layer[i]);
+    cpted__free(r->map_layer);
+    cpted__free(r->map_role);
+    cpted__free(r->map_used);
+    cpted__free(r->assume_crs);
+    for (size_t i = 0; i < r->group_count; i++) {
+        cpted__free(r->groups[i].source);
+        cpted__free(r->groups[i].layer);
+    }
+    cpted__free(r->groups);
+    for (size_t i = 0; i < r->feat_count; i++)
+        tmp_feature_clear(r->ctx, &r->feats[i]);
+    cpted__free(r->feats);
+    for (size_t i = 0; i < r->warning_count; i++)
+        cpted__free(r->warnings[i]);
+    cpted__free(r->warnings);
+    for (size_t i = 0; i < r->crs_count; i++)
+        cpted__free(r->crs[i]);
+    cpted__free(r->crs);
+    if (r->wkb)
+        GEOSWKBReader_destroy_r(r->ctx->geos, r->wkb);
+}
+
+/* ---- options and the role map -------------------------------------------- */
+
+CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_t struct_size)
+{
+    if (!opts)
+        return CPTED_E_INVALID;
+    if (struct_size < sizeof *opts || struct_size > UINT32_MAX)
+        return CPTED_E_VERSION;
+    /* A newer caller's larger struct: its unknown tail stays zero (= defaults). */
+    memset(opts, 0, struct_size);
+    opts->struct_size = (uint32_t)struct_size;
+    opts->boundary_margin_m = 20.0;
+    opts->lane_width_m = 3.25;
+    return CPTED_OK;
+}
+
+static int parse_role_map(reader *r)
+{
+    const cpted_site_options *o = &r->opts;
+    if (o->role_map_count == 0)
+        return CPTED_OK;
+    if (!o->role_map)
+        return cpted__error(r->ctx, CPTED_E_INVALID, "role_map is NULL but role_map_count is %zu",
+                            o->role_map_count);
+    size_t n = o->role_map_count;
+    r->map_layer = cpted__calloc(n, sizeof *r->map_layer);
+    r->map_role = cpted__calloc(n, sizeof *r->map_role);
+    r->map_used = cpted__calloc(n, sizeof *r->map_used);
+    if (!r->map_layer || !r->map_role || !r->map_used)
+        return nomem(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *entry = o->role_map[i];
+        const char *eq = entry ? strrchr(entry, '=') : NULL;
+        if (!eq || eq == entry)
+            return cpted__error(r->ctx, CPTED_E_INVALID,
+                                "role map entry '%s' is not of the form LAYER=ROLE",
+                                entry ? entry : "(null)");
+        if (cpted_role_from_name(&r->map_role[i], eq + 1) != CPTED_OK)
+            return cpted__error(r->ctx, CPTED_E_INVALID,
+                                "role map entry '%s': unknown role '%s' (roles: asset, building, "
+                                "barrier, obstacle, soft, perimeter, ground, road, entry, "
+                                "boundary, none)",
+                                entry, eq + 1);
+        r->map_layer[i] = cpted__malloc((size_t)(eq - entry) + 1);
+        if (!r->map_layer[i])
+            return nomem(r);
+        memcpy(r->map_layer[i], entry, (size_t)(eq - entry));
+        r->map_layer[i][eq - entry] = '\0';
+        r->map_count = i + 1;
+    }
+    return CPTED_OK;
+}
+
+/* ---- CRS of a layer -------------------------------------------------------- */
+
+/* An OGR SRS as "AUTH:CODE" when it is identifiable, else WKT2; cpted__free. */
+static char *srs_text(OGRSpatialReferenceH srs)
+{
+    const char *auth = OSRGetAuthorityName(srs, NULL), *code = OSRGetAuthorityCode(srs, NULL);
+    if (auth && code)
+        return cpted__printf("%s:%s", auth, code);
+    char *text = NULL;
+    OGRSpatialReferenceH copy = OSRClone(srs);
+    if (copy && OSRAutoIdentifyEPSG(copy) == OGRERR_NONE) {
+        auth = OSRGetAuthorityName(copy, NULL);
+        code = OSRGetAuthorityCode(copy, NULL);
+        if (auth && code)
+            text = cpted__printf("%s:%s", auth, code);
+    }
+    if (copy)
+        OSRDestroySpatialReference(copy);
+    if (text)
+        return text;
+    char *wkt = NULL;
+    const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
+    if (OSRExportToWktEx(srs, &wkt, wkt_opts) == OGRERR_NONE && wkt)
+        text = cpted__strdup(wkt);
+    CPLFree(wkt);
+    return text;
+}
+
+/* Reads the layer's CRS (or the assumed one) into r->crs; *out is its index. */
+static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
+{
+    const char *name = OGR_L_GetName(layer);
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+    char *text = NULL;
+    if (!srs) {
+        if (!r->assume_crs)
+            return cpted__error(r->ctx, CPTED_E_CRS,
+                                "'%s' layer '%s' has no CRS; give one with --assume-crs", path,
+                                name);
+        text = cpted__strdup(r->assume_crs);
+        if (!text)
+            return nomem(r);
+    } else {
+        char *raw = srs_text(srs);
+        if (!raw)
+            return cpted__error(r->ctx, CPTED_E_CRS, "'%s' layer '%s': cannot describe its CRS",
+                                path, name);
+        int rc = cpted__crs_normalize(r->ctx, raw, false, &text);
+        cpted__free(raw);
+        if (rc != CPTED_OK)
+            return cpted__error(r->ctx, rc, "'%s' layer '%s': %s", path, name,
+                                cpted_context_last_error(r->ctx));
+    }
+    for (size_t i = 0; i < r->crs_count; i++) {
+        if (strcmp(r->crs[i], text) == 0) {
+            cpted__free(text);
+            *out = i;
+            goto found;
+        }
+    }
+    if (!cpted__grow((void **)&r->crs, &r->crs_cap, r->crs_count + 1, sizeof *r->crs)) {
+        cpted__free(text);
+        return nomem(r);
+    }
+    r->crs[r->crs_count] = text;
+    *out = r->crs_count++;
+found:
+    if (r->first_crs == NO_CRS)
+        r->first_crs = *out;
+    return CPTED_OK;
+}
+
+/* ---- OSM tags ------------------------------------------------------------- */
+
+/* Reads one double-quoted hstore string at *p into a new buffer; NULL on bad text. */
+static char *hstore_string(const char **p)
+{
+    const char *s = *p;
+    if (*s != '"')
+        return NULL;
+    s++;
+    size_t n = 0;
+    for (const char *q = s; *q && *q != '"'; q++, n++)
+        if (*q == '\\' && q[1])
+            q++;
+    char *out = cpted__malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    while (*s && *s != '"') {
+        if (*s == '\\' && s[1])
+            s++;
+        out[k++] = *s++;
+    }
+    out[k] = '\0';
+    if (*s != '"') {
+        cpted__free(out);
+        return NULL;
+    }
+    *p = s + 1;
+    return out;
+}
+
+/* Value of `key` in the OSM driver's other_tags ("k"=>"v","k2"=>"v2"); cpted__free. */
+static char *hstore_get(const char *text, const char *key)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        char *k = hstore_string(&p);
+        if (!k)
+            return NULL;
+        bool hit = strcmp(k, key) == 0;
+        cpted__free(k);
+        if (strncmp(p, "=>", 2) != 0)
+            return NULL;
+        p += 2;
+        char *v = hstore_string(&p);
+        if (!v)
+            return NULL;
+        if (hit)
+            return v;
+        cpted__free(v);
+    }
+    return NULL;
+}
+
+typedef struct osm_tags {
+    const layer_ctx *lc;
+    OGRFeatureH feat;
+    char *scratch;
+} osm_tags;
+
+/* cpted__osm_tag_fn: a dedicated column when the driver has one, else other_tags. */
+static const char *osm_tag(void *payload, const char *key)
+{
+    osm_tags *t = payload;
+    int idx = OGR_F_GetFieldIndex(t->feat, key);
+    if (idx >= 0 && idx != t->lc->idx_other_tags)
+        return OGR_F_IsFieldSetAndNotNull(t->feat, idx) ? OGR_F_GetFieldAsString(t->feat, idx)
+                                                        : NULL;
+    int ot = t->lc->idx_other_tags;
+    if (ot < 0 || !OGR_F_IsFieldSetAndNotNull(t->feat, ot))
+        return NULL;
+    cpted__free(t->scratch);
+    t->scratch = hstore_get(OGR_F_GetFieldAsString(t->feat, ot), key);
+    return t->scratch;
+}
+
+/* An OSM length ("3.5", "3.5 m", "120 mm", "12cm") in metres; the unit of a
+ * bare number is `bare_unit_m` (width: metres; diameter: millimetres, as the
+ * OSM wiki defines them). */
+static bool osm_length(const char *text, double bare_unit_m, double *out)
+{
+    static const struct {
+        const char *suffix;
+        double unit_m;
+    } units[] = {{"mm", 0.001}, {"cm", 0.01}, {"m", 1.0}};
+    char buf[64];
+    if (!text || strlen(text) >= sizeof buf)
+        return false;
+    strcpy(buf, text);
+    size_t n = strlen(buf);
+    double unit = bare_unit_m;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        size_t s = strlen(units[i].suffix);
+        if (n > s && strcmp(buf + n - s, units[i].suffix) == 0) {
+            buf[n - s] = '\0';
+            unit = units[i].unit_m;
+            break;
+        }
+    }
+    double v;
+    if (!cpted__parse_number(buf, &v) || v == 0.0)
+        return false;
+    *out = v * unit;
+    return true;
+}
+
+/* "OSM way 123" for messages; empty when the id is not known. */
+static void osm_ref(const layer_ctx *lc, OGRFeatureH feat, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (lc->kind != SRC_OSM)
+        return;
+    if (lc->idx_osm_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_id)) {
+        const char *type = lc->dim == 0 ? "node" : strcmp(lc->layer, "lines") == 0 ? "way"
+                                                                                   : "relation";
+        snprintf(buf, size, " (OSM %s %s)", type, OGR_F_GetFieldAsString(feat, lc->idx_osm_id));
+    } else if (lc->idx_osm_way_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_way_id)) {
+        snprintf(buf, size, " (OSM way %s)", OGR_F_GetFieldAsString(feat, lc->idx_osm_way_id));
+    }
+}
+
+/* ---- one feature ------------------------------------------------------------ */
+
+/* A bad feature: an error naming it, or a counted warning when the caller is
+ * lenient or the source is OSM (real extracts always contain broken objects,
+ * e.g. relations cut at the extract's edge). */
+static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t fid,
+                  const char *ref, int status, const char *why, const char *detail)
+{
+    reader *r = lc->r;
+    if (!r->opts.lenient && lc->kind != SRC_OSM)
+        return cpted__error(r->ctx, status, "'%s' layer '%s' feature %lld%s: %s%s", lc->source,
+                            layer, (long long)fid, ref, why, detail ? detail : "");
+    r->groups[group].skipped++;
+    return add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: %s%s; skipped",
+                                        lc->source, layer, (long long)fid, ref, why,
+                                        detail ? detail : ""));
+}
+
+/* OGR geometry -> GEOS (2D, curves linearised); NULL when GEOS cannot read it. */
+static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
+{
+    OGRGeometryH linear = NULL;
+    if (OGR_G_HasCurveGeometry(g, TRUE)) {
+        linear = OGR_G_GetLinearGeometry(g, 0.0, NULL);
+        if (!linear)
+            return NULL;
+        g = linear;
+    }
+    OGR_G_FlattenTo2D(g); /* analyses are planar: Z (and M) are dropped */
+    size_t n = OGR_G_WkbSizeEx(g);
+    unsigned char *buf = cpted__malloc(n);
+    GEOSGeometry *out = NULL;
+    if (buf && OGR_G_ExportToIsoWkb(g, wkbNDR, buf) == OGRERR_NONE) {
+        r->ctx->geos_message[0] = '\0';
+        out = GEOSWKBReader_read_r(r->ctx->geos, r->wkb, buf, n);
+    }
+    cpted__free(buf);
+    if (linear)
+        OGR_G_DestroyGeometry(linear);
+    return out;
+}
+
+/* CAD has no polygons: a closed polyline on a layer whose role needs an area
+ * is that area. */
+static GEOSGeometry *close_to_polygon(cpted_context *ctx, GEOSGeometry *g)
+{
+    unsigned int n = 0;
+    if (GEOSGeomTypeId_r(ctx->geos, g) != GEOS_LINESTRING || GEOSisClosed_r(ctx->geos, g) != 1)
+        return g;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, g);
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n < 4)
+        return g;
+    GEOSCoordSequence *copy = GEOSCoordSeq_clone_r(ctx->geos, seq);
+    GEOSGeometry *ring = copy ? GEOSGeom_createLinearRing_r(ctx->geos, copy) : NULL;
+    GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0) : NULL;
+    if (!poly)
+        return g;
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return poly;
+}
+
+static bool needs_area(int32_t role)
+{
+    return role == CPTED_ROLE_ASSET || role == CPTED_ROLE_BUILDING || role == CPTED_ROLE_GROUND ||
+           role == CPTED_ROLE_BOUNDARY;
+}
+
+/* Copies the kept attributes of a plain/DXF feature; a bad value rejects it. */
+static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, tmp_feature *t,
+                            const char *layer, bool *rejected)
+{
+    for (size_t k = 0; k < KEPT; k++) {
+        int idx = lc->idx_attr[k];
+        if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(feat, idx))
+            continue;
+        const char *value = OGR_F_GetFieldAsString(feat, idx);
+        const char *why = NULL;
+        int rc = cpted__feature_set_attribute(&t->f, kept_keys[k], value, &why);
+        if (rc == CPTED_E_NOMEM)
+            return nomem(lc->r);
+        if (rc != CPTED_OK) {
+            char *detail = cpted__printf(" %s='%s': %s", kept_keys[k], value, why);
+            rc = reject(lc, t->f.group, layer, t->f.fid, "", rc, "bad attribute", detail);
+            cpted__free(detail);
+            *rejected = true;
+            return rc;
+        }
+    }
+    if (lc->idx_highway >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_highway)) {
+        t->highway = cpted__strdup(OGR_F_GetFieldAsString(feat, lc->idx_highway));
+        if (!t->highway)
+            return nomem(lc->r);
+    }
+    return CPTED_OK;
+}
+
+/* OSM: name, width, lanes and diameter from the tags; a value that is not a
+ * number is ignored with a warning (tags are free text). */
+static int osm_attributes(const layer_ctx *lc, osm_tags *tags, tmp_feature *t, const char *ref)
+{
+    reader *r = lc->r;
+    const char *v = osm_tag(tags, "name");
+    if (v && *v && !(t->f.name = cpted__strdup(v)))
+        return nomem(r);
+    static const struct {
+        const char *key;
+        double bare_unit_m; /* 0: a count */
+    } numbers[] = {{"width", 1.0}, {"lanes", 0.0}, {"diameter", 0.001}};
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        v = osm_tag(tags, numbers[i].key);
+        if (!v)
+            continue;
+        double value;
+        bool ok = numbers[i].bare_unit_m > 0.0 ? osm_length(v, numbers[i].bare_unit_m, &value)
+                                               : cpted__parse_number(v, &value) && value > 0.0;
+        if (!ok) {
+            int rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: %s='%s' is "
+                                                  "not understood; ignored",
+                                                  lc->source, lc->layer, (long long)t->f.fid, ref,
+                                                  numbers[i].key, v));
+            if (rc != CPTED_OK)
+                return rc;
+            continue;
+        }
+        if (i == 0)
+            t->f.width_m = value;
+        else if (i == 1)
+            t->f.lanes = value;
+        else
+            t->f.diameter_m = value;
+    }
+    if (t->f.role == CPTED_ROLE_ROAD && t->f.kind && strncmp(t->f.kind, "highway=", 8) == 0 &&
+        !(t->highway = cpted__strdup(t->f.kind + 8)))
+        return nomem(r);
+    return CPTED_OK;
+}
+
+static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
+{
+    reader *r = lc->r;
+    cpted_context *ctx = r->ctx;
+    int64_t fid = OGR_F_GetFID(feat);
+    const char *layer = lc->layer;
+    if (lc->kind == SRC_DXF) {
+        layer = lc->idx_dxf_layer >= 0 ? OGR_F_GetFieldAsString(feat, lc->idx_dxf_layer) : "";
+        if (!*layer)
+            layer = "0"; /* DXF's default layer */
+    }
+    char ref[64];
+    osm_ref(lc, feat, ref, sizeof ref);
+
+    /* Role, by precedence: role map, `role` attribute, layer name, OSM preset. */
+    int32_t name_role = CPTED_ROLE_NONE;
+    bool by_name = cpted_role_from_name(&name_role, layer) == CPTED_OK;
+    int32_t role = CPTED_ROLE_NONE;
+    char *kind = NULL;
+    bool unverified = false;
+    osm_tags tags = {lc, feat, NULL};
+    int m = map_find(r, layer);
+    int rc = CPTED_OK;
+    if (m >= 0) {
+        role = r->map_role[m];
+    } else if (lc->idx_role >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_role) &&
+               *OGR_F_GetFieldAsString(feat, lc->idx_role)) {
+        const char *value = OGR_F_GetFieldAsString(feat, lc->idx_role);
+        if (cpted_role_from_name(&role, value) != CPTED_OK) {
+            size_t g = group_for(r, lc->source, layer, by_name ? name_role : CPTED_ROLE_NONE);
+            if (g == CPTED__NO_LAYER)
+                return nomem(r);
+            char *detail = cpted__printf(" '%s'", value);
+            rc = reject(lc, g, layer, fid, ref, CPTED_E_FORMAT, "unknown role in attribute 'role':",
+                        detail);
+            cpted__free(detail);
+            return rc;
+        }
+    } else if (by_name) {
+        role = name_role;
+    } else if (lc->kind == SRC_OSM) {
+        rc = cpted__osm_role(&role, &kind, &unverified, lc->dim, osm_tag, &tags);
+        if (rc != CPTED_OK) {
+            cpted__free(tags.scratch);
+            return nomem(r);
+        }
+    }
+    size_t g = group_for(r, lc->source, layer, role);
+    if (g == CPTED__NO_LAYER) {
+        cpted__free(kind);
+        cpted__free(tags.scratch);
+        return nomem(r);
+    }
+    if (role == CPTED_ROLE_NONE) {
+        r->groups[g].unmapped++;
+        cpted__free(kind);
+        cpted__free(tags.scratch);
+        return CPTED_OK;
+    }
+
+    tmp_feature t;
+    memset(&t, 0, sizeof t);
+    t.f.role = role;
+    t.f.group = g;
+    t.f.fid = fid;
+    t.f.kind = kind;
+    t.f.unverified_row = unverified;
+    t.f.diameter_m = t.f.thickness_m = t.f.width_m = t.f.lanes = t.f.required_standoff_m = NAN;
+    t.crs = lc->crs;
+
+    /* Geometry, checked in the source CRS: NaN must be caught before PROJ. */
+    OGRGeometryH og = OGR_F_GetGeometryRef(feat);
+    const char *why = NULL;
+    if (!og || OGR_G_IsEmpty(og)) {
+        why = "empty geometry";
+    } else {
+        t.f.geom = ogr_to_geos(r, og);
+        if (!t.f.geom)
+            why = lc->kind == SRC_OSM ? "ring not closed or with fewer than 4 points (an object "
+                                        "cut at the extract's edge)"
+                                      : "geometry GEOS cannot read";
+    }
+    if (t.f.geom && lc->kind == SRC_DXF && needs_area(role))
+        t.f.geom = close_to_polygon(ctx, t.f.geom);
+    if (!why) {
+        rc = cpted__site_check_geometry(ctx, role, &t.f.geom, &t.repaired, &why);
+        if (rc == CPTED_E_NOMEM) {
+            tmp_feature_clear(ctx, &t);
+            cpted__free(tags.scratch);
+            return nomem(r);
+        }
+    }
+    if (why) {
+        char *detail = cpted__printf(" (role %s)", cpted_role_name(role));
+        rc = reject(lc, g, layer, fid, ref, CPTED_E_GEOMETRY, why, detail);
+        cpted__free(detail);
+        tmp_feature_clear(ctx, &t);
+        cpted__free(tags.scratch);
+        return rc;
+    }
+
+    bool rejected = false;
+    rc = lc->kind == SRC_OSM ? osm_attributes(lc, &tags, &t, ref)
+                             : plain_attributes(lc, feat, &t, layer, &rejected);
+    cpted__free(tags.scratch);
+    if (rc != CPTED_OK || rejected) {
+        tmp_feature_clear(ctx, &t);
+        return rc;
+    }
+    if (t.repaired) {
+        r->groups[g].repaired++;
+        rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: invalid polygon "
+                                          "repaired",
+                                          lc->source, layer, (long long)fid, ref));
+        if (rc != CPTED_OK) {
+            tmp_feature_clear(ctx, &t);
+            return rc;
+        }
+    }
+    if (!cpted__grow((void **)&r->feats, &r->feat_cap, r->feat_count + 1, sizeof *r->feats)) {
+        tmp_feature_clear(ctx, &t);
+        return nomem(r);
+    }
+    r->feats[r->feat_count++] = t;
+    return CPTED_OK;
+}
+
+/* ---- layers and sources ------------------------------------------------------ */
+
+static int layer_setup(reader *r, layer_ctx *lc, const char *path, OGRLayerH layer, int kind)
+{
+    memset(lc, 0, sizeof *lc);
+    lc->r = r;
+    lc->source = path;
+    lc->layer = OGR_L_GetName(layer);
+    lc->handle = layer;
+    lc->kind = kind;
+    lc->crs = NO_CRS;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    if (OGR_FD_GetGeomFieldCount(defn) == 0) {
+        cpted__log(r->ctx, CPTED_LOG_NOTICE, "'%s' layer '%s' has no geometry; ignored", path,
+                   lc->layer);
+        return CPTED_OK;
+    }
+    lc->idx_role = OGR_FD_GetFieldIndex(defn, "role");
+    lc->idx_highway = OGR_FD_GetFieldIndex(defn, "highway");
+    lc->idx_dxf_layer = kind == SRC_DXF ? OGR_FD_GetFieldIndex(defn, "Layer") : -1;
+    lc->idx_other_tags = kind == SRC_OSM ? OGR_FD_GetFieldIndex(defn, "other_tags") : -1;
+    lc->idx_osm_id = kind == SRC_OSM ? OGR_FD_GetFieldIndex(defn, "osm_id") : -1;
+    lc->idx_osm_way_id = kind == SRC_OSM ? OGR_FD_GetFieldIndex(defn, "osm_way_id") : -1;
+    for (size_t k = 0; k < KEPT; k++)
+        lc->idx_attr[k] = OGR_FD_GetFieldIndex(defn, kept_keys[k]);
+    lc->dim = -1;
+    if (kind == SRC_OSM) {
+        static const struct {
+            const char *layer;
+            int dim;
+        } osm_layers[] = {{"points", 0}, {"lines", 1}, {"multilinestrings", 1}, {"multipolygons", 2}};
+        for (size_t i = 0; i < sizeof osm_layers / sizeof osm_layers[0]; i++)
+            if (strcmp(lc->layer, osm_layers[i].layer) == 0)
+                lc->dim = osm_layers[i].dim;
+    }
+    return layer_crs(r, path, layer, &lc->crs);
+}
+
+/* A layer that gave no group (empty, or with no features) is still listed. */
+static int list_layer(reader *r, const layer_ctx *lc, size_t groups_before)
+{
+    for (size_t i = groups_before; i < r->group_count; i++)
+        if (strcmp(r->groups[i].source, lc->source) == 0 &&
+            (lc->kind == SRC_DXF || strcmp(r->groups[i].layer, lc->layer) == 0))
+            return CPTED_OK;
+    int32_t role = CPTED_ROLE_NONE;
+    int m = map_find(r, lc->layer);
+    if (m >= 0)
+        role = r->map_role[m];
+    else if (cpted_role_from_name(&role, lc->layer) != CPTED_OK)
+        role = CPTED_ROLE_NONE;
+    return group_for(r, lc->source, lc->layer, role) == CPTED__NO_LAYER ? nomem(r) : CPTED_OK;
+}
+
+/* Progress and interrupt, every POLL_EVERY features. */
+static int poll(reader *r, double fraction_of_source)
+{
+    if (++r->seen % POLL_EVERY != 0)
+        return CPTED_OK;
+    if (cpted__interrupted(r->ctx))
+        return cpted__error(r->ctx, CPTED_E_INTERRUPTED, "interrupted while reading the site");
+    double f = fraction_of_source < 0.0 ? 0.0 : fraction_of_source > 1.0 ? 1.0 : fraction_of_source;
+    cpted__progress(r->ctx, (r->source_index + f) / (double)r->source_count, "read");
+    return CPTED_OK;
+}
+
+static int read_layers(reader *r, const char *path, GDALDatasetH ds, int kind,
+                       cpted__gdal_errors *cap)
+{
+    int n = GDALDatasetGetLayerCount(ds);
+    for (int i = 0; i < n; i++) {
+        layer_ctx lc;
+        OGRLayerH layer = GDALDatasetGetLayer(ds, i);
+        int rc = layer_setup(r, &lc, path, layer, kind);
+        if (rc != CPTED_OK)
+            return rc;
+        if (lc.crs == NO_CRS)
+            continue; /* no geometry */
+        size_t groups_before = r->group_count;
+        GIntBig total = OGR_L_GetFeatureCount(layer, FALSE);
+        GIntBig done = 0;
+        int failures = cap->failures;
+        OGR_L_ResetReading(layer);
+        OGRFeatureH feat;
+        while ((feat = OGR_L_GetNextFeature(layer)) != NULL) {
+            rc = read_feature(&lc, feat);
+            OGR_F_Destroy(feat);
+            done++;
+            if (rc == CPTED_OK)
+                rc = poll(r, (i + (total > 0 ? (double)done / (double)total : 0.0)) / n);
+            if (rc != CPTED_OK)
+                return rc;
+        }
+        if (cap->failures > failures)
+            return cpted__error(r->ctx, CPTED_E_FORMAT, "cannot read '%s' layer '%s': %s", path,
+                                lc.layer, cap->last);
+        rc = list_layer(r, &lc, groups_before);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+/* The OSM driver must be read in file order across its layers (interleaved
+ * reading), which GDALDatasetGetNextFeature does in one pass. */
+static int read_osm(reader *r, const char *path, GDALDatasetH ds)
+{
+    int n = GDALDatasetGetLayerCount(ds);
+    layer_ctx *lcs = cpted__calloc((size_t)(n > 0 ? n : 1), sizeof *lcs);
+    if (!lcs)
+        return nomem(r);
+    int rc = CPTED_OK;
+    for (int i = 0; i < n && rc == CPTED_OK; i++)
+        rc = layer_setup(r, &lcs[i], path, GDALDatasetGetLayer(ds, i), SRC_OSM);
+    OGRFeatureH feat;
+    OGRLayerH layer = NULL;
+    double pct = 0.0;
+    while (rc == CPTED_OK &&
+           (feat = GDALDatasetGetNextFeature(ds, &layer, &pct, NULL, NULL)) != NULL) {
+        for (int i = 0; i < n; i++) {
+            if (lcs[i].handle == layer && lcs[i].crs != NO_CRS) {
+                rc = read_feature(&lcs[i], feat);
+                break;
+            }
+        }
+        OGR_F_Destroy(feat);
+        if (rc == CPTED_OK)
+            rc = poll(r, pct);
+    }
+    for (int i = 0; i < n && rc == CPTED_OK; i++)
+        if (lcs[i].crs != NO_CRS)
+            rc = list_layer(r, &lcs[i], 0);
+    cpted__free(lcs);
+    return rc;
+}
+
+static int read_source(reader *r, const char *path)
+{
+    cpted__gdal_errors cap;
+    cpted__gdal_begin(&cap, r->ctx);
+    int rc = CPTED_OK;
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) {
+        VSIStatBufL st;
+        if (VSIStatL(path, &st) != 0)
+            rc = cpted__error(r->ctx, CPTED_E_IO, "cannot open '%s': No such file", path);
+        else
+            rc = cpted__error(r->ctx, CPTED_E_FORMAT, "cannot open '%s': %s", path,
+                              cap.last[0] ? cap.last : "not a vector format GDAL can read");
+        cpted__gdal_end(&cap);
+        return rc;
+    }
+    const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
+    if (strcmp(driver, "OSM") == 0)
+        rc = read_osm(r, path, ds);
+    else
+        rc = read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
+    GDALClose(ds);
+    cpted__gdal_end(&cap);
+    return rc;
+}
+
+/* ---- working CRS and reprojection ---------------------------------------------- */
+
+/* The UTM zone of the centre of all features' extent (in lon/lat). */
+static int utm_of_features(reader *r, char **out)
+{
+    double lonlat[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t c = 0; c < r->crs_count; c++) {
+        double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (size_t i = 0; i < r->feat_count; i++) {
+            double minx, miny, maxx, maxy;
+            const GEOSGeometry *g = r->feats[i].f.geom;
+            if (r->feats[i].crs != c || !GEOSGeom_getXMin_r(r->ctx->geos, g, &minx) ||
+                !GEOSGeom_getYMin_r(r->ctx->geos, g, &miny) ||
+                !GEOSGeom_getXMax_r(r->ctx->geos, g, &maxx) ||
+                !GEOSGeom_getYMax_r(r->ctx->geos, g, &maxy))
+                continue;
+            e[0] = fmin(e[0], minx);
+            e[1] = fmin(e[1], miny);
+            e[2] = fmax(e[2], maxx);
+            e[3] = fmax(e[3], maxy);
+        }
+        if (!(e[0] <= e[2]))
+            continue;
+        PJ *to_lonlat = NULL;
+        int rc = cpted__crs_transformer(r->ctx, r->crs[c], "EPSG:4326", &to_lonlat);
+        if (rc != CPTED_OK)
+            return rc;
+        double b[4] = {e[0], e[1], e[2], e[3]};
+        if (to_lonlat) {
+            int ok = proj_trans_bounds(r->ctx->proj, to_lonlat, PJ_FWD, e[0], e[1], e[2], e[3],
+                                       &b[0], &b[1], &b[2], &b[3], 21);
+            proj_destroy(to_lonlat);
+            if (!ok)
+                return cpted__error(r->ctx, CPTED_E_CRS,
+                                    "cannot transform the extent of the data from %s to lon/lat",
+                                    r->crs[c]);
+        }
+        lonlat[0] = fmin(lonlat[0], b[0]);
+        lonlat[1] = fmin(lonlat[1], b[1]);
+        lonlat[2] = fmax(lonlat[2], b[2]);
+        lonlat[3] = fmax(lonlat[3], b[3]);
+    }
+    if (!(lonlat[0] <= lonlat[2]))
+        return cpted__error(r->ctx, CPTED_E_CRS,
+                            "the data are in lon/lat (%s) and there are no features to choose a "
+                            "UTM zone from; give a working CRS",
+                            r->crs[r->first_crs]);
+    double lon = 0.5 * (lonlat[0] + lonlat[2]), lat = 0.5 * (lonlat[1] + lonlat[3]);
+    *out = cpted__crs_utm_for(lon, lat);
+    if (!*out)
+        return cpted__error(r->ctx, CPTED_E_CRS,
+                            "the site centre (%.6f, %.6f) is outside the UTM zones; give a "
+                            "working CRS",
+                            lon, lat);
+    return CPTED_OK;
+}
+
+static int choose_working_crs(reader *r, char **out)
+{
+    *out = NULL;
+    if (r->opts.working_crs)
+        return cpted__crs_normalize(r->ctx, r->opts.working_crs, true, out);
+    const char *first = r->crs[r->first_crs];
+    if (cpted__crs_is_metric(r->ctx, first)) {
+        *out = cpted__strdup(first);
+        return *out ? CPTED_OK : nomem(r);
+    }
+    return utm_of_features(r, out);
+}
+
+static int transform_xy(double *x, double *y, void *userdata)
+{
+    PJ_COORD c = proj_trans(userdata, PJ_FWD, proj_coord(*x, *y, 0.0, 0.0));
+    if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
+        return 0;
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return 1;
+}
+
+/* Moves every feature into the working CRS; a transform failure rejects it. */
+static int reproject(reader *r, const char *working)
+{
+    cpted_context *ctx = r->ctx;
+    int rc = CPTED_OK;
+    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++) {
+        PJ *pj = NULL;
+        rc = cpted__crs_transformer(ctx, r->crs[c], working, &pj);
+        if (rc != CPTED_OK || !pj)
+            continue;
+        for (size_t i = 0; i < r->feat_count && rc == CPTED_OK; i++) {
+            tmp_feature *t = &r->feats[i];
+            if (t->crs != c || !t->f.geom)
+                continue;
+            GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, t->f.geom, transform_xy, pj);
+            tmp_group *g = &r->groups[t->f.group];
+            if (!moved) {
+                if (!r->opts.lenient) {
+                    rc = cpted__error(ctx, CPTED_E_CRS,
+                                      "'%s' layer '%s' feature %lld: cannot transform from %s to "
+                                      "%s",
+                                      g->source, g->layer, (long long)t->f.fid, r->crs[c], working);
+                    break;
+                }
+                g->skipped++;
+                rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld: cannot transform "
+                                                  "from %s to %s; skipped",
+                                                  g->source, g->layer, (long long)t->f.fid,
+                                                  r->crs[c], working));
+                GEOSGeom_destroy_r(ctx->geos, t->f.geom);
+                t->f.geom = NULL; /* dropped when the site is filled */
+                continue;
+            }
+            GEOSGeom_destroy_r(ctx->geos, t->f.geom);
+            t->f.geom = moved;
+            /* A valid polygon stays valid under a smooth map except for
+             * near-touching rings; repair those too. */
+            bool repaired = false;
+            const char *why = NULL;
+            if (cpted__site_check_geometry(ctx, t->f.role, &t->f.geom, &repaired, &why) ==
+                    CPTED_OK &&
+                repaired && !t->repaired) {
+                t->repaired = true;
+                g->repaired++;
+                rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld: invalid polygon "
+                                                  "repaired after reprojection",
+                                                  g->source, g->layer, (long long)t->f.fid));
+            }
+        }
+        proj_destroy(pj);
+    }
+    return rc;
+}
+
+/* ---- filling the site ------------------------------------------------------------- */
+
+static int fill_site(reader *r, cpted_site *site)
+{
+    size_t *group_map = cpted__calloc(r->group_count ? r->group_count : 1, sizeof *group_map);
+    if (!group_map)
+        return nomem(r);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < r->group_count && rc == CPTED_OK; i++) {
+        tmp_group *tg = &r->groups[i];
+        size_t g = cpted__site_group(site, tg->source, tg->layer, tg->role);
+        if (g == CPTED__NO_LAYER) {
+            rc = nomem(r);
+            break;
+        }
+        group_map[i] = g;
+        site->groups[g].repaired += tg->repaired;
+        site->groups[g].skipped += tg->skipped;
+        if (tg->role == CPTED_ROLE_NONE)
+            site->groups[g].features += tg->unmapped;
+    }
+    for (size_t i = 0; i < r->warning_count && rc == CPTED_OK; i++)
+        rc = cpted__site_warn(site, "%s", r->warnings[i]);
+    for (size_t i = 0; i < r->group_count && rc == CPTED_OK; i++) {
+        tmp_group *tg = &r->groups[i];
+        /* (a group made only by a rejected feature has its own warning) */
+        if (tg->role == CPTED_ROLE_NONE && (tg->unmapped > 0 || tg->skipped == 0))
+            rc = cpted__site_warn(site,
+                                  "'%s' layer '%s': no role for %lld feature(s), ignored; map "
+                                  "it with --role '%s=ROLE'",
+                                  tg->source, tg->layer, (long long)tg->unmapped, tg->layer);
+    }
+    for (size_t i = 0; i < r->map_count && rc == CPTED_OK; i++)
+        if (!r->map_used[i])
+            rc = cpted__site_warn(site, "role map entry '%s' matched no layer",
+                                  r->opts.role_map[i]);
+    for (size_t i = 0; i < r->feat_count && rc == CPTED_OK; i++) {
+        tmp_feature *t = &r->feats[i];
+        if (!t->f.geom)
+            continue;
+        const tmp_group *tg = &r->groups[t->f.group];
+        t->f.group = group_map[t->f.group];
+        if (t->f.role == CPTED_ROLE_ROAD)
+            t->f.width_m = cpted__road_width(site, t->f.width_m, t->f.lanes, t->highway);
+        t->f.id = cpted__printf("%s:%lld", tg->layer, (long long)t->f.fid);
+        if (!t->f.id) {
+            rc = nomem(r);
+            break;
+        }
+        rc = cpted__site_push(site, &t->f); /* takes the geometry and strings */
+    }
+    cpted__free(group_map);
+    return rc;
+}
+
+CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
+                                         const char *const *paths, size_t path_count,
+                                         const cpted_site_options *opts)
+{
+    if (!out || !ctx)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_open: NULL argument");
+    *out = NULL;
+    if (!paths || path_count == 0)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_open: no source given");
+    for (size_t i = 0; i < path_count; i++)
+        if (!paths[i] || !*paths[i])
+            return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_open: source %zu is empty", i);
+
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.first_crs = NO_CRS;
+    r.source_count = path_count;
+    cpted_site_options_init(&r.opts, sizeof r.opts);
+    if (opts) {
+        int rc = cpted__check_struct(ctx, opts, opts->struct_size, sizeof r.opts, sizeof r.opts,
+                                     "cpted_site_options");
+        if (rc != CPTED_OK)
+            return rc;
+        memcpy(&r.opts, opts, sizeof r.opts);
+        r.opts.struct_size = sizeof r.opts;
+    }
+    if (!isfinite(r.opts.boundary_margin_m) || r.opts.boundary_margin_m < 0.0 ||
+        !isfinite(r.opts.lane_width_m) || r.opts.lane_width_m <= 0.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "cpted_site_options: boundary_margin_m must be >= 0 and lane_width_m "
+                            "> 0 (got %g and %g)",
+                            r.opts.boundary_margin_m, r.opts.lane_width_m);
+
+    char *working = NULL, *output = NULL;
+    cpted_site *site = NULL;
+    int rc = parse_role_map(&r);
+    if (rc == CPTED_OK && r.opts.assume_crs)
+        rc = cpted__crs_normalize(ctx, r.opts.assume_crs, false, &r.assume_crs);
+    if (rc == CPTED_OK && r.opts.working_crs) /* fail before reading anything */
+        rc = choose_working_crs(&r, &working);
+    if (rc == CPTED_OK && r.opts.output_crs)
+        rc = cpted__crs_normalize(ctx, r.opts.output_crs, false, &output);
+    if (rc == CPTED_OK && !(r.wkb = GEOSWKBReader_create_r(ctx->geos)))
+        rc = nomem(&r);
+    if (rc == CPTED_OK) {
+        cpted__gdal_errors cap; /* driver registration may report too */
+        cpted__gdal_begin(&cap, ctx);
+        cpted__gdal_init();
+        cpted__gdal_end(&cap);
+    }
+    for (size_t i = 0; i < path_count && rc == CPTED_OK; i++) {
+        r.source_index = i;
+        rc = read_source(&r, paths[i]);
+    }
+    if (rc == CPTED_OK && r.first_crs == NO_CRS)
+        rc = cpted__error(ctx, CPTED_E_FORMAT, "'%s': no layer with geometry in the source%s",
+                          paths[0], path_count > 1 ? "s" : "");
+    if (rc == CPTED_OK && !working)
+        rc = choose_working_crs(&r, &working);
+    if (rc == CPTED_OK && !output && !(output = cpted__strdup(r.crs[r.first_crs])))
+        rc = nomem(&r);
+    if (rc == CPTED_OK)
+        rc = reproject(&r, working);
+    if (rc == CPTED_OK)
+        rc = cpted__site_create(&site, ctx, working, output);
+    if (rc == CPTED_OK) {
+        site->boundary_margin_m = r.opts.boundary_margin_m;
+        site->lane_width_m = r.opts.lane_width_m;
+        rc = fill_site(&r, site);
+    }
+    if (rc == CPTED_OK)
+        cpted__progress(ctx, 1.0, "read");
+    reader_free(&r);
+    cpted__free(working);
+    cpted__free(output);
+    if (rc != CPTED_OK) {
+        cpted_site_free(site);
+        return rc;
+    }
+    *out = site;
+    return CPTED_OK;
+}

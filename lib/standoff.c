@@ -1,2 +1,482 @@
-/* standoff.c - module under construction in this session. */
+/*
+ * standoff.c - standoff and blast load per asset (architecture.md §7): the
+ * distance from each asset to the vehicle-accessible area A, the required
+ * standoff, the blast at the standoff and the encroachment of A into it.
+ * Method and assumptions: docs/method-standoff.md.
+ *
+ * SPDX-License-Identifier: MIT
+ */
 #include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Distances below this are float noise of touching geometry: reported as 0. */
+#define TOUCH_TOL_M 1e-6
+
+typedef struct asset_result {
+    cpted_standoff_asset rec;     /* id and name borrowed from the site */
+    const char *required_source;  /* "attribute", "threat" or NULL */
+    double reflected_impulse_kpa_ms;
+    GEOSGeometry *encroachment;   /* A ∩ (asset ⊕ required), possibly empty */
+} asset_result;
+
+struct cpted_standoff {
+    cpted_site *site;             /* borrowed: the site outlives the result */
+    cpted_context *ctx;
+    cpted_vehicle vehicle;
+    double charge_kg;             /* 0: none */
+    double allowable_kpa;         /* 0: none */
+    double threat_required_m;     /* standoff for charge + allowable, or NaN */
+    cpted_freespace *fs;
+    asset_result *assets;
+    size_t count;
+};
+
+/* ---- options ----------------------------------------------------------- */
+
+CPTED_API int CPTED_CALL cpted_standoff_options_init(cpted_standoff_options *opts,
+                                                     size_t struct_size)
+{
+    if (!opts)
+        return CPTED_E_INVALID;
+    if (struct_size < sizeof *opts)
+        return CPTED_E_VERSION;
+    memset(opts, 0, struct_size);
+    opts->struct_size = (uint32_t)struct_size;
+    return cpted_freespace_options_init(&opts->freespace, sizeof opts->freespace);
+}
+
+/* Copies and checks the user's options (NULL: defaults). */
+static int resolve_options(cpted_context *ctx, const cpted_standoff_options *user,
+                           cpted_standoff_options *out)
+{
+    cpted_standoff_options_init(out, sizeof *out);
+    if (!user)
+        return CPTED_OK;
+    int rc = cpted__check_struct(ctx, user, user->struct_size, sizeof *user, sizeof *user,
+                                 "standoff options");
+    if (rc != CPTED_OK)
+        return rc;
+    out->charge_kg = user->charge_kg;
+    out->allowable_kpa = user->allowable_kpa;
+    if (!isfinite(out->charge_kg) || out->charge_kg < 0.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "standoff: charge_kg = %g must be a finite mass >= 0 kg TNT (0 = no "
+                            "threat)",
+                            out->charge_kg);
+    if (!isfinite(out->allowable_kpa) || out->allowable_kpa < 0.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "standoff: allowable_kpa = %g must be a finite pressure > 0 kPa (0 = "
+                            "none)",
+                            out->allowable_kpa);
+    if (out->allowable_kpa > 0.0 && out->charge_kg == 0.0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "standoff: allowable_kpa = %g needs a charge (charge_kg > 0)",
+                            out->allowable_kpa);
+    return cpted__freespace_options_resolve(ctx, &user->freespace, &out->freespace);
+}
+
+/* ---- per asset ----------------------------------------------------------- */
+
+static void fill_blast(cpted_standoff *s, asset_result *a)
+{
+    cpted_standoff_asset *r = &a->rec;
+    r->scaled_distance = r->incident_kpa = r->reflected_kpa = NAN;
+    r->incident_impulse_kpa_ms = a->reflected_impulse_kpa_ms = NAN;
+    r->blast_in_range = 0;
+    if (!(s->charge_kg > 0.0) || !r->reachable)
+        return;
+    cpted_blast_scaled_distance(r->standoff_m, s->charge_kg, &r->scaled_distance);
+    cpted_blast blast;
+    memset(&blast, 0, sizeof blast);
+    blast.struct_size = (uint32_t)sizeof blast;
+    /* standoff 0 (Z = 0) and Z outside the fit give no numbers: never extrapolated */
+    if (!(r->standoff_m > 0.0) ||
+        cpted_blast_surface_burst(&blast, s->charge_kg, r->standoff_m) != CPTED_OK)
+        return;
+    r->blast_in_range = 1;
+    r->incident_kpa = blast.incident_kpa;
+    r->reflected_kpa = blast.reflected_kpa;
+    r->incident_impulse_kpa_ms = blast.incident_impulse_kpa_ms;
+    a->reflected_impulse_kpa_ms = blast.reflected_impulse_kpa_ms;
+}
+
+/* Distance and nearest pair from the asset to A (prepared). */
+static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const cpted__feature *f,
+                   asset_result *a)
+{
+    cpted_context *ctx = s->ctx;
+    cpted_standoff_asset *r = &a->rec;
+    double d = NAN;
+    if (!GEOSPreparedDistance_r(ctx->geos, prep_a, f->geom, &d))
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "standoff of asset %s: distance failed: %s",
+                            f->id, cpted__geos_error(ctx));
+    GEOSCoordSequence *pair = GEOSPreparedNearestPoints_r(ctx->geos, prep_a, f->geom);
+    if (!pair)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "standoff of asset %s: nearest points failed: %s",
+                            f->id, cpted__geos_error(ctx));
+    /* the first point lies on the prepared geometry (A), the second on the asset */
+    GEOSCoordSeq_getXY_r(ctx->geos, pair, 0, &r->vehicle_x, &r->vehicle_y);
+    GEOSCoordSeq_getXY_r(ctx->geos, pair, 1, &r->asset_x, &r->asset_y);
+    GEOSCoordSeq_destroy_r(ctx->geos, pair);
+    r->standoff_m = d < TOUCH_TOL_M ? 0.0 : d;
+    return CPTED_OK;
+}
+
+/* A ∩ (asset ⊕ required) when the vehicle gets closer than required. */
+static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
+{
+    cpted_context *ctx = s->ctx;
+    cpted_standoff_asset *r = &a->rec;
+    r->encroachment_m2 = 0.0;
+    if (!r->reachable || !(r->required_m > 0.0) || !(r->standoff_m < r->required_m)) {
+        a->encroachment = cpted__empty_polygon(ctx);
+        return a->encroachment ? CPTED_OK : CPTED_E_NOMEM;
+    }
+    GEOSBufferParams *bp = GEOSBufferParams_create_r(ctx->geos);
+    if (!bp)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, (int)s->fs->opts.quadrant_segments);
+    GEOSGeometry *zone = GEOSBufferWithParams_r(ctx->geos, f->geom, bp, r->required_m);
+    GEOSBufferParams_destroy_r(ctx->geos, bp);
+    GEOSGeometry *cut = zone ? GEOSIntersection_r(ctx->geos, s->fs->accessible, zone) : NULL;
+    if (zone)
+        GEOSGeom_destroy_r(ctx->geos, zone);
+    if (!cut)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
+                            cpted__geos_error(ctx));
+    a->encroachment = cpted__polygonal(ctx, cut);
+    if (!a->encroachment)
+        return CPTED_E_NOMEM;
+    GEOSArea_r(ctx->geos, a->encroachment, &r->encroachment_m2);
+    return CPTED_OK;
+}
+
+static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const cpted__feature *f,
+                  asset_result *a)
+{
+    cpted_context *ctx = s->ctx;
+    cpted_standoff_asset *r = &a->rec;
+    double area = 0.0;
+    if (!GEOSArea_r(ctx->geos, f->geom, &area) || !(area > 0.0))
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "asset %s has no area: a protected asset must "
+                                                   "be a polygon with area",
+                            f->id);
+    r->struct_size = (uint32_t)sizeof *r;
+    r->id = f->id;
+    r->name = f->name;
+    r->reachable = prep_a != NULL;
+    r->standoff_m = r->asset_x = r->asset_y = r->vehicle_x = r->vehicle_y = NAN;
+    if (prep_a) {
+        int rc = measure(s, prep_a, f, a);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    if (isfinite(f->required_standoff_m)) {
+        r->required_m = f->required_standoff_m;
+        a->required_source = "attribute";
+    } else if (isfinite(s->threat_required_m)) {
+        r->required_m = s->threat_required_m;
+        a->required_source = "threat";
+    } else {
+        r->required_m = NAN;
+        a->required_source = NULL;
+    }
+    /* unreachable: no vehicle gets anywhere near, so any requirement is met */
+    r->ok = isnan(r->required_m) ? -1 : !r->reachable ? 1 : r->standoff_m >= r->required_m;
+    fill_blast(s, a);
+    return encroach(s, f, a);
+}
+
+/* ---- run and free ---------------------------------------------------------- */
+
+static int run(cpted_standoff *s, const cpted_standoff_options *opts)
+{
+    cpted_context *ctx = s->ctx;
+    const cpted_site *site = s->site;
+    size_t n = 0;
+    for (size_t i = 0; i < site->feature_count; i++)
+        n += site->features[i].role == CPTED_ROLE_ASSET;
+    if (n == 0)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "standoff: the site has no asset (give protected buildings the role "
+                            "'asset')");
+    s->threat_required_m = NAN;
+    if (s->charge_kg > 0.0 && s->allowable_kpa > 0.0) {
+        int rc = cpted_blast_standoff_for(s->charge_kg, s->allowable_kpa, &s->threat_required_m);
+        if (rc != CPTED_OK)
+            return cpted__error(ctx, rc,
+                                "standoff: allowable pressure %g kPa is outside the range of the "
+                                "Kingery-Bulmash fit for a charge of %g kg TNT",
+                                s->allowable_kpa, s->charge_kg);
+    }
+    s->assets = cpted__calloc(n, sizeof *s->assets);
+    if (!s->assets)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    int rc = cpted_freespace_new(&s->fs, s->site, &s->vehicle, &opts->freespace);
+    if (rc != CPTED_OK)
+        return rc;
+    const GEOSPreparedGeometry *prep_a = NULL;
+    if (!GEOSisEmpty_r(ctx->geos, s->fs->accessible)) {
+        prep_a = GEOSPrepare_r(ctx->geos, s->fs->accessible);
+        if (!prep_a)
+            return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the accessible area: %s",
+                                cpted__geos_error(ctx));
+    }
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        if (site->features[i].role != CPTED_ROLE_ASSET)
+            continue;
+        rc = assess(s, prep_a, &site->features[i], &s->assets[s->count]);
+        s->count++; /* counted even on failure so that free() releases it */
+        if (rc == CPTED_OK && (s->count & 63) == 0) {
+            cpted__progress(ctx, (double)s->count / (double)n, "standoff");
+            if (cpted__interrupted(ctx))
+                rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "standoff: interrupted");
+        }
+    }
+    if (prep_a)
+        GEOSPreparedGeom_destroy_r(ctx->geos, prep_a);
+    if (rc == CPTED_OK)
+        cpted__progress(ctx, 1.0, "standoff");
+    return rc;
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *site,
+                                            const cpted_vehicle *vehicle,
+                                            const cpted_standoff_options *opts)
+{
+    if (!site)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = site->ctx;
+    if (!out)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_standoff_run: out is NULL");
+    *out = NULL;
+    cpted_standoff_options o;
+    int rc = resolve_options(ctx, opts, &o);
+    if (rc == CPTED_OK)
+        rc = cpted_vehicle_validate(ctx, vehicle);
+    if (rc != CPTED_OK)
+        return rc;
+    cpted_standoff *s = cpted__calloc(1, sizeof *s);
+    if (!s)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    s->site = site;
+    s->ctx = ctx;
+    cpted__context_ref(ctx);
+    memcpy(&s->vehicle, vehicle, sizeof s->vehicle);
+    s->vehicle.struct_size = (uint32_t)sizeof s->vehicle;
+    s->charge_kg = o.charge_kg;
+    s->allowable_kpa = o.allowable_kpa;
+    rc = run(s, &o);
+    if (rc != CPTED_OK) {
+        cpted_standoff_free(s);
+        return rc;
+    }
+    *out = s;
+    return CPTED_OK;
+}
+
+CPTED_API void CPTED_CALL cpted_standoff_free(cpted_standoff *result)
+{
+    if (!result)
+        return;
+    cpted_context *ctx = result->ctx;
+    for (size_t i = 0; i < result->count; i++)
+        if (result->assets[i].encroachment)
+            GEOSGeom_destroy_r(ctx->geos, result->assets[i].encroachment);
+    cpted__free(result->assets);
+    cpted_freespace_free(result->fs);
+    cpted__free(result);
+    cpted__context_unref(ctx);
+}
+
+/* ---- accessors ----------------------------------------------------------------- */
+
+CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *result)
+{
+    return result ? result->count : 0;
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
+                                                  cpted_standoff_asset *out)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    if (!out)
+        return cpted__error(result->ctx, CPTED_E_INVALID, "cpted_standoff_get_asset: out is NULL");
+    int rc = cpted__check_struct(result->ctx, out, out->struct_size, sizeof *out, sizeof *out,
+                                 "standoff asset record");
+    if (rc != CPTED_OK)
+        return rc;
+    if (i >= result->count)
+        return cpted__error(result->ctx, CPTED_E_NOTFOUND,
+                            "standoff asset %zu does not exist (%zu assets)", i, result->count);
+    uint32_t size = out->struct_size;
+    memcpy(out, &result->assets[i].rec, sizeof *out);
+    out->struct_size = size;
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
+                                                         unsigned char **out, size_t *size_out)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    if (i >= result->count)
+        return cpted__error(result->ctx, CPTED_E_NOTFOUND,
+                            "standoff asset %zu does not exist (%zu assets)", i, result->count);
+    return cpted__geom_to_wkb(result->ctx, result->assets[i].encroachment, out, size_out);
+}
+
+CPTED_API cpted_site *CPTED_CALL cpted_standoff_site(const cpted_standoff *result)
+{
+    return result ? result->site : NULL;
+}
+
+CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result)
+{
+    return result ? result->fs : NULL;
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+static int json_point(cpted__json *j, const cpted_standoff *s, double x, double y)
+{
+    double ox, oy;
+    int rc = cpted_site_to_output(s->site, x, y, &ox, &oy);
+    if (rc != CPTED_OK)
+        return rc;
+    cpted__json_begin_array(j);
+    cpted__json_number(j, ox);
+    cpted__json_number(j, oy);
+    cpted__json_end_array(j);
+    return CPTED_OK;
+}
+
+static void json_number_key(cpted__json *j, const char *key, double v)
+{
+    cpted__json_key(j, key);
+    cpted__json_number(j, v);
+}
+
+static int json_asset(cpted__json *j, const cpted_standoff *s, const asset_result *a)
+{
+    const cpted_standoff_asset *r = &a->rec;
+    cpted__json_begin_object(j);
+    cpted__json_key(j, "id");
+    cpted__json_string(j, r->id);
+    cpted__json_key(j, "name");
+    cpted__json_string(j, r->name);
+    cpted__json_key(j, "reachable");
+    cpted__json_bool(j, r->reachable);
+    json_number_key(j, "standoff_m", r->standoff_m);
+    json_number_key(j, "required_m", r->required_m);
+    cpted__json_key(j, "required_source");
+    cpted__json_string(j, a->required_source);
+    cpted__json_key(j, "ok");
+    if (r->ok < 0)
+        cpted__json_null(j);
+    else
+        cpted__json_bool(j, r->ok);
+    cpted__json_key(j, "nearest");
+    int rc = CPTED_OK;
+    if (r->reachable) {
+        cpted__json_begin_object(j);
+        cpted__json_key(j, "asset");
+        rc = json_point(j, s, r->asset_x, r->asset_y);
+        cpted__json_key(j, "vehicle");
+        if (rc == CPTED_OK)
+            rc = json_point(j, s, r->vehicle_x, r->vehicle_y);
+        cpted__json_end_object(j);
+    } else {
+        cpted__json_null(j);
+    }
+    json_number_key(j, "scaled_distance", r->scaled_distance);
+    json_number_key(j, "incident_kpa", r->incident_kpa);
+    json_number_key(j, "reflected_kpa", r->reflected_kpa);
+    json_number_key(j, "incident_impulse_kpa_ms", r->incident_impulse_kpa_ms);
+    json_number_key(j, "reflected_impulse_kpa_ms", a->reflected_impulse_kpa_ms);
+    cpted__json_key(j, "blast_in_range");
+    if (s->charge_kg > 0.0 && r->reachable)
+        cpted__json_bool(j, r->blast_in_range);
+    else
+        cpted__json_null(j);
+    json_number_key(j, "encroachment_m2", r->encroachment_m2);
+    cpted__json_end_object(j);
+    return rc;
+}
+
+static void json_assumptions(cpted__json *j, const cpted_standoff *s)
+{
+    const cpted_freespace_options *o = &s->fs->opts;
+    char *text[6] = {0};
+    text[0] = cpted__printf("the vehicle passes where a disc of its width (%.2f m) fits; standoff "
+                            "is measured from the asset to the ground the vehicle body can cover",
+                            s->vehicle.width_m);
+    text[1] = cpted__printf("bollards without a diameter are %.2f m, walls without a thickness "
+                            "%.2f m; soft features %s",
+                            o->bollard_diameter_m, o->wall_thickness_m,
+                            o->soft_blocking ? "block vehicles" : "do not block vehicles");
+    text[2] = cpted__printf("arcs use %d segments per quarter circle (distances may be short by up "
+                            "to %.1f mm per metre of radius)",
+                            (int)o->quadrant_segments,
+                            1000.0 * (1.0 - cos(acos(-1.0) / (4.0 * o->quadrant_segments))));
+    bool explicit_entries = false;
+    for (size_t i = 0; i < s->site->feature_count; i++)
+        explicit_entries |= s->site->features[i].role == CPTED_ROLE_ENTRY;
+    text[3] = cpted__strdup(explicit_entries ? "vehicles come from the features with role 'entry'"
+                                             : "vehicles come from the edge of the study where "
+                                               "drivable ground meets it");
+    if (s->charge_kg > 0.0)
+        text[4] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
+                                "the asset as a hemispherical surface burst (Kingery-Bulmash, "
+                                "Swisdak's fits); no values outside the fits' range");
+    cpted__json_key(j, "assumptions");
+    cpted__json_begin_array(j);
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        if (text[i])
+            cpted__json_string(j, text[i]);
+        cpted__free(text[i]);
+    }
+    cpted__json_end_array(j);
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    if (!out)
+        return cpted__error(result->ctx, CPTED_E_INVALID, "cpted_standoff_to_json: out is NULL");
+    *out = NULL;
+    cpted__json j;
+    cpted__json_init(&j);
+    cpted__json_begin_object(&j);
+    cpted__json_key(&j, "schema");
+    cpted__json_string(&j, "cpted/standoff/1");
+    cpted__json_key(&j, "crs");
+    cpted__json_string(&j, cpted_site_output_crs(result->site));
+    cpted__json_key(&j, "vehicle");
+    cpted__json_vehicle(&j, &result->vehicle);
+    json_number_key(&j, "charge_kg", result->charge_kg > 0.0 ? result->charge_kg : NAN);
+    json_number_key(&j, "allowable_kpa", result->allowable_kpa > 0.0 ? result->allowable_kpa : NAN);
+    json_number_key(&j, "threat_required_m", result->threat_required_m);
+    double area = 0.0;
+    cpted_freespace_area(result->fs, CPTED_SPACE_ACCESSIBLE, &area);
+    json_number_key(&j, "accessible_area_m2", area);
+    cpted__json_key(&j, "assets");
+    cpted__json_begin_array(&j);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < result->count && rc == CPTED_OK; i++)
+        rc = json_asset(&j, result, &result->assets[i]);
+    cpted__json_end_array(&j);
+    json_assumptions(&j, result);
+    cpted__json_end_object(&j);
+    if (rc != CPTED_OK) {
+        cpted__free(j.buf);
+        return cpted__error(result->ctx, rc, "standoff JSON: cannot transform a point to the "
+                                             "output CRS: %s",
+                            cpted_context_last_error(result->ctx));
+    }
+    return cpted__json_finish(&j, result->ctx, out);
+}

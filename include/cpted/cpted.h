@@ -20,6 +20,8 @@
  *  - coordinates are in the site's working CRS (metres, easting/northing)
  *    unless a function says otherwise.
  *
+ * Results (free space, standoff, coverage) borrow their site: free them before the site.
+ *
  * Thread safety: different contexts may be used at the same time from
  * different threads. A context and every object created from it must be used
  * by one thread at a time; cpted does no internal locking.
@@ -241,7 +243,8 @@ CPTED_API const char *CPTED_CALL cpted_role_name(int32_t role);
 
 /**
  * @brief Parses a role name (case-insensitive, singular or plural, with the
- *        synonyms of architecture.md §3: "bollards", "walls", "traversable", ...).
+ *        synonyms of architecture.md §3: "bollards", "walls", "traversable", ...);
+ *        "none" gives CPTED_ROLE_NONE (a role map entry "trees=none" ignores a layer).
  * @param[out] out the ::cpted_role.
  * @param name the text.
  * @return CPTED_OK, CPTED_E_NOTFOUND (not a role name), CPTED_E_INVALID (NULL).
@@ -288,7 +291,9 @@ CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_
  * (for .osm/.pbf), the DXF layer name. Unmapped layers are ignored with a
  * notice. Geometry is transformed into the working CRS; invalid polygons are
  * repaired and counted; bad features fail the call (or are skipped and
- * counted when lenient).
+ * counted when lenient). Features of OpenStreetMap sources whose geometry is
+ * broken (objects cut at the extract's edge) are always skipped and counted,
+ * with a warning naming the OSM id. See docs/roles.md and docs/crs.md.
  * @param[out] out the new site; free with cpted_site_free().
  * @param ctx the context.
  * @param paths UTF-8 paths or GDAL connection strings.
@@ -674,7 +679,9 @@ typedef struct cpted_blast {
     uint32_t struct_size;              /**< sizeof(cpted_blast) as the caller compiled it */
     double scaled_distance;            /**< Z = R / W^(1/3), m/kg^(1/3) */
     double incident_kpa;               /**< peak incident (side-on) overpressure */
-    double reflected_kpa;              /**< peak normally reflected overpressure */
+    double reflected_kpa;              /**< peak normally reflected overpressure (beyond the
+                                            reflected fit, Z > 40: Rankine-Hugoniot
+                                            reflection of the incident pressure) */
     double incident_impulse_kpa_ms;    /**< incident positive-phase impulse */
     double reflected_impulse_kpa_ms;   /**< reflected positive-phase impulse */
     double arrival_ms;                 /**< time of arrival */
@@ -720,7 +727,8 @@ CPTED_API int CPTED_CALL cpted_blast_surface_burst(cpted_blast *out, double char
 
 /**
  * @brief Smallest standoff at which the incident overpressure of @p charge_kg
- *        falls to @p allowable_kpa (inverse of the fit).
+ *        falls to @p allowable_kpa (inverse of the fit), such that it stays at
+ *        or below it at every greater distance.
  * @param charge_kg TNT-equivalent mass, > 0.
  * @param allowable_kpa allowable incident overpressure, > 0.
  * @param[out] out_m the standoff in metres.
@@ -759,7 +767,8 @@ typedef struct cpted_rating {
     double mass_kg;              /**< test vehicle mass */
     double speed_kmh;            /**< impact speed */
     double angle_deg;            /**< impact angle (90 = head-on); NaN when the string has none */
-    double penetration_m;        /**< (maximum) penetration */
+    double penetration_m;        /**< (maximum) penetration; for ASTM/DoS the category's upper
+                                      bound (+inf for P4); NaN when absent */
     double dispersion_m;         /**< major debris dispersion; NaN when absent */
     char category[4];            /**< penetration category as written ("P1", "L3"), or "" */
 } cpted_rating;
@@ -772,6 +781,9 @@ typedef struct cpted_rating {
  * @param text the string.
  * @return CPTED_OK, CPTED_E_FORMAT (malformed: the message says why),
  *         CPTED_E_INVALID, CPTED_E_VERSION.
+ * @note On failure (after the struct_size check) @p out is reset to the empty
+ *       record: CPTED_RATING_UNKNOWN, NaN numbers, "" text. Grammar and tables:
+ *       docs/ratings.md.
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_rating_parse(cpted_rating *out, cpted_context *ctx,
@@ -986,6 +998,41 @@ CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *r
  */
 CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out);
 
+/**
+ * @brief The site a standoff result was computed on (borrowed).
+ * @param result the result.
+ * @return the site, or NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_site *CPTED_CALL cpted_standoff_site(const cpted_standoff *result);
+
+/**
+ * @brief The free space the result was computed from (borrowed, lives with the result).
+ * @param result the result.
+ * @return the free space, or NULL.
+ * @since 1.0
+ */
+CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result);
+
+/**
+ * @brief Writes the result as GIS layers: `standoff_lines` (asset to nearest
+ *        vehicle position, with the JSON fields as attributes), `encroachment`
+ *        (polygons) and `accessible_area` (A), in the site's output CRS.
+ *
+ * The format comes from @p format (a GDAL driver name such as "GPKG",
+ * "GeoJSON", "FlatGeobuf") or, when NULL, from the extension of @p path.
+ * Formats with one layer per file write one file per layer (see docs/outputs.md).
+ * The write is atomic (temporary file renamed into place).
+ * @param result the result (its site must still be alive).
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT (unknown format), CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, const char *path,
+                                              const char *format, int32_t overwrite);
+
 /** @} */
 
 /* ===================================================================== */
@@ -1144,6 +1191,30 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out);
+
+/**
+ * @brief Writes the result as GIS layers: `perimeter_lines` (one row per line
+ *        with its summary; geometry for lines that are site features, none for
+ *        rows derived from barrier points), `gaps` (a point at the middle of
+ *        each gap, JSON fields as attributes) and `breaches` (points), in the
+ *        site's output CRS; format and atomicity as cpted_standoff_write().
+ * @param result the result (its site must still be alive).
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL (from the extension).
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, const char *path,
+                                              const char *format, int32_t overwrite);
+
+/**
+ * @brief The site a coverage result was computed on (borrowed).
+ * @param result the result.
+ * @return the site, or NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *result);
 
 /** @} */
 

@@ -1,0 +1,941 @@
+/*
+ * write.c - GIS output of analysis results (architecture.md §2 "writers", §9).
+ *
+ * A write function describes its result as "result layers": a name, a
+ * geometry type, field definitions and rows (a geometry in the working CRS
+ * plus values), filled only through the public accessors of the result. One
+ * GDAL routine writes any such list: it picks the format, lays out the files
+ * (one per layer for single-layer formats), reprojects to the output CRS and
+ * renames temporary files into place so nothing half-written is ever left.
+ * The rules are documented for users in docs/outputs.md.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+/* GDAL's VSIStatBufL is `struct stat64`, which glibc declares only on request */
+#define _LARGEFILE64_SOURCE 1
+#include "internal.h"
+
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <process.h>
+#define write_getpid() _getpid()
+#else
+#include <unistd.h>
+#define write_getpid() getpid()
+#endif
+
+/* ---- result layers ------------------------------------------------------ */
+
+typedef enum w_kind { W_TEXT, W_REAL, W_INT, W_BOOL } w_kind;
+
+typedef struct w_field {
+    const char *name;
+    w_kind kind;
+} w_field;
+
+/* One value: text (NULL = null) for W_TEXT, number (NaN = null) otherwise;
+ * booleans are 0/1. Texts are borrowed from the result being written. */
+typedef struct w_value {
+    const char *text;
+    double number;
+} w_value;
+
+typedef struct w_spec {
+    const char *name;
+    OGRwkbGeometryType type;
+    const w_field *fields;
+    size_t field_count;
+} w_spec;
+
+typedef struct w_row {
+    GEOSGeometry *geom; /* owned; NULL = no geometry */
+    w_value *values;    /* spec->field_count entries */
+} w_row;
+
+typedef struct w_layer {
+    const w_spec *spec;
+    w_row *rows;
+    size_t row_count, row_cap;
+} w_layer;
+
+/* Fills layers[0..spec_count) with rows from `result`. */
+typedef int (*w_build_fn)(cpted_context *ctx, const void *result, w_layer *layers);
+
+/* Appends a row that owns `geom` (destroyed on failure); all values start null.
+ * Returns the values to fill, or NULL with the context error set. */
+static w_value *layer_add_row(cpted_context *ctx, w_layer *layer, GEOSGeometry *geom)
+{
+    size_t n = layer->spec->field_count;
+    w_value *values = cpted__calloc(n, sizeof *values);
+    if (!values || !cpted__grow((void **)&layer->rows, &layer->row_cap, layer->row_count + 1,
+                                sizeof *layer->rows)) {
+        cpted__free(values);
+        if (geom)
+            GEOSGeom_destroy_r(ctx->geos, geom);
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory writing layer '%s'", layer->spec->name);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        values[i].number = NAN;
+    layer->rows[layer->row_count++] = (w_row){geom, values};
+    return values;
+}
+
+static void layers_free(cpted_context *ctx, w_layer *layers, size_t n)
+{
+    if (!layers)
+        return;
+    for (size_t l = 0; l < n; l++) {
+        for (size_t r = 0; r < layers[l].row_count; r++) {
+            if (layers[l].rows[r].geom)
+                GEOSGeom_destroy_r(ctx->geos, layers[l].rows[r].geom);
+            cpted__free(layers[l].rows[r].values);
+        }
+        cpted__free(layers[l].rows);
+    }
+    cpted__free(layers);
+}
+
+/* ---- geometry helpers --------------------------------------------------- */
+
+/* Takes a WKB buffer from a public accessor (freed here) and parses it. */
+static int geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, const char *what,
+                         GEOSGeometry **out)
+{
+    *out = GEOSGeomFromWKB_buf_r(ctx->geos, wkb, size);
+    cpted_free(wkb);
+    if (!*out)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot read the geometry of %s: %s", what,
+                            cpted__geos_error(ctx));
+    return CPTED_OK;
+}
+
+static GEOSGeometry *make_point(cpted_context *ctx, double x, double y)
+{
+    GEOSGeometry *g = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
+    if (!g)
+        cpted__error(ctx, CPTED_E_NOMEM, "cannot create a point: %s", cpted__geos_error(ctx));
+    return g;
+}
+
+static GEOSGeometry *make_segment(cpted_context *ctx, double x0, double y0, double x1, double y1)
+{
+    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(ctx->geos, 2, 2);
+    GEOSGeometry *g = NULL;
+    if (seq && GEOSCoordSeq_setXY_r(ctx->geos, seq, 0, x0, y0) &&
+        GEOSCoordSeq_setXY_r(ctx->geos, seq, 1, x1, y1))
+        g = GEOSGeom_createLineString_r(ctx->geos, seq); /* takes seq */
+    else if (seq)
+        GEOSCoordSeq_destroy_r(ctx->geos, seq);
+    if (!g)
+        cpted__error(ctx, CPTED_E_NOMEM, "cannot create a line: %s", cpted__geos_error(ctx));
+    return g;
+}
+
+typedef struct w_transform {
+    const cpted_site *site;
+    int status;
+} w_transform;
+
+static int to_output_xy(double *x, double *y, void *userdata)
+{
+    w_transform *t = userdata;
+    t->status = cpted_site_to_output(t->site, *x, *y, x, y);
+    return t->status == CPTED_OK;
+}
+
+/* Reprojects every row geometry from the working CRS to the output CRS. */
+static int layers_to_output(cpted_context *ctx, const cpted_site *site, w_layer *layers,
+                            size_t n)
+{
+    if (strcmp(cpted_site_crs(site), cpted_site_output_crs(site)) == 0)
+        return CPTED_OK;
+    for (size_t l = 0; l < n; l++) {
+        for (size_t r = 0; r < layers[l].row_count; r++) {
+            w_row *row = &layers[l].rows[r];
+            if (!row->geom)
+                continue;
+            w_transform t = {site, CPTED_OK};
+            GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, row->geom, to_output_xy, &t);
+            if (!g) {
+                if (t.status != CPTED_OK)
+                    return t.status; /* cpted_site_to_output set the message */
+                return cpted__error(ctx, CPTED_E_CRS, "cannot transform layer '%s' to %s: %s",
+                                    layers[l].spec->name, cpted_site_output_crs(site),
+                                    cpted__geos_error(ctx));
+            }
+            GEOSGeom_destroy_r(ctx->geos, row->geom);
+            row->geom = g;
+        }
+    }
+    return CPTED_OK;
+}
+
+/* ---- formats and file layout ------------------------------------------- */
+
+typedef struct w_format {
+    const char *driver;
+    const char *ext;     /* default extension, without the dot */
+    bool multi_layer;    /* all layers in one file */
+    bool null_geometry;  /* can hold features without geometry */
+} w_format;
+
+static const w_format formats[] = {
+    {"GPKG", "gpkg", true, true},
+    {"GeoJSON", "geojson", false, true},
+    /* GDAL's FlatGeobuf driver drops features without geometry */
+    {"FlatGeobuf", "fgb", false, false},
+};
+
+static const struct {
+    const char *ext;
+    size_t format;
+} extensions[] = {{"gpkg", 0}, {"geojson", 1}, {"json", 1}, {"fgb", 2}};
+
+enum { W_FORMAT_COUNT = sizeof formats / sizeof formats[0] };
+
+static bool same_text_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+        if (ca != cb)
+            return false;
+    }
+    return *a == *b;
+}
+
+static bool is_separator(char c)
+{
+#ifdef _WIN32
+    return c == '/' || c == '\\';
+#else
+    return c == '/';
+#endif
+}
+
+/* The path cut into directory (with its separator, possibly ""), stem and
+ * extension (without the dot, "" when none). */
+typedef struct w_path {
+    char *dir, *stem, *ext;
+} w_path;
+
+static void path_free(w_path *p)
+{
+    cpted__free(p->dir);
+    cpted__free(p->stem);
+    cpted__free(p->ext);
+}
+
+static char *copy_span(const char *s, size_t n)
+{
+    char *out = cpted__malloc(n + 1);
+    if (out) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+static int path_split(cpted_context *ctx, const char *path, w_path *out)
+{
+    size_t len = strlen(path), base = len;
+    while (base > 0 && !is_separator(path[base - 1]))
+        base--;
+    if (base == len)
+        return cpted__error(ctx, CPTED_E_INVALID, "output path '%s' names a directory, not a file",
+                            path);
+    const char *dot = strrchr(path + base, '.');
+    if (dot == path + base)
+        dot = NULL; /* ".name" is a hidden file without extension */
+    size_t stem_end = dot ? (size_t)(dot - path) : len;
+    out->dir = copy_span(path, base);
+    out->stem = copy_span(path + base, stem_end - base);
+    out->ext = cpted__strdup(dot ? dot + 1 : "");
+    if (!out->dir || !out->stem || !out->ext) {
+        path_free(out);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    return CPTED_OK;
+}
+
+static const char *shapefile_reason =
+    "ESRI Shapefile is not supported: it cuts field names to 10 characters and cannot store "
+    "null numbers; use .gpkg";
+
+static int format_resolve(cpted_context *ctx, const char *path, const char *ext,
+                          const char *driver, const w_format **out)
+{
+    if (driver) {
+        for (size_t i = 0; i < W_FORMAT_COUNT; i++)
+            if (same_text_nocase(driver, formats[i].driver)) {
+                *out = &formats[i];
+                return CPTED_OK;
+            }
+        if (same_text_nocase(driver, "ESRI Shapefile"))
+            return cpted__error(ctx, CPTED_E_FORMAT, "%s: %s", path, shapefile_reason);
+        return cpted__error(ctx, CPTED_E_FORMAT,
+                            "unknown output format '%s' for %s; use GPKG, GeoJSON or FlatGeobuf",
+                            driver, path);
+    }
+    for (size_t i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        if (same_text_nocase(ext, extensions[i].ext)) {
+            *out = &formats[extensions[i].format];
+            return CPTED_OK;
+        }
+    if (same_text_nocase(ext, "shp"))
+        return cpted__error(ctx, CPTED_E_FORMAT, "%s: %s", path, shapefile_reason);
+    if (!*ext)
+        return cpted__error(ctx, CPTED_E_FORMAT,
+                            "output path '%s' has no extension; use .gpkg, .geojson, .json or "
+                            ".fgb, or name the format",
+                            path);
+    return cpted__error(ctx, CPTED_E_FORMAT,
+                        "unknown output extension '.%s' of %s; use .gpkg, .geojson, .json or .fgb, "
+                        "or name the format",
+                        ext, path);
+}
+
+/* One file to produce: the layers it holds, its final and temporary paths. */
+typedef struct w_output {
+    char *final_path;
+    char *tmp_path;
+    size_t first_layer, layer_count;
+} w_output;
+
+typedef struct w_plan {
+    const w_format *format;
+    w_output *outputs;
+    size_t count;
+} w_plan;
+
+static void plan_free(w_plan *plan)
+{
+    for (size_t i = 0; i < plan->count; i++) {
+        cpted__free(plan->outputs[i].final_path);
+        cpted__free(plan->outputs[i].tmp_path);
+    }
+    cpted__free(plan->outputs);
+}
+
+static bool path_exists(const char *path)
+{
+    VSIStatBufL st;
+    return VSIStatExL(path, &st, VSI_STAT_EXISTS_FLAG) == 0;
+}
+
+/* Lays out the files: `path` itself for a multi-layer format, else
+ * `<stem>_<layer>.<ext>` beside it. Temporary files are hidden siblings named
+ * after the process and context so concurrent writers never collide. */
+static int plan_make(cpted_context *ctx, const char *path, const char *driver,
+                     const w_spec *specs, size_t spec_count, int32_t overwrite, w_plan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    w_path p;
+    int rc = path_split(ctx, path, &p);
+    if (rc != CPTED_OK)
+        return rc;
+    rc = format_resolve(ctx, path, p.ext, driver, &plan->format);
+    if (rc != CPTED_OK) {
+        path_free(&p);
+        return rc;
+    }
+    const char *ext = *p.ext ? p.ext : plan->format->ext;
+    size_t n = plan->format->multi_layer ? 1 : spec_count;
+    plan->outputs = cpted__calloc(n, sizeof *plan->outputs);
+    if (!plan->outputs) {
+        path_free(&p);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    plan->count = n;
+    unsigned long pid = (unsigned long)write_getpid();
+    for (size_t i = 0; i < n && rc == CPTED_OK; i++) {
+        w_output *o = &plan->outputs[i];
+        o->first_layer = plan->format->multi_layer ? 0 : i;
+        o->layer_count = plan->format->multi_layer ? spec_count : 1;
+        char *stem = plan->format->multi_layer
+                         ? cpted__strdup(p.stem)
+                         : cpted__printf("%s_%s", p.stem, specs[i].name);
+        if (stem) {
+            o->final_path = plan->format->multi_layer ? cpted__strdup(path)
+                                                      : cpted__printf("%s%s.%s", p.dir, stem, ext);
+            o->tmp_path = cpted__printf("%s.%s.tmp-%lu-%jx.%s", p.dir, stem, pid,
+                                        (uintmax_t)(uintptr_t)ctx, ext);
+        }
+        cpted__free(stem);
+        if (!o->final_path || !o->tmp_path)
+            rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+        else if (!overwrite && path_exists(o->final_path))
+            rc = cpted__error(ctx, CPTED_E_IO, "%s exists; use overwrite", o->final_path);
+    }
+    path_free(&p);
+    if (rc != CPTED_OK)
+        plan_free(plan);
+    return rc;
+}
+
+/* Removes a temporary output and the sidecars SQLite may leave behind. */
+static void remove_tmp(const char *tmp)
+{
+    static const char *const sidecars[] = {"", "-journal", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++) {
+        char *p = cpted__printf("%s%s", tmp, sidecars[i]);
+        if (p) {
+            VSIUnlink(p);
+            cpted__free(p);
+        }
+    }
+}
+
+/* ---- the GDAL routine -------------------------------------------------- */
+
+static int gdal_failure(cpted_context *ctx, const cpted__gdal_errors *cap, const char *what,
+                        const char *final_path, const char *layer)
+{
+    const char *why = cap->failures ? cap->last : "GDAL reported no reason";
+    if (layer)
+        return cpted__error(ctx, CPTED_E_IO, "cannot %s layer '%s' of %s: %s", what, layer,
+                            final_path, why);
+    return cpted__error(ctx, CPTED_E_IO, "cannot %s %s: %s", what, final_path, why);
+}
+
+static int write_fields(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLayerH layer,
+                        const w_spec *spec, const char *final_path)
+{
+    for (size_t f = 0; f < spec->field_count; f++) {
+        static const OGRFieldType types[] = {
+            [W_TEXT] = OFTString, [W_REAL] = OFTReal, [W_INT] = OFTInteger64,
+            [W_BOOL] = OFTInteger};
+        OGRFieldDefnH def = OGR_Fld_Create(spec->fields[f].name, types[spec->fields[f].kind]);
+        if (spec->fields[f].kind == W_BOOL)
+            OGR_Fld_SetSubType(def, OFSTBoolean);
+        OGRErr err = OGR_L_CreateField(layer, def, TRUE);
+        OGR_Fld_Destroy(def);
+        if (err != OGRERR_NONE)
+            return gdal_failure(ctx, cap, "create the fields of", final_path, spec->name);
+    }
+    return CPTED_OK;
+}
+
+/* GEOS geometry (NULL or empty = none) to an OGR geometry of the layer's type. */
+static int to_ogr(cpted_context *ctx, const GEOSGeometry *g, OGRwkbGeometryType type,
+                  OGRGeometryH *out)
+{
+    *out = NULL;
+    if (!g || GEOSisEmpty_r(ctx->geos, g) == 1)
+        return CPTED_OK;
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    int rc = cpted__geom_to_wkb(ctx, g, &wkb, &size);
+    if (rc != CPTED_OK)
+        return rc;
+    OGRGeometryH h = NULL;
+    OGRErr err = OGR_G_CreateFromWkbEx(wkb, NULL, &h, size);
+    cpted__free(wkb);
+    if (err != OGRERR_NONE)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "GDAL cannot read a geometry written by GEOS");
+    if (OGR_G_GetGeometryType(h) != type)
+        h = OGR_G_ForceTo(h, type, NULL);
+    *out = h;
+    return CPTED_OK;
+}
+
+static int write_rows(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLayerH layer,
+                      const w_format *format, const w_layer *l, const char *final_path)
+{
+    const w_spec *spec = l->spec;
+    size_t dropped = 0;
+    for (size_t r = 0; r < l->row_count; r++) {
+        const w_row *row = &l->rows[r];
+        OGRGeometryH geom = NULL;
+        int rc = to_ogr(ctx, row->geom, spec->type, &geom);
+        if (rc != CPTED_OK)
+            return rc;
+        if (!geom && !format->null_geometry) {
+            dropped++;
+            continue;
+        }
+        OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+        if (geom)
+            OGR_F_SetGeometryDirectly(feature, geom);
+        for (size_t f = 0; f < spec->field_count; f++) {
+            const w_value *v = &row->values[f];
+            int i = (int)f;
+            switch (spec->fields[f].kind) {
+            case W_TEXT:
+                if (v->text)
+                    OGR_F_SetFieldString(feature, i, v->text);
+                else
+                    OGR_F_SetFieldNull(feature, i);
+                break;
+            case W_REAL:
+                if (isfinite(v->number))
+                    OGR_F_SetFieldDouble(feature, i, v->number);
+                else
+                    OGR_F_SetFieldNull(feature, i);
+                break;
+            case W_INT:
+                if (isfinite(v->number))
+                    OGR_F_SetFieldInteger64(feature, i, (GIntBig)v->number);
+                else
+                    OGR_F_SetFieldNull(feature, i);
+                break;
+            case W_BOOL:
+                if (isfinite(v->number))
+                    OGR_F_SetFieldInteger(feature, i, v->number != 0.0);
+                else
+                    OGR_F_SetFieldNull(feature, i);
+                break;
+            }
+        }
+        OGRErr err = OGR_L_CreateFeature(layer, feature);
+        OGR_F_Destroy(feature);
+        if (err != OGRERR_NONE)
+            return gdal_failure(ctx, cap, "write a feature of", final_path, spec->name);
+    }
+    if (dropped)
+        cpted__log(ctx, CPTED_LOG_WARNING,
+                   "%s: %s cannot hold features without geometry; %zu of %zu rows of layer '%s' "
+                   "were left out (use GPKG or GeoJSON to keep them)",
+                   final_path, format->driver, dropped, l->row_count, spec->name);
+    return CPTED_OK;
+}
+
+/* Writes the layers of one output into its temporary file. */
+static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH driver,
+                        const w_format *format, OGRSpatialReferenceH srs, const w_output *o,
+                        const w_layer *layers)
+{
+    remove_tmp(o->tmp_path); /* a stale file of a crashed run with our pid */
+    GDALDatasetH ds = GDALCreate(driver, o->tmp_path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds)
+        return gdal_failure(ctx, cap, "create", o->final_path, NULL);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < o->layer_count && rc == CPTED_OK; i++) {
+        const w_layer *l = &layers[o->first_layer + i];
+        OGRLayerH layer = GDALDatasetCreateLayer(ds, l->spec->name, srs, l->spec->type, NULL);
+        if (!layer)
+            rc = gdal_failure(ctx, cap, "create", o->final_path, l->spec->name);
+        if (rc == CPTED_OK)
+            rc = write_fields(ctx, cap, layer, l->spec, o->final_path);
+        if (rc == CPTED_OK)
+            rc = write_rows(ctx, cap, layer, format, l, o->final_path);
+    }
+    int failures_before_close = cap->failures;
+    GDALClose(ds); /* some drivers (FlatGeobuf, GeoJSON) write on close */
+    if (rc == CPTED_OK && cap->failures > failures_before_close)
+        rc = gdal_failure(ctx, cap, "finish", o->final_path, NULL);
+    return rc;
+}
+
+static int replace_file(cpted_context *ctx, const char *tmp, const char *final_path)
+{
+#ifdef _WIN32
+    /* rename() does not replace an existing file on Windows */
+    if (path_exists(final_path))
+        VSIUnlink(final_path);
+#endif
+    if (VSIRename(tmp, final_path) != 0)
+        return cpted__error(ctx, CPTED_E_IO, "cannot move the finished output into place as %s",
+                            final_path);
+    return CPTED_OK;
+}
+
+/* Writes every output to its temporary file, then renames them all into place;
+ * on any failure the temporary files are removed and no output is touched. */
+static int write_plan(cpted_context *ctx, const cpted_site *site, const w_plan *plan,
+                      int32_t overwrite, const w_layer *layers)
+{
+    cpted__gdal_init();
+    cpted__gdal_errors cap;
+    cpted__gdal_begin(&cap, ctx);
+    int rc = CPTED_OK;
+    OGRSpatialReferenceH srs = NULL;
+    GDALDriverH driver = GDALGetDriverByName(plan->format->driver);
+    if (!driver)
+        rc = cpted__error(ctx, CPTED_E_FORMAT, "this GDAL has no %s driver to write %s",
+                          plan->format->driver, plan->outputs[0].final_path);
+    const char *crs = cpted_site_output_crs(site);
+    if (rc == CPTED_OK && *crs) {
+        srs = OSRNewSpatialReference(NULL);
+        if (!srs || OSRSetFromUserInput(srs, crs) != OGRERR_NONE)
+            rc = cpted__error(ctx, CPTED_E_CRS, "GDAL does not understand the output CRS %s", crs);
+        else
+            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER); /* x = east / lon */
+    }
+    size_t written = 0; /* outputs whose temporary file may exist */
+    while (rc == CPTED_OK && written < plan->count) {
+        rc = write_output(ctx, &cap, driver, plan->format, srs, &plan->outputs[written], layers);
+        written++;
+    }
+    /* check again just before replacing: another process may have written meanwhile */
+    for (size_t i = 0; rc == CPTED_OK && !overwrite && i < plan->count; i++)
+        if (path_exists(plan->outputs[i].final_path))
+            rc = cpted__error(ctx, CPTED_E_IO, "%s exists; use overwrite",
+                              plan->outputs[i].final_path);
+    size_t moved = 0;
+    while (rc == CPTED_OK && moved < plan->count) {
+        rc = replace_file(ctx, plan->outputs[moved].tmp_path, plan->outputs[moved].final_path);
+        if (rc == CPTED_OK)
+            moved++;
+    }
+    if (rc != CPTED_OK)
+        for (size_t i = moved; i < written; i++)
+            remove_tmp(plan->outputs[i].tmp_path);
+    if (srs)
+        OSRRelease(srs);
+    cpted__gdal_end(&cap);
+    return rc;
+}
+
+/* The shared sequence: lay out the files (format errors before any work),
+ * fill the layers, reproject, write. */
+static int write_result(const cpted_site *site, const char *path, const char *format,
+                        int32_t overwrite, const w_spec *specs, size_t spec_count,
+                        w_build_fn build, const void *result)
+{
+    if (!site)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = cpted_site_context(site);
+    if (!path || !*path)
+        return cpted__error(ctx, CPTED_E_INVALID, "output path must not be NULL or empty");
+    w_plan plan;
+    int rc = plan_make(ctx, path, format, specs, spec_count, overwrite, &plan);
+    if (rc != CPTED_OK)
+        return rc;
+    w_layer *layers = cpted__calloc(spec_count, sizeof *layers);
+    if (!layers) {
+        plan_free(&plan);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < spec_count; i++)
+        layers[i].spec = &specs[i];
+    rc = build(ctx, result, layers);
+    if (rc == CPTED_OK)
+        rc = layers_to_output(ctx, site, layers, spec_count);
+    if (rc == CPTED_OK)
+        rc = write_plan(ctx, site, &plan, overwrite, layers);
+    layers_free(ctx, layers, spec_count);
+    plan_free(&plan);
+    return rc;
+}
+
+#define W_SPEC(name, type, fields) {name, type, fields, sizeof fields / sizeof fields[0]}
+
+/* ---- standoff ------------------------------------------------------------ */
+
+enum {
+    SL_ID, SL_NAME, SL_REACHABLE, SL_STANDOFF, SL_REQUIRED, SL_OK, SL_Z, SL_INCIDENT,
+    SL_REFLECTED, SL_IMPULSE, SL_IN_RANGE, SL_ENCROACHMENT
+};
+static const w_field standoff_line_fields[] = {
+    [SL_ID] = {"id", W_TEXT},
+    [SL_NAME] = {"name", W_TEXT},
+    [SL_REACHABLE] = {"reachable", W_BOOL},
+    [SL_STANDOFF] = {"standoff_m", W_REAL},
+    [SL_REQUIRED] = {"required_m", W_REAL},
+    [SL_OK] = {"ok", W_BOOL},
+    [SL_Z] = {"scaled_distance", W_REAL},
+    [SL_INCIDENT] = {"incident_kpa", W_REAL},
+    [SL_REFLECTED] = {"reflected_kpa", W_REAL},
+    [SL_IMPULSE] = {"incident_impulse_kpa_ms", W_REAL},
+    [SL_IN_RANGE] = {"blast_in_range", W_BOOL},
+    [SL_ENCROACHMENT] = {"encroachment_m2", W_REAL},
+};
+
+enum { EN_ID, EN_NAME, EN_REQUIRED, EN_AREA };
+static const w_field encroachment_fields[] = {
+    [EN_ID] = {"id", W_TEXT},
+    [EN_NAME] = {"name", W_TEXT},
+    [EN_REQUIRED] = {"required_m", W_REAL},
+    [EN_AREA] = {"area_m2", W_REAL},
+};
+
+enum { AA_AREA };
+static const w_field accessible_fields[] = {[AA_AREA] = {"area_m2", W_REAL}};
+
+enum { STANDOFF_LINES, STANDOFF_ENCROACHMENT, STANDOFF_ACCESSIBLE };
+static const w_spec standoff_specs[] = {
+    [STANDOFF_LINES] = W_SPEC("standoff_lines", wkbLineString, standoff_line_fields),
+    [STANDOFF_ENCROACHMENT] = W_SPEC("encroachment", wkbMultiPolygon, encroachment_fields),
+    [STANDOFF_ACCESSIBLE] = W_SPEC("accessible_area", wkbMultiPolygon, accessible_fields),
+};
+
+static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result, size_t i,
+                                w_layer *layers)
+{
+    cpted_standoff_asset a;
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    int rc = cpted_standoff_get_asset(result, i, &a);
+    if (rc != CPTED_OK)
+        return rc;
+
+    GEOSGeometry *line = NULL;
+    if (a.reachable && isfinite(a.asset_x) && isfinite(a.asset_y) && isfinite(a.vehicle_x) &&
+        isfinite(a.vehicle_y)) {
+        line = make_segment(ctx, a.asset_x, a.asset_y, a.vehicle_x, a.vehicle_y);
+        if (!line)
+            return CPTED_E_NOMEM;
+    }
+    w_value *v = layer_add_row(ctx, &layers[STANDOFF_LINES], line);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[SL_ID].text = a.id;
+    v[SL_NAME].text = a.name;
+    v[SL_REACHABLE].number = a.reachable ? 1 : 0;
+    v[SL_STANDOFF].number = a.standoff_m;
+    v[SL_REQUIRED].number = a.required_m;
+    v[SL_OK].number = a.ok < 0 ? NAN : a.ok;
+    v[SL_Z].number = a.scaled_distance;
+    v[SL_INCIDENT].number = a.incident_kpa;
+    v[SL_REFLECTED].number = a.reflected_kpa;
+    v[SL_IMPULSE].number = a.incident_impulse_kpa_ms;
+    v[SL_IN_RANGE].number = isfinite(a.scaled_distance) ? (a.blast_in_range ? 1 : 0) : NAN;
+    v[SL_ENCROACHMENT].number = a.encroachment_m2;
+
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    rc = cpted_standoff_encroachment_wkb(result, i, &wkb, &size);
+    if (rc != CPTED_OK)
+        return rc;
+    GEOSGeometry *area = NULL;
+    rc = geom_from_wkb(ctx, wkb, size, a.id, &area);
+    if (rc != CPTED_OK)
+        return rc;
+    if (GEOSisEmpty_r(ctx->geos, area) == 1) { /* only places a vehicle gets too close */
+        GEOSGeom_destroy_r(ctx->geos, area);
+        return CPTED_OK;
+    }
+    v = layer_add_row(ctx, &layers[STANDOFF_ENCROACHMENT], area);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[EN_ID].text = a.id;
+    v[EN_NAME].text = a.name;
+    v[EN_REQUIRED].number = a.required_m;
+    v[EN_AREA].number = a.encroachment_m2;
+    return CPTED_OK;
+}
+
+static int build_standoff(cpted_context *ctx, const void *data, w_layer *layers)
+{
+    const cpted_standoff *result = data;
+    size_t n = cpted_standoff_asset_count(result);
+    for (size_t i = 0; i < n; i++) {
+        int rc = build_standoff_asset(ctx, result, i, layers);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    const cpted_freespace *fs = cpted_standoff_freespace(result);
+    if (!fs)
+        return cpted__error(ctx, CPTED_E_INVALID, "the standoff result has no free space");
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    double area_m2 = NAN;
+    int rc = cpted_freespace_wkb(fs, CPTED_SPACE_ACCESSIBLE, &wkb, &size);
+    if (rc == CPTED_OK)
+        rc = cpted_freespace_area(fs, CPTED_SPACE_ACCESSIBLE, &area_m2);
+    GEOSGeometry *g = NULL;
+    if (rc == CPTED_OK)
+        rc = geom_from_wkb(ctx, wkb, size, "the vehicle-accessible area", &g);
+    else
+        cpted_free(wkb);
+    if (rc != CPTED_OK)
+        return rc;
+    w_value *v = layer_add_row(ctx, &layers[STANDOFF_ACCESSIBLE], g);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[AA_AREA].number = area_m2;
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, const char *path,
+                                              const char *format, int32_t overwrite)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    return write_result(cpted_standoff_site(result), path, format, overwrite, standoff_specs,
+                        sizeof standoff_specs / sizeof standoff_specs[0], build_standoff, result);
+}
+
+/* ---- coverage ------------------------------------------------------------ */
+
+enum {
+    PL_ID, PL_DERIVED, PL_CLOSED, PL_UNVERIFIED, PL_LENGTH, PL_COVERED, PL_RATIO, PL_OPEN_ENDS,
+    PL_GAPS, PL_NONCOMPLIANT, PL_WEAKEST, PL_UNRATED
+};
+static const w_field perimeter_fields[] = {
+    [PL_ID] = {"id", W_TEXT},
+    [PL_DERIVED] = {"derived", W_BOOL},
+    [PL_CLOSED] = {"closed", W_BOOL},
+    [PL_UNVERIFIED] = {"unverified", W_BOOL},
+    [PL_LENGTH] = {"length_m", W_REAL},
+    [PL_COVERED] = {"covered_m", W_REAL},
+    [PL_RATIO] = {"coverage_ratio", W_REAL},
+    [PL_OPEN_ENDS] = {"open_ends", W_INT},
+    [PL_GAPS] = {"gap_count", W_INT},
+    [PL_NONCOMPLIANT] = {"noncompliant_count", W_INT},
+    [PL_WEAKEST] = {"weakest_rating", W_TEXT},
+    [PL_UNRATED] = {"unrated_count", W_INT},
+};
+
+enum {
+    GP_LINE, GP_START, GP_END, GP_WIDTH, GP_COMPLIANT, GP_PASSABLE, GP_BETWEEN_1, GP_BETWEEN_2
+};
+static const w_field gap_fields[] = {
+    [GP_LINE] = {"line_id", W_TEXT},
+    [GP_START] = {"start_m", W_REAL},
+    [GP_END] = {"end_m", W_REAL},
+    [GP_WIDTH] = {"clear_width_m", W_REAL},
+    [GP_COMPLIANT] = {"compliant", W_BOOL},
+    [GP_PASSABLE] = {"vehicle_passable", W_BOOL},
+    [GP_BETWEEN_1] = {"between_1", W_TEXT},
+    [GP_BETWEEN_2] = {"between_2", W_TEXT},
+};
+
+enum { BR_LINE, BR_WIDTH };
+static const w_field breach_fields[] = {
+    [BR_LINE] = {"line_id", W_TEXT},
+    [BR_WIDTH] = {"width_m", W_REAL},
+};
+
+enum { COVERAGE_LINES, COVERAGE_GAPS, COVERAGE_BREACHES };
+static const w_spec coverage_specs[] = {
+    [COVERAGE_LINES] = W_SPEC("perimeter_lines", wkbMultiLineString, perimeter_fields),
+    [COVERAGE_GAPS] = W_SPEC("gaps", wkbPoint, gap_fields),
+    [COVERAGE_BREACHES] = W_SPEC("breaches", wkbPoint, breach_fields),
+};
+
+/* Geometry of a perimeter line that is a site feature (a polygon gives its
+ * boundary); *out stays NULL for rows derived from barrier points, which exist
+ * only inside the coverage result. */
+static int perimeter_geometry(cpted_context *ctx, const cpted_site *site, const char *id,
+                              GEOSGeometry **out)
+{
+    *out = NULL;
+    size_t n = cpted_site_feature_count(site);
+    for (size_t i = 0; id && i < n; i++) {
+        const char *fid = cpted_site_feature_id(site, i);
+        if (!fid || strcmp(fid, id) != 0)
+            continue;
+        unsigned char *wkb = NULL;
+        size_t size = 0;
+        GEOSGeometry *g = NULL;
+        int rc = cpted_site_feature_wkb(site, i, &wkb, &size);
+        if (rc == CPTED_OK)
+            rc = geom_from_wkb(ctx, wkb, size, id, &g);
+        if (rc != CPTED_OK)
+            return rc;
+        if (GEOSGeom_getDimensions_r(ctx->geos, g) == 2) {
+            GEOSGeometry *b = GEOSBoundary_r(ctx->geos, g);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            if (!b)
+                return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot take the boundary of %s: %s",
+                                    id, cpted__geos_error(ctx));
+            g = b;
+        }
+        *out = g;
+        return CPTED_OK;
+    }
+    return CPTED_OK;
+}
+
+static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result, size_t li,
+                               w_layer *layers)
+{
+    cpted_coverage_line line;
+    memset(&line, 0, sizeof line);
+    line.struct_size = sizeof line;
+    int rc = cpted_coverage_get_line(result, li, &line);
+    GEOSGeometry *g = NULL;
+    if (rc == CPTED_OK)
+        rc = perimeter_geometry(ctx, cpted_coverage_site(result), line.id, &g);
+    if (rc != CPTED_OK)
+        return rc;
+    w_value *v = layer_add_row(ctx, &layers[COVERAGE_LINES], g);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[PL_ID].text = line.id;
+    v[PL_DERIVED].number = line.derived ? 1 : 0;
+    v[PL_CLOSED].number = line.closed ? 1 : 0;
+    v[PL_UNVERIFIED].number = line.unverified ? 1 : 0;
+    v[PL_LENGTH].number = line.length_m;
+    v[PL_COVERED].number = line.covered_m;
+    v[PL_RATIO].number = line.coverage_ratio;
+    v[PL_OPEN_ENDS].number = line.open_ends;
+    v[PL_GAPS].number = (double)line.gap_count;
+    v[PL_NONCOMPLIANT].number = (double)line.noncompliant_count;
+    v[PL_WEAKEST].text = line.weakest_rating;
+    v[PL_UNRATED].number = (double)line.unrated_count;
+
+    for (size_t gi = 0; gi < line.gap_count; gi++) {
+        cpted_coverage_gap gap;
+        memset(&gap, 0, sizeof gap);
+        gap.struct_size = sizeof gap;
+        rc = cpted_coverage_get_gap(result, li, gi, &gap);
+        if (rc != CPTED_OK)
+            return rc;
+        GEOSGeometry *p = make_point(ctx, gap.x, gap.y);
+        if (!p)
+            return CPTED_E_NOMEM;
+        v = layer_add_row(ctx, &layers[COVERAGE_GAPS], p);
+        if (!v)
+            return CPTED_E_NOMEM;
+        v[GP_LINE].text = line.id;
+        v[GP_START].number = gap.start_m;
+        v[GP_END].number = gap.end_m;
+        v[GP_WIDTH].number = gap.clear_width_m;
+        v[GP_COMPLIANT].number = gap.compliant ? 1 : 0;
+        v[GP_PASSABLE].number = gap.vehicle_passable ? 1 : 0;
+        v[GP_BETWEEN_1].text = gap.before_id;
+        v[GP_BETWEEN_2].text = gap.after_id;
+    }
+    return CPTED_OK;
+}
+
+static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
+{
+    const cpted_coverage *result = data;
+    size_t n = cpted_coverage_line_count(result);
+    for (size_t i = 0; i < n; i++) {
+        int rc = build_coverage_line(ctx, result, i, layers);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    n = cpted_coverage_breach_count(result);
+    for (size_t i = 0; i < n; i++) {
+        cpted_coverage_breach b;
+        memset(&b, 0, sizeof b);
+        b.struct_size = sizeof b;
+        int rc = cpted_coverage_get_breach(result, i, &b);
+        if (rc != CPTED_OK)
+            return rc;
+        GEOSGeometry *p = make_point(ctx, b.x, b.y);
+        if (!p)
+            return CPTED_E_NOMEM;
+        w_value *v = layer_add_row(ctx, &layers[COVERAGE_BREACHES], p);
+        if (!v)
+            return CPTED_E_NOMEM;
+        v[BR_LINE].text = b.line_id;
+        v[BR_WIDTH].number = b.width_m;
+    }
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, const char *path,
+                                              const char *format, int32_t overwrite)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    return write_result(cpted_coverage_site(result), path, format, overwrite, coverage_specs,
+                        sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result);
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# setup.sh - installs the Debian packages cpted needs to build, test and document
+# itself, but only those that are missing. Safe to run again: with everything present
+# it only checks and exits.
+set -euo pipefail
+trap 'echo "setup.sh: FAILED (line $LINENO): $BASH_COMMAND" >&2' ERR
+
+PACKAGES=(
+    build-essential cmake pkg-config
+    libgeos-dev libproj-dev libgdal-dev gdal-bin
+    libcmocka-dev doxygen valgrind
+    python3-jsonschema python3-gdal python3-cffi python3-pytest python3-shapely python3-numpy
+)
+
+if ! command -v dpkg-query > /dev/null; then
+    echo "setup.sh: dpkg-query not found: this script supports Debian/Ubuntu only." >&2
+    echo "setup.sh: install the equivalents of: ${PACKAGES[*]}" >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup.sh: all ${#PACKAGES[@]} packages are installed"
+    exit 0
+fi
+
+echo "setup.sh: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo > /dev/null || { echo "setup.sh: not root and no sudo: install ${missing[*]} by hand" >&2; exit 1; }
+    sudo=(sudo)
+fi
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+
+for pkg in "${missing[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null || true)
+    [ "$status" = "install ok installed" ] || { echo "setup.sh: $pkg is still not installed" >&2; exit 1; }
+done
+echo "setup.sh: installed ${#missing[@]} package(s)"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test.sh - the full test run, and what .ci/run calls:
+#   1. setup      install missing Debian packages (scripts/setup.sh)
+#   2. build      configure + build in build/ (RelWithDebInfo, -j2)
+#   3. tests      ctest in build/: unit, api, cli and packaging tests
+#   4. docs       Doxygen on the public headers; any warning fails
+#   5. asan-build configure + build in build-asan/ with -DCPTED_SANITIZE=ON
+#   6. asan-tests the unit, api and cli tests under AddressSanitizer (with leak
+#                 detection) and UndefinedBehaviorSanitizer
+# Each step is reported. The last line is the summary, and the exit status is 0 only
+# when every step passed. If the build fails, nothing after it can run, so the script
+# stops there.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="$root/build"
+build_asan="$root/build-asan"
+jobs=${CPTED_JOBS:-2}
+
+results=()
+failed=()
+start_all=$SECONDS
+
+# run_step NAME COMMAND... - runs a step, records PASS/FAIL and its duration.
+run_step() {
+    local name=$1
+    shift
+    local t0=$SECONDS
+    echo
+    echo "==== test.sh: $name"
+    if "$@"; then
+        results+=("$name: PASS ($((SECONDS - t0)) s)")
+        return 0
+    fi
+    results+=("$name: FAIL ($((SECONDS - t0)) s)")
+    failed+=("$name")
+    echo "==== test.sh: $name FAILED" >&2
+    return 1
+}
+
+summary() {
+    echo
+    echo "==== test.sh summary"
+    printf '  %s\n' "${results[@]}"
+    local total=$((SECONDS - start_all))
+    if [ ${#failed[@]} -eq 0 ]; then
+        echo "test.sh: PASSED: all ${#results[@]} steps passed in ${total} s"
+        exit 0
+    fi
+    echo "test.sh: FAILED: ${failed[*]} (${#failed[@]} of ${#results[@]} steps failed, ${total} s)"
+    exit 1
+}
+
+ctest_in() {
+    local dir=$1
+    shift
+    (cd "$dir" && ctest --output-on-failure -j "$jobs" "$@")
+}
+
+asan_tests() {
+    # The CLI tests run the sanitized binary too, so its leaks are found as well.
+    ASAN_OPTIONS=detect_leaks=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        ctest_in "$build_asan" -LE 'packaging|docs'
+}
+
+run_step setup "$root/scripts/setup.sh" || summary
+run_step build "$root/scripts/build.sh" "$build" || summary
+run_step tests ctest_in "$build" -LE docs || true
+run_step docs ctest_in "$build" -L docs --no-tests=error || true
+if run_step asan-build "$root/scripts/build.sh" "$build_asan" -- -DCPTED_SANITIZE=ON; then
+    run_step asan-tests asan_tests || true
+fi
+summary

@@ -1,0 +1,445 @@
+/* test_freespace.c - free space F, reachable space R and accessible area A (public API).
+ *
+ * Areas are worked out by hand from the geometry model of docs/method-freespace.md.
+ * Vehicle M1 is 1.8 m wide, N3C 2.5 m (domain.md §9). The half width used for
+ * erosion and dilation is r = w/2 - 1e-6 m (a passage exactly w wide stays
+ * open). Round buffers are regular polygons inscribed in the circle, with
+ * 4 * quadrant_segments (default 8: 32) sides; a disc of radius a has area
+ * 16 a^2 sin(pi/16) instead of pi a^2 (0.6 % less), which the expected values use.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOL 1e-6
+static const double PI = 3.14159265358979323846;
+
+static double half(double w) { return w / 2.0 - 1e-6; }
+/* Area of the 32-gon inscribed in a circle of radius a (GEOS buffer, 8 segments per quadrant). */
+static double disc32(double a) { return 16.0 * a * a * sin(PI / 16.0); }
+
+static cpted_vehicle vehicle(const char *code)
+{
+    cpted_vehicle v;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(cpted_vehicle_preset(&v, sizeof v, code), CPTED_OK);
+    return v;
+}
+
+static cpted_site *new_site(cpted_context *ctx)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_new(&site, ctx, NULL), CPTED_OK);
+    return site;
+}
+
+static void add_rect(cpted_site *s, const char *layer, int32_t role, double x0, double y0,
+                     double x1, double y1)
+{
+    size_t n;
+    unsigned char *wkb = test_wkb_rect(x0, y0, x1, y1, &n);
+    test_add(s, layer, role, wkb, n);
+}
+
+static void add_line(cpted_site *s, const char *layer, int32_t role, double x0, double y0,
+                     double x1, double y1)
+{
+    size_t n;
+    double xy[] = {x0, y0, x1, y1};
+    unsigned char *wkb = test_wkb_line(xy, 2, &n);
+    test_add(s, layer, role, wkb, n);
+}
+
+static void add_point(cpted_site *s, const char *layer, int32_t role, double x, double y)
+{
+    size_t n;
+    unsigned char *wkb = test_wkb_point(x, y, &n);
+    test_add(s, layer, role, wkb, n);
+}
+
+static double area(const cpted_freespace *fs, int32_t space)
+{
+    double a = NAN;
+    assert_int_equal(cpted_freespace_area(fs, space, &a), CPTED_OK);
+    return a;
+}
+
+static cpted_freespace *run(cpted_site *site, const char *code, const cpted_freespace_options *o)
+{
+    cpted_vehicle v = vehicle(code);
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, &v, o);
+    if (rc != CPTED_OK)
+        fail_msg("cpted_freespace_new: %s", cpted_context_last_error(cpted_site_context(site)));
+    return fs;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static void test_options_init(void **state)
+{
+    (void)state;
+    cpted_freespace_options o;
+    memset(&o, 0xff, sizeof o);
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    assert_int_equal(o.struct_size, sizeof o);
+    assert_int_equal(o.soft_blocking, 0);
+    assert_near(o.bollard_diameter_m, 0.2, 0);
+    assert_near(o.wall_thickness_m, 0.2, 0);
+    assert_near(o.quadrant_segments, 8, 0);
+    assert_int_equal(cpted_freespace_options_init(NULL, sizeof o), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o - 1), CPTED_E_VERSION);
+}
+
+/* ---- areas of a rectangle site, worked by hand -------------------------- */
+
+/* B = explicit boundary [0,100]x[0,50], no ground (G = B), one 20 x 10
+ * building. F = B - (building ⊕ r) (erosion does not bite at the boundary),
+ * R = F (the whole edge is entry), A = B - building up to the chords of the
+ * rounded corners. */
+static void test_rectangle_areas(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
+    add_rect(site, "buildings", CPTED_ROLE_BUILDING, 40, 20, 60, 30);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    double r = half(1.8);
+    assert_near(area(fs, CPTED_SPACE_BOUNDARY), 5000, TOL);
+    assert_near(area(fs, CPTED_SPACE_GROUND), 5000, TOL);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), 200, TOL);
+    double dilated = 200 + 2 * r * (20 + 10) + disc32(r);
+    assert_near(area(fs, CPTED_SPACE_FREE), 5000 - dilated, 1e-6);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 5000 - dilated, 1e-6);
+    /* A: the building's corners are rounded off by the chords of the arcs of R,
+     * left inside the building: A is a few cm^2 larger than B - building */
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 4800, 0.001); /* measured: +0.0007 m2 */
+    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) >= 4800 - 1e-6);
+    /* default entries: the ground within w + 1 = 2.8 m of the boundary ring */
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), 5000 - 94.4 * 44.4, 1e-6);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+/* A road centreline of width 7 m cut by the explicit boundary: the erosion
+ * does not bite at the cut (the road goes on beyond the study). */
+static void test_road_cut_by_boundary(void **state)
+{
+    cpted_site *site = new_site(*state);
+    size_t n;
+    double xy[] = {-100, 0, 100, 0};
+    unsigned char *wkb = test_wkb_line(xy, 2, &n);
+    test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=7", NULL);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, -50, -20, 50, 60);
+    add_rect(site, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    double r = half(1.8);
+    assert_near(area(fs, CPTED_SPACE_BOUNDARY), 100 * 80, TOL);
+    assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 7, TOL);
+    assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (3.5 - r), TOL);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 100 * 2 * (3.5 - r), TOL);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * 7, TOL);
+    /* the ground within w + 1 m of the boundary ring: both cut ends */
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), 2 * 2.8 * 7, TOL);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+/* The same road with the default boundary (extent + 20 m): its rounded ends
+ * lie inside the study, and the ground near the data's edge is the entry. */
+static void test_road_default_boundary(void **state)
+{
+    cpted_site *site = new_site(*state);
+    size_t n;
+    double xy[] = {-100, 0, 100, 0};
+    unsigned char *wkb = test_wkb_line(xy, 2, &n);
+    test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=7", NULL);
+    add_rect(site, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    /* B = [-120,120] x [-20,63.5] */
+    assert_near(area(fs, CPTED_SPACE_BOUNDARY), 240 * 83.5, TOL);
+    /* G: 200 x 7 strip with round ends of radius 3.5 */
+    assert_near(area(fs, CPTED_SPACE_GROUND), 200 * 7 + disc32(3.5), TOL);
+    /* entries: the ground within 2.8 m of the data's edge, the ring of the
+     * extent [-100,100] x [0,43.5], whose bottom side is the road's
+     * centreline: at least the strip |y| <= 2.8, at most all of G */
+    assert_true(area(fs, CPTED_SPACE_ENTRIES) >= 200 * 5.6 - TOL);
+    assert_true(area(fs, CPTED_SPACE_ENTRIES) <= area(fs, CPTED_SPACE_GROUND) + TOL);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), area(fs, CPTED_SPACE_FREE), 0);
+    /* A: the ground up to the chords of the eroded-then-dilated end caps */
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), area(fs, CPTED_SPACE_GROUND), 0.05);
+    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) <= area(fs, CPTED_SPACE_GROUND) + TOL);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+/* A wall across the site: default entries reach both halves, an explicit
+ * entry only its own half. */
+static void test_entries_explicit_vs_default(void **state)
+{
+    cpted_context *ctx = *state;
+    double r = half(1.8);
+    for (int explicit_entry = 0; explicit_entry < 2; explicit_entry++) {
+        cpted_site *site = new_site(ctx);
+        add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100);
+        add_line(site, "walls", CPTED_ROLE_OBSTACLE, 50, 0, 50, 100); /* 0.2 m, flat ends */
+        if (explicit_entry)
+            add_point(site, "entries", CPTED_ROLE_ENTRY, 10, 50);
+        cpted_freespace *fs = run(site, "M1", NULL);
+        double left = (49.9 - r) * 100;
+        assert_near(area(fs, CPTED_SPACE_BLOCKED), 0.2 * 100, TOL);
+        assert_near(area(fs, CPTED_SPACE_FREE), 2 * left, 1e-6);
+        if (explicit_entry) {
+            assert_near(area(fs, CPTED_SPACE_REACHABLE), left, 1e-6);
+            /* a point entry ⊕ (w/2 + 0.5 m) */
+            assert_near(area(fs, CPTED_SPACE_ENTRIES), disc32(1.4), 1e-9);
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 49.9 * 100, 1e-6);
+        } else {
+            assert_near(area(fs, CPTED_SPACE_REACHABLE), 2 * left, 1e-6);
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 99.8 * 100, 1e-6);
+        }
+        cpted_freespace_free(fs);
+        cpted_site_free(site);
+    }
+}
+
+/* A wall with one gap across the site, the entry below it: is the upper half reached? */
+static double upper_share(cpted_context *ctx, double gap_m, const char *code)
+{
+    cpted_site *site = new_site(ctx);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 60);
+    add_line(site, "walls", CPTED_ROLE_OBSTACLE, 0, 30, 50 - gap_m / 2, 30);
+    add_line(site, "walls", CPTED_ROLE_OBSTACLE, 50 + gap_m / 2, 30, 100, 30);
+    add_point(site, "entries", CPTED_ROLE_ENTRY, 50, 2);
+    cpted_freespace *fs = run(site, code, NULL);
+    double share = area(fs, CPTED_SPACE_REACHABLE) / area(fs, CPTED_SPACE_FREE);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+    return share;
+}
+
+static void test_gap_margin(void **state)
+{
+    cpted_context *ctx = *state;
+    /* 2.2 m: a car (1.8 m) passes, an N3C truck (2.5 m) does not */
+    assert_near(upper_share(ctx, 2.2, "M1"), 1.0, 1e-9);
+    assert_true(upper_share(ctx, 2.2, "N3C") < 0.51);
+    /* exactly at the margin: a gap of w keeps F open, 1 mm less closes it */
+    assert_near(upper_share(ctx, 1.8, "M1"), 1.0, 1e-9);
+    assert_true(upper_share(ctx, 1.799, "M1") < 0.51);
+    assert_near(upper_share(ctx, 2.5, "N3C"), 1.0, 1e-9);
+    assert_true(upper_share(ctx, 2.499, "N3C") < 0.51);
+}
+
+/* Footprints: default and given bollard diameter, soft features only on request. */
+static void test_footprints_and_soft(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 50, 50);
+    add_point(site, "bollards", CPTED_ROLE_BARRIER, 10, 10);
+    size_t n;
+    unsigned char *wkb = test_wkb_point(20, 10, &n);
+    test_add_attrs(site, "bollards", CPTED_ROLE_BARRIER, wkb, n, "diameter=0.3", NULL);
+    add_rect(site, "furniture", CPTED_ROLE_SOFT, 30, 30, 32, 31);
+    add_line(site, "perimeter", CPTED_ROLE_PERIMETER, 0, 40, 50, 40);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), disc32(0.1) + disc32(0.15), 1e-9);
+    cpted_freespace_free(fs);
+
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.soft_blocking = 1;
+    o.bollard_diameter_m = 0.4;
+    fs = run(site, "M1", &o);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), disc32(0.2) + disc32(0.15) + 2, 1e-9);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+/* WKB of a set read back as the ground of a second site gives the same area. */
+static void test_wkb_round_trip(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
+    add_rect(site, "buildings", CPTED_ROLE_BUILDING, 40, 20, 60, 30);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    assert_int_equal(cpted_freespace_wkb(fs, CPTED_SPACE_ACCESSIBLE, &wkb, &size), CPTED_OK);
+    assert_true(size > 9);
+    assert_int_equal(wkb[0], 1); /* little endian */
+    uint32_t type = (uint32_t)wkb[1] | (uint32_t)wkb[2] << 8 | (uint32_t)wkb[3] << 16 |
+                    (uint32_t)wkb[4] << 24;
+    assert_true(type == 3 || type == 6); /* ISO 2D polygon or multipolygon */
+
+    cpted_site *copy = new_site(ctx);
+    add_rect(copy, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
+    assert_int_equal(cpted_site_add_wkb(copy, "ground", CPTED_ROLE_GROUND, wkb, size, NULL, NULL,
+                                        0, NULL),
+                     CPTED_OK);
+    cpted_free(wkb);
+    cpted_freespace *fs2 = run(copy, "M1", NULL);
+    assert_near(area(fs2, CPTED_SPACE_GROUND), area(fs, CPTED_SPACE_ACCESSIBLE), 1e-6);
+
+    /* every set can be written; an unknown one cannot */
+    for (int32_t s = CPTED_SPACE_GROUND; s <= CPTED_SPACE_BOUNDARY; s++) {
+        assert_int_equal(cpted_freespace_wkb(fs, s, &wkb, &size), CPTED_OK);
+        cpted_free(wkb);
+    }
+    assert_int_equal(cpted_freespace_wkb(fs, 99, &wkb, &size), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_wkb(fs, CPTED_SPACE_FREE, NULL, &size), CPTED_E_INVALID);
+    double a;
+    assert_int_equal(cpted_freespace_area(fs, 0, &a), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_area(fs, CPTED_SPACE_FREE, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_area(NULL, CPTED_SPACE_FREE, &a), CPTED_E_INVALID);
+    cpted_freespace_free(fs2);
+    cpted_freespace_free(fs);
+    cpted_site_free(copy);
+    cpted_site_free(site);
+}
+
+/* ---- failures ---------------------------------------------------------- */
+
+static void expect_error(cpted_site *site, const char *code, const cpted_freespace_options *o,
+                         int status, const char *text)
+{
+    cpted_vehicle v = vehicle(code);
+    cpted_freespace *fs = (cpted_freespace *)&v; /* must be reset to NULL */
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, o), status);
+    assert_null(fs);
+    const char *msg = cpted_context_last_error(cpted_site_context(site));
+    if (!strstr(msg, text))
+        fail_msg("error '%s' does not mention '%s'", msg, text);
+}
+
+static void test_no_entry(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100);
+    add_rect(site, "ground", CPTED_ROLE_GROUND, 40, 40, 60, 60);
+    expect_error(site, "M1", NULL, CPTED_E_INVALID, "site has no entry");
+    /* an explicit entry makes it a valid (if unreachable) site */
+    add_point(site, "entries", CPTED_ROLE_ENTRY, 5, 5);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 0, 0);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 0, 0);
+    assert_true(area(fs, CPTED_SPACE_FREE) > 0);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+static void test_vehicle_wider_than_every_passage(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 20);
+    add_rect(site, "ground", CPTED_ROLE_GROUND, 0, 9, 100, 11); /* 2 m lane */
+    expect_error(site, "N3C", NULL, CPTED_E_INVALID, "width 2.50 m");
+    cpted_freespace *fs = run(site, "M1", NULL); /* 1.8 m fits */
+    assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (1 - half(1.8)), 1e-6);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+static void test_bad_arguments(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    cpted_vehicle v = vehicle("M1");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, NULL, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(NULL, site, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(&fs, site, NULL, NULL), CPTED_E_INVALID);
+    /* no features at all */
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "no features"));
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 10, 10);
+    v.width_m = 0;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "width_m"));
+
+    cpted_freespace_options o;
+    cpted_freespace_options_init(&o, sizeof o);
+    o.quadrant_segments = 0;
+    expect_error(site, "M1", &o, CPTED_E_INVALID, "quadrant_segments");
+    cpted_freespace_options_init(&o, sizeof o);
+    o.bollard_diameter_m = -1;
+    expect_error(site, "M1", &o, CPTED_E_INVALID, "bollard_diameter_m");
+    cpted_freespace_options_init(&o, sizeof o);
+    o.wall_thickness_m = NAN;
+    expect_error(site, "M1", &o, CPTED_E_INVALID, "wall_thickness_m");
+    cpted_freespace_options_init(&o, sizeof o);
+    o.struct_size = 4;
+    expect_error(site, "M1", &o, CPTED_E_VERSION, "struct_size");
+    cpted_freespace_free(NULL);
+    cpted_site_free(site);
+}
+
+/* ---- progress and interruption ------------------------------------------ */
+
+typedef struct calls {
+    int progress;
+    double last;
+    int stop_after;
+    int polls;
+} calls;
+
+static void on_progress(double f, const char *stage, void *p)
+{
+    calls *c = p;
+    assert_string_equal(stage, "freespace");
+    assert_true(f >= c->last);
+    c->last = f;
+    c->progress++;
+}
+
+static int32_t on_interrupt(void *p)
+{
+    calls *c = p;
+    return ++c->polls > c->stop_after;
+}
+
+static void test_progress_and_interrupt(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
+    add_rect(site, "buildings", CPTED_ROLE_BUILDING, 40, 20, 60, 30);
+    calls c = {0, 0.0, 1000, 0};
+    cpted_context_set_progress(ctx, on_progress, &c);
+    cpted_context_set_interrupt(ctx, on_interrupt, &c);
+    cpted_freespace *fs = run(site, "M1", NULL);
+    assert_true(c.progress >= 5);
+    assert_near(c.last, 1.0, 0);
+    cpted_freespace_free(fs);
+    /* stop at each safe point in turn */
+    for (int stop = 0; stop < c.polls; stop++) {
+        calls s = {0, 0.0, stop, 0};
+        cpted_context_set_progress(ctx, NULL, NULL);
+        cpted_context_set_interrupt(ctx, on_interrupt, &s);
+        expect_error(site, "M1", NULL, CPTED_E_INTERRUPTED, "interrupted");
+    }
+    cpted_context_set_interrupt(ctx, NULL, NULL);
+    cpted_site_free(site);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options_init),
+        cmocka_unit_test(test_rectangle_areas),
+        cmocka_unit_test(test_road_cut_by_boundary),
+        cmocka_unit_test(test_road_default_boundary),
+        cmocka_unit_test(test_entries_explicit_vs_default),
+        cmocka_unit_test(test_gap_margin),
+        cmocka_unit_test(test_footprints_and_soft),
+        cmocka_unit_test(test_wkb_round_trip),
+        cmocka_unit_test(test_no_entry),
+        cmocka_unit_test(test_vehicle_wider_than_every_passage),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_progress_and_interrupt),
+    };
+    return cmocka_run_group_tests_name("freespace", tests, test_context_setup,
+                                       test_context_teardown);
+}

@@ -1,0 +1,501 @@
+/* test_site_open.c - cpted_site_open(): GIS files -> site (roles, attributes,
+ * geometry checks, CRS), through the public API only. Data: tests/data/ and
+ * the real OSM extract in samples/osm/. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cpted_context *ctx_of(void **state) { return *state; }
+
+/* Opens one file with options; returns the status. */
+static int open1(void **state, cpted_site **site, const char *name, const cpted_site_options *o)
+{
+    const char *path = test_data_path(name);
+    return cpted_site_open(site, ctx_of(state), &path, 1, o);
+}
+
+static void assert_error_mentions(void **state, const char *needle)
+{
+    const char *msg = cpted_context_last_error(ctx_of(state));
+    if (!strstr(msg, needle))
+        fail_msg("error '%s' does not mention '%s'", msg, needle);
+}
+
+/* Index of the layer group (source basename, layer, role) or -1. */
+static long find_group(const cpted_site *site, const char *layer, int32_t role)
+{
+    for (size_t i = 0; i < cpted_site_layer_count(site); i++)
+        if (strcmp(cpted_site_layer_name(site, i), layer) == 0 &&
+            cpted_site_layer_role(site, i) == role)
+            return (long)i;
+    return -1;
+}
+
+static void assert_counts(const cpted_site *site, const char *layer, int32_t role,
+                          int64_t features, int64_t repaired, int64_t skipped)
+{
+    long g = find_group(site, layer, role);
+    if (g < 0)
+        fail_msg("no group %s/%s", layer, cpted_role_name(role));
+    int64_t f = -1, r = -1, s = -1;
+    assert_int_equal(cpted_site_layer_counts(site, (size_t)g, &f, &r, &s), CPTED_OK);
+    assert_int_equal(f, features);
+    assert_int_equal(r, repaired);
+    assert_int_equal(s, skipped);
+}
+
+/* x, y of a point feature (ISO WKB, little-endian on the test hosts). */
+static void point_xy(const cpted_site *site, size_t i, double *x, double *y)
+{
+    unsigned char *wkb = NULL;
+    size_t n = 0;
+    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+    assert_int_equal(n, 21);
+    assert_int_equal(wkb[0], 1);
+    uint32_t type;
+    memcpy(&type, wkb + 1, 4);
+    assert_int_equal(type, 1);
+    memcpy(x, wkb + 5, 8);
+    memcpy(y, wkb + 13, 8);
+    cpted_free(wkb);
+}
+
+static long find_feature(const cpted_site *site, const char *name)
+{
+    for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
+        const char *n = cpted_site_feature_text(site, i, "name");
+        if (n && strcmp(n, name) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* ---- options and arguments ------------------------------------------------ */
+
+static void test_options_init(void **state)
+{
+    (void)state;
+    cpted_site_options o;
+    assert_int_equal(CPTED_SITE_OPTIONS_INIT(&o), CPTED_OK);
+    assert_int_equal(o.struct_size, sizeof o);
+    assert_null(o.working_crs);
+    assert_null(o.assume_crs);
+    assert_int_equal(o.lenient, 0);
+    assert_true(o.boundary_margin_m == 20.0);
+    assert_true(o.lane_width_m == 3.25);
+    assert_int_equal(cpted_site_options_init(NULL, sizeof o), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_options_init(&o, 4), CPTED_E_VERSION);
+}
+
+static void test_bad_arguments(void **state)
+{
+    cpted_site *site = NULL;
+    const char *path = test_data_path("roads.geojson");
+    assert_int_equal(cpted_site_open(NULL, ctx_of(state), &path, 1, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), NULL, 1, NULL), CPTED_E_INVALID);
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.struct_size = 8;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_VERSION);
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lane_width_m = 0.0;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    assert_null(site);
+}
+
+/* ---- files that cannot be read ------------------------------------------------ */
+
+static void test_missing_file(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "no_such_file.geojson", NULL), CPTED_E_IO);
+    assert_null(site);
+    assert_error_mentions(state, "no_such_file.geojson");
+    assert_error_mentions(state, "No such file");
+}
+
+static void test_garbage_file(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "garbage.txt", NULL), CPTED_E_FORMAT);
+    assert_null(site);
+    assert_error_mentions(state, "garbage.txt");
+}
+
+/* ---- layers, geometry and attributes --------------------------------------------- */
+
+static void test_empty_layer_is_listed(void **state)
+{
+    cpted_site *site = NULL;
+    char first[4096], second[4096]; /* test_data_path() reuses one buffer */
+    strcpy(first, test_data_path("empty_assets.geojson"));
+    strcpy(second, test_data_path("negative_diameter.geojson"));
+    const char *paths[] = {first, second};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1; /* the second file has one bad bollard */
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), paths, 2, &o), CPTED_OK);
+    assert_int_equal(cpted_site_layer_count(site), 2);
+    assert_counts(site, "assets", CPTED_ROLE_ASSET, 0, 0, 0);
+    assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 1, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    double d = 0;
+    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", &d), CPTED_OK);
+    assert_true(d == 0.2);
+    cpted_site_free(site);
+}
+
+static void test_wrong_type_for_role(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "assets_point.geojson", NULL), CPTED_E_GEOMETRY);
+    assert_error_mentions(state, "assets_point.geojson");
+    assert_error_mentions(state, "layer 'assets' feature 0");
+    assert_error_mentions(state, "type");
+
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "assets_point.geojson", &o), CPTED_OK);
+    assert_counts(site, "assets", CPTED_ROLE_ASSET, 0, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 0);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "skipped"));
+    cpted_site_free(site);
+}
+
+static void test_nan_coordinate(void **state)
+{
+    cpted_site *site = NULL;
+    /* lon/lat data: the NaN must be caught before PROJ sees it */
+    assert_int_equal(open1(state, &site, "nan.geojson", NULL), CPTED_E_GEOMETRY);
+    assert_error_mentions(state, "nan.geojson");
+    assert_error_mentions(state, "layer 'barriers' feature 0");
+    assert_error_mentions(state, "NaN");
+}
+
+static void test_empty_geometry(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "empty_geometry.geojson", NULL), CPTED_E_GEOMETRY);
+    assert_error_mentions(state, "layer 'bollards' feature 1");
+    assert_error_mentions(state, "empty");
+}
+
+static void test_bowtie_repaired(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "bowtie.geojson", NULL), CPTED_OK);
+    assert_counts(site, "buildings", CPTED_ROLE_BUILDING, 1, 1, 0);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "repaired"));
+    /* repair keeps both triangles of the bow-tie: the extent is unchanged */
+    double e[4];
+    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_near(e[0], 500000.0, 1e-6);
+    assert_near(e[3], 5540010.0, 1e-6);
+    cpted_site_free(site);
+}
+
+static void test_unknown_role_in_map(void **state)
+{
+    cpted_site *site = NULL;
+    const char *map[] = {"roads=road", "roads=highway"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.role_map = map;
+    o.role_map_count = 2;
+    assert_int_equal(open1(state, &site, "roads.geojson", &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "'highway'");
+    const char *bad[] = {"roads"};
+    o.role_map = bad;
+    o.role_map_count = 1;
+    assert_int_equal(open1(state, &site, "roads.geojson", &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "LAYER=ROLE");
+}
+
+static void test_unknown_role_attribute(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "bad_role.geojson", NULL), CPTED_E_FORMAT);
+    assert_error_mentions(state, "layer 'plan' feature 1");
+    assert_error_mentions(state, "'tower'");
+
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "bad_role.geojson", &o), CPTED_OK);
+    /* feature 0 says role=bollard (a synonym of barrier) */
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_BARRIER);
+    assert_string_equal(cpted_site_feature_id(site, 0), "plan:0");
+    assert_counts(site, "plan", CPTED_ROLE_NONE, 0, 0, 1);
+    cpted_site_free(site);
+}
+
+static void test_negative_diameter(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "negative_diameter.geojson", NULL), CPTED_E_FORMAT);
+    assert_error_mentions(state, "layer 'bollards' feature 1");
+    assert_error_mentions(state, "diameter='-0.2'");
+}
+
+static void test_text_in_number_field(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "text_number.geojson", NULL), CPTED_E_FORMAT);
+    assert_error_mentions(state, "layer 'walls' feature 0");
+    assert_error_mentions(state, "thickness='thick'");
+}
+
+static void test_unmapped_layer_notice(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "trees.geojson", NULL), CPTED_OK);
+    assert_counts(site, "trees", CPTED_ROLE_NONE, 1, 0, 0);
+    assert_int_equal(cpted_site_feature_count(site), 0);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "'trees'"));
+    cpted_site_free(site);
+
+    /* mapped explicitly, the same layer loads as soft features */
+    const char *map[] = {"TREES=soft"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.role_map = map;
+    o.role_map_count = 1;
+    assert_int_equal(open1(state, &site, "trees.geojson", &o), CPTED_OK);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_SOFT);
+    assert_int_equal(cpted_site_warning_count(site), 0);
+    cpted_site_free(site);
+}
+
+/* map beats the `role` attribute, which beats the layer name */
+static void test_role_precedence(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "precedence.geojson", NULL), CPTED_OK);
+    long plain = find_feature(site, "plain"), planter = find_feature(site, "planter");
+    assert_true(plain >= 0 && planter >= 0);
+    assert_int_equal(cpted_site_feature_role(site, (size_t)plain), CPTED_ROLE_BUILDING);
+    assert_int_equal(cpted_site_feature_role(site, (size_t)planter), CPTED_ROLE_BARRIER);
+    cpted_site_free(site);
+
+    const char *map[] = {"Buildings=obstacles"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.role_map = map;
+    o.role_map_count = 1;
+    assert_int_equal(open1(state, &site, "precedence.geojson", &o), CPTED_OK);
+    assert_int_equal(cpted_site_feature_count(site), 2);
+    assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_OBSTACLE);
+    assert_int_equal(cpted_site_feature_role(site, 1), CPTED_ROLE_OBSTACLE);
+    cpted_site_free(site);
+}
+
+/* width attribute, else lanes x lane width, else the class default (docs/roles.md) */
+static void test_road_widths(void **state)
+{
+    cpted_site *site = NULL;
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lane_width_m = 3.5;
+    assert_int_equal(open1(state, &site, "roads.geojson", &o), CPTED_OK);
+    static const struct {
+        const char *name;
+        double width_m;
+    } expect[] = {{"given", 8.0}, {"two lanes", 7.0}, {"class", 7.0}, {"unknown", 6.5}};
+    for (size_t k = 0; k < 4; k++) {
+        long i = find_feature(site, expect[k].name);
+        assert_true(i >= 0);
+        assert_int_equal(cpted_site_feature_role(site, (size_t)i), CPTED_ROLE_ROAD);
+        double w = 0;
+        assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+        assert_near(w, expect[k].width_m, 1e-12);
+    }
+    cpted_site_free(site);
+}
+
+static void test_dxf_layers(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "plan.dxf", NULL), CPTED_E_CRS); /* DXF has no CRS */
+    assert_error_mentions(state, "plan.dxf");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:25832";
+    assert_int_equal(open1(state, &site, "plan.dxf", &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:25832");
+    assert_counts(site, "BOLLARDS", CPTED_ROLE_BARRIER, 3, 0, 0);
+    assert_counts(site, "BUILDINGS", CPTED_ROLE_BUILDING, 1, 0, 0);
+    assert_counts(site, "NOTES", CPTED_ROLE_NONE, 1, 0, 0);
+    double x, y;
+    point_xy(site, 1, &x, &y);
+    assert_near(x, 500001.5, 1e-9);
+    assert_near(y, 5540000.0, 1e-9);
+    /* the closed polyline became the 20 m x 15 m building */
+    for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
+        if (cpted_site_feature_role(site, i) != CPTED_ROLE_BUILDING)
+            continue;
+        unsigned char *wkb = NULL;
+        size_t n = 0;
+        assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+        uint32_t type;
+        memcpy(&type, wkb + 1, 4);
+        assert_int_equal(type, 3); /* polygon */
+        cpted_free(wkb);
+        assert_string_equal(cpted_site_feature_id(site, i), "BUILDINGS:3");
+    }
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "'NOTES'"));
+    cpted_site_free(site);
+}
+
+static void test_no_crs(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "bollards.csv", NULL), CPTED_E_CRS);
+    assert_error_mentions(state, "bollards.csv");
+    assert_error_mentions(state, "has no CRS");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:25832";
+    assert_int_equal(open1(state, &site, "bollards.csv", &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:25832");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:25832");
+    assert_int_equal(cpted_site_feature_count(site), 2);
+    assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_BARRIER);
+    double x, y, d;
+    point_xy(site, 1, &x, &y);
+    assert_near(x, 500001.5, 1e-9);
+    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
+    assert_near(d, 0.2, 1e-12);
+    cpted_site_free(site);
+}
+
+/* ---- OpenStreetMap ---------------------------------------------------------------- */
+
+static int64_t stop_after;
+
+static int32_t CPTED_CALL interrupt_later(void *payload)
+{
+    (void)payload;
+    return --stop_after <= 0;
+}
+
+static void test_osm_helsinki(void **state)
+{
+    cpted_site *site = NULL;
+    const char *path = test_sample_path("osm/helsinki_centre_osm_2019.osm.pbf");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32635");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
+    /* 494 multipolygons carry building=*: 482 load, 11 of them repaired; 12
+     * cut at the extract's edge are skipped with a warning naming the OSM id */
+    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 482, 11, 12);
+    /* 125 bollard nodes + 3 barrier=block nodes */
+    assert_counts(site, "points", CPTED_ROLE_BARRIER, 128, 0, 0);
+    /* 57 ways tagged barrier=bollard (no jersey_barrier/planter/block ways) */
+    assert_counts(site, "lines", CPTED_ROLE_BARRIER, 57, 0, 0);
+    /* wall 33 + retaining_wall 75 */
+    assert_counts(site, "lines", CPTED_ROLE_OBSTACLE, 108, 0, 0);
+    /* the vehicle-capable highway lines */
+    assert_counts(site, "lines", CPTED_ROLE_ROAD, 979, 0, 0);
+    size_t bollard_points = 0, rows = 0;
+    for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
+        const char *kind = cpted_site_feature_text(site, i, "kind");
+        if (!kind || strcmp(kind, "barrier=bollard") != 0)
+            continue;
+        if (strncmp(cpted_site_feature_id(site, i), "points:", 7) == 0)
+            bollard_points++;
+        else
+            rows++;
+    }
+    assert_int_equal(bollard_points, 125);
+    assert_int_equal(rows, 57); /* flagged unverified_row: tests/unit/test_roles.c */
+    int found_cut = 0;
+    for (size_t i = 0; i < cpted_site_warning_count(site); i++)
+        found_cut += strstr(cpted_site_warning(site, i), "(OSM way 22499189)") != NULL;
+    assert_int_equal(found_cut, 1);
+    /* the site lies in central Helsinki: about 24.94 E, 60.17 N */
+    double e[4];
+    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    double lon, lat;
+    assert_int_equal(cpted_site_to_output(site, 0.5 * (e[0] + e[2]), 0.5 * (e[1] + e[3]), &lon,
+                                          &lat),
+                     CPTED_OK);
+    assert_true(lon > 24.9 && lon < 25.0);
+    assert_true(lat > 60.1 && lat < 60.2);
+    cpted_site_free(site);
+}
+
+static void test_osm_interrupt(void **state)
+{
+    cpted_site *site = NULL;
+    const char *path = test_sample_path("osm/helsinki_centre_osm_2019.osm.pbf");
+    stop_after = 3;
+    cpted_context_set_interrupt(ctx_of(state), interrupt_later, NULL);
+    int rc = cpted_site_open(&site, ctx_of(state), &path, 1, NULL);
+    cpted_context_set_interrupt(ctx_of(state), NULL, NULL);
+    assert_int_equal(rc, CPTED_E_INTERRUPTED);
+    assert_null(site);
+}
+
+static double last_fraction;
+static int progress_calls;
+
+static void CPTED_CALL on_progress(double fraction, const char *stage, void *payload)
+{
+    (void)payload;
+    assert_string_equal(stage, "read");
+    assert_true(fraction >= last_fraction); /* monotone */
+    last_fraction = fraction;
+    progress_calls++;
+}
+
+static void test_progress(void **state)
+{
+    cpted_site *site = NULL;
+    last_fraction = 0.0;
+    progress_calls = 0;
+    cpted_context_set_progress(ctx_of(state), on_progress, NULL);
+    int rc = open1(state, &site, "roads.geojson", NULL);
+    cpted_context_set_progress(ctx_of(state), NULL, NULL);
+    assert_int_equal(rc, CPTED_OK);
+    assert_true(progress_calls >= 1);
+    assert_true(last_fraction == 1.0);
+    cpted_site_free(site);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options_init),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_garbage_file),
+        cmocka_unit_test(test_empty_layer_is_listed),
+        cmocka_unit_test(test_wrong_type_for_role),
+        cmocka_unit_test(test_nan_coordinate),
+        cmocka_unit_test(test_empty_geometry),
+        cmocka_unit_test(test_bowtie_repaired),
+        cmocka_unit_test(test_unknown_role_in_map),
+        cmocka_unit_test(test_unknown_role_attribute),
+        cmocka_unit_test(test_negative_diameter),
+        cmocka_unit_test(test_text_in_number_field),
+        cmocka_unit_test(test_unmapped_layer_notice),
+        cmocka_unit_test(test_role_precedence),
+        cmocka_unit_test(test_road_widths),
+        cmocka_unit_test(test_dxf_layers),
+        cmocka_unit_test(test_no_crs),
+        cmocka_unit_test(test_osm_helsinki),
+        cmocka_unit_test(test_osm_interrupt),
+        cmocka_unit_test(test_progress),
+    };
+    return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
+}

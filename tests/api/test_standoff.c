@@ -1,0 +1,597 @@
+/* test_standoff.c - standoff and blast per asset (public API).
+ *
+ * Expected standoffs are worked out by hand (docs/method-standoff.md): the
+ * vehicle is a disc of its width w (M1 1.8 m, N3C 2.5 m, domain.md §9); the
+ * vehicle-accessible area A is the set its body can cover. Round buffers are
+ * inscribed polygons: with the default 8 segments per quadrant a radius is
+ * short by up to 0.48 % of itself, so cases whose answer depends on arcs are
+ * also run with 64 segments (0.0075 %) and checked to 1 mm.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cpted_vehicle vehicle(const char *code)
+{
+    cpted_vehicle v;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(cpted_vehicle_preset(&v, sizeof v, code), CPTED_OK);
+    return v;
+}
+
+/* A site in a local metric system, rotated by angle_deg about the origin and
+ * then shifted by (dx, dy): every test geometry goes through place(). */
+typedef struct frame {
+    double c, s, dx, dy;
+} frame;
+
+static const frame IDENTITY = {1, 0, 0, 0};
+
+static frame make_frame(double angle_deg, double dx, double dy)
+{
+    double a = angle_deg * 3.14159265358979323846 / 180.0;
+    frame f = {cos(a), sin(a), dx, dy};
+    return f;
+}
+
+static void place(const frame *f, double *xy, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        xy[2 * i] = f->c * x - f->s * y + f->dx;
+        xy[2 * i + 1] = f->s * x + f->c * y + f->dy;
+    }
+}
+
+static void add_rect(cpted_site *s, const frame *f, const char *layer, int32_t role, double x0,
+                     double y0, double x1, double y1, const char *attr)
+{
+    double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    place(f, xy, 5);
+    size_t n;
+    unsigned char *wkb = test_wkb_polygon(xy, 5, &n);
+    test_add_attrs(s, layer, role, wkb, n, attr, NULL);
+}
+
+static void add_line(cpted_site *s, const frame *f, const char *layer, int32_t role, double x0,
+                     double y0, double x1, double y1, const char *attr)
+{
+    double xy[] = {x0, y0, x1, y1};
+    place(f, xy, 2);
+    size_t n;
+    unsigned char *wkb = test_wkb_line(xy, 2, &n);
+    test_add_attrs(s, layer, role, wkb, n, attr, NULL);
+}
+
+static void add_point(cpted_site *s, const frame *f, const char *layer, int32_t role, double x,
+                      double y)
+{
+    double xy[] = {x, y};
+    place(f, xy, 1);
+    size_t n;
+    unsigned char *wkb = test_wkb_point(xy[0], xy[1], &n);
+    test_add(s, layer, role, wkb, n);
+}
+
+static cpted_site *new_site(cpted_context *ctx)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_new(&site, ctx, NULL), CPTED_OK);
+    return site;
+}
+
+static cpted_standoff *run(cpted_site *site, const char *code, const cpted_standoff_options *o)
+{
+    cpted_vehicle v = vehicle(code);
+    cpted_standoff *res = NULL;
+    if (cpted_standoff_run(&res, site, &v, o) != CPTED_OK)
+        fail_msg("cpted_standoff_run: %s", cpted_context_last_error(cpted_site_context(site)));
+    return res;
+}
+
+static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
+{
+    cpted_standoff_asset a;
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    assert_int_equal(cpted_standoff_get_asset(res, i, &a), CPTED_OK);
+    return a;
+}
+
+static double standoff_of(cpted_site *site, const char *code, double quadrant_segments)
+{
+    cpted_standoff_options o;
+    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
+    o.freespace.quadrant_segments = quadrant_segments;
+    cpted_standoff *res = run(site, code, &o);
+    cpted_standoff_asset a = record(res, 0);
+    assert_int_equal(a.reachable, 1);
+    cpted_standoff_free(res);
+    return a.standoff_m;
+}
+
+/* ---- a building 20 m behind a straight road edge ---------------------------- */
+
+/* Road centreline y = 0, 7 m wide (edge y = 3.5); asset [-10,10] x [23.5,43.5]. */
+static cpted_site *road_site(cpted_context *ctx, const frame *f, const char *asset_attr)
+{
+    cpted_site *site = new_site(ctx);
+    add_line(site, f, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    add_rect(site, f, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5, asset_attr);
+    return site;
+}
+
+static void test_road_edge_20m(void **state)
+{
+    cpted_site *site = road_site(*state, &IDENTITY, "name=Town hall");
+    cpted_standoff *res = run(site, "M1", NULL);
+    assert_int_equal(cpted_standoff_asset_count(res), 1);
+    cpted_standoff_asset a = record(res, 0);
+    assert_string_equal(a.id, "assets:0");
+    assert_string_equal(a.name, "Town hall");
+    assert_int_equal(a.reachable, 1);
+    assert_near(a.standoff_m, 20.0, 1e-3);
+    assert_near(a.asset_y, 23.5, 1e-9);
+    assert_near(a.vehicle_y, 3.5, 1e-3);
+    assert_near(a.asset_x, a.vehicle_x, 1e-6);
+    assert_true(fabs(a.asset_x) <= 10 + 1e-9);
+    assert_true(isnan(a.required_m));
+    assert_int_equal(a.ok, -1);
+    assert_true(isnan(a.scaled_distance) && isnan(a.incident_kpa) && isnan(a.reflected_kpa));
+    assert_int_equal(a.blast_in_range, 0);
+    assert_near(a.encroachment_m2, 0, 0);
+    assert_ptr_equal(cpted_standoff_site(res), site);
+    assert_non_null(cpted_standoff_freespace(res));
+    double area = 0;
+    assert_int_equal(cpted_freespace_area(cpted_standoff_freespace(res), CPTED_SPACE_ACCESSIBLE,
+                                          &area),
+                     CPTED_OK);
+    assert_true(area > 200 * 7);
+
+    char *json = NULL;
+    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"schema\":\"cpted/standoff/1\""));
+    assert_non_null(strstr(json, "\"charge_kg\":null"));
+    assert_non_null(strstr(json, "\"id\":\"assets:0\",\"name\":\"Town hall\",\"reachable\":true"));
+    assert_non_null(strstr(json, "\"required_m\":null"));
+    assert_non_null(strstr(json, "\"ok\":null"));
+    assert_non_null(strstr(json, "\"assumptions\":["));
+    /* byte-identical on a second run */
+    cpted_standoff *again = run(site, "M1", NULL);
+    char *json2 = NULL;
+    assert_int_equal(cpted_standoff_to_json(again, &json2), CPTED_OK);
+    assert_string_equal(json, json2);
+    cpted_free(json);
+    cpted_free(json2);
+    cpted_standoff_free(again);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+}
+
+static void test_asset_touching_road(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    add_rect(site, &IDENTITY, "assets", CPTED_ROLE_ASSET, -5, 3.5, 5, 13.5, "name=kiosk");
+    add_rect(site, &IDENTITY, "assets", CPTED_ROLE_ASSET, 20, 2, 30, 12, "name=overlaps");
+    cpted_standoff *res = run(site, "M1", NULL);
+    for (size_t i = 0; i < 2; i++) {
+        cpted_standoff_asset a = record(res, i);
+        assert_int_equal(a.reachable, 1);
+        assert_near(a.standoff_m, 0.0, 0);
+    }
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+}
+
+/* ---- bollards between road and building ---------------------------------------- */
+
+/* Plaza [-30,30] x [-10,40] (boundary, no ground given: all drivable), entry
+ * along the south edge, asset [-10,10] x [20,30], bollards (0.2 m) on y = 10
+ * at x = -29.3 + 1.4 k, k = 0..42: clear gaps 1.2 m, 0.6 m and 0.4 m at the
+ * ends. `missing` is a k left out (-1: none). */
+static cpted_site *bollard_site(cpted_context *ctx, const frame *f, int missing)
+{
+    cpted_site *site = new_site(ctx);
+    add_rect(site, f, "boundary", CPTED_ROLE_BOUNDARY, -30, -10, 30, 40, NULL);
+    add_line(site, f, "entries", CPTED_ROLE_ENTRY, -30, -10, 30, -10, NULL);
+    add_rect(site, f, "assets", CPTED_ROLE_ASSET, -10, 20, 10, 30, NULL);
+    for (int k = 0; k <= 42; k++)
+        if (k != missing)
+            add_point(site, f, "bollards", CPTED_ROLE_BARRIER, -29.3 + 1.4 * k, 10);
+    return site;
+}
+
+/* The vehicle centre stops where it is 0.1 + 0.9 = 1.0 m from the two
+ * bollards of a gap (centres 0.7 m either side): sqrt(1 - 0.49) south of the
+ * row; its body then reaches 0.9 m further north, so A ends at
+ * y = 10 - sqrt(0.51) + 0.9 and the standoff to the face y = 20 is
+ * 10 + sqrt(0.51) - 0.9 = 9.814143 m. */
+static void test_bollard_row_stops_car(void **state)
+{
+    const double expected = 10 + sqrt(0.51) - 0.9;
+    cpted_site *site = bollard_site(*state, &IDENTITY, -1);
+    assert_near(standoff_of(site, "M1", 64), expected, 1e-3);
+    /* default segments: the inscribed arcs let the car a few mm closer */
+    double coarse = standoff_of(site, "M1", 8);
+    assert_true(coarse <= expected + 1e-6);
+    assert_near(coarse, expected, 0.01);
+    cpted_site_free(site);
+
+    /* one bollard missing: a 2.6 m gap lets the car through to the facade */
+    site = bollard_site(*state, &IDENTITY, 21);
+    assert_near(standoff_of(site, "M1", 8), 0.0, 0);
+    /* the 2.6 m gap lets an N3C truck (2.5 m) through as well */
+    assert_near(standoff_of(site, "N3C", 8), 0.0, 0);
+    cpted_site_free(site);
+}
+
+/* Walls on y = 10 with a 2.2 m gap at x = 0 (ends at x = +-1.1, 0.2 m thick,
+ * flat ends): a car passes; an N3C (2.5 m) stops with its centre 1.25 m from
+ * the wall corners (+-1.1, 9.9), sqrt(1.25^2 - 1.1^2) south of them, and its
+ * body reaches 1.25 m further: standoff 20 - (9.9 - sqrt(0.3525) + 1.25). */
+static void test_gap_car_passes_truck_does_not(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, &IDENTITY, "boundary", CPTED_ROLE_BOUNDARY, -30, -10, 30, 40, NULL);
+    add_line(site, &IDENTITY, "entries", CPTED_ROLE_ENTRY, -30, -10, 30, -10, NULL);
+    add_rect(site, &IDENTITY, "assets", CPTED_ROLE_ASSET, -10, 20, 10, 30, NULL);
+    add_line(site, &IDENTITY, "walls", CPTED_ROLE_OBSTACLE, -30, 10, -1.1, 10, NULL);
+    add_line(site, &IDENTITY, "walls", CPTED_ROLE_OBSTACLE, 1.1, 10, 30, 10, NULL);
+    assert_near(standoff_of(site, "M1", 8), 0.0, 0);
+    double expected = 20 - (9.9 - sqrt(0.3525) + 1.25);
+    assert_near(standoff_of(site, "N3C", 64), expected, 1e-3);
+    assert_near(standoff_of(site, "N3C", 8), expected, 0.01);
+    cpted_site_free(site);
+}
+
+/* ---- reachability -------------------------------------------------------------- */
+
+/* Ground: a road strip along the south edge and a courtyard [40,60]^2 closed
+ * off from it; the asset [45,55]^2 stands in the courtyard. */
+static cpted_site *courtyard_site(cpted_context *ctx, int explicit_entry)
+{
+    cpted_site *site = new_site(ctx);
+    add_rect(site, &IDENTITY, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100, NULL);
+    add_rect(site, &IDENTITY, "ground", CPTED_ROLE_GROUND, 0, 0, 100, 8, NULL);
+    add_rect(site, &IDENTITY, "ground", CPTED_ROLE_GROUND, 40, 40, 60, 60, NULL);
+    add_rect(site, &IDENTITY, "assets", CPTED_ROLE_ASSET, 45, 45, 55, 55,
+             "required_standoff_m=10");
+    if (explicit_entry)
+        add_point(site, &IDENTITY, "entries", CPTED_ROLE_ENTRY, 50, 95); /* no ground there */
+    return site;
+}
+
+static void test_courtyard(void **state)
+{
+    /* vehicles come from the edge: they reach the road, never the courtyard */
+    cpted_site *site = courtyard_site(*state, 0);
+    cpted_standoff *res = run(site, "M1", NULL);
+    cpted_standoff_asset a = record(res, 0);
+    assert_int_equal(a.reachable, 1);
+    assert_near(a.standoff_m, 45 - 8, 1e-9);
+    assert_near(a.required_m, 10, 0);
+    assert_int_equal(a.ok, 1);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+
+    /* the only entry meets no free space: nothing is reachable */
+    site = courtyard_site(*state, 1);
+    res = run(site, "M1", NULL);
+    a = record(res, 0);
+    assert_int_equal(a.reachable, 0);
+    assert_true(isnan(a.standoff_m) && isnan(a.asset_x) && isnan(a.vehicle_y));
+    assert_int_equal(a.ok, 1); /* no vehicle gets within the required 10 m */
+    assert_near(a.encroachment_m2, 0, 0);
+    char *json = NULL;
+    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"reachable\":false,\"standoff_m\":null"));
+    assert_non_null(strstr(json, "\"nearest\":null"));
+    cpted_free(json);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+}
+
+/* ---- invariance --------------------------------------------------------------- */
+
+static void test_rotation_translation_invariance(void **state)
+{
+    cpted_site *plain = bollard_site(*state, &IDENTITY, -1);
+    double base = standoff_of(plain, "M1", 8);
+    cpted_site_free(plain);
+    const double angles[] = {37, 90, 211.5};
+    for (size_t i = 0; i < sizeof angles / sizeof angles[0]; i++) {
+        frame f = make_frame(angles[i], 385000.25, 6672000.75);
+        cpted_site *site = bollard_site(*state, &f, -1);
+        double moved = standoff_of(site, "M1", 8);
+        assert_near(moved, base, fmax(1e-3, 0.01 * base));
+        cpted_site_free(site);
+    }
+    /* the exact road case stays exact */
+    frame f = make_frame(37, 500000, 6000000);
+    cpted_site *site = road_site(*state, &f, NULL);
+    assert_near(standoff_of(site, "M1", 8), 20.0, 1e-3);
+    cpted_site_free(site);
+}
+
+/* Lon/lat input gives the same metres as projected input: the road site is
+ * written as GeoJSON in lon/lat (points converted with a site whose output CRS
+ * is EPSG:4326) and opened with the automatic UTM working CRS. */
+static void test_lonlat_same_metres(void **state)
+{
+    cpted_context *ctx = *state;
+    /* a seed site in UTM 33N whose output CRS is lon/lat */
+    const char *seed_path = test_tmp_path("standoff_seed.geojson");
+    test_write_file(seed_path,
+                    "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                    "\"properties\":{\"role\":\"entry\"},\"geometry\":{\"type\":\"Point\","
+                    "\"coordinates\":[15.0,52.0]}}]}");
+    cpted_site_options so;
+    CPTED_SITE_OPTIONS_INIT(&so);
+    so.working_crs = "EPSG:32633";
+    cpted_site *seed = NULL;
+    const char *paths[1] = {seed_path};
+    int rc = cpted_site_open(&seed, ctx, paths, 1, &so);
+    if (rc != CPTED_OK) {
+        print_message("skipped: cannot open GeoJSON (%s)\n", cpted_context_last_error(ctx));
+        skip();
+    }
+    double e[4];
+    assert_int_equal(cpted_site_extent(seed, e), CPTED_OK);
+    double x0 = e[0], y0 = e[1];
+    /* the road site relative to the seed point, in lon/lat */
+    const double road[] = {-100, 0, 100, 0};
+    const double asset[] = {-10, 23.5, 10, 23.5, 10, 43.5, -10, 43.5, -10, 23.5};
+    double ll_road[4], ll_asset[10];
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(cpted_site_to_output(seed, x0 + road[2 * i], y0 + road[2 * i + 1],
+                                              &ll_road[2 * i], &ll_road[2 * i + 1]),
+                         CPTED_OK);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(cpted_site_to_output(seed, x0 + asset[2 * i], y0 + asset[2 * i + 1],
+                                              &ll_asset[2 * i], &ll_asset[2 * i + 1]),
+                         CPTED_OK);
+    assert_near(ll_road[0], 15.0 - 100 / 68600.0, 0.01); /* about 68.6 km per degree at 52N */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"role\":\"road\",\"width\":7},"
+             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%.12f,%.12f],[%.12f,%.12f]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"role\":\"asset\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.12f,%.12f],[%.12f,%.12f],"
+             "[%.12f,%.12f],[%.12f,%.12f],[%.12f,%.12f]]]}}]}",
+             ll_road[0], ll_road[1], ll_road[2], ll_road[3], ll_asset[0], ll_asset[1],
+             ll_asset[2], ll_asset[3], ll_asset[4], ll_asset[5], ll_asset[6], ll_asset[7],
+             ll_asset[8], ll_asset[9]);
+    const char *ll_path = test_tmp_path("standoff_lonlat.geojson");
+    test_write_file(ll_path, text);
+    cpted_site *lonlat = NULL;
+    paths[0] = ll_path;
+    if (cpted_site_open(&lonlat, ctx, paths, 1, NULL) != CPTED_OK)
+        fail_msg("open %s: %s", ll_path, cpted_context_last_error(ctx));
+    assert_string_equal(cpted_site_crs(lonlat), "EPSG:32633");
+
+    /* the same site built in projected metres */
+    cpted_site *projected = NULL;
+    assert_int_equal(cpted_site_new(&projected, ctx, "EPSG:32633"), CPTED_OK);
+    frame shift = {1, 0, x0, y0};
+    add_line(projected, &shift, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    add_rect(projected, &shift, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5, NULL);
+
+    double d_ll = standoff_of(lonlat, "M1", 8);
+    double d_pr = standoff_of(projected, "M1", 8);
+    assert_near(d_pr, 20.0, 1e-3);
+    assert_near(d_ll, d_pr, 1e-3);
+
+    /* JSON coordinates are in the output CRS (lon/lat for the GeoJSON site) */
+    cpted_standoff *res = run(lonlat, "M1", NULL);
+    char *json = NULL;
+    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"nearest\":{\"asset\":[1"));
+    assert_non_null(strstr(json, ",52.000"));
+    cpted_free(json);
+    cpted_standoff_free(res);
+    cpted_site_free(projected);
+    cpted_site_free(lonlat);
+    cpted_site_free(seed);
+}
+
+/* ---- threat, blast and encroachment -------------------------------------------- */
+
+static void test_blast_at_standoff(void **state)
+{
+    cpted_site *site = road_site(*state, &IDENTITY, NULL);
+    cpted_standoff_options o;
+    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
+    o.charge_kg = 100;
+    o.allowable_kpa = 10;
+    o.freespace.quadrant_segments = 64;
+    cpted_standoff *res = run(site, "M1", &o);
+    cpted_standoff_asset a = record(res, 0);
+    cpted_blast b;
+    memset(&b, 0, sizeof b);
+    b.struct_size = sizeof b;
+    assert_int_equal(cpted_blast_surface_burst(&b, 100, a.standoff_m), CPTED_OK);
+    assert_near(a.scaled_distance, 20.0 / cbrt(100.0), 1e-3);
+    assert_near(a.scaled_distance, b.scaled_distance, 1e-12);
+    assert_near(a.incident_kpa, b.incident_kpa, 1e-9);
+    assert_near(a.reflected_kpa, b.reflected_kpa, 1e-9);
+    assert_near(a.incident_impulse_kpa_ms, b.incident_impulse_kpa_ms, 1e-9);
+    assert_int_equal(a.blast_in_range, 1);
+    /* required from the threat: where 100 kg falls to 10 kPa */
+    double required = NAN;
+    assert_int_equal(cpted_blast_standoff_for(100, 10, &required), CPTED_OK);
+    assert_near(a.required_m, required, 1e-12);
+    assert_true(required > 20); /* Z = 4.31 gives about 53 kPa: far too close */
+    assert_int_equal(a.ok, 0);
+    assert_true(a.encroachment_m2 > 0);
+    char *json = NULL;
+    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"charge_kg\":100,\"allowable_kpa\":10"));
+    assert_non_null(strstr(json, "\"required_source\":\"threat\""));
+    assert_non_null(strstr(json, "\"blast_in_range\":true"));
+    cpted_free(json);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+
+    /* standoff 0: Z = 0 is outside every fit, nothing is extrapolated */
+    site = new_site(*state);
+    add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    add_rect(site, &IDENTITY, "assets", CPTED_ROLE_ASSET, -5, 3.5, 5, 13.5, NULL);
+    o.allowable_kpa = 0;
+    res = run(site, "M1", &o);
+    a = record(res, 0);
+    assert_near(a.standoff_m, 0, 0);
+    assert_near(a.scaled_distance, 0, 0);
+    assert_true(isnan(a.incident_kpa) && isnan(a.reflected_kpa) && isnan(a.incident_impulse_kpa_ms));
+    assert_int_equal(a.blast_in_range, 0);
+    assert_true(isnan(a.required_m));
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+}
+
+/* The attribute wins over the threat; encroachment = A ∩ (asset ⊕ 30 m):
+ * the road strip |y| <= 3.5 below the asset (20 m wide: 140 m2) plus, either
+ * side, the strip inside the quarter circles of radius 30 about the asset's
+ * lower corners: 2 * integral over u = 20..27 of sqrt(900 - u^2) du. */
+static void test_encroachment(void **state)
+{
+    cpted_site *site = road_site(*state, &IDENTITY, "required_standoff_m=30");
+    cpted_standoff_options o;
+    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
+    o.charge_kg = 100;
+    o.allowable_kpa = 50;
+    o.freespace.quadrant_segments = 64;
+    cpted_standoff *res = run(site, "M1", &o);
+    cpted_standoff_asset a = record(res, 0);
+    assert_near(a.required_m, 30, 0);
+    assert_int_equal(a.ok, 0);
+#define PRIM(u) (0.5 * ((u) * sqrt(900.0 - (u) * (u)) + 900.0 * asin((u) / 30.0)))
+    double expected = 140 + 2 * (PRIM(27.0) - PRIM(20.0));
+#undef PRIM
+    /* arcs of radius 30 with 64 segments per quadrant: chords up to 2.3 mm inside */
+    assert_near(a.encroachment_m2, expected, 0.05);
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    assert_int_equal(cpted_standoff_encroachment_wkb(res, 0, &wkb, &size), CPTED_OK);
+    assert_true(size > 9 && wkb[0] == 1);
+    cpted_free(wkb);
+    assert_int_equal(cpted_standoff_encroachment_wkb(res, 1, &wkb, &size), CPTED_E_NOTFOUND);
+    char *json = NULL;
+    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"required_source\":\"attribute\""));
+    cpted_free(json);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+
+    /* a requirement that is met leaves no encroachment */
+    site = road_site(*state, &IDENTITY, "required_standoff_m=15");
+    res = run(site, "M1", NULL);
+    a = record(res, 0);
+    assert_int_equal(a.ok, 1);
+    assert_near(a.encroachment_m2, 0, 0);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+}
+
+/* ---- bad input --------------------------------------------------------------- */
+
+static void expect_error(cpted_site *site, const cpted_standoff_options *o, int status,
+                         const char *text)
+{
+    cpted_vehicle v = vehicle("M1");
+    cpted_standoff *res = (cpted_standoff *)&v;
+    assert_int_equal(cpted_standoff_run(&res, site, &v, o), status);
+    assert_null(res);
+    const char *msg = cpted_context_last_error(cpted_site_context(site));
+    if (!strstr(msg, text))
+        fail_msg("error '%s' does not mention '%s'", msg, text);
+}
+
+static void test_bad_input(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = road_site(ctx, &IDENTITY, NULL);
+    cpted_standoff_options o;
+    cpted_standoff_options_init(&o, sizeof o);
+    o.charge_kg = -1;
+    expect_error(site, &o, CPTED_E_INVALID, "charge_kg = -1");
+    o.charge_kg = NAN;
+    expect_error(site, &o, CPTED_E_INVALID, "charge_kg");
+    o.charge_kg = 0;
+    o.allowable_kpa = 20;
+    expect_error(site, &o, CPTED_E_INVALID, "needs a charge");
+    o.charge_kg = 100;
+    o.allowable_kpa = -5;
+    expect_error(site, &o, CPTED_E_INVALID, "allowable_kpa = -5");
+    o.allowable_kpa = 1e7; /* beyond the incident fit */
+    expect_error(site, &o, CPTED_E_RANGE, "outside the range");
+    cpted_standoff_options_init(&o, sizeof o);
+    o.struct_size = 8;
+    expect_error(site, &o, CPTED_E_VERSION, "struct_size");
+    cpted_standoff_options_init(&o, sizeof o);
+    o.freespace.quadrant_segments = 0.5;
+    expect_error(site, &o, CPTED_E_INVALID, "quadrant_segments");
+
+    cpted_vehicle v = vehicle("M1");
+    cpted_standoff *res = NULL;
+    assert_int_equal(cpted_standoff_run(&res, NULL, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_run(NULL, site, &v, NULL), CPTED_E_INVALID);
+    v.mass_kg = -3;
+    assert_int_equal(cpted_standoff_run(&res, site, &v, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "mass_kg"));
+    assert_int_equal(cpted_standoff_options_init(NULL, sizeof o), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_options_init(&o, 4), CPTED_E_VERSION);
+
+    /* accessors */
+    res = run(site, "M1", NULL);
+    cpted_standoff_asset a;
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    assert_int_equal(cpted_standoff_get_asset(res, 1, &a), CPTED_E_NOTFOUND);
+    a.struct_size = 8;
+    assert_int_equal(cpted_standoff_get_asset(res, 0, &a), CPTED_E_VERSION);
+    assert_int_equal(cpted_standoff_get_asset(res, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_to_json(res, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_asset_count(NULL), 0);
+    assert_null(cpted_standoff_site(NULL));
+    assert_null(cpted_standoff_freespace(NULL));
+    cpted_standoff_free(res);
+    cpted_standoff_free(NULL);
+    cpted_site_free(site);
+
+    /* no asset */
+    site = new_site(ctx);
+    add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    expect_error(site, NULL, CPTED_E_INVALID, "no asset");
+    /* an asset without area never gets into a site */
+    size_t n;
+    double flat[] = {0, 10, 10, 10, 20, 10, 0, 10};
+    unsigned char *wkb = test_wkb_polygon(flat, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_E_GEOMETRY);
+    free(wkb);
+    cpted_site_free(site);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_road_edge_20m),
+        cmocka_unit_test(test_asset_touching_road),
+        cmocka_unit_test(test_bollard_row_stops_car),
+        cmocka_unit_test(test_gap_car_passes_truck_does_not),
+        cmocka_unit_test(test_courtyard),
+        cmocka_unit_test(test_rotation_translation_invariance),
+        cmocka_unit_test(test_lonlat_same_metres),
+        cmocka_unit_test(test_blast_at_standoff),
+        cmocka_unit_test(test_encroachment),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests_name("standoff", tests, test_context_setup,
+                                       test_context_teardown);
+}

@@ -1,0 +1,188 @@
+/* test_roles.c - role names, conventional layer names, the OSM preset and
+ * default road widths (lib/roles.c, docs/roles.md). */
+#include "testutil.h"
+
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static void test_role_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"none",      "asset",  "building", "barrier",
+                                        "obstacle",  "soft",   "perimeter", "ground",
+                                        "road",      "entry",  "boundary"};
+    for (int32_t r = CPTED_ROLE_NONE; r <= CPTED_ROLE_BOUNDARY; r++) {
+        assert_string_equal(cpted_role_name(r), names[r]);
+        int32_t back = -1;
+        assert_int_equal(cpted_role_from_name(&back, names[r]), CPTED_OK);
+        assert_int_equal(back, r);
+    }
+    assert_string_equal(cpted_role_name(-1), "none");
+    assert_string_equal(cpted_role_name(11), "none");
+}
+
+static void test_role_from_name(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int32_t role;
+    } ok[] = {
+        {"Buildings", CPTED_ROLE_BUILDING}, {"ASSETS", CPTED_ROLE_ASSET},
+        {"bollard", CPTED_ROLE_BARRIER},    {"BOLLARDS", CPTED_ROLE_BARRIER},
+        {"walls", CPTED_ROLE_BARRIER},      {"barriers", CPTED_ROLE_BARRIER},
+        {"obstacles", CPTED_ROLE_OBSTACLE}, {"soft", CPTED_ROLE_SOFT},
+        {"perimeter", CPTED_ROLE_PERIMETER}, {"ground", CPTED_ROLE_GROUND},
+        {"Traversable", CPTED_ROLE_GROUND}, {"roads", CPTED_ROLE_ROAD},
+        {"entries", CPTED_ROLE_ENTRY},      {"Entry", CPTED_ROLE_ENTRY},
+        {"boundaries", CPTED_ROLE_BOUNDARY}, {"NONE", CPTED_ROLE_NONE},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        int32_t r = -1;
+        if (cpted_role_from_name(&r, ok[i].name) != CPTED_OK || r != ok[i].role)
+            fail_msg("'%s' should be %s", ok[i].name, cpted_role_name(ok[i].role));
+    }
+    static const char *const bad[] = {"tower", "", "assetss", "building_parts", "boundarie",
+                                      "entrys", "road s"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int32_t r = 42;
+        if (cpted_role_from_name(&r, bad[i]) != CPTED_E_NOTFOUND)
+            fail_msg("'%s' should not be a role name", bad[i]);
+        assert_int_equal(r, 42); /* untouched */
+    }
+    int32_t r;
+    assert_int_equal(cpted_role_from_name(NULL, "asset"), CPTED_E_INVALID);
+    assert_int_equal(cpted_role_from_name(&r, NULL), CPTED_E_INVALID);
+}
+
+static void test_road_width(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_new(&site, *state, NULL), CPTED_OK);
+    /* the width attribute wins; then lanes x lane width; then the class */
+    assert_true(cpted__road_width(site, 8.0, 4.0, "primary") == 8.0);
+    assert_true(cpted__road_width(site, NAN, 2.0, "primary") == 6.5); /* 2 x 3.25 */
+    site->lane_width_m = 3.5;
+    assert_true(cpted__road_width(site, NAN, 3.0, NULL) == 10.5);
+    static const struct {
+        const char *highway;
+        double width_m;
+    } classes[] = {{"motorway", 7.5},  {"trunk", 7.5},        {"primary", 7.0},
+                   {"secondary", 6.5}, {"tertiary", 6.0},     {"unclassified", 5.5},
+                   {"residential", 5.5}, {"living_street", 4.5}, {"service", 3.5},
+                   {"pedestrian", 5.0}, {"track", 3.0},        {"road", 6.5},
+                   {"busway", 3.5},    {"primary_link", 4.0}, {"motorway_link", 4.0},
+                   {"footway", 6.5},   {NULL, 6.5}};
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        assert_true(cpted__road_width(site, NAN, NAN, classes[i].highway) == classes[i].width_m);
+    cpted_site_free(site);
+}
+
+/* A feature's tags for cpted__osm_role: "k=v" strings. */
+typedef struct fake_tags {
+    const char *const *kv;
+} fake_tags;
+
+static const char *fake_tag(void *payload, const char *key)
+{
+    const fake_tags *t = payload;
+    size_t n = strlen(key);
+    for (const char *const *p = t->kv; *p; p++)
+        if (strncmp(*p, key, n) == 0 && (*p)[n] == '=')
+            return *p + n + 1;
+    return NULL;
+}
+
+static void test_osm_preset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tags[3];
+        int dim;
+        int32_t role;
+        const char *kind;
+        bool unverified;
+    } cases[] = {
+        {{"building=yes"}, 2, CPTED_ROLE_BUILDING, "building=yes", false},
+        {{"building=no"}, 2, CPTED_ROLE_NONE, NULL, false},
+        {{"building=yes"}, 0, CPTED_ROLE_NONE, NULL, false}, /* an address node */
+        {{"building=yes", "barrier=wall"}, 2, CPTED_ROLE_BUILDING, "building=yes", false},
+        {{"barrier=bollard"}, 0, CPTED_ROLE_BARRIER, "barrier=bollard", false},
+        {{"barrier=bollard"}, 1, CPTED_ROLE_BARRIER, "barrier=bollard", true},
+        {{"barrier=block"}, 0, CPTED_ROLE_BARRIER, "barrier=block", false},
+        {{"barrier=jersey_barrier"}, 1, CPTED_ROLE_BARRIER, "barrier=jersey_barrier", false},
+        {{"barrier=planter"}, 2, CPTED_ROLE_BARRIER, "barrier=planter", false},
+        {{"barrier=wall"}, 1, CPTED_ROLE_OBSTACLE, "barrier=wall", false},
+        {{"barrier=retaining_wall"}, 2, CPTED_ROLE_OBSTACLE, "barrier=retaining_wall", false},
+        {{"barrier=wall"}, 0, CPTED_ROLE_NONE, NULL, false},
+        {{"barrier=gate"}, 0, CPTED_ROLE_SOFT, "barrier=gate", false},
+        {{"barrier=kerb", "highway=primary"}, 1, CPTED_ROLE_SOFT, "barrier=kerb", false},
+        {{"barrier=no"}, 1, CPTED_ROLE_NONE, NULL, false},
+        {{"natural=water"}, 2, CPTED_ROLE_OBSTACLE, "natural=water", false},
+        {{"natural=tree"}, 0, CPTED_ROLE_NONE, NULL, false},
+        {{"area:highway=footway"}, 2, CPTED_ROLE_GROUND, "area:highway=footway", false},
+        {{"highway=primary"}, 1, CPTED_ROLE_ROAD, "highway=primary", false},
+        {{"highway=primary_link"}, 1, CPTED_ROLE_ROAD, "highway=primary_link", false},
+        {{"highway=footway"}, 1, CPTED_ROLE_NONE, NULL, false},
+        {{"highway=steps"}, 1, CPTED_ROLE_NONE, NULL, false},
+        {{"highway=pedestrian"}, 2, CPTED_ROLE_GROUND, "highway=pedestrian", false},
+        {{"highway=service"}, 2, CPTED_ROLE_GROUND, "highway=service", false},
+        {{"highway=platform"}, 2, CPTED_ROLE_NONE, NULL, false},
+        {{"highway=bus_stop"}, 0, CPTED_ROLE_NONE, NULL, false},
+        {{"amenity=bench"}, 0, CPTED_ROLE_NONE, NULL, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_tags t = {cases[i].tags};
+        int32_t role = -1;
+        char *kind = NULL;
+        bool unverified = true;
+        assert_int_equal(cpted__osm_role(&role, &kind, &unverified, cases[i].dim, fake_tag, &t),
+                         CPTED_OK);
+        if (role != cases[i].role)
+            fail_msg("case %zu (%s, dim %d): %s, expected %s", i, cases[i].tags[0],
+                     cases[i].dim, cpted_role_name(role), cpted_role_name(cases[i].role));
+        if (cases[i].kind)
+            assert_string_equal(kind, cases[i].kind);
+        else
+            assert_null(kind);
+        assert_int_equal(unverified, cases[i].unverified);
+        cpted__free(kind);
+    }
+}
+
+/* The real extract: every way tagged barrier=bollard is an unverified row,
+ * no bollard node is. */
+static void test_osm_unverified_rows(void **state)
+{
+    cpted_site *site = NULL;
+    const char *path = test_sample_path("osm/helsinki_centre_osm_2019.osm.pbf");
+    assert_int_equal(cpted_site_open(&site, *state, &path, 1, NULL), CPTED_OK);
+    size_t rows = 0, unverified_points = 0;
+    for (size_t i = 0; i < site->feature_count; i++) {
+        const cpted__feature *f = &site->features[i];
+        if (!f->unverified_row)
+            continue;
+        assert_int_equal(f->role, CPTED_ROLE_BARRIER);
+        assert_string_equal(f->kind, "barrier=bollard");
+        int type = GEOSGeomTypeId_r(site->ctx->geos, f->geom);
+        if (type == GEOS_POINT)
+            unverified_points++;
+        else
+            rows++;
+    }
+    assert_int_equal(rows, 57);
+    assert_int_equal(unverified_points, 0);
+    cpted_site_free(site);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_names),   cmocka_unit_test(test_role_from_name),
+        cmocka_unit_test(test_road_width),   cmocka_unit_test(test_osm_preset),
+        cmocka_unit_test(test_osm_unverified_rows),
+    };
+    return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
+}
