@@ -92,5 +92,7 @@ int cli_exit_code(int status);
 
 /* Commands: each returns an exit code. */
 int cmd_info(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
+int cmd_standoff(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"info", cmd_info, "layers, roles, counts, CRS and extent of a site"},
+    {"coverage", cmd_coverage, "gaps, open ends, ratings and breaches of the line of protection"},
+    {"standoff", cmd_standoff, "how close vehicles get to each asset, and the blast load there"},
 };
 
 static void usage(FILE *f)

@@ -943,7 +943,7 @@ static int analyse_line(run *r, cpted__coverage_line *l)
         }
         int np = part ? GEOSGetNumGeometries_r(h, part) : 0;
         for (int k = 0; k < np && rc == CPTED_OK; k++) {
-            double lo, hi;
+            double lo = 0.0, hi = 0.0;
             rc = project_vertices(r, l->geom, GEOSGetGeometryN_r(h, part, k), &lo, &hi, len, closed);
             if (rc == CPTED_E_NOTFOUND) {
                 rc = CPTED_OK;

@@ -15,14 +15,12 @@
 #define _LARGEFILE64_SOURCE 1
 #include "internal.h"
 
-#include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #ifdef _WIN32
@@ -340,7 +338,7 @@ static int plan_make(cpted_context *ctx, const char *path, const char *driver,
                      const w_spec *specs, size_t spec_count, int32_t overwrite, w_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
-    w_path p;
+    w_path p = {0};
     int rc = path_split(ctx, path, &p);
     if (rc != CPTED_OK)
         return rc;
@@ -552,12 +550,9 @@ static int replace_file(cpted_context *ctx, const char *tmp, const char *final_p
 
 /* Writes every output to its temporary file, then renames them all into place;
  * on any failure the temporary files are removed and no output is touched. */
-static int write_plan(cpted_context *ctx, const cpted_site *site, const w_plan *plan,
-                      int32_t overwrite, const w_layer *layers)
+static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const cpted_site *site,
+                      const w_plan *plan, int32_t overwrite, const w_layer *layers)
 {
-    cpted__gdal_init();
-    cpted__gdal_errors cap;
-    cpted__gdal_begin(&cap, ctx);
     int rc = CPTED_OK;
     OGRSpatialReferenceH srs = NULL;
     GDALDriverH driver = GDALGetDriverByName(plan->format->driver);
@@ -574,7 +569,7 @@ static int write_plan(cpted_context *ctx, const cpted_site *site, const w_plan *
     }
     size_t written = 0; /* outputs whose temporary file may exist */
     while (rc == CPTED_OK && written < plan->count) {
-        rc = write_output(ctx, &cap, driver, plan->format, srs, &plan->outputs[written], layers);
+        rc = write_output(ctx, cap, driver, plan->format, srs, &plan->outputs[written], layers);
         written++;
     }
     /* check again just before replacing: another process may have written meanwhile */
@@ -593,12 +588,12 @@ static int write_plan(cpted_context *ctx, const cpted_site *site, const w_plan *
             remove_tmp(plan->outputs[i].tmp_path);
     if (srs)
         OSRRelease(srs);
-    cpted__gdal_end(&cap);
     return rc;
 }
 
 /* The shared sequence: lay out the files (format errors before any work),
- * fill the layers, reproject, write. */
+ * fill the layers, reproject, write. GDAL (file checks included) runs only
+ * inside the thread-local error capture. */
 static int write_result(const cpted_site *site, const char *path, const char *format,
                         int32_t overwrite, const w_spec *specs, size_t spec_count,
                         w_build_fn build, const void *result)
@@ -608,22 +603,27 @@ static int write_result(const cpted_site *site, const char *path, const char *fo
     cpted_context *ctx = cpted_site_context(site);
     if (!path || !*path)
         return cpted__error(ctx, CPTED_E_INVALID, "output path must not be NULL or empty");
+    cpted__gdal_init();
+    cpted__gdal_errors cap;
+    cpted__gdal_begin(&cap, ctx);
     w_plan plan;
     int rc = plan_make(ctx, path, format, specs, spec_count, overwrite, &plan);
-    if (rc != CPTED_OK)
+    if (rc != CPTED_OK) {
+        cpted__gdal_end(&cap);
         return rc;
-    w_layer *layers = cpted__calloc(spec_count, sizeof *layers);
-    if (!layers) {
-        plan_free(&plan);
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < spec_count; i++)
+    w_layer *layers = cpted__calloc(spec_count, sizeof *layers);
+    if (!layers)
+        rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    for (size_t i = 0; layers && i < spec_count; i++)
         layers[i].spec = &specs[i];
-    rc = build(ctx, result, layers);
+    if (rc == CPTED_OK)
+        rc = build(ctx, result, layers);
     if (rc == CPTED_OK)
         rc = layers_to_output(ctx, site, layers, spec_count);
     if (rc == CPTED_OK)
-        rc = write_plan(ctx, site, &plan, overwrite, layers);
+        rc = write_plan(ctx, &cap, site, &plan, overwrite, layers);
+    cpted__gdal_end(&cap);
     layers_free(ctx, layers, spec_count);
     plan_free(&plan);
     return rc;

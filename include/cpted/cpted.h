@@ -927,8 +927,10 @@ typedef struct cpted_standoff_asset {
     double standoff_m;           /**< distance asset - A (0 when touching); NaN when unreachable */
     double required_m;           /**< required standoff or NaN */
     int32_t ok;                  /**< 1 standoff >= required, 0 not, -1 unknown */
-    double asset_x, asset_y;     /**< nearest point on the asset (working CRS) */
-    double vehicle_x, vehicle_y; /**< nearest point of A (working CRS) */
+    double asset_x;              /**< nearest point on the asset: easting (working CRS) */
+    double asset_y;              /**< nearest point on the asset: northing (working CRS) */
+    double vehicle_x;            /**< nearest point of A: easting (working CRS) */
+    double vehicle_y;            /**< nearest point of A: northing (working CRS) */
     double scaled_distance;      /**< Z at the standoff (charge given), else NaN */
     double incident_kpa;         /**< incident overpressure at the standoff or NaN */
     double reflected_kpa;        /**< reflected overpressure at the standoff or NaN */
@@ -1097,7 +1099,8 @@ typedef struct cpted_coverage_gap {
     double clear_width_m;     /**< edge-to-edge distance between the bounding footprints */
     int32_t compliant;        /**< clear width <= max gap (+ tolerance) */
     int32_t vehicle_passable; /**< clear width >= vehicle width */
-    double x, y;              /**< middle of the gap on the line (working CRS) */
+    double x;                 /**< middle of the gap on the line: easting (working CRS) */
+    double y;                 /**< middle of the gap on the line: northing (working CRS) */
     const char *before_id;    /**< bounding feature before the gap, NULL = line end (borrowed) */
     const char *after_id;     /**< bounding feature after the gap, NULL = line end (borrowed) */
 } cpted_coverage_gap;
@@ -1108,7 +1111,8 @@ typedef struct cpted_coverage_gap {
  */
 typedef struct cpted_coverage_breach {
     uint32_t struct_size; /**< sizeof(cpted_coverage_breach) as the caller compiled it */
-    double x, y;          /**< middle of the crossing (working CRS) */
+    double x;             /**< middle of the crossing: easting (working CRS) */
+    double y;             /**< middle of the crossing: northing (working CRS) */
     double width_m;       /**< length of line the vehicle can cross */
     const char *line_id;  /**< the line crossed (borrowed) */
 } cpted_coverage_breach;

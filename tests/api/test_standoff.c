@@ -130,7 +130,7 @@ static void test_road_edge_20m(void **state)
     cpted_standoff *res = run(site, "M1", NULL);
     assert_int_equal(cpted_standoff_asset_count(res), 1);
     cpted_standoff_asset a = record(res, 0);
-    assert_string_equal(a.id, "assets:0");
+    assert_string_equal(a.id, "assets:1");
     assert_string_equal(a.name, "Town hall");
     assert_int_equal(a.reachable, 1);
     assert_near(a.standoff_m, 20.0, 1e-3);
@@ -155,7 +155,7 @@ static void test_road_edge_20m(void **state)
     assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
     assert_non_null(strstr(json, "\"schema\":\"cpted/standoff/1\""));
     assert_non_null(strstr(json, "\"charge_kg\":null"));
-    assert_non_null(strstr(json, "\"id\":\"assets:0\",\"name\":\"Town hall\",\"reachable\":true"));
+    assert_non_null(strstr(json, "\"id\":\"assets:1\",\"name\":\"Town hall\",\"reachable\":true"));
     assert_non_null(strstr(json, "\"required_m\":null"));
     assert_non_null(strstr(json, "\"ok\":null"));
     assert_non_null(strstr(json, "\"assumptions\":["));

@@ -1,0 +1,161 @@
+"""`cpted coverage`: the cpted/coverage/1 contract on the plaza sample (values worked by
+hand in samples/plaza/README.md), the readable table, --fail-on-findings, the options and
+their usage errors (architecture.md §6, §9; docs/method-coverage.md)."""
+import pytest
+
+# (before, after, start_m, end_m, clear_width_m) from samples/plaza/README.md, "Coverage"
+PLAZA_GAPS = [
+    ("bollards:1", "bollards:2", 44.15, 45.35, 1.2),
+    ("bollards:2", "bollards:3", 45.65, 46.85, 1.2),
+    ("bollards:3", "bollards:4", 47.15, 48.35, 1.2),
+    ("bollards:4", "bollards:5", 48.65, 51.35, 2.7),
+    ("bollards:5", "bollards:6", 51.65, 52.85, 1.2),
+    ("bollards:6", "bollards:7", 53.15, 54.35, 1.2),
+    ("bollards:7", "bollards:8", 54.65, 55.85, 1.2),
+]
+E0, N0 = 500000, 5800000
+
+
+def coverage_json(cpted, validate, *args):
+    r = cpted("coverage", *args, "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    return validate(r.stdout, "coverage")
+
+
+def test_plaza_matches_contract_and_hand_values(cpted, plaza, validate):
+    doc = coverage_json(cpted, validate, plaza)
+    assert doc["schema"] == "cpted/coverage/1"
+    assert doc["max_gap_m"] == 1.2 and doc["vehicle"]["class"] == "M1"
+    assert len(doc["lines"]) == 1
+    line = doc["lines"][0]
+    assert line["id"] == "perimeter:1" and line["derived"] is False and line["closed"] is False
+    assert line["length_m"] == pytest.approx(100.0, abs=1e-9)
+    assert line["covered_m"] == pytest.approx(90.1, abs=1e-3)
+    assert line["coverage_ratio"] == pytest.approx(0.901, abs=1e-5)
+    assert line["open_ends"] == 0 and line["noncompliant"] == 1
+    assert line["weakest_rating"] == "V/7500[N2]/48/90:1.1"
+    assert line["unrated"] == 4  # B1, B8 and the two walls (no rating string)
+    gaps = line["gaps"]
+    assert len(gaps) == len(PLAZA_GAPS)
+    for g, (before, after, s0, s1, clear) in zip(gaps, PLAZA_GAPS):
+        assert g["between"] == [before, after]
+        assert g["start_m"] == pytest.approx(s0, abs=1e-3)
+        assert g["end_m"] == pytest.approx(s1, abs=1e-3)
+        assert g["clear_width_m"] == pytest.approx(clear, abs=1e-3)
+        assert g["compliant"] is (clear < 1.5)
+        assert g["vehicle_passable"] is (clear > 1.8)
+        assert g["x"] == pytest.approx(E0 + 100 + (s0 + s1) / 2, abs=1e-3)
+        assert g["y"] == pytest.approx(N0 + 120, abs=1e-9)
+    # One crossing at the 2.7 m gap: centre-line width 2.7 - 1.8 = 0.9 m (polygonised
+    # discs and dilations move it by millimetres).
+    assert len(doc["breaches"]) == 1
+    b = doc["breaches"][0]
+    assert b["kind"] == "crossing" and b["line"] == "perimeter:1"
+    assert b["x"] == pytest.approx(E0 + 150, abs=0.01)
+    assert b["y"] == pytest.approx(N0 + 120, abs=1e-6)
+    assert b["width_m"] == pytest.approx(0.9, abs=0.02)
+    assert doc["warnings"] == []
+
+
+def test_wider_vehicle_narrower_breach(cpted, plaza, validate):
+    """N3E is 2.55 m wide: the 2.7 m gap still lets it through, 0.15 m of centre line."""
+    doc = coverage_json(cpted, validate, plaza, "--vehicle", "N3E")
+    assert doc["vehicle"]["width_m"] == 2.55
+    assert [g["vehicle_passable"] for g in doc["lines"][0]["gaps"]].count(True) == 1
+    assert doc["breaches"][0]["width_m"] == pytest.approx(0.15, abs=0.02)
+    # A 2.8 m vehicle no longer fits: no breach, the gap stays non-compliant.
+    doc = coverage_json(cpted, validate, plaza, "--vehicle-width", "2.8")
+    assert doc["breaches"] == []
+    assert doc["lines"][0]["noncompliant"] == 1
+
+
+def test_max_gap_option_and_fail_on_findings(cpted, plaza, validate):
+    doc = coverage_json(cpted, validate, plaza, "--max-gap", "3")
+    assert doc["max_gap_m"] == 3 and doc["lines"][0]["noncompliant"] == 0
+    # findings: a non-compliant gap and a breach -> 1; without the flag -> 0
+    assert cpted("coverage", plaza, "--quiet").returncode == 0
+    assert cpted("coverage", plaza, "--quiet", "--fail-on-findings").returncode == 1
+    # still 1 with --max-gap 3: the breach remains
+    assert cpted("coverage", plaza, "--quiet", "--max-gap", "3",
+                 "--fail-on-findings").returncode == 1
+    # a vehicle too wide for the gap and a generous max gap: nothing found -> 0
+    r = cpted("coverage", plaza, "--quiet", "--max-gap", "3", "--vehicle-width", "2.8",
+              "--fail-on-findings")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_snap_zero_still_sees_bollards_on_the_line(cpted, plaza, validate):
+    doc = coverage_json(cpted, validate, plaza, "--snap", "0")
+    assert doc["snap_m"] == 0
+    assert [g["between"] for g in doc["lines"][0]["gaps"]] == [[b, a] for b, a, *_ in PLAZA_GAPS]
+
+
+def test_readable_table(cpted, plaza):
+    r = cpted("coverage", plaza)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "line perimeter:1: 100.00 m, covered 90.10 m (90.1%), 7 gap(s), 1 non-compliant" in out
+    assert "weakest rating: V/7500[N2]/48/90:1.1" in out
+    row = [l for l in out.splitlines() if "bollards:4 - bollards:5" in l][0]
+    assert row.split()[:5] == ["48.650", "51.350", "2.700", "NO", "YES"]
+    assert "breaches: 1" in out
+
+
+def test_json_file_and_gis_output(cpted, plaza, tmp_path, validate):
+    js, gpkg = tmp_path / "cov.json", tmp_path / "cov.gpkg"
+    r = cpted("coverage", plaza, "--json", js, "-o", gpkg, "--quiet")
+    assert r.returncode == 0, r.stderr
+    doc = validate(js.read_text(), "coverage")
+    assert len(doc["lines"][0]["gaps"]) == 7
+    assert "line perimeter:1" in r.stdout  # the table is still printed
+    from osgeo import ogr
+    ds = ogr.Open(str(gpkg))
+    names = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount()
+             for i in range(ds.GetLayerCount())}
+    assert names.get("gaps") == 7 and names.get("breaches") == 1
+    # -o refuses to replace without --overwrite
+    r = cpted("coverage", plaza, "-o", gpkg, "--quiet")
+    assert r.returncode != 0
+
+
+@pytest.mark.parametrize("args", [
+    ["--max-gap", "0"], ["--max-gap", "-1"], ["--max-gap", "nan"], ["--max-gap", "wide"],
+    ["--snap", "-0.5"], ["--snap", "inf"], ["--chain", "0"], ["--chain", "-5"],
+    ["--max-gap"], ["--vehicle", "TANK"], ["--vehicle-width", "0"],
+])
+def test_absurd_parameters_are_usage_errors(cpted, plaza, args):
+    r = cpted("coverage", plaza, *args)
+    assert r.returncode == 2, (args, r.stdout, r.stderr)
+    assert r.stderr.strip()
+
+
+def test_help_lists_the_coverage_options(cpted):
+    r = cpted("coverage", "--help")
+    assert r.returncode == 0
+    for opt in ("--max-gap", "--snap", "--chain", "--fail-on-findings"):
+        assert opt in r.stdout
+
+
+def test_missing_source_is_an_input_error(cpted, tmp_path):
+    r = cpted("coverage", tmp_path / "nowhere.gpkg")
+    assert r.returncode == 3 and "nowhere.gpkg" in r.stderr
+
+
+def test_helsinki_derived_rows(cpted, samples_dir, validate):
+    """Real OSM data: no perimeter, so rows are chained from the barrier points; OSM
+    bollard ways are analysed as unverified lines. Counts measured on the 2019 extract
+    (docs/method-coverage.md)."""
+    r = cpted("coverage", samples_dir / "osm" / "helsinki_centre_osm_2019.osm.pbf",
+              "--lenient", "--json", "-", "--quiet", timeout=300)
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "coverage")
+    rows = [l for l in doc["lines"] if l["derived"]]
+    ways = [l for l in doc["lines"] if l["unverified"]]
+    assert len(rows) == 12 and len(ways) == 57
+    assert [l["id"] for l in rows] == ["row:%d" % i for i in range(1, 13)]
+    assert sum(l["gap_count"] for l in rows) == 95
+    assert sum(l["noncompliant"] for l in rows) == 94
+    assert all(l["gap_count"] == 0 for l in ways)  # a way is its own footprint
+    assert len(doc["breaches"]) > 0
+    # output CRS of an OSM source is lon/lat
+    assert all(24.9 < b["x"] < 24.97 and 60.15 < b["y"] < 60.19 for b in doc["breaches"])
