@@ -29,7 +29,9 @@ static void print_table(const cpted_site *site)
         cpted_site_layer_counts(site, i, &n, &repaired, &skipped);
         const char *source = cpted_site_layer_source(site, i);
         size_t len = strlen(source);
-        printf("%-40s %-24s %-10s %9lld %9lld %9lld\n", len > 40 ? source + len - 40 : source,
+        /* long paths keep their informative end */
+        printf("%s%-*s %-24s %-10s %9lld %9lld %9lld\n", len > 40 ? "..." : "", len > 40 ? 37 : 40,
+               len > 40 ? source + len - 37 : source,
                cpted_site_layer_name(site, i), cpted_role_name(cpted_site_layer_role(site, i)),
                (long long)n, (long long)repaired, (long long)skipped);
     }
@@ -47,6 +49,8 @@ int cmd_info(int argc, char **argv)
     if (rc >= 0)
         return rc;
     cpted_context *ctx = cli_context(&o);
+    /* Warnings are part of this command's output: do not echo them on stderr too. */
+    cpted_context_set_log(ctx, 0, NULL, NULL);
     cpted_site *site = NULL;
     rc = cli_open_site(ctx, &o, &site);
     if (rc == CLI_EXIT_OK) {

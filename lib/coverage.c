@@ -118,6 +118,9 @@ static bool append_stretch(const double *xy, unsigned int n, double a, double b,
             double pts[4] = {x0 + t0 * (x1 - x0), y0 + t0 * (y1 - y0), x0 + t1 * (x1 - x0),
                              y0 + t1 * (y1 - y0)};
             for (int k = started ? 1 : 0; k < 2; k++) {
+                if (*count && (*out)[2 * *count - 2] == pts[2 * k] &&
+                    (*out)[2 * *count - 1] == pts[2 * k + 1])
+                    continue; /* the seam of a ring, or a zero-length stretch */
                 if (!cpted__grow((void **)out, cap, *count + 1, 2 * sizeof **out))
                     return false;
                 (*out)[2 * *count] = pts[2 * k];

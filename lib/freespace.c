@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /*
  * freespace.c - free space F, reachable space R and accessible area A of one
  * vehicle on one site (architecture.md §5). The geometry model, with the
@@ -268,16 +269,44 @@ typedef struct build {
     GEOSGeometry *edge; /* the edge of the study (a ring), for default entries */
 } build;
 
+#include <stdio.h>
+#include <time.h>
 static int checkpoint(build *b, double fraction)
 {
+    {struct timespec t; clock_gettime(CLOCK_MONOTONIC,&t); fprintf(stderr,"TIMING %.2f %.3f\n", fraction, t.tv_sec+t.tv_nsec*1e-9);}
     cpted__progress(b->ctx, fraction, "freespace");
     if (cpted__interrupted(b->ctx))
         return cpted__error(b->ctx, CPTED_E_INTERRUPTED, "free space: interrupted");
     return CPTED_OK;
 }
 
+/* Convex hull of every feature: the edge of the data. It follows an extract
+ * cut along lon/lat lines and rotated in the working CRS (grid convergence),
+ * which the bounding box touches only at its corners. */
+static GEOSGeometry *data_hull(cpted_context *ctx, const cpted_site *site)
+{
+    size_t n = site->feature_count;
+    GEOSGeometry **clones = cpted__calloc(n, sizeof *clones);
+    if (!clones)
+        return NULL;
+    size_t k = 0;
+    while (k < n && (clones[k] = GEOSGeom_clone_r(ctx->geos, site->features[k].geom)) != NULL)
+        k++;
+    GEOSGeometry *all = k == n ? GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
+                                                             clones, (unsigned int)n)
+                               : NULL;
+    if (!all)
+        for (size_t i = 0; i < k; i++)
+            GEOSGeom_destroy_r(ctx->geos, clones[i]);
+    cpted__free(clones);
+    GEOSGeometry *hull = all ? GEOSConvexHull_r(ctx->geos, all) : NULL;
+    destroy(ctx, all);
+    return hull;
+}
+
 /* B: the union of boundary features, else the extent of all features grown
- * by the site's margin. b->edge gets the ring whose ground counts as entry. */
+ * by the site's margin. b->edge gets the ring whose ground counts as entry:
+ * the boundary's, or the convex hull of the data when B is the default. */
 static int make_boundary(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -303,7 +332,7 @@ static int make_boundary(build *b)
             return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
         double m = site->boundary_margin_m;
         b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
-        extent = rectangle(ctx, e[0], e[1], e[2], e[3]);
+        extent = data_hull(ctx, site);
     }
     if (!b->fs->boundary || !extent) {
         destroy(ctx, extent);
@@ -395,27 +424,40 @@ static int make_entries(build *b)
     return CPTED_OK;
 }
 
-/* The blocked set and its dilation by r, each from one unary union. */
-static int make_blocked(build *b, GEOSGeometry **dilated_out)
+/* The blocked set and its dilation by r, each from one unary union. Only
+ * footprints that meet `extended` (G ∪ band) can narrow F: a vehicle centre
+ * in F0 has its whole disc in there. The others (buildings beside the road
+ * network of an OSM district) are left out of both unions. */
+static int make_blocked(build *b, const GEOSGeometry *extended, GEOSGeometry **dilated_out)
 {
     cpted_context *ctx = b->ctx;
     const cpted_site *site = b->site;
     const cpted_freespace_options *opts = &b->fs->opts;
     geom_list footprints = {0}, grown = {0};
-    int rc = CPTED_OK;
     *dilated_out = NULL;
+    const GEOSPreparedGeometry *drivable = GEOSPrepare_r(ctx->geos, extended);
+    int rc = drivable ? CPTED_OK
+                      : cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the ground: %s",
+                                     cpted__geos_error(ctx));
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         const cpted__feature *f = &site->features[i];
         if (!cpted__role_blocks(f->role, opts))
             continue;
         GEOSGeometry *fp = cpted__footprint(ctx, f, opts);
-        if (!fp)
-            rc = CPTED_E_GEOMETRY;
+        char hit = fp ? GEOSPreparedIntersects_r(ctx->geos, drivable, fp) : 2;
+        if (hit == 2)
+            rc = fp ? cpted__error(ctx, CPTED_E_GEOMETRY, "footprint of %s: %s", f->id,
+                                   cpted__geos_error(ctx))
+                    : CPTED_E_GEOMETRY;
+        if (hit != 1)
+            destroy(ctx, fp);
         else if ((rc = list_push(ctx, &footprints, fp)) == CPTED_OK)
             rc = list_push(ctx, &grown, buffer(ctx, fp, b->r, b->quadsegs, GEOSBUF_CAP_ROUND));
         if (rc == CPTED_OK && (i & 1023) == 1023)
-            rc = checkpoint(b, 0.2 + 0.2 * (double)i / (double)site->feature_count);
+            rc = checkpoint(b, 0.4 + 0.2 * (double)i / (double)site->feature_count);
     }
+    if (drivable)
+        GEOSPreparedGeom_destroy_r(ctx->geos, drivable);
     if (rc == CPTED_OK) {
         b->fs->blocked = list_union(ctx, &footprints);
         *dilated_out = b->fs->blocked ? list_union(ctx, &grown) : NULL;
@@ -428,8 +470,9 @@ static int make_blocked(build *b, GEOSGeometry **dilated_out)
 }
 
 /* F0 = ((G ∪ ((B ⊕ w) − B)) ⊖ r) ∩ B: the band outside B keeps the erosion
- * from biting where the ground is cut by the boundary. */
-static GEOSGeometry *make_centre_ground(build *b)
+ * from biting where the ground is cut by the boundary. *extended_out gets
+ * G ∪ band. */
+static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
 {
     cpted_context *ctx = b->ctx;
     GEOSGeometry *outer = buffer(ctx, b->fs->boundary, b->w, b->quadsegs, GEOSBUF_CAP_ROUND);
@@ -444,8 +487,11 @@ static GEOSGeometry *make_centre_ground(build *b)
                               : NULL;
     destroy(ctx, outer);
     destroy(ctx, band);
-    destroy(ctx, extended);
     destroy(ctx, eroded);
+    if (f0)
+        *extended_out = extended;
+    else
+        destroy(ctx, extended);
     return f0;
 }
 
@@ -485,6 +531,68 @@ static int make_reachable(build *b)
     return rc;
 }
 
+/* P ⊕ r for a polygon P with shell S and holes H_i is (S ⊕ r) − ∪ (H_i ⊖ r):
+ * a point of a hole is within r of P exactly when it is within r of the
+ * hole's edge. GEOS's buffer slows down with the number of rings (each is
+ * located against all the others); here each ring is buffered alone and the
+ * shrunken holes, disjoint, are removed by one overlay. */
+static GEOSGeometry *dilate_polygon(build *b, const GEOSGeometry *poly)
+{
+    cpted_context *ctx = b->ctx;
+    const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx->geos, poly);
+    GEOSGeometry *shell = ring ? GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, ring), NULL, 0) : NULL;
+    GEOSGeometry *grown = shell ? buffer(ctx, shell, b->r, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+    destroy(ctx, shell);
+    int holes = GEOSGetNumInteriorRings_r(ctx->geos, poly);
+    if (!grown || holes <= 0)
+        return grown;
+    geom_list shrunk = {0};
+    int rc = CPTED_OK;
+    for (int i = 0; i < holes && rc == CPTED_OK; i++) {
+        GEOSGeometry *hole = GEOSGeom_createPolygon_r(
+            ctx->geos, GEOSGeom_clone_r(ctx->geos, GEOSGetInteriorRingN_r(ctx->geos, poly, i)), NULL, 0);
+        GEOSGeometry *inner = hole ? buffer(ctx, hole, -b->r, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+        destroy(ctx, hole);
+        if (inner && GEOSisEmpty_r(ctx->geos, inner))
+            destroy(ctx, inner);
+        else
+            rc = list_push(ctx, &shrunk, inner);
+    }
+    GEOSGeometry *out = NULL;
+    if (rc == CPTED_OK && shrunk.count == 0) {
+        out = grown;
+        grown = NULL;
+    } else if (rc == CPTED_OK) {
+        GEOSGeometry *cut = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
+                                                        shrunk.items, (unsigned int)shrunk.count);
+        if (cut) {
+            cpted__free(shrunk.items); /* the collection owns them now */
+            memset(&shrunk, 0, sizeof shrunk);
+            out = overlay(ctx, GEOSDifference_r, grown, cut, "dilation");
+            destroy(ctx, cut);
+        }
+    }
+    list_clear(ctx, &shrunk);
+    destroy(ctx, grown);
+    return out;
+}
+
+/* g ⊕ r polygon by polygon, then one unary union. */
+static GEOSGeometry *dilate(build *b, const GEOSGeometry *g)
+{
+    cpted_context *ctx = b->ctx;
+    geom_list parts = {0};
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    int rc = CPTED_OK;
+    for (int i = 0; i < n && rc == CPTED_OK; i++)
+        rc = list_push(ctx, &parts, dilate_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i)));
+    if (rc != CPTED_OK) {
+        list_clear(ctx, &parts);
+        return NULL;
+    }
+    return list_union(ctx, &parts);
+}
+
 static int make_accessible(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -492,7 +600,7 @@ static int make_accessible(build *b)
         b->fs->accessible = cpted__empty_polygon(ctx);
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
-    GEOSGeometry *grown = buffer(ctx, b->fs->reachable, b->r, b->quadsegs, GEOSBUF_CAP_ROUND);
+    GEOSGeometry *grown = dilate(b, b->fs->reachable);
     if (!grown)
         return CPTED_E_GEOMETRY;
     b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,
@@ -511,15 +619,15 @@ static int compute(build *b)
         return rc;
     if ((rc = make_entries(b)) != CPTED_OK || (rc = checkpoint(b, 0.2)) != CPTED_OK)
         return rc;
-    GEOSGeometry *dilated = NULL;
-    if ((rc = make_blocked(b, &dilated)) != CPTED_OK || (rc = checkpoint(b, 0.45)) != CPTED_OK) {
-        destroy(ctx, dilated);
-        return rc;
-    }
-    GEOSGeometry *f0 = make_centre_ground(b);
-    if (f0 && (rc = checkpoint(b, 0.6)) == CPTED_OK)
+    GEOSGeometry *extended = NULL, *dilated = NULL;
+    GEOSGeometry *f0 = make_centre_ground(b, &extended);
+    if (!f0)
+        return CPTED_E_GEOMETRY;
+    if ((rc = checkpoint(b, 0.4)) == CPTED_OK && (rc = make_blocked(b, extended, &dilated)) == CPTED_OK &&
+        (rc = checkpoint(b, 0.6)) == CPTED_OK)
         b->fs->free_space = overlay(ctx, GEOSDifference_r, f0, dilated, "free space");
     destroy(ctx, f0);
+    destroy(ctx, extended);
     destroy(ctx, dilated);
     if (rc != CPTED_OK)
         return rc;

@@ -281,7 +281,7 @@ void cpted__json_end_array(cpted__json *j);
 /* Object key; the next value call writes its value. */
 void cpted__json_key(cpted__json *j, const char *key);
 void cpted__json_string(cpted__json *j, const char *s);   /* NULL -> null */
-/* Numbers: up to 12 significant digits, no trailing zeros; NaN/Inf -> null. */
+/* Numbers: 10 significant digits, no trailing zeros; NaN/Inf -> null. */
 void cpted__json_number(cpted__json *j, double v);
 void cpted__json_int(cpted__json *j, int64_t v);
 void cpted__json_bool(cpted__json *j, bool v);

@@ -3,8 +3,9 @@
  *
  * SPDX-License-Identifier: MIT
  *
- * Numbers are written with up to 12 significant digits ("%.12g"): enough for
- * millimetres on coordinates in the millions, and byte-identical between runs.
+ * Numbers are written with 10 significant digits ("%.10g"): enough for
+ * millimetres on projected coordinates in the millions (and ~1 mm in degrees),
+ * without floating-point noise on lengths, and byte-identical between runs.
  * The C locale is assumed for the decimal point; cpted never calls setlocale.
  */
 #include "internal.h"
@@ -121,7 +122,7 @@ void cpted__json_number(cpted__json *j, double v)
     char text[40];
     if (v == 0.0)
         v = 0.0; /* no "-0" */
-    snprintf(text, sizeof text, "%.12g", v);
+    snprintf(text, sizeof text, "%.10g", v);
     before_value(j);
     append_str(j, text);
     value_done(j);

@@ -22,7 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for pbf in "$@"; do
     name=$(basename "$pbf" .osm.pbf)
-    "$bin" info "$pbf" --json "$tmp/info.json" --quiet >/dev/null
+    "$bin" info "$pbf" --json "$tmp/info.json" --overwrite --quiet >/dev/null
     /usr/bin/python3 - "$tmp/info.json" "$tmp/assets.geojson" <<'PY'
 import json, math, sys
 info = json.load(open(sys.argv[1]))

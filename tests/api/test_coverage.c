@@ -632,8 +632,11 @@ static void test_no_entry_gaps_without_breaches(void **state)
     for (int k = 0; k <= 10; k++)
         if (k != 5)
             bollard(f, 1.5 * k, 0, "0.3");
-    rect(f, "buildings", CPTED_ROLE_BUILDING, -30, -30, -29, -29);
+    /* four kiosks far out: the edge of the study is 25 m from the ground */
+    rect(f, "buildings", CPTED_ROLE_BUILDING, -31, -31, -30, -30);
+    rect(f, "buildings", CPTED_ROLE_BUILDING, 50, -31, 51, -30);
     rect(f, "buildings", CPTED_ROLE_BUILDING, 50, 30, 51, 31);
+    rect(f, "buildings", CPTED_ROLE_BUILDING, -31, 30, -30, 31);
     run(f, NULL);
     assert_int_equal(get_line(f, 0).gap_count, 9);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
