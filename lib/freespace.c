@@ -1,4 +1,3 @@
-#define _POSIX_C_SOURCE 200809L
 /*
  * freespace.c - free space F, reachable space R and accessible area A of one
  * vehicle on one site (architecture.md §5). The geometry model, with the
@@ -66,17 +65,20 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
     memcpy(out, user, sizeof *out);
     out->struct_size = (uint32_t)sizeof *out;
     if (out->soft_blocking != 0 && out->soft_blocking != 1)
-        return cpted__error(ctx, CPTED_E_INVALID, "free-space options: soft_blocking = %d must be 0 or 1",
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free-space options: soft_blocking = %d must be 0 or 1",
                             (int)out->soft_blocking);
     if (!isfinite(out->bollard_diameter_m) || !(out->bollard_diameter_m > 0.0) ||
         out->bollard_diameter_m > 10.0)
         return cpted__error(ctx, CPTED_E_INVALID,
-                            "free-space options: bollard_diameter_m = %g must be > 0 and at most 10 m",
+                            "free-space options: bollard_diameter_m = %g must be > 0 and at "
+                            "most 10 m",
                             out->bollard_diameter_m);
     if (!isfinite(out->wall_thickness_m) || !(out->wall_thickness_m > 0.0) ||
         out->wall_thickness_m > 10.0)
         return cpted__error(ctx, CPTED_E_INVALID,
-                            "free-space options: wall_thickness_m = %g must be > 0 and at most 10 m",
+                            "free-space options: wall_thickness_m = %g must be > 0 and at "
+                            "most 10 m",
                             out->wall_thickness_m);
     if (!isfinite(out->quadrant_segments) || out->quadrant_segments < 1.0 ||
         out->quadrant_segments > 256.0 || out->quadrant_segments != floor(out->quadrant_segments))
@@ -129,9 +131,12 @@ GEOSGeometry *cpted__polygonal(cpted_context *ctx, GEOSGeometry *g)
     for (int i = 0; i < n && ok; i++) {
         const GEOSGeometry *part = GEOSGetGeometryN_r(ctx->geos, g, i);
         int pt = GEOSGeomTypeId_r(ctx->geos, part);
-        int m = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(ctx->geos, part) : 0;
+        int m = pt == GEOS_POLYGON        ? 1
+                : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(ctx->geos, part)
+                                          : 0;
         for (int k = 0; k < m && ok; k++) {
-            const GEOSGeometry *poly = pt == GEOS_POLYGON ? part : GEOSGetGeometryN_r(ctx->geos, part, k);
+            const GEOSGeometry *poly =
+                pt == GEOS_POLYGON ? part : GEOSGetGeometryN_r(ctx->geos, part, k);
             ok = cpted__grow((void **)&parts, &cap, kept + 1, sizeof *parts) &&
                  (parts[kept] = GEOSGeom_clone_r(ctx->geos, poly)) != NULL;
             if (ok)
@@ -152,7 +157,8 @@ GEOSGeometry *cpted__polygonal(cpted_context *ctx, GEOSGeometry *g)
 }
 
 /* a ∘ b for a binary overlay, polygonal part only; the inputs are kept. */
-typedef GEOSGeometry *(*overlay_fn)(GEOSContextHandle_t, const GEOSGeometry *, const GEOSGeometry *);
+typedef GEOSGeometry *(*overlay_fn)(GEOSContextHandle_t, const GEOSGeometry *,
+                                    const GEOSGeometry *);
 
 static GEOSGeometry *overlay(cpted_context *ctx, overlay_fn fn, const GEOSGeometry *a,
                              const GEOSGeometry *b, const char *what)
@@ -269,15 +275,74 @@ typedef struct build {
     GEOSGeometry *edge; /* the edge of the study (a ring), for default entries */
 } build;
 
-#include <stdio.h>
-#include <time.h>
 static int checkpoint(build *b, double fraction)
 {
-    {struct timespec t; clock_gettime(CLOCK_MONOTONIC,&t); fprintf(stderr,"TIMING %.2f %.3f\n", fraction, t.tv_sec+t.tv_nsec*1e-9);}
     cpted__progress(b->ctx, fraction, "freespace");
     if (cpted__interrupted(b->ctx))
         return cpted__error(b->ctx, CPTED_E_INTERRUPTED, "free space: interrupted");
     return CPTED_OK;
+}
+
+/* Buffer of a polygon P (shell S, holes H_i) by d, one ring at a time:
+ * P ⊕ d = (S ⊕ d) − ∪ (H_i ⊖ d) and P ⊖ d = (S ⊖ d) − ∪ (H_i ⊕ d), because a
+ * point of a hole is within d of P exactly when it is within d of the hole's
+ * edge. GEOS's buffer slows down with the number of rings of one geometry
+ * (each is located against the others); an OSM street network is one polygon
+ * with a hole per block. */
+static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d)
+{
+    cpted_context *ctx = b->ctx;
+    const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx->geos, poly);
+    GEOSGeometry *shell =
+        ring ? GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, ring), NULL, 0)
+             : NULL;
+    GEOSGeometry *outer = shell ? buffer(ctx, shell, d, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+    destroy(ctx, shell);
+    int holes = GEOSGetNumInteriorRings_r(ctx->geos, poly);
+    if (!outer || holes <= 0 || GEOSisEmpty_r(ctx->geos, outer))
+        return outer;
+    geom_list cut = {0};
+    int rc = CPTED_OK;
+    for (int i = 0; i < holes && rc == CPTED_OK; i++) {
+        const GEOSGeometry *h = GEOSGetInteriorRingN_r(ctx->geos, poly, i);
+        GEOSGeometry *hole = GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, h),
+                                                      NULL, 0);
+        GEOSGeometry *moved = hole ? buffer(ctx, hole, -d, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+        destroy(ctx, hole);
+        if (moved && GEOSisEmpty_r(ctx->geos, moved))
+            destroy(ctx, moved);
+        else
+            rc = list_push(ctx, &cut, moved);
+    }
+    GEOSGeometry *out = NULL;
+    if (rc == CPTED_OK && cut.count == 0) {
+        out = outer;
+        outer = NULL;
+    } else if (rc == CPTED_OK) {
+        GEOSGeometry *holes_moved = list_union(ctx, &cut);
+        if (holes_moved)
+            out = overlay(ctx, GEOSDifference_r, outer, holes_moved, "buffer by rings");
+        destroy(ctx, holes_moved);
+    }
+    list_clear(ctx, &cut);
+    destroy(ctx, outer);
+    return out;
+}
+
+/* g buffered by d (round, fixed segments) polygon by polygon, then one unary union. */
+static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d)
+{
+    cpted_context *ctx = b->ctx;
+    geom_list parts = {0};
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    int rc = CPTED_OK;
+    for (int i = 0; i < n && rc == CPTED_OK; i++)
+        rc = list_push(ctx, &parts, morph_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i), d));
+    if (rc != CPTED_OK) {
+        list_clear(ctx, &parts);
+        return NULL;
+    }
+    return list_union(ctx, &parts);
 }
 
 /* Convex hull of every feature: the edge of the data. It follows an extract
@@ -478,10 +543,10 @@ static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
     GEOSGeometry *outer = buffer(ctx, b->fs->boundary, b->w, b->quadsegs, GEOSBUF_CAP_ROUND);
     GEOSGeometry *band = outer ? overlay(ctx, GEOSDifference_r, outer, b->fs->boundary, "band")
                                : NULL;
-    GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band, "ground ∪ band")
+    GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band,
+                                            "ground ∪ band")
                                   : NULL;
-    GEOSGeometry *eroded = extended ? buffer(ctx, extended, -b->r, b->quadsegs, GEOSBUF_CAP_ROUND)
-                                    : NULL;
+    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r) : NULL;
     GEOSGeometry *f0 = eroded ? overlay(ctx, GEOSIntersection_r, eroded, b->fs->boundary,
                                         "eroded ground ∩ boundary")
                               : NULL;
@@ -495,7 +560,7 @@ static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
     return f0;
 }
 
-/* R: the polygons of F that meet an entry zone (prepared zone, envelope test first). */
+/* R: the polygons of F that meet an entry zone (one prepared zone, one test per polygon). */
 static int make_reachable(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -531,68 +596,6 @@ static int make_reachable(build *b)
     return rc;
 }
 
-/* P ⊕ r for a polygon P with shell S and holes H_i is (S ⊕ r) − ∪ (H_i ⊖ r):
- * a point of a hole is within r of P exactly when it is within r of the
- * hole's edge. GEOS's buffer slows down with the number of rings (each is
- * located against all the others); here each ring is buffered alone and the
- * shrunken holes, disjoint, are removed by one overlay. */
-static GEOSGeometry *dilate_polygon(build *b, const GEOSGeometry *poly)
-{
-    cpted_context *ctx = b->ctx;
-    const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx->geos, poly);
-    GEOSGeometry *shell = ring ? GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, ring), NULL, 0) : NULL;
-    GEOSGeometry *grown = shell ? buffer(ctx, shell, b->r, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
-    destroy(ctx, shell);
-    int holes = GEOSGetNumInteriorRings_r(ctx->geos, poly);
-    if (!grown || holes <= 0)
-        return grown;
-    geom_list shrunk = {0};
-    int rc = CPTED_OK;
-    for (int i = 0; i < holes && rc == CPTED_OK; i++) {
-        GEOSGeometry *hole = GEOSGeom_createPolygon_r(
-            ctx->geos, GEOSGeom_clone_r(ctx->geos, GEOSGetInteriorRingN_r(ctx->geos, poly, i)), NULL, 0);
-        GEOSGeometry *inner = hole ? buffer(ctx, hole, -b->r, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
-        destroy(ctx, hole);
-        if (inner && GEOSisEmpty_r(ctx->geos, inner))
-            destroy(ctx, inner);
-        else
-            rc = list_push(ctx, &shrunk, inner);
-    }
-    GEOSGeometry *out = NULL;
-    if (rc == CPTED_OK && shrunk.count == 0) {
-        out = grown;
-        grown = NULL;
-    } else if (rc == CPTED_OK) {
-        GEOSGeometry *cut = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
-                                                        shrunk.items, (unsigned int)shrunk.count);
-        if (cut) {
-            cpted__free(shrunk.items); /* the collection owns them now */
-            memset(&shrunk, 0, sizeof shrunk);
-            out = overlay(ctx, GEOSDifference_r, grown, cut, "dilation");
-            destroy(ctx, cut);
-        }
-    }
-    list_clear(ctx, &shrunk);
-    destroy(ctx, grown);
-    return out;
-}
-
-/* g ⊕ r polygon by polygon, then one unary union. */
-static GEOSGeometry *dilate(build *b, const GEOSGeometry *g)
-{
-    cpted_context *ctx = b->ctx;
-    geom_list parts = {0};
-    int n = GEOSGetNumGeometries_r(ctx->geos, g);
-    int rc = CPTED_OK;
-    for (int i = 0; i < n && rc == CPTED_OK; i++)
-        rc = list_push(ctx, &parts, dilate_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i)));
-    if (rc != CPTED_OK) {
-        list_clear(ctx, &parts);
-        return NULL;
-    }
-    return list_union(ctx, &parts);
-}
-
 static int make_accessible(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -600,7 +603,7 @@ static int make_accessible(build *b)
         b->fs->accessible = cpted__empty_polygon(ctx);
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
-    GEOSGeometry *grown = dilate(b, b->fs->reachable);
+    GEOSGeometry *grown = morph(b, b->fs->reachable, b->r);
     if (!grown)
         return CPTED_E_GEOMETRY;
     b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,
@@ -623,7 +626,8 @@ static int compute(build *b)
     GEOSGeometry *f0 = make_centre_ground(b, &extended);
     if (!f0)
         return CPTED_E_GEOMETRY;
-    if ((rc = checkpoint(b, 0.4)) == CPTED_OK && (rc = make_blocked(b, extended, &dilated)) == CPTED_OK &&
+    if ((rc = checkpoint(b, 0.4)) == CPTED_OK &&
+        (rc = make_blocked(b, extended, &dilated)) == CPTED_OK &&
         (rc = checkpoint(b, 0.6)) == CPTED_OK)
         b->fs->free_space = overlay(ctx, GEOSDifference_r, f0, dilated, "free space");
     destroy(ctx, f0);

@@ -114,7 +114,8 @@ static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const 
                             f->id, cpted__geos_error(ctx));
     GEOSCoordSequence *pair = GEOSPreparedNearestPoints_r(ctx->geos, prep_a, f->geom);
     if (!pair)
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "standoff of asset %s: nearest points failed: %s",
+        return cpted__error(ctx, CPTED_E_GEOMETRY,
+                            "standoff of asset %s: nearest points failed: %s",
                             f->id, cpted__geos_error(ctx));
     /* the first point lies on the prepared geometry (A), the second on the asset */
     GEOSCoordSeq_getXY_r(ctx->geos, pair, 0, &r->vehicle_x, &r->vehicle_y);

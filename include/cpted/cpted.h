@@ -810,11 +810,12 @@ typedef struct cpted_freespace cpted_freespace;
 /** @brief The sets held by a ::cpted_freespace. @since 1.0 */
 typedef enum cpted_space {
     CPTED_SPACE_GROUND = 1,     /**< drivable ground inside the boundary */
-    CPTED_SPACE_BLOCKED = 2,    /**< union of blocking footprints */
+    CPTED_SPACE_BLOCKED = 2,    /**< union of the blocking footprints that meet the drivable ground */
     CPTED_SPACE_FREE = 3,       /**< F: positions of the vehicle centre */
     CPTED_SPACE_REACHABLE = 4,  /**< R: parts of F connected to an entry */
     CPTED_SPACE_ACCESSIBLE = 5, /**< A = R dilated by half the vehicle width */
-    CPTED_SPACE_ENTRIES = 6,    /**< entries in use (explicit, or boundary where ground meets it) */
+    CPTED_SPACE_ENTRIES = 6,    /**< entry zones in use (polygons): explicit entries grown by w/2 + 0.5 m,
+                                     or the ground within w + 1 m of the edge of the study */
     CPTED_SPACE_BOUNDARY = 7    /**< the study boundary */
 } cpted_space;
 
@@ -841,13 +842,16 @@ CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *o
                                                       size_t struct_size);
 
 /**
- * @brief Computes ground, blocked set, F, R and A for a vehicle.
+ * @brief Computes ground, blocked set, F, R and A for a vehicle (model: docs/method-freespace.md).
+ *
+ * An explicit entry that meets no free space is not an error: R and A are then empty.
  * @param[out] out the result; free with cpted_freespace_free().
  * @param site the site.
  * @param vehicle the vehicle (validated).
  * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_NOMEM, CPTED_E_INTERRUPTED,
- *         CPTED_E_VERSION.
+ * @return CPTED_OK, CPTED_E_INVALID (bad argument or option; no features, no drivable
+ *         ground, no entry, or the vehicle wider than every passage), CPTED_E_GEOMETRY,
+ *         CPTED_E_NOMEM, CPTED_E_INTERRUPTED, CPTED_E_VERSION.
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
@@ -874,7 +878,7 @@ CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t 
                                              unsigned char **out, size_t *size_out);
 
 /**
- * @brief Area of one of the sets (0 for lines/points such as entries).
+ * @brief Area of one of the sets (0 for an empty set).
  * @param fs the result.
  * @param space a ::cpted_space.
  * @param[out] out_m2 area in square metres.
@@ -926,7 +930,7 @@ typedef struct cpted_standoff_asset {
     int32_t reachable;           /**< 1 when any vehicle-accessible ground exists */
     double standoff_m;           /**< distance asset - A (0 when touching); NaN when unreachable */
     double required_m;           /**< required standoff or NaN */
-    int32_t ok;                  /**< 1 standoff >= required, 0 not, -1 unknown */
+    int32_t ok;                  /**< 1 standoff >= required (or unreachable), 0 not, -1 no requirement */
     double asset_x;              /**< nearest point on the asset: easting (working CRS) */
     double asset_y;              /**< nearest point on the asset: northing (working CRS) */
     double vehicle_x;            /**< nearest point of A: easting (working CRS) */
