@@ -199,6 +199,12 @@ CPTED_API void CPTED_CALL cpted_context_set_interrupt(cpted_context *ctx, cpted_
     ctx->interrupt_payload = payload;
 }
 
+static void log_error(cpted_context *ctx)
+{
+    if (ctx->log_fn && ctx->log_max_level >= CPTED_LOG_ERROR && !ctx->muted && ctx->error)
+        ctx->log_fn(CPTED_LOG_ERROR, ctx->error, ctx->log_payload);
+}
+
 int cpted__error(cpted_context *ctx, int status, const char *fmt, ...)
 {
     if (!ctx)
@@ -211,9 +217,35 @@ int cpted__error(cpted_context *ctx, int status, const char *fmt, ...)
         cpted__free(ctx->error);
         ctx->error = text;
     } /* else: keep the old text rather than lose the status */
-    if (ctx->log_fn && ctx->log_max_level >= CPTED_LOG_ERROR)
-        ctx->log_fn(CPTED_LOG_ERROR, ctx->error, ctx->log_payload);
+    log_error(ctx);
     return status;
+}
+
+int cpted__nomem(cpted_context *ctx, const char *module)
+{
+    return cpted__error(ctx, CPTED_E_NOMEM, "%s: out of memory", module);
+}
+
+char *cpted__mute(cpted_context *ctx)
+{
+    /* The last error moves out rather than being copied: no allocation here. */
+    char *saved = ctx->error;
+    ctx->error = NULL;
+    ctx->muted++;
+    return saved;
+}
+
+void cpted__unmute(cpted_context *ctx, char *saved, bool failed)
+{
+    ctx->muted--;
+    if (failed && ctx->error) {
+        /* A real failure after all: it stays the last error, logged now. */
+        cpted__free(saved);
+        log_error(ctx);
+        return;
+    }
+    cpted__free(ctx->error);
+    ctx->error = saved;
 }
 
 void cpted__log(cpted_context *ctx, int32_t level, const char *fmt, ...)
@@ -264,6 +296,22 @@ int cpted__check_struct(cpted_context *ctx, const void *p, size_t given, size_t 
                                     "its unknown fields are set",
                                     what, given, own_size);
     }
+    return CPTED_OK;
+}
+
+int cpted__copy_record(cpted_context *ctx, void *out, const void *record, size_t own_size,
+                       size_t min_size, const char *what)
+{
+    if (!out)
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: NULL pointer", what);
+    uint32_t given;
+    memcpy(&given, out, sizeof given);
+    int rc = cpted__check_struct(ctx, out, given, min_size, own_size, what);
+    if (rc != CPTED_OK)
+        return rc;
+    /* An older caller gets its prefix; a newer one keeps its (zero) tail. */
+    memcpy(out, record, given < own_size ? given : own_size);
+    memcpy(out, &given, sizeof given);
     return CPTED_OK;
 }
 

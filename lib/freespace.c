@@ -652,17 +652,32 @@ static int compute(build *b)
 
 /* ---- public API ------------------------------------------------------------- */
 
+int cpted__analysis_start(cpted_context **ctx_out, cpted_vehicle *vehicle_out, cpted_site *site,
+                          const void *out, const cpted_vehicle *vehicle, const char *fn)
+{
+    *ctx_out = site ? site->ctx : NULL;
+    if (!site)
+        return CPTED_E_INVALID;
+    if (!out)
+        return cpted__error(site->ctx, CPTED_E_INVALID, "%s: out is NULL", fn);
+    int rc = cpted_vehicle_validate(site->ctx, vehicle);
+    if (rc != CPTED_OK)
+        return rc;
+    /* validated: the caller's struct is at least this library's layout */
+    memcpy(vehicle_out, vehicle, sizeof *vehicle_out);
+    vehicle_out->struct_size = (uint32_t)sizeof *vehicle_out;
+    return CPTED_OK;
+}
+
 CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
                                              const cpted_vehicle *vehicle,
                                              const cpted_freespace_options *opts)
 {
-    if (!site)
-        return CPTED_E_INVALID;
-    cpted_context *ctx = site->ctx;
-    if (!out)
-        return cpted__error(ctx, CPTED_E_INVALID, "cpted_freespace_new: out is NULL");
-    *out = NULL;
-    int rc = cpted_vehicle_validate(ctx, vehicle);
+    if (out)
+        *out = NULL;
+    cpted_context *ctx;
+    cpted_vehicle v;
+    int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_freespace_new");
     if (rc != CPTED_OK)
         return rc;
     cpted_freespace *fs = cpted__calloc(1, sizeof *fs);
@@ -671,8 +686,7 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     fs->site = site;
     fs->ctx = ctx;
     cpted__context_ref(ctx);
-    memcpy(&fs->vehicle, vehicle, sizeof fs->vehicle);
-    fs->vehicle.struct_size = (uint32_t)sizeof fs->vehicle;
+    fs->vehicle = v;
     rc = cpted__freespace_options_resolve(ctx, opts, &fs->opts);
     if (rc == CPTED_OK) {
         build b = {.ctx = ctx,

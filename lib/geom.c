@@ -1,5 +1,6 @@
 /*
- * geom.c - small GEOS helpers shared by the modules (WKB out, unions, checks).
+ * geom.c - small GEOS helpers shared by the modules (WKB out, unions, checks,
+ * polylines as coordinate arrays).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -124,4 +125,114 @@ bool cpted__geom_is_finite(cpted_context *ctx, const GEOSGeometry *g)
         return true;
     }
     }
+}
+
+int cpted__geos_fail(cpted_context *ctx, const char *module, const char *what)
+{
+    return cpted__error(ctx, CPTED_E_GEOMETRY, "%s: %s failed: %s", module, what,
+                        cpted__geos_error(ctx));
+}
+
+/* ---- polylines ------------------------------------------------------------ */
+
+/* A stretch shorter than this past a ring's length is rounding, not a wrap. */
+#define WRAP_EPS_M 1e-6
+
+double *cpted__line_coords(cpted_context *ctx, const GEOSGeometry *line, unsigned int *n_out)
+{
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, line);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n == 0)
+        return NULL;
+    double *xy = cpted__malloc(2 * (size_t)n * sizeof *xy);
+    if (xy && !GEOSCoordSeq_copyToBuffer_r(ctx->geos, seq, xy, 0, 0)) {
+        cpted__free(xy);
+        xy = NULL;
+    }
+    *n_out = n;
+    return xy;
+}
+
+GEOSGeometry *cpted__line_from_xy(cpted_context *ctx, const double *xy, size_t n)
+{
+    GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(ctx->geos, xy, (unsigned int)n, 0, 0);
+    return seq ? GEOSGeom_createLineString_r(ctx->geos, seq) : NULL;
+}
+
+int cpted__line_point_at(cpted_context *ctx, const GEOSGeometry *line, double len, double s,
+                         double *x, double *y)
+{
+    if (s > len)
+        s -= len;
+    GEOSGeometry *p = GEOSInterpolate_r(ctx->geos, line, fmin(fmax(s, 0.0), len));
+    if (!p)
+        return cpted__geos_fail(ctx, "line", "interpolate");
+    int ok = GEOSGeomGetX_r(ctx->geos, p, x) && GEOSGeomGetY_r(ctx->geos, p, y);
+    GEOSGeom_destroy_r(ctx->geos, p);
+    return ok ? CPTED_OK : cpted__geos_fail(ctx, "line", "read a point");
+}
+
+/* Appends the points of [a, b] (a <= b, within [0, len]) of a polyline. */
+static bool append_stretch(const double *xy, unsigned int n, double a, double b, double **out,
+                           size_t *count, size_t *cap)
+{
+    double s = 0.0;
+    bool started = false;
+    for (unsigned int i = 0; i + 1 < n; i++) {
+        double x0 = xy[2 * i], y0 = xy[2 * i + 1], x1 = xy[2 * i + 2], y1 = xy[2 * i + 3];
+        double l = hypot(x1 - x0, y1 - y0);
+        double e = s + l;
+        if (e >= a && s <= b && l > 0) {
+            double t0 = started ? 0.0 : fmax(0.0, (a - s) / l);
+            double t1 = fmin(1.0, (b - s) / l);
+            double pts[4] = {x0 + t0 * (x1 - x0), y0 + t0 * (y1 - y0), x0 + t1 * (x1 - x0),
+                             y0 + t1 * (y1 - y0)};
+            for (int k = started ? 1 : 0; k < 2; k++) {
+                if (*count && (*out)[2 * *count - 2] == pts[2 * k] &&
+                    (*out)[2 * *count - 1] == pts[2 * k + 1])
+                    continue; /* the seam of a ring, or a zero-length stretch */
+                if (!cpted__grow((void **)out, cap, *count + 1, 2 * sizeof **out))
+                    return false;
+                (*out)[2 * *count] = pts[2 * k];
+                (*out)[2 * *count + 1] = pts[2 * k + 1];
+                (*count)++;
+            }
+            started = true;
+        }
+        s = e;
+        if (s > b)
+            break;
+    }
+    return true;
+}
+
+GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line, double start_m,
+                                    double end_m)
+{
+    unsigned int n = 0;
+    double *xy = cpted__line_coords(ctx, line, &n);
+    if (!xy) {
+        cpted__error(ctx, CPTED_E_GEOMETRY, "line: cannot read the line's coordinates");
+        return NULL;
+    }
+    double len = 0.0;
+    GEOSLength_r(ctx->geos, line, &len);
+    double *out = NULL;
+    size_t count = 0, cap = 0;
+    bool ok = append_stretch(xy, n, start_m, fmin(end_m, len), &out, &count, &cap);
+    if (ok && end_m > len + WRAP_EPS_M) /* wraps through the start of a ring */
+        ok = append_stretch(xy, n, 0.0, end_m - len, &out, &count, &cap);
+    GEOSGeometry *g = NULL;
+    if (ok && count >= 2)
+        g = cpted__line_from_xy(ctx, out, count);
+    else if (ok && count == 1) {
+        double two[4] = {out[0], out[1], out[0], out[1]};
+        g = cpted__line_from_xy(ctx, two, 2);
+    }
+    cpted__free(xy);
+    cpted__free(out);
+    if (!g)
+        cpted__error(ctx, ok ? CPTED_E_GEOMETRY : CPTED_E_NOMEM,
+                     "line: cannot cut the stretch %.3f-%.3f m of a line", start_m, end_m);
+    return g;
 }

@@ -51,10 +51,21 @@ struct cpted_context {
     cpted_interrupt_fn interrupt_fn;
     void *interrupt_payload;
     size_t refs;          /* 1 for the user + 1 per live object */
+    int muted;            /* > 0: cpted__error does not log (cpted__mute) */
 };
 
 /* Records a failure: sets the last error, logs it, returns `status`. */
 int cpted__error(cpted_context *ctx, int status, const char *fmt, ...) CPTED__PRINTF(3, 4);
+/* cpted__error(ctx, CPTED_E_NOMEM, "<module>: out of memory"). */
+int cpted__nomem(cpted_context *ctx, const char *module);
+/* Expected failures that the caller turns into warnings: between the two
+ * calls cpted__error records its text (read it with cpted_context_last_error)
+ * but logs nothing. cpted__unmute takes what cpted__mute returned and puts that
+ * last error back, so a call that succeeds leaves the context's error as it
+ * was; with `failed` (a real failure after all, e.g. out of memory) the error
+ * recorded meanwhile stays and is logged then. */
+char *cpted__mute(cpted_context *ctx);
+void cpted__unmute(cpted_context *ctx, char *saved, bool failed);
 /* Delivers a log message to the callback (no-op without one). */
 void cpted__log(cpted_context *ctx, int32_t level, const char *fmt, ...) CPTED__PRINTF(3, 4);
 void cpted__progress(cpted_context *ctx, double fraction, const char *stage);
@@ -84,6 +95,12 @@ void cpted__gdal_init(void);
  * unknown tail is zero. */
 int cpted__check_struct(cpted_context *ctx, const void *p, size_t given, size_t min_size,
                         size_t own_size, const char *what);
+/* Copies a library record of `own_size` bytes into a caller's struct whose
+ * struct_size (its first field, uint32_t, set by the caller) is checked as by
+ * cpted__check_struct: the caller's struct_size worth is written, and its
+ * struct_size is kept. */
+int cpted__copy_record(cpted_context *ctx, void *out, const void *record, size_t own_size,
+                       size_t min_size, const char *what);
 
 /* ---- geometry helpers (geom.c) --------------------------------------- */
 /* Geometry as ISO WKB, 2D, allocated with cpted__malloc (freed by cpted_free). */
@@ -96,6 +113,21 @@ GEOSGeometry *cpted__union(cpted_context *ctx, const GEOSGeometry *const *geoms,
 GEOSGeometry *cpted__empty_polygon(cpted_context *ctx);
 /* True when every coordinate of g is finite. */
 bool cpted__geom_is_finite(cpted_context *ctx, const GEOSGeometry *g);
+/* Records a failed GEOS call: CPTED_E_GEOMETRY, "<module>: <what> failed: <GEOS message>". */
+int cpted__geos_fail(cpted_context *ctx, const char *module, const char *what);
+/* Coordinates of a LineString as a new array of 2n doubles (cpted__free), or NULL. */
+double *cpted__line_coords(cpted_context *ctx, const GEOSGeometry *line, unsigned int *n_out);
+/* New LineString through n points (xy: 2n doubles), or NULL. */
+GEOSGeometry *cpted__line_from_xy(cpted_context *ctx, const double *xy, size_t n);
+/* Point at position s of a line of length len (modulo len when s > len, for a
+ * ring). CPTED_OK, or CPTED_E_GEOMETRY with the context error set. */
+int cpted__line_point_at(cpted_context *ctx, const GEOSGeometry *line, double len, double s,
+                         double *x, double *y);
+/* The stretch [start_m, end_m] of a LineString as a new LineString; on a
+ * closed line end_m may exceed the length (wraps through the start). NULL with
+ * the context error set on failure. */
+GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line, double start_m,
+                                    double end_m);
 
 /* ---- CRS (crs.c) ------------------------------------------------------ */
 /* Checks a user CRS string (authority code, WKT, PROJJSON, proj string) and
@@ -136,11 +168,11 @@ typedef struct cpted__feature {
     int32_t role;
     size_t group;          /* index into site->groups */
     int64_t fid;
-    char *id;              /* "layer:fid" */
+    char *id;              /* "layer:fid", unique in the site (docs/roles.md) */
     char *name;            /* or NULL */
     char *rating;          /* or NULL */
     char *kind;            /* source tag that gave the role, e.g. "barrier=bollard", or NULL */
-    GEOSGeometry *geom;    /* working CRS, valid */
+    GEOSGeometry *geom;    /* working CRS (site_read.c: source CRS until all is read), valid */
     double diameter_m;     /* NaN when absent */
     double thickness_m;
     double width_m;        /* roads: carriageway width in use (always set) */
@@ -176,6 +208,12 @@ struct cpted_site {
 /* Creates an empty site with the given CRS strings (copied). */
 int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working_crs,
                        const char *output_crs);
+/* Sets the working and output CRS (copied; output NULL = the working one) and
+ * the transformer between them; the features are not touched (site_read.c
+ * fills a site in the source CRSs first, then sets the CRS and transforms). */
+int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *output_crs);
+/* Frees a feature's strings and geometry and zeroes it. */
+void cpted__feature_clear(cpted_context *ctx, cpted__feature *f);
 /* Finds or adds the group (source, layer, role); returns its index or CPTED__NO_LAYER. */
 size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role);
 /* Appends a warning (also logged at warning level). */
@@ -218,6 +256,13 @@ bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
  * the context error set. */
 GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
                                const cpted_freespace_options *opts);
+/* The start of every analysis of a site for a vehicle (free space, standoff,
+ * coverage): `site` and `out` (the caller's result pointer) must be given,
+ * `fn` names the API function in the message, and the vehicle must be valid.
+ * On success *vehicle_out is a copy of the vehicle in this library's layout;
+ * *ctx_out is the site's context (NULL without a site). */
+int cpted__analysis_start(cpted_context **ctx_out, cpted_vehicle *vehicle_out, cpted_site *site,
+                          const void *out, const cpted_vehicle *vehicle, const char *fn);
 /* Fills options from a possibly NULL/shorter user struct (defaults for the rest). */
 int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_options *user,
                                      cpted_freespace_options *out);
@@ -258,11 +303,27 @@ struct cpted_coverage {
     char **warnings;               /* result-level warnings (malformed ratings, no breaches...) */
     size_t warning_count, warning_cap;
 };
-/* The stretch [start_m, end_m] of a LineString as a new LineString; on a
- * closed line end_m may exceed the length (wraps through the start). NULL with
- * the context error set on failure. */
-GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line, double start_m,
-                                    double end_m);
+/* Appends a result-level warning (also logged at warning level). */
+int cpted__coverage_warn(cpted_coverage *cov, const char *fmt, ...) CPTED__PRINTF(2, 3);
+/* Breaches (breaches.c): where the reachable space R of cov's vehicle crosses
+ * one of cov's lines, or reaches both sides of an open line round an end;
+ * appends them to cov->breaches. A free space that cannot be computed is a
+ * warning (gaps do not need it), except for no memory and interruption. */
+int cpted__coverage_breaches(cpted_coverage *cov);
+
+/* ---- barrier rows (rows.c) -------------------------------------------- */
+/* Chains the site's barrier points (role barrier, Point geometry) whose
+ * centres are at most chain_m apart into rows (docs/method-coverage.md §1.2):
+ * the neighbour graph, its minimum spanning forest, one row per tree of two or
+ * more points, ordered along the tree's longest path; a row whose ends chain
+ * to each other and are close compared with its length is closed (first ==
+ * last point). *rows_out gets *count_out LineStrings in working coordinates,
+ * row N at index N-1, numbered in the order of each row's first point in the
+ * site; an entry is NULL when all the row's points coincide. Free them with
+ * cpted__rows_free. CPTED_OK, CPTED_E_NOMEM or CPTED_E_GEOMETRY. */
+int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_m,
+                       GEOSGeometry ***rows_out, size_t *count_out);
+void cpted__rows_free(cpted_context *ctx, GEOSGeometry **rows, size_t count);
 
 /* ---- JSON writer (json.c) ------------------------------------------- */
 typedef struct cpted__json {

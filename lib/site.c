@@ -28,16 +28,10 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
     if (!site)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a site");
     site->ctx = ctx;
-    site->crs = cpted__strdup(working_crs ? working_crs : "");
-    site->output_crs = cpted__strdup(output_crs ? output_crs : site->crs);
     site->boundary_margin_m = 20.0;
     site->lane_width_m = 3.25;
     cpted__context_ref(ctx);
-    if (!site->crs || !site->output_crs) {
-        cpted_site_free(site);
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory creating a site");
-    }
-    int rc = cpted__crs_transformer(ctx, site->crs, site->output_crs, &site->to_output);
+    int rc = cpted__site_set_crs(site, working_crs, output_crs);
     if (rc != CPTED_OK) {
         cpted_site_free(site);
         return rc;
@@ -46,7 +40,31 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
     return CPTED_OK;
 }
 
-static void feature_clear(cpted_context *ctx, cpted__feature *f)
+int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *output_crs)
+{
+    if (!working_crs)
+        working_crs = "";
+    char *crs = cpted__strdup(working_crs);
+    char *output = cpted__strdup(output_crs ? output_crs : working_crs);
+    PJ *to_output = NULL;
+    int rc = crs && output ? cpted__crs_transformer(site->ctx, crs, output, &to_output)
+                           : cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory creating a site");
+    if (rc != CPTED_OK) {
+        cpted__free(crs);
+        cpted__free(output);
+        return rc;
+    }
+    cpted__free(site->crs);
+    cpted__free(site->output_crs);
+    if (site->to_output)
+        proj_destroy(site->to_output);
+    site->crs = crs;
+    site->output_crs = output;
+    site->to_output = to_output;
+    return CPTED_OK;
+}
+
+void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
 {
     cpted__free(f->id);
     cpted__free(f->name);
@@ -63,7 +81,7 @@ CPTED_API void CPTED_CALL cpted_site_free(cpted_site *site)
         return;
     cpted_context *ctx = site->ctx;
     for (size_t i = 0; i < site->feature_count; i++)
-        feature_clear(ctx, &site->features[i]);
+        cpted__feature_clear(ctx, &site->features[i]);
     cpted__free(site->features);
     for (size_t i = 0; i < site->group_count; i++) {
         cpted__free(site->groups[i].source);
@@ -149,7 +167,7 @@ int cpted__site_push(cpted_site *site, cpted__feature *f)
 {
     if (!cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
                      sizeof *site->features)) {
-        feature_clear(site->ctx, f);
+        cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
     site->features[site->feature_count++] = *f;
@@ -398,14 +416,14 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
     const char *why = NULL;
     int rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
     if (rc != CPTED_OK) {
-        feature_clear(ctx, &f);
+        cpted__feature_clear(ctx, &f);
         return cpted__error(ctx, rc, "memory layer '%s' feature %lld (%s): %s", layer,
                             (long long)fid, cpted_role_name(role), why);
     }
     for (size_t i = 0; i < attr_count; i++) {
         rc = cpted__feature_set_attribute(&f, keys[i], values[i], &why);
         if (rc != CPTED_OK) {
-            feature_clear(ctx, &f);
+            cpted__feature_clear(ctx, &f);
             if (rc == CPTED_E_NOMEM)
                 return cpted__error(ctx, rc, "out of memory adding a feature");
             return cpted__error(ctx, rc, "memory layer '%s' feature %lld: attribute %s='%s' %s",
@@ -414,9 +432,16 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
     }
     if (role == CPTED_ROLE_ROAD)
         f.width_m = cpted__road_width(site, f.width_m, f.lanes, NULL);
-    f.id = cpted__printf("%s:%lld", layer, (long long)fid);
+    /* Ids stay unique when a file source already has a layer of this name
+     * (same rule as site_read.c: the later source's ids carry its name). */
+    bool clash = false;
+    for (size_t i = 0; i < site->group_count && !clash; i++)
+        clash = strcmp(site->groups[i].layer, layer) == 0 &&
+                strcmp(site->groups[i].source, "memory") != 0;
+    f.id = clash ? cpted__printf("memory/%s:%lld", layer, (long long)fid)
+                 : cpted__printf("%s:%lld", layer, (long long)fid);
     if (!f.id) {
-        feature_clear(ctx, &f);
+        cpted__feature_clear(ctx, &f);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
     if (repaired) {

@@ -5,9 +5,10 @@
  *
  * SPDX-License-Identifier: MIT
  *
- * Features are first read into a temporary list in their source CRS, because
- * the working CRS of lon/lat data (a UTM zone) depends on the extent of all of
- * them; then they are transformed and handed to the site.
+ * Features go straight into the site, but in their source CRS: the working
+ * CRS of lon/lat data (a UTM zone) depends on the extent of all of them. Once
+ * everything is read the site gets its CRS and every feature is transformed in
+ * place (the reader remembers each feature's source CRS on the side).
  */
 /* VSIStatBufL is glibc's struct stat64, hidden by -std=c11 without this. */
 #define _LARGEFILE64_SOURCE 1
@@ -35,36 +36,32 @@ static const char *const kept_keys[] = {"name",  "diameter", "thickness",       
                                         "lanes", "rating",   "required_standoff_m"};
 enum { KEPT = sizeof kept_keys / sizeof kept_keys[0] };
 
-typedef struct tmp_group {
-    char *source;
-    char *layer;
-    int32_t role;
-    int64_t unmapped;   /* features seen in a CPTED_ROLE_NONE group */
-    int64_t repaired;
-    int64_t skipped;
-} tmp_group;
-
-typedef struct tmp_feature {
-    cpted__feature f;   /* f.group indexes reader.groups until the site exists */
+/* Per site feature, until it is transformed into the working CRS. */
+typedef struct origin {
     size_t crs;         /* index into reader.crs */
-    char *highway;      /* road class for the default width, or NULL */
-    bool repaired;
-} tmp_feature;
+    bool repaired;      /* already repaired (and warned about) in the source CRS */
+} origin;
+
+/* The id prefix of the features of one (source, layer): see unique_prefix(). */
+typedef struct id_prefix {
+    size_t source;      /* index of the source */
+    char *layer;
+    char *prefix;
+} id_prefix;
 
 typedef struct reader {
     cpted_context *ctx;
     cpted_site_options opts;
+    cpted_site *site;   /* filled in the source CRSs; its CRS is set last */
     char **map_layer;   /* parsed role map */
     int32_t *map_role;
     bool *map_used;
     size_t map_count;
     char *assume_crs;   /* canonical, or NULL */
-    tmp_group *groups;
-    size_t group_count, group_cap;
-    tmp_feature *feats;
-    size_t feat_count, feat_cap;
-    char **warnings;
-    size_t warning_count, warning_cap;
+    origin *origins;    /* one per site feature */
+    size_t origin_cap;
+    id_prefix *prefixes;
+    size_t prefix_count, prefix_cap;
     char **crs;         /* distinct canonical source CRSs */
     size_t crs_count, crs_cap;
     size_t first_crs;   /* the first source's CRS, NO_CRS until known */
@@ -90,17 +87,6 @@ typedef struct layer_ctx {
 
 static int nomem(reader *r) { return cpted__error(r->ctx, CPTED_E_NOMEM, "out of memory reading the site"); }
 
-static int add_warning(reader *r, char *text)
-{
-    if (!text || !cpted__grow((void **)&r->warnings, &r->warning_cap, r->warning_count + 1,
-                              sizeof *r->warnings)) {
-        cpted__free(text);
-        return nomem(r);
-    }
-    r->warnings[r->warning_count++] = text;
-    return CPTED_OK;
-}
-
 /* Index of the role-map entry naming `layer` (case-insensitive), or -1. */
 static int map_find(reader *r, const char *layer)
 {
@@ -113,41 +99,6 @@ static int map_find(reader *r, const char *layer)
     return -1;
 }
 
-/* Finds or adds the temporary group; NO layer index on out of memory. */
-static size_t group_for(reader *r, const char *source, const char *layer, int32_t role)
-{
-    for (size_t i = r->group_count; i-- > 0;) {
-        tmp_group *g = &r->groups[i];
-        if (g->role == role && strcmp(g->layer, layer) == 0 && strcmp(g->source, source) == 0)
-            return i;
-    }
-    if (!cpted__grow((void **)&r->groups, &r->group_cap, r->group_count + 1, sizeof *r->groups))
-        return CPTED__NO_LAYER;
-    tmp_group *g = &r->groups[r->group_count];
-    memset(g, 0, sizeof *g);
-    g->source = cpted__strdup(source);
-    g->layer = cpted__strdup(layer);
-    g->role = role;
-    if (!g->source || !g->layer) {
-        cpted__free(g->source);
-        cpted__free(g->layer);
-        return CPTED__NO_LAYER;
-    }
-    return r->group_count++;
-}
-
-static void tmp_feature_clear(cpted_context *ctx, tmp_feature *t)
-{
-    cpted__free(t->f.id);
-    cpted__free(t->f.name);
-    cpted__free(t->f.rating);
-    cpted__free(t->f.kind);
-    cpted__free(t->highway);
-    if (t->f.geom)
-        GEOSGeom_destroy_r(ctx->geos, t->f.geom);
-    memset(t, 0, sizeof *t);
-}
-
 static void reader_free(reader *r)
 {
     for (size_t i = 0; i < r->map_count; i++)
@@ -156,17 +107,12 @@ static void reader_free(reader *r)
     cpted__free(r->map_role);
     cpted__free(r->map_used);
     cpted__free(r->assume_crs);
-    for (size_t i = 0; i < r->group_count; i++) {
-        cpted__free(r->groups[i].source);
-        cpted__free(r->groups[i].layer);
+    cpted__free(r->origins);
+    for (size_t i = 0; i < r->prefix_count; i++) {
+        cpted__free(r->prefixes[i].layer);
+        cpted__free(r->prefixes[i].prefix);
     }
-    cpted__free(r->groups);
-    for (size_t i = 0; i < r->feat_count; i++)
-        tmp_feature_clear(r->ctx, &r->feats[i]);
-    cpted__free(r->feats);
-    for (size_t i = 0; i < r->warning_count; i++)
-        cpted__free(r->warnings[i]);
-    cpted__free(r->warnings);
+    cpted__free(r->prefixes);
     for (size_t i = 0; i < r->crs_count; i++)
         cpted__free(r->crs[i]);
     cpted__free(r->crs);
@@ -229,32 +175,6 @@ static int parse_role_map(reader *r)
 
 /* ---- CRS of a layer -------------------------------------------------------- */
 
-/* An OGR SRS as "AUTH:CODE" when it is identifiable, else WKT2; cpted__free. */
-static char *srs_text(OGRSpatialReferenceH srs)
-{
-    const char *auth = OSRGetAuthorityName(srs, NULL), *code = OSRGetAuthorityCode(srs, NULL);
-    if (auth && code)
-        return cpted__printf("%s:%s", auth, code);
-    char *text = NULL;
-    OGRSpatialReferenceH copy = OSRClone(srs);
-    if (copy && OSRAutoIdentifyEPSG(copy) == OGRERR_NONE) {
-        auth = OSRGetAuthorityName(copy, NULL);
-        code = OSRGetAuthorityCode(copy, NULL);
-        if (auth && code)
-            text = cpted__printf("%s:%s", auth, code);
-    }
-    if (copy)
-        OSRDestroySpatialReference(copy);
-    if (text)
-        return text;
-    char *wkt = NULL;
-    const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
-    if (OSRExportToWktEx(srs, &wkt, wkt_opts) == OGRERR_NONE && wkt)
-        text = cpted__strdup(wkt);
-    CPLFree(wkt);
-    return text;
-}
-
 /* Reads the layer's CRS (or the assumed one) into r->crs; *out is its index. */
 static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
 {
@@ -270,12 +190,17 @@ static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
         if (!text)
             return nomem(r);
     } else {
-        char *raw = srs_text(srs);
-        if (!raw)
+        /* WKT2 keeps the authority identifier when the SRS has one; PROJ
+         * identifies the rest, as for a CRS the user gives (one mechanism). */
+        char *wkt = NULL;
+        const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
+        if (OSRExportToWktEx(srs, &wkt, wkt_opts) != OGRERR_NONE || !wkt) {
+            CPLFree(wkt);
             return cpted__error(r->ctx, CPTED_E_CRS, "'%s' layer '%s': cannot describe its CRS",
                                 path, name);
-        int rc = cpted__crs_normalize(r->ctx, raw, false, &text);
-        cpted__free(raw);
+        }
+        int rc = cpted__crs_normalize(r->ctx, wkt, false, &text);
+        CPLFree(wkt);
         if (rc != CPTED_OK)
             return cpted__error(r->ctx, rc, "'%s' layer '%s': %s", path, name,
                                 cpted_context_last_error(r->ctx));
@@ -434,10 +359,9 @@ static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t 
     if (!r->opts.lenient && lc->kind != SRC_OSM)
         return cpted__error(r->ctx, status, "'%s' layer '%s' feature %lld%s: %s%s", lc->source,
                             layer, (long long)fid, ref, why, detail ? detail : "");
-    r->groups[group].skipped++;
-    return add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: %s%s; skipped",
-                                        lc->source, layer, (long long)fid, ref, why,
-                                        detail ? detail : ""));
+    r->site->groups[group].skipped++;
+    return cpted__site_warn(r->site, "'%s' layer '%s' feature %lld%s: %s%s; skipped", lc->source,
+                            layer, (long long)fid, ref, why, detail ? detail : "");
 }
 
 /* OGR geometry -> GEOS (2D, curves linearised); NULL when GEOS cannot read it. */
@@ -489,9 +413,10 @@ static bool needs_area(int32_t role)
            role == CPTED_ROLE_BOUNDARY;
 }
 
-/* Copies the kept attributes of a plain/DXF feature; a bad value rejects it. */
-static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, tmp_feature *t,
-                            const char *layer, bool *rejected)
+/* Copies the kept attributes of a plain/DXF feature; a bad value rejects it.
+ * *highway borrows the road class from `feat` (valid until its next field read). */
+static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, cpted__feature *f,
+                            const char *layer, const char **highway, bool *rejected)
 {
     for (size_t k = 0; k < KEPT; k++) {
         int idx = lc->idx_attr[k];
@@ -499,32 +424,31 @@ static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, tmp_feature *
             continue;
         const char *value = OGR_F_GetFieldAsString(feat, idx);
         const char *why = NULL;
-        int rc = cpted__feature_set_attribute(&t->f, kept_keys[k], value, &why);
+        int rc = cpted__feature_set_attribute(f, kept_keys[k], value, &why);
         if (rc == CPTED_E_NOMEM)
             return nomem(lc->r);
         if (rc != CPTED_OK) {
             char *detail = cpted__printf(" %s='%s': %s", kept_keys[k], value, why);
-            rc = reject(lc, t->f.group, layer, t->f.fid, "", rc, "bad attribute", detail);
+            rc = reject(lc, f->group, layer, f->fid, "", rc, "bad attribute", detail);
             cpted__free(detail);
             *rejected = true;
             return rc;
         }
     }
-    if (lc->idx_highway >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_highway)) {
-        t->highway = cpted__strdup(OGR_F_GetFieldAsString(feat, lc->idx_highway));
-        if (!t->highway)
-            return nomem(lc->r);
-    }
+    if (lc->idx_highway >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_highway))
+        *highway = OGR_F_GetFieldAsString(feat, lc->idx_highway);
     return CPTED_OK;
 }
 
 /* OSM: name, width, lanes and diameter from the tags; a value that is not a
- * number is ignored with a warning (tags are free text). */
-static int osm_attributes(const layer_ctx *lc, osm_tags *tags, tmp_feature *t, const char *ref)
+ * number is ignored with a warning (tags are free text). *highway borrows the
+ * road class from f->kind. */
+static int osm_attributes(const layer_ctx *lc, osm_tags *tags, cpted__feature *f,
+                          const char *ref, const char **highway)
 {
     reader *r = lc->r;
     const char *v = osm_tag(tags, "name");
-    if (v && *v && !(t->f.name = cpted__strdup(v)))
+    if (v && *v && !(f->name = cpted__strdup(v)))
         return nomem(r);
     static const struct {
         const char *key;
@@ -538,31 +462,118 @@ static int osm_attributes(const layer_ctx *lc, osm_tags *tags, tmp_feature *t, c
         bool ok = numbers[i].bare_unit_m > 0.0 ? osm_length(v, numbers[i].bare_unit_m, &value)
                                                : cpted__parse_number(v, &value) && value > 0.0;
         if (!ok) {
-            int rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: %s='%s' is "
-                                                  "not understood; ignored",
-                                                  lc->source, lc->layer, (long long)t->f.fid, ref,
-                                                  numbers[i].key, v));
+            int rc = cpted__site_warn(r->site,
+                                      "'%s' layer '%s' feature %lld%s: %s='%s' is not "
+                                      "understood; ignored",
+                                      lc->source, lc->layer, (long long)f->fid, ref,
+                                      numbers[i].key, v);
             if (rc != CPTED_OK)
                 return rc;
             continue;
         }
         if (i == 0)
-            t->f.width_m = value;
+            f->width_m = value;
         else if (i == 1)
-            t->f.lanes = value;
+            f->lanes = value;
         else
-            t->f.diameter_m = value;
+            f->diameter_m = value;
     }
-    if (t->f.role == CPTED_ROLE_ROAD && t->f.kind && strncmp(t->f.kind, "highway=", 8) == 0 &&
-        !(t->highway = cpted__strdup(t->f.kind + 8)))
-        return nomem(r);
+    if (f->role == CPTED_ROLE_ROAD && f->kind && strncmp(f->kind, "highway=", 8) == 0)
+        *highway = f->kind + 8;
     return CPTED_OK;
 }
+
+/* ---- feature ids ------------------------------------------------------------- */
+
+/* "dir/copy.geojson" -> "copy", "shapes/" -> "shapes"; cpted__free. */
+static char *file_stem(const char *path)
+{
+    size_t end = strlen(path);
+    while (end > 1 && (path[end - 1] == '/' || path[end - 1] == '\\'))
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/' && path[start - 1] != '\\')
+        start--;
+    for (size_t i = end; i-- > start + 1;) {
+        if (path[i] == '.') {
+            end = i;
+            break;
+        }
+    }
+    char *stem = cpted__malloc(end - start + 1);
+    if (stem) {
+        memcpy(stem, path + start, end - start);
+        stem[end - start] = '\0';
+    }
+    return stem;
+}
+
+static bool prefix_taken(const reader *r, const char *prefix)
+{
+    for (size_t i = 0; i < r->prefix_count; i++)
+        if (strcmp(r->prefixes[i].prefix, prefix) == 0)
+            return true;
+    return false;
+}
+
+/* Ids are "prefix:fid" with fid unique within one (source, layer). The prefix
+ * is the layer name, unless features of an earlier source already use it
+ * (the same file twice, two OSM extracts); then "stem/layer", "stem#2/layer",
+ * ... (docs/roles.md). Fixed at a layer's first feature, so ids follow the
+ * reading order. Borrowed text, or NULL when out of memory. */
+static const char *unique_prefix(reader *r, const char *source, const char *layer)
+{
+    for (size_t i = r->prefix_count; i-- > 0;)
+        if (r->prefixes[i].source == r->source_index && strcmp(r->prefixes[i].layer, layer) == 0)
+            return r->prefixes[i].prefix;
+    if (!cpted__grow((void **)&r->prefixes, &r->prefix_cap, r->prefix_count + 1,
+                     sizeof *r->prefixes))
+        return NULL;
+    char *stem = NULL, *prefix = cpted__strdup(layer);
+    for (unsigned n = 1; prefix && prefix_taken(r, prefix); n++) {
+        cpted__free(prefix);
+        prefix = NULL;
+        if (!stem && !(stem = file_stem(source)))
+            break;
+        prefix = n == 1 ? cpted__printf("%s/%s", stem, layer)
+                        : cpted__printf("%s#%u/%s", stem, n, layer);
+    }
+    cpted__free(stem);
+    id_prefix *p = &r->prefixes[r->prefix_count];
+    p->source = r->source_index;
+    p->layer = cpted__strdup(layer);
+    p->prefix = prefix;
+    if (!p->layer || !p->prefix) {
+        cpted__free(p->layer);
+        cpted__free(p->prefix);
+        return NULL;
+    }
+    r->prefix_count++;
+    return prefix;
+}
+
+/* Gives the feature its id and hands it to the site (in its source CRS). */
+static int push_feature(reader *r, const layer_ctx *lc, const char *layer, cpted__feature *f,
+                        bool repaired)
+{
+    const char *prefix = unique_prefix(r, lc->source, layer);
+    f->id = prefix ? cpted__printf("%s:%lld", prefix, (long long)f->fid) : NULL;
+    if (!f->id || !cpted__grow((void **)&r->origins, &r->origin_cap, r->site->feature_count + 1,
+                               sizeof *r->origins)) {
+        cpted__feature_clear(r->ctx, f);
+        return nomem(r);
+    }
+    r->origins[r->site->feature_count] = (origin){lc->crs, repaired};
+    return cpted__site_push(r->site, f);
+}
+
+/* ---- reading a feature ------------------------------------------------------- */
 
 static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
 {
     reader *r = lc->r;
     cpted_context *ctx = r->ctx;
+    cpted_site *site = r->site;
     int64_t fid = OGR_F_GetFID(feat);
     const char *layer = lc->layer;
     if (lc->kind == SRC_DXF) {
@@ -588,7 +599,8 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
                *OGR_F_GetFieldAsString(feat, lc->idx_role)) {
         const char *value = OGR_F_GetFieldAsString(feat, lc->idx_role);
         if (cpted_role_from_name(&role, value) != CPTED_OK) {
-            size_t g = group_for(r, lc->source, layer, by_name ? name_role : CPTED_ROLE_NONE);
+            size_t g = cpted__site_group(site, lc->source, layer,
+                                         by_name ? name_role : CPTED_ROLE_NONE);
             if (g == CPTED__NO_LAYER)
                 return nomem(r);
             char *detail = cpted__printf(" '%s'", value);
@@ -606,47 +618,44 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
             return nomem(r);
         }
     }
-    size_t g = group_for(r, lc->source, layer, role);
-    if (g == CPTED__NO_LAYER) {
+    size_t g = cpted__site_group(site, lc->source, layer, role);
+    if (g == CPTED__NO_LAYER || role == CPTED_ROLE_NONE) {
         cpted__free(kind);
         cpted__free(tags.scratch);
-        return nomem(r);
-    }
-    if (role == CPTED_ROLE_NONE) {
-        r->groups[g].unmapped++;
-        cpted__free(kind);
-        cpted__free(tags.scratch);
+        if (g == CPTED__NO_LAYER)
+            return nomem(r);
+        site->groups[g].features++; /* counted, not kept */
         return CPTED_OK;
     }
 
-    tmp_feature t;
-    memset(&t, 0, sizeof t);
-    t.f.role = role;
-    t.f.group = g;
-    t.f.fid = fid;
-    t.f.kind = kind;
-    t.f.unverified_row = unverified;
-    t.f.diameter_m = t.f.thickness_m = t.f.width_m = t.f.lanes = t.f.required_standoff_m = NAN;
-    t.crs = lc->crs;
+    cpted__feature f;
+    memset(&f, 0, sizeof f);
+    f.role = role;
+    f.group = g;
+    f.fid = fid;
+    f.kind = kind;
+    f.unverified_row = unverified;
+    f.diameter_m = f.thickness_m = f.width_m = f.lanes = f.required_standoff_m = NAN;
 
     /* Geometry, checked in the source CRS: NaN must be caught before PROJ. */
     OGRGeometryH og = OGR_F_GetGeometryRef(feat);
     const char *why = NULL;
+    bool repaired = false;
     if (!og || OGR_G_IsEmpty(og)) {
         why = "empty geometry";
     } else {
-        t.f.geom = ogr_to_geos(r, og);
-        if (!t.f.geom)
+        f.geom = ogr_to_geos(r, og);
+        if (!f.geom)
             why = lc->kind == SRC_OSM ? "ring not closed or with fewer than 4 points (an object "
                                         "cut at the extract's edge)"
                                       : "geometry GEOS cannot read";
     }
-    if (t.f.geom && lc->kind == SRC_DXF && needs_area(role))
-        t.f.geom = close_to_polygon(ctx, t.f.geom);
+    if (f.geom && lc->kind == SRC_DXF && needs_area(role))
+        f.geom = close_to_polygon(ctx, f.geom);
     if (!why) {
-        rc = cpted__site_check_geometry(ctx, role, &t.f.geom, &t.repaired, &why);
+        rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
         if (rc == CPTED_E_NOMEM) {
-            tmp_feature_clear(ctx, &t);
+            cpted__feature_clear(ctx, &f);
             cpted__free(tags.scratch);
             return nomem(r);
         }
@@ -655,35 +664,28 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         char *detail = cpted__printf(" (role %s)", cpted_role_name(role));
         rc = reject(lc, g, layer, fid, ref, CPTED_E_GEOMETRY, why, detail);
         cpted__free(detail);
-        tmp_feature_clear(ctx, &t);
+        cpted__feature_clear(ctx, &f);
         cpted__free(tags.scratch);
         return rc;
     }
 
     bool rejected = false;
-    rc = lc->kind == SRC_OSM ? osm_attributes(lc, &tags, &t, ref)
-                             : plain_attributes(lc, feat, &t, layer, &rejected);
+    const char *highway = NULL;
+    rc = lc->kind == SRC_OSM ? osm_attributes(lc, &tags, &f, ref, &highway)
+                             : plain_attributes(lc, feat, &f, layer, &highway, &rejected);
+    if (rc == CPTED_OK && !rejected && role == CPTED_ROLE_ROAD)
+        f.width_m = cpted__road_width(site, f.width_m, f.lanes, highway);
     cpted__free(tags.scratch);
+    if (rc == CPTED_OK && !rejected && repaired) {
+        site->groups[g].repaired++;
+        rc = cpted__site_warn(site, "'%s' layer '%s' feature %lld%s: invalid polygon repaired",
+                              lc->source, layer, (long long)fid, ref);
+    }
     if (rc != CPTED_OK || rejected) {
-        tmp_feature_clear(ctx, &t);
+        cpted__feature_clear(ctx, &f);
         return rc;
     }
-    if (t.repaired) {
-        r->groups[g].repaired++;
-        rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld%s: invalid polygon "
-                                          "repaired",
-                                          lc->source, layer, (long long)fid, ref));
-        if (rc != CPTED_OK) {
-            tmp_feature_clear(ctx, &t);
-            return rc;
-        }
-    }
-    if (!cpted__grow((void **)&r->feats, &r->feat_cap, r->feat_count + 1, sizeof *r->feats)) {
-        tmp_feature_clear(ctx, &t);
-        return nomem(r);
-    }
-    r->feats[r->feat_count++] = t;
-    return CPTED_OK;
+    return push_feature(r, lc, layer, &f, repaired);
 }
 
 /* ---- layers and sources ------------------------------------------------------ */
@@ -727,9 +729,10 @@ static int layer_setup(reader *r, layer_ctx *lc, const char *path, OGRLayerH lay
 /* A layer that gave no group (empty, or with no features) is still listed. */
 static int list_layer(reader *r, const layer_ctx *lc, size_t groups_before)
 {
-    for (size_t i = groups_before; i < r->group_count; i++)
-        if (strcmp(r->groups[i].source, lc->source) == 0 &&
-            (lc->kind == SRC_DXF || strcmp(r->groups[i].layer, lc->layer) == 0))
+    const cpted_site *site = r->site;
+    for (size_t i = groups_before; i < site->group_count; i++)
+        if (strcmp(site->groups[i].source, lc->source) == 0 &&
+            (lc->kind == SRC_DXF || strcmp(site->groups[i].layer, lc->layer) == 0))
             return CPTED_OK;
     int32_t role = CPTED_ROLE_NONE;
     int m = map_find(r, lc->layer);
@@ -737,7 +740,8 @@ static int list_layer(reader *r, const layer_ctx *lc, size_t groups_before)
         role = r->map_role[m];
     else if (cpted_role_from_name(&role, lc->layer) != CPTED_OK)
         role = CPTED_ROLE_NONE;
-    return group_for(r, lc->source, lc->layer, role) == CPTED__NO_LAYER ? nomem(r) : CPTED_OK;
+    return cpted__site_group(r->site, lc->source, lc->layer, role) == CPTED__NO_LAYER ? nomem(r)
+                                                                                 : CPTED_OK;
 }
 
 /* Progress and interrupt, every POLL_EVERY features. */
@@ -764,7 +768,7 @@ static int read_layers(reader *r, const char *path, GDALDatasetH ds, int kind,
             return rc;
         if (lc.crs == NO_CRS)
             continue; /* no geometry */
-        size_t groups_before = r->group_count;
+        size_t groups_before = r->site->group_count;
         GIntBig total = OGR_L_GetFeatureCount(layer, FALSE);
         GIntBig done = 0;
         int failures = cap->failures;
@@ -853,13 +857,14 @@ static int read_source(reader *r, const char *path)
 /* The UTM zone of the centre of all features' extent (in lon/lat). */
 static int utm_of_features(reader *r, char **out)
 {
+    const cpted_site *site = r->site;
     double lonlat[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t c = 0; c < r->crs_count; c++) {
         double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-        for (size_t i = 0; i < r->feat_count; i++) {
+        for (size_t i = 0; i < site->feature_count; i++) {
             double minx, miny, maxx, maxy;
-            const GEOSGeometry *g = r->feats[i].f.geom;
-            if (r->feats[i].crs != c || !GEOSGeom_getXMin_r(r->ctx->geos, g, &minx) ||
+            const GEOSGeometry *g = site->features[i].geom;
+            if (r->origins[i].crs != c || !GEOSGeom_getXMin_r(r->ctx->geos, g, &minx) ||
                 !GEOSGeom_getYMin_r(r->ctx->geos, g, &miny) ||
                 !GEOSGeom_getXMax_r(r->ctx->geos, g, &maxx) ||
                 !GEOSGeom_getYMax_r(r->ctx->geos, g, &maxy))
@@ -928,112 +933,96 @@ static int transform_xy(double *x, double *y, void *userdata)
     return 1;
 }
 
-/* Moves every feature into the working CRS; a transform failure rejects it. */
-static int reproject(reader *r, const char *working)
+/* Moves one feature from its source CRS into the working CRS with `pj`;
+ * *dropped when it cannot be transformed and the load is lenient. */
+static int reproject_feature(reader *r, cpted__feature *f, origin *o, PJ *pj, bool *dropped)
 {
     cpted_context *ctx = r->ctx;
-    int rc = CPTED_OK;
-    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++) {
-        PJ *pj = NULL;
-        rc = cpted__crs_transformer(ctx, r->crs[c], working, &pj);
-        if (rc != CPTED_OK || !pj)
-            continue;
-        for (size_t i = 0; i < r->feat_count && rc == CPTED_OK; i++) {
-            tmp_feature *t = &r->feats[i];
-            if (t->crs != c || !t->f.geom)
-                continue;
-            GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, t->f.geom, transform_xy, pj);
-            tmp_group *g = &r->groups[t->f.group];
-            if (!moved) {
-                if (!r->opts.lenient) {
-                    rc = cpted__error(ctx, CPTED_E_CRS,
-                                      "'%s' layer '%s' feature %lld: cannot transform from %s to "
-                                      "%s",
-                                      g->source, g->layer, (long long)t->f.fid, r->crs[c], working);
-                    break;
-                }
-                g->skipped++;
-                rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld: cannot transform "
-                                                  "from %s to %s; skipped",
-                                                  g->source, g->layer, (long long)t->f.fid,
-                                                  r->crs[c], working));
-                GEOSGeom_destroy_r(ctx->geos, t->f.geom);
-                t->f.geom = NULL; /* dropped when the site is filled */
-                continue;
-            }
-            GEOSGeom_destroy_r(ctx->geos, t->f.geom);
-            t->f.geom = moved;
-            /* A valid polygon stays valid under a smooth map except for
-             * near-touching rings; repair those too. */
-            bool repaired = false;
-            const char *why = NULL;
-            if (cpted__site_check_geometry(ctx, t->f.role, &t->f.geom, &repaired, &why) ==
-                    CPTED_OK &&
-                repaired && !t->repaired) {
-                t->repaired = true;
-                g->repaired++;
-                rc = add_warning(r, cpted__printf("'%s' layer '%s' feature %lld: invalid polygon "
-                                                  "repaired after reprojection",
-                                                  g->source, g->layer, (long long)t->f.fid));
-            }
-        }
-        proj_destroy(pj);
+    cpted_site *site = r->site;
+    const cpted__group *g = &site->groups[f->group];
+    GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, f->geom, transform_xy, pj);
+    if (!moved) {
+        if (!r->opts.lenient)
+            return cpted__error(ctx, CPTED_E_CRS,
+                                "'%s' layer '%s' feature %lld: cannot transform from %s to %s",
+                                g->source, g->layer, (long long)f->fid, r->crs[o->crs], site->crs);
+        site->groups[f->group].features--;
+        site->groups[f->group].skipped++;
+        *dropped = true;
+        return cpted__site_warn(site,
+                                "'%s' layer '%s' feature %lld: cannot transform from %s to %s; "
+                                "skipped",
+                                g->source, g->layer, (long long)f->fid, r->crs[o->crs], site->crs);
     }
+    GEOSGeom_destroy_r(ctx->geos, f->geom);
+    f->geom = moved;
+    /* A valid polygon stays valid under a smooth map except for near-touching
+     * rings; repair those too. */
+    bool repaired = false;
+    const char *why = NULL;
+    if (cpted__site_check_geometry(ctx, f->role, &f->geom, &repaired, &why) != CPTED_OK ||
+        !repaired || o->repaired)
+        return CPTED_OK;
+    o->repaired = true;
+    site->groups[f->group].repaired++;
+    return cpted__site_warn(site,
+                            "'%s' layer '%s' feature %lld: invalid polygon repaired after "
+                            "reprojection",
+                            g->source, g->layer, (long long)f->fid);
+}
+
+/* Moves every feature into the site's working CRS, in place and in reading
+ * order; a feature dropped under lenient is removed from the site. */
+static int reproject(reader *r)
+{
+    cpted_context *ctx = r->ctx;
+    cpted_site *site = r->site;
+    PJ **pj = cpted__calloc(r->crs_count, sizeof *pj);
+    if (!pj)
+        return nomem(r);
+    int rc = CPTED_OK;
+    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++)
+        rc = cpted__crs_transformer(ctx, r->crs[c], site->crs, &pj[c]);
+    size_t kept = 0;
+    for (size_t i = 0; i < site->feature_count; i++) {
+        cpted__feature *f = &site->features[i];
+        PJ *p = rc == CPTED_OK ? pj[r->origins[i].crs] : NULL;
+        bool dropped = false;
+        if (p)
+            rc = reproject_feature(r, f, &r->origins[i], p, &dropped);
+        if (dropped) {
+            cpted__feature_clear(ctx, f);
+            continue;
+        }
+        /* (compacting goes on after a failure: the site frees what it holds) */
+        site->features[kept++] = *f;
+    }
+    site->feature_count = kept;
+    for (size_t c = 0; c < r->crs_count; c++)
+        if (pj[c])
+            proj_destroy(pj[c]);
+    cpted__free(pj);
     return rc;
 }
 
-/* ---- filling the site ------------------------------------------------------------- */
-
-static int fill_site(reader *r, cpted_site *site)
+/* Warnings about the whole load: layers with no role, unused role map entries. */
+static int closing_warnings(reader *r)
 {
-    size_t *group_map = cpted__calloc(r->group_count ? r->group_count : 1, sizeof *group_map);
-    if (!group_map)
-        return nomem(r);
+    cpted_site *site = r->site;
     int rc = CPTED_OK;
-    for (size_t i = 0; i < r->group_count && rc == CPTED_OK; i++) {
-        tmp_group *tg = &r->groups[i];
-        size_t g = cpted__site_group(site, tg->source, tg->layer, tg->role);
-        if (g == CPTED__NO_LAYER) {
-            rc = nomem(r);
-            break;
-        }
-        group_map[i] = g;
-        site->groups[g].repaired += tg->repaired;
-        site->groups[g].skipped += tg->skipped;
-        if (tg->role == CPTED_ROLE_NONE)
-            site->groups[g].features += tg->unmapped;
-    }
-    for (size_t i = 0; i < r->warning_count && rc == CPTED_OK; i++)
-        rc = cpted__site_warn(site, "%s", r->warnings[i]);
-    for (size_t i = 0; i < r->group_count && rc == CPTED_OK; i++) {
-        tmp_group *tg = &r->groups[i];
+    for (size_t i = 0; i < site->group_count && rc == CPTED_OK; i++) {
+        const cpted__group *g = &site->groups[i];
         /* (a group made only by a rejected feature has its own warning) */
-        if (tg->role == CPTED_ROLE_NONE && (tg->unmapped > 0 || tg->skipped == 0))
+        if (g->role == CPTED_ROLE_NONE && (g->features > 0 || g->skipped == 0))
             rc = cpted__site_warn(site,
                                   "'%s' layer '%s': no role for %lld feature(s), ignored; map "
                                   "it with --role '%s=ROLE'",
-                                  tg->source, tg->layer, (long long)tg->unmapped, tg->layer);
+                                  g->source, g->layer, (long long)g->features, g->layer);
     }
     for (size_t i = 0; i < r->map_count && rc == CPTED_OK; i++)
         if (!r->map_used[i])
             rc = cpted__site_warn(site, "role map entry '%s' matched no layer",
                                   r->opts.role_map[i]);
-    for (size_t i = 0; i < r->feat_count && rc == CPTED_OK; i++) {
-        tmp_feature *t = &r->feats[i];
-        if (!t->f.geom)
-            continue;
-        const tmp_group *tg = &r->groups[t->f.group];
-        t->f.group = group_map[t->f.group];
-        if (t->f.role == CPTED_ROLE_ROAD)
-            t->f.width_m = cpted__road_width(site, t->f.width_m, t->f.lanes, t->highway);
-        t->f.id = cpted__printf("%s:%lld", tg->layer, (long long)t->f.fid);
-        if (!t->f.id) {
-            rc = nomem(r);
-            break;
-        }
-        rc = cpted__site_push(site, &t->f); /* takes the geometry and strings */
-    }
-    cpted__free(group_map);
     return rc;
 }
 
@@ -1072,7 +1061,6 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                             r.opts.boundary_margin_m, r.opts.lane_width_m);
 
     char *working = NULL, *output = NULL;
-    cpted_site *site = NULL;
     int rc = parse_role_map(&r);
     if (rc == CPTED_OK && r.opts.assume_crs)
         rc = cpted__crs_normalize(ctx, r.opts.assume_crs, false, &r.assume_crs);
@@ -1082,7 +1070,11 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
         rc = cpted__crs_normalize(ctx, r.opts.output_crs, false, &output);
     if (rc == CPTED_OK && !(r.wkb = GEOSWKBReader_create_r(ctx->geos)))
         rc = nomem(&r);
+    if (rc == CPTED_OK) /* its CRS is set once everything is read */
+        rc = cpted__site_create(&r.site, ctx, "", NULL);
     if (rc == CPTED_OK) {
+        r.site->boundary_margin_m = r.opts.boundary_margin_m;
+        r.site->lane_width_m = r.opts.lane_width_m;
         cpted__gdal_errors cap; /* driver registration may report too */
         cpted__gdal_begin(&cap, ctx);
         cpted__gdal_init();
@@ -1097,19 +1089,15 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                           paths[0], path_count > 1 ? "s" : "");
     if (rc == CPTED_OK && !working)
         rc = choose_working_crs(&r, &working);
-    if (rc == CPTED_OK && !output && !(output = cpted__strdup(r.crs[r.first_crs])))
-        rc = nomem(&r);
     if (rc == CPTED_OK)
-        rc = reproject(&r, working);
+        rc = cpted__site_set_crs(r.site, working, output ? output : r.crs[r.first_crs]);
     if (rc == CPTED_OK)
-        rc = cpted__site_create(&site, ctx, working, output);
-    if (rc == CPTED_OK) {
-        site->boundary_margin_m = r.opts.boundary_margin_m;
-        site->lane_width_m = r.opts.lane_width_m;
-        rc = fill_site(&r, site);
-    }
+        rc = reproject(&r);
+    if (rc == CPTED_OK)
+        rc = closing_warnings(&r);
     if (rc == CPTED_OK)
         cpted__progress(ctx, 1.0, "read");
+    cpted_site *site = r.site;
     reader_free(&r);
     cpted__free(working);
     cpted__free(output);

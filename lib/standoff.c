@@ -247,16 +247,14 @@ CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *si
                                             const cpted_vehicle *vehicle,
                                             const cpted_standoff_options *opts)
 {
-    if (!site)
-        return CPTED_E_INVALID;
-    cpted_context *ctx = site->ctx;
-    if (!out)
-        return cpted__error(ctx, CPTED_E_INVALID, "cpted_standoff_run: out is NULL");
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    cpted_context *ctx;
+    cpted_vehicle v;
     cpted_standoff_options o;
-    int rc = resolve_options(ctx, opts, &o);
+    int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_standoff_run");
     if (rc == CPTED_OK)
-        rc = cpted_vehicle_validate(ctx, vehicle);
+        rc = resolve_options(ctx, opts, &o);
     if (rc != CPTED_OK)
         return rc;
     cpted_standoff *s = cpted__calloc(1, sizeof *s);
@@ -265,8 +263,7 @@ CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *si
     s->site = site;
     s->ctx = ctx;
     cpted__context_ref(ctx);
-    memcpy(&s->vehicle, vehicle, sizeof s->vehicle);
-    s->vehicle.struct_size = (uint32_t)sizeof s->vehicle;
+    s->vehicle = v;
     s->charge_kg = o.charge_kg;
     s->allowable_kpa = o.allowable_kpa;
     rc = run(s, &o);
@@ -306,17 +303,11 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, 
         return CPTED_E_INVALID;
     if (!out)
         return cpted__error(result->ctx, CPTED_E_INVALID, "cpted_standoff_get_asset: out is NULL");
-    int rc = cpted__check_struct(result->ctx, out, out->struct_size, sizeof *out, sizeof *out,
-                                 "standoff asset record");
-    if (rc != CPTED_OK)
-        return rc;
     if (i >= result->count)
         return cpted__error(result->ctx, CPTED_E_NOTFOUND,
                             "standoff asset %zu does not exist (%zu assets)", i, result->count);
-    uint32_t size = out->struct_size;
-    memcpy(out, &result->assets[i].rec, sizeof *out);
-    out->struct_size = size;
-    return CPTED_OK;
+    return cpted__copy_record(result->ctx, out, &result->assets[i].rec, sizeof *out, sizeof *out,
+                              "standoff asset record");
 }
 
 CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,

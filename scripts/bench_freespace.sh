@@ -4,7 +4,8 @@
 # usage: scripts/bench_freespace.sh [CPTED_BIN] [PBF...]
 #   CPTED_BIN  the cpted binary (default build/apps/cpted)
 #   PBF        OSM extracts (default: the Helsinki sample, and the Monaco extract
-#              in /work/shared/data when it exists)
+#              in $CPTED_SHARED_DATA, default ../shared/data beside the
+#              repository, when it exists)
 # For each extract it adds a grid of 1000 small (8 m x 8 m) assets over the
 # extent (written to a temporary GeoJSON), runs `cpted standoff` for a car
 # (M1) and a truck (N3C), and prints wall time and peak memory. Figures go
@@ -15,8 +16,9 @@ bin=${1:-$here/build/apps/cpted}
 [ $# -gt 0 ] && shift
 if [ $# -eq 0 ]; then
     set -- "$here/samples/osm/helsinki_centre_osm_2019.osm.pbf"
-    [ -f /work/shared/data/monaco_osm_benchmark.osm.pbf ] &&
-        set -- "$@" /work/shared/data/monaco_osm_benchmark.osm.pbf
+    shared=${CPTED_SHARED_DATA:-$here/../shared/data}
+    [ -f "$shared/monaco_osm_benchmark.osm.pbf" ] &&
+        set -- "$@" "$shared/monaco_osm_benchmark.osm.pbf"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

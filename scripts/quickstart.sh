@@ -6,16 +6,23 @@ trap 'echo "quickstart.sh: FAILED (line $LINENO): $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# The command the quick start demonstrates. When `cpted analyze` exists, this becomes
-# (analyze samples/plaza/plaza.gpkg --vehicle M1).
-QUICKSTART_COMMAND=(info samples/plaza/plaza.gpkg)
+# The commands the quick start demonstrates, one per line. When `cpted analyze`
+# exists, the three become (analyze samples/plaza/plaza.gpkg --vehicle M1).
+QUICKSTART_COMMANDS=(
+    "info samples/plaza/plaza.gpkg"
+    "coverage samples/plaza/plaza.gpkg --vehicle M1"
+    "standoff samples/plaza/plaza.gpkg --vehicle M1 --charge 227 --allowable-kpa 20"
+)
 
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$root/build"
 
 cd "$root"
-echo
-echo "\$ build/apps/cpted ${QUICKSTART_COMMAND[*]}"
-build/apps/cpted "${QUICKSTART_COMMAND[@]}"
+for command in "${QUICKSTART_COMMANDS[@]}"; do
+    echo
+    echo "\$ build/apps/cpted $command"
+    # shellcheck disable=SC2086 # the command line is split into its words on purpose
+    build/apps/cpted $command
+done
 echo
 echo "quickstart.sh: done. Next: scripts/test.sh runs every test. See docs/user-guide.md."

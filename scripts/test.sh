@@ -7,6 +7,8 @@
 #   5. asan-build configure + build in build-asan/ with -DCPTED_SANITIZE=ON
 #   6. asan-tests the unit, api and cli tests under AddressSanitizer (with leak
 #                 detection) and UndefinedBehaviorSanitizer
+#   7. valgrind   the unit and api test programs of build/ under Valgrind memcheck:
+#                 any memory error or definite leak fails
 # Each step is reported. The last line is the summary, and the exit status is 0 only
 # when every step passed. If the build fails, nothing after it can run, so the script
 # stops there.
@@ -64,6 +66,28 @@ asan_tests() {
         ctest_in "$build_asan" -LE 'packaging|docs'
 }
 
+valgrind_tests() {
+    # ctest -T memcheck would do, but its pass/fail handling depends on the CTest
+    # version; running the programs directly keeps the verdict plain.
+    local status=0 t
+    for t in "$build"/tests/unit_test_* "$build"/tests/api_test_*; do
+        [ -x "$t" ] || continue
+        if (cd "$build/tests" &&
+            CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+            CPTED_TEST_TMP="$build/tests/tmp" \
+            valgrind --quiet --error-exitcode=99 --leak-check=full \
+                     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+                     "$t" > "$build/tests/$(basename "$t").valgrind.log" 2>&1); then
+            echo "valgrind: $(basename "$t"): clean"
+        else
+            echo "valgrind: $(basename "$t"): FAILED (log follows)" >&2
+            tail -n 60 "$build/tests/$(basename "$t").valgrind.log" >&2
+            status=1
+        fi
+    done
+    return $status
+}
+
 run_step setup "$root/scripts/setup.sh" || summary
 run_step build "$root/scripts/build.sh" "$build" || summary
 run_step tests ctest_in "$build" -LE docs || true
@@ -71,4 +95,5 @@ run_step docs ctest_in "$build" -L docs --no-tests=error || true
 if run_step asan-build "$root/scripts/build.sh" "$build_asan" -- -DCPTED_SANITIZE=ON; then
     run_step asan-tests asan_tests || true
 fi
+run_step valgrind valgrind_tests || true
 summary

@@ -485,6 +485,12 @@ CPTED_API int32_t CPTED_CALL cpted_site_feature_role(const cpted_site *site, siz
 
 /**
  * @brief Id of a feature: "layer:fid".
+ *
+ * Unique among the features cpted_site_open() read: when an earlier source
+ * already used the layer name, the id is "stem/layer:fid" with the source's
+ * file name without extension ("stem#2/layer:fid", ... if that is taken too);
+ * see docs/roles.md. Features added with cpted_site_add_wkb() to a layer name
+ * that a file source also uses get "memory/layer:fid".
  * @param site the site.
  * @param i index below cpted_site_feature_count().
  * @return borrowed text, NULL when out of range.

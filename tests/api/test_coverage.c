@@ -622,6 +622,65 @@ static void test_ratings_weakest_and_unrated(void **state)
     cpted_free(text);
 }
 
+typedef struct log_record {
+    int errors;
+    int warnings;
+    char warning[2][512];
+} log_record;
+
+static void record_log(int32_t level, const char *message, void *payload)
+{
+    log_record *c = payload;
+    if (level == CPTED_LOG_ERROR)
+        c->errors++;
+    if (level == CPTED_LOG_WARNING && c->warnings++ < 2)
+        snprintf(c->warning[c->warnings - 1], sizeof c->warning[0], "%s", message);
+}
+
+/* A malformed rating, and a free space that cannot be computed (the only
+ * drivable ground lies outside the boundary), are warnings of a run that
+ * succeeds: each is logged once as a warning with the reason from the failing
+ * call, nothing at error level, and the context's last error (from a failed
+ * call before) stays as it was. */
+static void test_warnings_log_no_error(void **state)
+{
+    fixture *f = *state;
+    line(f, "perimeter", CPTED_ROLE_PERIMETER, 0, 0, 3, 0);
+    rated_bollard(f, 0, 0, "garbage");
+    bollard(f, 1.5, 0, "0.3");
+    rect(f, "boundary", CPTED_ROLE_BOUNDARY, -5, -5, 10, 5);
+    rect(f, "ground", CPTED_ROLE_GROUND, 50, 50, 60, 60);
+    cpted_coverage *none = NULL;
+    assert_int_equal(cpted_coverage_run(&none, f->site, NULL, NULL), CPTED_E_INVALID);
+    char before[256];
+    snprintf(before, sizeof before, "%s", cpted_context_last_error(f->ctx));
+    assert_string_equal(before, "vehicle: NULL pointer");
+    log_record c;
+    memset(&c, 0, sizeof c);
+    cpted_context_set_log(f->ctx, CPTED_LOG_DEBUG, record_log, &c);
+    run(f, NULL);
+    cpted_context_set_log(f->ctx, CPTED_LOG_WARNING, NULL, NULL);
+    assert_int_equal(c.errors, 0);
+    assert_int_equal(c.warnings, 2);
+    assert_string_equal(cpted_context_last_error(f->ctx), before);
+    /* the reasons are the messages of the failing calls themselves */
+    cpted_rating rt;
+    memset(&rt, 0, sizeof rt);
+    rt.struct_size = sizeof rt;
+    assert_int_equal(cpted_rating_parse(&rt, f->ctx, "garbage"), CPTED_E_FORMAT);
+    char expected[512];
+    snprintf(expected, sizeof expected, "bollards:1: rating 'garbage' not used: %s",
+             cpted_context_last_error(f->ctx));
+    assert_string_equal(c.warning[0], expected);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, f->site, &f->car, NULL), CPTED_E_INVALID);
+    snprintf(expected, sizeof expected, "breaches not computed: free space failed: %s",
+             cpted_context_last_error(f->ctx));
+    assert_string_equal(c.warning[1], expected);
+    assert_int_equal(cpted_coverage_line_count(f->cov), 1);
+    assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
+}
+
 /* Drivable ground that never reaches the boundary: no entry, hence no
  * reachable space. Gaps are still reported; breaches are not, with a warning. */
 static void test_no_entry_gaps_without_breaches(void **state)
@@ -739,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_breach_in_a_street, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bypass_round_the_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ratings_weakest_and_unrated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_warnings_log_no_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_entry_gaps_without_breaches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_is_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helsinki_osm_rows, setup, teardown),

@@ -169,6 +169,41 @@ static void test_utm_zone_rules(void **state)
     assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "UTM"));
 }
 
+/* Opens a one-bollard GeoJSON whose CRS is given as OGC WKT1 (no AUTHORITY). */
+static int open_with_wkt(void **state, const char *central_meridian, cpted_site **site)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"crs\":{\"type\":\"name\","
+             "\"properties\":{\"name\":\"PROJCS[\\\"WGS 84 / UTM zone 32N\\\",GEOGCS[\\\"WGS "
+             "84\\\",DATUM[\\\"WGS_1984\\\",SPHEROID[\\\"WGS 84\\\",6378137,298.257223563]],"
+             "PRIMEM[\\\"Greenwich\\\",0],UNIT[\\\"degree\\\",0.0174532925199433]],PROJECTION["
+             "\\\"Transverse_Mercator\\\"],PARAMETER[\\\"latitude_of_origin\\\",0],PARAMETER["
+             "\\\"central_meridian\\\",%s],PARAMETER[\\\"scale_factor\\\",0.9996],PARAMETER["
+             "\\\"false_easting\\\",500000],PARAMETER[\\\"false_northing\\\",0],UNIT[\\\"metre\\\""
+             ",1]]\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{"
+             "\"type\":\"Point\",\"coordinates\":[500000,5538630]}}]}",
+             central_meridian);
+    const char *path = test_tmp_path("crs_wkt1.geojson");
+    test_write_file(path, text);
+    return cpted_site_open(site, ctx_of(state), &path, 1, NULL);
+}
+
+/* A layer CRS without an identifier is identified by PROJ (100 % only), as a
+ * CRS the user gives; anything else stays WKT2 (docs/crs.md). */
+static void test_layer_crs_identified(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open_with_wkt(state, "9", &site), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    cpted_site_free(site);
+    /* the same name on a central meridian of 9.5°: not zone 32, no code */
+    assert_int_equal(open_with_wkt(state, "9.5", &site), CPTED_OK);
+    assert_true(strncmp(cpted_site_crs(site), "PROJCRS[", 8) == 0);
+    assert_non_null(strstr(cpted_site_crs(site), "9.5"));
+    cpted_site_free(site);
+}
+
 static void test_site_new_crs(void **state)
 {
     cpted_site *site = NULL;
@@ -187,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_lonlat_goes_to_utm), cmocka_unit_test(test_two_sources_merge),
         cmocka_unit_test(test_explicit_working_crs), cmocka_unit_test(test_bad_assume_crs),
         cmocka_unit_test(test_utm_zone_rules),       cmocka_unit_test(test_site_new_crs),
+        cmocka_unit_test(test_layer_crs_identified),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

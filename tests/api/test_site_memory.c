@@ -203,6 +203,26 @@ static void test_to_output_identity(void **state)
     cpted_site_free(site);
 }
 
+static void test_memory_ids_do_not_clash_with_file_ids(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = NULL;
+    const char *path = test_data_path("roads.geojson");
+    assert_int_equal(cpted_site_open(&site, ctx, &path, 1, NULL), CPTED_OK);
+    size_t before = cpted_site_feature_count(site);
+    assert_true(before > 0);
+    assert_string_equal(cpted_site_layer_name(site, 0), "roads");
+    double line[] = {0, 0, 10, 0};
+    size_t n;
+    test_add(site, "roads", CPTED_ROLE_ROAD, test_wkb_line(line, 2, &n), n);
+    test_add(site, "kerbs", CPTED_ROLE_SOFT, test_wkb_line(line, 2, &n), n);
+    assert_string_equal(cpted_site_feature_id(site, before), "memory/roads:1");
+    assert_string_equal(cpted_site_feature_id(site, before + 1), "kerbs:1");
+    for (size_t i = 0; i < before; i++)
+        assert_string_not_equal(cpted_site_feature_id(site, i), "memory/roads:1");
+    cpted_site_free(site);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_invalid_polygon_is_repaired_and_counted),
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_to_output_identity),
+        cmocka_unit_test(test_memory_ids_do_not_clash_with_file_ids),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

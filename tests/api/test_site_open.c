@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -378,6 +379,96 @@ static void test_no_crs(void **state)
     cpted_site_free(site);
 }
 
+/* ---- several sources ---------------------------------------------------------------- */
+
+/* Copies a tests/data file to the temporary directory; returns its path. */
+static void copy_data_file(const char *name, const char *copy_name, char *out, size_t size)
+{
+    FILE *in = fopen(test_data_path(name), "rb");
+    assert_non_null(in);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    assert_true(n > 0 && n < sizeof text - 1);
+    text[n] = '\0';
+    snprintf(out, size, "%s", test_tmp_path(copy_name));
+    test_write_file(out, text);
+}
+
+/* Ids are "layer:fid"; a layer name already used by an earlier source gets the
+ * later file's stem, then "#2", "#3"... (docs/roles.md) */
+static void test_ids_unique_across_sources(void **state)
+{
+    char original[4096], copy[4096];
+    snprintf(original, sizeof original, "%s", test_data_path("roads.geojson"));
+    copy_data_file("roads.geojson", "copy.geojson", copy, sizeof copy);
+    const char *paths[] = {original, copy, copy};
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), paths, 3, NULL), CPTED_OK);
+    assert_int_equal(cpted_site_feature_count(site), 12);
+    /* reading order: four roads (GeoJSON fids 0..3) per source */
+    static const char *const expect[] = {"roads:0", "roads:3", "copy/roads:0", "copy/roads:3",
+                                         "copy#2/roads:0", "copy#2/roads:3"};
+    static const size_t at[] = {0, 3, 4, 7, 8, 11};
+    for (size_t k = 0; k < 6; k++)
+        assert_string_equal(cpted_site_feature_id(site, at[k]), expect[k]);
+    for (size_t i = 0; i < 12; i++)
+        for (size_t j = i + 1; j < 12; j++)
+            if (strcmp(cpted_site_feature_id(site, i), cpted_site_feature_id(site, j)) == 0)
+                fail_msg("features %zu and %zu share the id %s", i, j,
+                         cpted_site_feature_id(site, i));
+    /* layer groups keep the layer's own name; one group per (source, layer, role) */
+    assert_int_equal(cpted_site_layer_count(site), 2);
+    assert_string_equal(cpted_site_layer_name(site, 1), "roads");
+    int64_t f = 0;
+    assert_int_equal(cpted_site_layer_counts(site, 1, &f, NULL, NULL), CPTED_OK);
+    assert_int_equal(f, 8);
+    cpted_site_free(site);
+
+    /* one source alone keeps the plain ids */
+    const char *alone[] = {copy};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), alone, 1, NULL), CPTED_OK);
+    assert_string_equal(cpted_site_feature_id(site, 0), "roads:0");
+    cpted_site_free(site);
+}
+
+/* A latitude of 95° passes the checks in the source CRS (finite) but PROJ
+ * refuses it ("Invalid latitude"): the transform fails after reading, and the
+ * lenient load drops the feature from the site (docs/crs.md). */
+static void test_untransformable_feature(void **state)
+{
+    const char *path = test_tmp_path("pole.geojson");
+    test_write_file(path,
+                    "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
+                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"a\"},\"geometry\":{\"type\":"
+                    "\"Point\",\"coordinates\":[9.0,50.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"pole\"},\"geometry\":"
+                    "{\"type\":\"Point\",\"coordinates\":[9.0,95.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"c\"},\"geometry\":{\"type\":"
+                    "\"Point\",\"coordinates\":[10.0,50.0]}}]}");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.working_crs = "EPSG:3857";
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_mentions(state, "layer 'bollards' feature 1: cannot transform");
+
+    o.lenient = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 2, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 2);
+    assert_string_equal(cpted_site_feature_id(site, 0), "bollards:0");
+    assert_string_equal(cpted_site_feature_id(site, 1), "bollards:2");
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: cannot transform"));
+    /* x = R * lon in radians: 6378137 m * 10° * pi / 180 */
+    double x, y;
+    point_xy(site, 1, &x, &y);
+    assert_near(x, 6378137.0 * 10.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
+    cpted_site_free(site);
+}
+
 /* ---- OpenStreetMap ---------------------------------------------------------------- */
 
 static int64_t stop_after;
@@ -493,6 +584,8 @@ int main(void)
         cmocka_unit_test(test_road_widths),
         cmocka_unit_test(test_dxf_layers),
         cmocka_unit_test(test_no_crs),
+        cmocka_unit_test(test_ids_unique_across_sources),
+        cmocka_unit_test(test_untransformable_feature),
         cmocka_unit_test(test_osm_helsinki),
         cmocka_unit_test(test_osm_interrupt),
         cmocka_unit_test(test_progress),

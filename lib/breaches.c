@@ -1,0 +1,317 @@
+/*
+ * breaches.c - where a vehicle gets through or round the line of protection
+ * (architecture.md §6): the reachable space R of the coverage's vehicle
+ * crossing a perimeter line (a crossing), or reaching both sides of an open
+ * line round one of its ends (a bypass).
+ * Method and every decision: docs/method-coverage.md §5.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODULE "coverage"
+/* A crossing piece of line shorter than 1 mm is a touch of R, not a breach. */
+#define MIN_BREACH_M 1e-3
+
+static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, const char *kind, GEOSGeometry *geom,
+                       double x, double y, double width_m)
+{
+    if (!cpted__grow((void **)&cov->breaches, &cov->breach_cap, cov->breach_count + 1,
+                     sizeof *cov->breaches)) {
+        GEOSGeom_destroy_r(cov->ctx->geos, geom);
+        return cpted__nomem(cov->ctx, MODULE);
+    }
+    cpted__coverage_breach *b = &cov->breaches[cov->breach_count++];
+    memset(b, 0, sizeof *b);
+    b->rec.struct_size = (uint32_t)sizeof b->rec;
+    b->rec.x = x;
+    b->rec.y = y;
+    b->rec.width_m = width_m;
+    b->rec.line_id = l->id;
+    b->kind = kind;
+    b->geom = geom;
+    return CPTED_OK;
+}
+
+/* Appends the LineStrings in g (recursively) to a list of clones. */
+static bool gather_lines(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry ***list,
+                         size_t *count, size_t *cap)
+{
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_LINESTRING) {
+        if (!cpted__grow((void **)list, cap, *count + 1, sizeof **list))
+            return false;
+        (*list)[*count] = GEOSGeom_clone_r(h, g);
+        return (*list)[(*count)++] != NULL;
+    }
+    if (t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++)
+            if (!gather_lines(h, GEOSGetGeometryN_r(h, g, i), list, count, cap))
+                return false;
+    }
+    return true; /* points: touches, not pieces */
+}
+
+/* Line pieces of g, merged where they join (e.g. across a ring's start). */
+static GEOSGeometry *line_pieces(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    GEOSGeometry **list = NULL;
+    size_t count = 0, cap = 0;
+    bool ok = gather_lines(h, g, &list, &count, &cap);
+    GEOSGeometry *merged = NULL;
+    if (ok) {
+        GEOSGeometry *coll =
+            GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, list, (unsigned int)count);
+        if (coll) {
+            count = 0; /* owned by coll now */
+            merged = GEOSLineMerge_r(h, coll);
+            GEOSGeom_destroy_r(h, coll);
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        if (list[i])
+            GEOSGeom_destroy_r(h, list[i]);
+    cpted__free(list);
+    return merged;
+}
+
+typedef struct piece {
+    double s;
+    GEOSGeometry *g;
+} piece;
+
+static int piece_cmp(const void *pa, const void *pb)
+{
+    const piece *a = pa, *b = pb;
+    return (a->s > b->s) - (a->s < b->s);
+}
+
+/* Every piece of the line inside R is a crossing. Returns the number found in *found. */
+static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const GEOSGeometry *reach,
+                     size_t *found)
+{
+    cpted_context *ctx = cov->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    *found = 0;
+    GEOSGeometry *inter = GEOSIntersection_r(h, l->geom, reach);
+    if (!inter)
+        return cpted__geos_fail(ctx, MODULE, "line ∩ R");
+    GEOSGeometry *pieces = line_pieces(h, inter);
+    GEOSGeom_destroy_r(h, inter);
+    if (!pieces)
+        return cpted__geos_fail(ctx, MODULE, "crossing pieces");
+    int n = GEOSGetNumGeometries_r(h, pieces);
+    piece *ps = cpted__calloc((size_t)(n > 0 ? n : 1), sizeof *ps);
+    int rc = ps ? CPTED_OK : cpted__nomem(ctx, MODULE);
+    size_t k = 0;
+    for (int i = 0; i < n && rc == CPTED_OK; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, pieces, i);
+        double plen = 0.0;
+        GEOSLength_r(h, p, &plen);
+        if (plen < MIN_BREACH_M)
+            continue;
+        GEOSGeometry *mid = GEOSInterpolate_r(h, p, plen / 2.0);
+        if (!mid) {
+            rc = cpted__geos_fail(ctx, MODULE, "interpolate");
+            break;
+        }
+        ps[k].s = GEOSProject_r(h, l->geom, mid);
+        GEOSGeom_destroy_r(h, mid);
+        ps[k++].g = GEOSGeom_clone_r(h, p);
+    }
+    GEOSGeom_destroy_r(h, pieces);
+    if (k > 1)
+        qsort(ps, k, sizeof *ps, piece_cmp);
+    for (size_t i = 0; i < k; i++) {
+        if (rc != CPTED_OK || !ps[i].g) {
+            if (ps[i].g)
+                GEOSGeom_destroy_r(h, ps[i].g);
+            continue;
+        }
+        double plen = 0.0, x = 0.0, y = 0.0;
+        GEOSLength_r(h, ps[i].g, &plen);
+        rc = cpted__line_point_at(ctx, ps[i].g, plen, plen / 2.0, &x, &y);
+        if (rc == CPTED_OK) {
+            rc = push_breach(cov, l, "crossing", ps[i].g, x, y, plen);
+            (*found)++;
+        } else {
+            GEOSGeom_destroy_r(h, ps[i].g);
+        }
+    }
+    cpted__free(ps);
+    return rc;
+}
+
+/* The strip of width w on one side of the line (w < 0: the right side). */
+static GEOSGeometry *side_strip(const cpted_coverage *cov, const GEOSGeometry *line, double w)
+{
+    GEOSContextHandle_t h = cov->ctx->geos;
+    GEOSBufferParams *bp = GEOSBufferParams_create_r(h);
+    if (!bp)
+        return NULL;
+    GEOSBufferParams_setSingleSided_r(h, bp, 1);
+    GEOSBufferParams_setEndCapStyle_r(h, bp, GEOSBUF_CAP_FLAT);
+    GEOSBufferParams_setQuadrantSegments_r(h, bp, (int)cov->opts.freespace.quadrant_segments);
+    GEOSGeometry *g = GEOSBufferWithParams_r(h, line, bp, w);
+    GEOSBufferParams_destroy_r(h, bp);
+    return g;
+}
+
+/* Passage round one end: the first piece of the line's prolongation (a ray
+ * along the end segment) inside the component. Returns its distance from the
+ * end (INFINITY when the ray misses) and the piece's middle and length. */
+static double end_passage(cpted_context *ctx, const double *xy, unsigned int n, int end,
+                          double ray_m, const GEOSGeometry *comp, double *mx, double *my,
+                          double *width)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    unsigned int i0 = end ? n - 1 : 0, i1 = end ? n - 2 : 1;
+    double ex = xy[2 * i0], ey = xy[2 * i0 + 1];
+    double dx = ex - xy[2 * i1], dy = ey - xy[2 * i1 + 1];
+    double dl = hypot(dx, dy);
+    if (!(dl > 0))
+        return INFINITY;
+    double ray[4] = {ex, ey, ex + dx / dl * ray_m, ey + dy / dl * ray_m};
+    GEOSGeometry *rg = cpted__line_from_xy(ctx, ray, 2);
+    GEOSGeometry *inter = rg ? GEOSIntersection_r(h, rg, comp) : NULL;
+    GEOSGeometry *pieces = inter ? line_pieces(h, inter) : NULL;
+    double best = INFINITY;
+    int np = pieces ? GEOSGetNumGeometries_r(h, pieces) : 0;
+    for (int i = 0; i < np; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, pieces, i);
+        double plen = 0.0, d = 0.0;
+        GEOSLength_r(h, p, &plen);
+        GEOSGeometry *e = GEOSGeom_createPointFromXY_r(h, ex, ey);
+        if (!e)
+            continue;
+        GEOSDistance_r(h, p, e, &d);
+        GEOSGeom_destroy_r(h, e);
+        if (plen >= MIN_BREACH_M && d < best) {
+            best = d;
+            *width = plen;
+            cpted__line_point_at(ctx, p, plen, plen / 2.0, mx, my);
+        }
+    }
+    if (pieces)
+        GEOSGeom_destroy_r(h, pieces);
+    if (inter)
+        GEOSGeom_destroy_r(h, inter);
+    if (rg)
+        GEOSGeom_destroy_r(h, rg);
+    return best;
+}
+
+/* An open line R reaches on both sides within one connected component: the
+ * vehicle can go round an end. */
+static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOSGeometry *reach)
+{
+    cpted_context *ctx = cov->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    double strip_m = cov->vehicle.width_m / 2.0 + cov->opts.snap_m;
+    GEOSGeometry *left = side_strip(cov, l->geom, strip_m);
+    GEOSGeometry *right = side_strip(cov, l->geom, -strip_m);
+    int rc = CPTED_OK;
+    double *xy = NULL;
+    if (!left || !right) {
+        rc = cpted__geos_fail(ctx, MODULE, "side strips");
+        goto done;
+    }
+    int nc = GEOSGetNumGeometries_r(h, reach);
+    for (int c = 0; c < nc; c++) {
+        const GEOSGeometry *comp = GEOSGetGeometryN_r(h, reach, c);
+        if (GEOSIntersects_r(h, comp, left) != 1 || GEOSIntersects_r(h, comp, right) != 1)
+            continue;
+        unsigned int n = 0;
+        xy = cpted__line_coords(ctx, l->geom, &n);
+        double x0, y0, x1, y1;
+        if (!xy || n < 2 || !GEOSGeom_getExtent_r(h, comp, &x0, &y0, &x1, &y1)) {
+            rc = cpted__geos_fail(ctx, MODULE, "bypass");
+            goto done;
+        }
+        double ray_m = hypot(x1 - x0, y1 - y0) + l->rec.length_m;
+        double bx[2] = {0, 0}, by[2] = {0, 0}, bw[2] = {0, 0}, bd[2];
+        for (int e = 0; e < 2; e++)
+            bd[e] = end_passage(ctx, xy, n, e, ray_m, comp, &bx[e], &by[e], &bw[e]);
+        int e = bd[1] < bd[0] ? 1 : 0;
+        double x, y, width = 0.0;
+        if (isfinite(bd[e])) {
+            x = bx[e];
+            y = by[e];
+            width = bw[e];
+        } else {
+            /* The way round is not along the prolongation: report the end
+             * nearest to the component, width unknown (0). */
+            double d[2];
+            for (int k = 0; k < 2; k++) {
+                GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, xy[k ? 2 * (n - 1) : 0],
+                                                               xy[k ? 2 * (n - 1) + 1 : 1]);
+                d[k] = INFINITY;
+                if (p) {
+                    GEOSDistance_r(h, p, comp, &d[k]);
+                    GEOSGeom_destroy_r(h, p);
+                }
+            }
+            e = d[1] < d[0] ? 1 : 0;
+            x = xy[e ? 2 * (n - 1) : 0];
+            y = xy[e ? 2 * (n - 1) + 1 : 1];
+        }
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+        if (!pt) {
+            rc = cpted__geos_fail(ctx, MODULE, "bypass point");
+            goto done;
+        }
+        rc = push_breach(cov, l, "bypass", pt, x, y, width);
+        break; /* one bypass per line */
+    }
+done:
+    cpted__free(xy);
+    if (left)
+        GEOSGeom_destroy_r(h, left);
+    if (right)
+        GEOSGeom_destroy_r(h, right);
+    return rc;
+}
+
+int cpted__coverage_breaches(cpted_coverage *cov)
+{
+    cpted_context *ctx = cov->ctx;
+    if (cov->line_count == 0)
+        return CPTED_OK;
+    /* Gaps do not need free space; breaches do. A free space that cannot be
+     * computed is a warning of the result, not a logged failure. */
+    char *saved = cpted__mute(ctx);
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, cov->site, &cov->vehicle, &cov->opts.freespace);
+    bool fatal = rc == CPTED_E_NOMEM || rc == CPTED_E_INTERRUPTED;
+    char why[1024] = "";
+    if (rc != CPTED_OK)
+        snprintf(why, sizeof why, "%s", cpted_context_last_error(ctx));
+    cpted__unmute(ctx, saved, fatal);
+    if (fatal)
+        return rc;
+    if (rc != CPTED_OK)
+        return cpted__coverage_warn(cov, "breaches not computed: free space failed: %s", why);
+    const GEOSGeometry *reach = fs->reachable;
+    if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1) {
+        rc = cpted__coverage_warn(cov, "breaches not computed: no reachable space (no entry "
+                                       "connects to drivable ground)");
+        cpted_freespace_free(fs);
+        return rc;
+    }
+    for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {
+        size_t found = 0;
+        rc = crossings(cov, &cov->lines[i], reach, &found);
+        if (rc == CPTED_OK && found == 0 && !cov->lines[i].rec.closed)
+            rc = bypass(cov, &cov->lines[i], reach);
+        cpted__progress(ctx, 0.5 + 0.5 * (double)(i + 1) / (double)cov->line_count,
+                        "coverage");
+    }
+    cpted_freespace_free(fs);
+    return rc;
+}
