@@ -40,9 +40,11 @@ static void test_add_and_read_back(void **state)
                      CPTED_OK);
     free(wkb);
     assert_int_equal(fid, 1);
-    test_add_attrs(site, "bollards", CPTED_ROLE_BARRIER, test_wkb_point(5, 5, &n), n,
+    wkb = test_wkb_point(5, 5, &n);
+    test_add_attrs(site, "bollards", CPTED_ROLE_BARRIER, wkb, n,
                    "diameter=0.3", "rating=V/7500[N2]/48/90:1.1", NULL);
-    test_add(site, "bollards", CPTED_ROLE_BARRIER, test_wkb_point(6.5, 5, &n), n);
+    wkb = test_wkb_point(6.5, 5, &n);
+    test_add(site, "bollards", CPTED_ROLE_BARRIER, wkb, n);
 
     assert_int_equal(cpted_site_feature_count(site), 3);
     assert_string_equal(cpted_site_feature_id(site, 0), "assets:1");
@@ -157,7 +159,8 @@ static void test_invalid_polygon_is_repaired_and_counted(void **state)
     /* bow tie: two triangles of area 25 each, crossing at (5, 5) */
     double bowtie[] = {0, 0, 10, 10, 10, 0, 0, 10, 0, 0};
     size_t n;
-    test_add(site, "buildings", CPTED_ROLE_BUILDING, test_wkb_polygon(bowtie, 5, &n), n);
+    unsigned char *wkb = test_wkb_polygon(bowtie, 5, &n);
+    test_add(site, "buildings", CPTED_ROLE_BUILDING, wkb, n);
     int64_t features = 0, repaired = 0;
     assert_int_equal(cpted_site_layer_counts(site, 0, &features, &repaired, NULL), CPTED_OK);
     assert_true(features == 1 && repaired == 1);
@@ -165,7 +168,7 @@ static void test_invalid_polygon_is_repaired_and_counted(void **state)
     assert_non_null(strstr(cpted_site_warning(site, 0), "invalid polygon repaired"));
     /* a polygon with no area at all cannot be repaired */
     double flat[] = {0, 0, 5, 0, 10, 0, 0, 0};
-    unsigned char *wkb = test_wkb_polygon(flat, 4, &n);
+    wkb = test_wkb_polygon(flat, 4, &n);
     assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, NULL),
                      CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "no area"));
@@ -178,7 +181,8 @@ static void test_info_json(void **state)
     cpted_context *ctx = *state;
     cpted_site *site = new_site(ctx);
     size_t n;
-    test_add(site, "assets", CPTED_ROLE_ASSET, test_wkb_rect(500000, 5800000, 500010.5, 5800020, &n), n);
+    unsigned char *wkb = test_wkb_rect(500000, 5800000, 500010.5, 5800020, &n);
+    test_add(site, "assets", CPTED_ROLE_ASSET, wkb, n);
     char *json = NULL;
     assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
     assert_string_equal(json,
@@ -214,8 +218,10 @@ static void test_memory_ids_do_not_clash_with_file_ids(void **state)
     assert_string_equal(cpted_site_layer_name(site, 0), "roads");
     double line[] = {0, 0, 10, 0};
     size_t n;
-    test_add(site, "roads", CPTED_ROLE_ROAD, test_wkb_line(line, 2, &n), n);
-    test_add(site, "kerbs", CPTED_ROLE_SOFT, test_wkb_line(line, 2, &n), n);
+    unsigned char *wkb = test_wkb_line(line, 2, &n);
+    test_add(site, "roads", CPTED_ROLE_ROAD, wkb, n);
+    wkb = test_wkb_line(line, 2, &n);
+    test_add(site, "kerbs", CPTED_ROLE_SOFT, wkb, n);
     assert_string_equal(cpted_site_feature_id(site, before), "memory/roads:1");
     assert_string_equal(cpted_site_feature_id(site, before + 1), "kerbs:1");
     for (size_t i = 0; i < before; i++)

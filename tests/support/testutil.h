@@ -31,7 +31,10 @@ unsigned char *test_wkb_polygon(const double *xy, size_t n, size_t *size);
 /* Axis-aligned rectangle. */
 unsigned char *test_wkb_rect(double minx, double miny, double maxx, double maxy, size_t *size);
 
-/* Adds a feature from a WKB builder result and frees the buffer; asserts success. */
+/* Adds a feature from a WKB builder result and frees the buffer; asserts success.
+ * Call the builder in a statement of its own first: in
+ * test_add(site, l, r, test_wkb_point(x, y, &n), n) the order in which C
+ * evaluates the two arguments is unspecified, so `n` may be read before it is set. */
 void test_add(cpted_site *site, const char *layer, int32_t role, unsigned char *wkb, size_t size);
 /* Same, with attributes as "key=value" strings terminated by NULL. */
 void test_add_attrs(cpted_site *site, const char *layer, int32_t role, unsigned char *wkb,
