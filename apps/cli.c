@@ -65,6 +65,8 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
+            "  --everything-drivable  all unblocked ground is drivable, even where roads or\n"
+            "                         ground are given (pavements do not stop a vehicle)\n"
             "  --vehicle CLASS        design vehicle (default M1); see docs/vehicles.md\n");
     for (size_t i = 0; i < N_OVERRIDES; i++)
         fprintf(f, "  --%-21s %s\n", overrides[i].name, overrides[i].help);
@@ -121,6 +123,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             flag = &o->lenient;
         else if (strcmp(arg, "--soft-blocking") == 0)
             flag = &o->soft_blocking;
+        else if (strcmp(arg, "--everything-drivable") == 0)
+            flag = &o->everything_drivable;
         else if (strcmp(arg, "--fail-on-findings") == 0)
             flag = &o->fail_on_findings;
         if (flag) {
@@ -269,6 +273,12 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     so.lenient = o->lenient;
     int rc = cpted_site_open(out, ctx, o->sources, o->source_count, &so);
     return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
+}
+
+void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs)
+{
+    fs->soft_blocking = o->soft_blocking;
+    fs->everything_drivable = o->everything_drivable;
 }
 
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o)

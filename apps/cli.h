@@ -41,6 +41,7 @@ typedef struct cli_options {
     int quiet;                /* --quiet */
     int lenient;              /* --lenient */
     int soft_blocking;        /* --soft-blocking */
+    int everything_drivable;  /* --everything-drivable */
     int fail_on_findings;     /* --fail-on-findings */
     cpted_vehicle vehicle;    /* --vehicle CLASS + --vehicle-* overrides (default M1) */
 } cli_options;
@@ -71,6 +72,10 @@ cpted_context *cli_context(const cli_options *o);
 /* Opens the sources with the common options; on failure prints the error and
  * returns the exit code (else CLI_EXIT_OK). */
 int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out);
+
+/* Copies the free-space choices of the command line (--soft-blocking,
+ * --everything-drivable) into options filled by cpted_freespace_options_init. */
+void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs);
 
 /* Validates the vehicle; prints and returns CLI_EXIT_USAGE when it is absurd. */
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o);

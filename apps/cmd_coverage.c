@@ -110,7 +110,7 @@ int cmd_coverage(int argc, char **argv)
     int rc = cli_parse(argc, argv, "coverage", usage, extra, &copts, &o);
     if (rc >= 0)
         return rc;
-    copts.freespace.soft_blocking = o.soft_blocking;
+    cli_freespace_options(&o, &copts.freespace);
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
     cpted_coverage *cov = NULL;

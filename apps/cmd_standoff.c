@@ -121,7 +121,7 @@ int cmd_standoff(int argc, char **argv)
         cpted_standoff_options_init(&so, sizeof so);
         so.charge_kg = t.charge_kg;
         so.allowable_kpa = t.allowable_kpa;
-        so.freespace.soft_blocking = o.soft_blocking;
+        cli_freespace_options(&o, &so.freespace);
         int status = cpted_standoff_run(&res, site, &o.vehicle, &so);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);

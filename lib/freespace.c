@@ -34,6 +34,7 @@ static void options_defaults(cpted_freespace_options *o)
     o->bollard_diameter_m = 0.2;
     o->wall_thickness_m = 0.2;
     o->quadrant_segments = 8;
+    o->everything_drivable = 0;
 }
 
 CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *opts,
@@ -68,6 +69,10 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
         return cpted__error(ctx, CPTED_E_INVALID,
                             "free-space options: soft_blocking = %d must be 0 or 1",
                             (int)out->soft_blocking);
+    if (out->everything_drivable != 0 && out->everything_drivable != 1)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "free-space options: everything_drivable = %d must be 0 or 1",
+                            (int)out->everything_drivable);
     if (!isfinite(out->bollard_diameter_m) || !(out->bollard_diameter_m > 0.0) ||
         out->bollard_diameter_m > 10.0)
         return cpted__error(ctx, CPTED_E_INVALID,
@@ -412,7 +417,8 @@ static int make_boundary(build *b)
 }
 
 /* G ∩ B: ground polygons and roads buffered by half their width; no ground
- * at all means everything inside B is drivable. */
+ * at all, or the everything_drivable option, means everything inside B is
+ * drivable. */
 static int make_ground(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -432,9 +438,11 @@ static int make_ground(build *b)
                                                GEOSBUF_CAP_ROUND));
         }
     }
-    if (rc != CPTED_OK) {
+    if (rc != CPTED_OK || b->fs->opts.everything_drivable) {
+        /* with everything_drivable the road widths were still checked above */
         list_clear(ctx, &l);
-        return rc;
+        if (rc != CPTED_OK)
+            return rc;
     }
     if (l.count == 0) {
         b->fs->ground = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);

@@ -835,6 +835,10 @@ typedef struct cpted_freespace_options {
     double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
     double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
     double quadrant_segments;      /**< arc segments per quarter circle in buffers (default 8) */
+    int32_t everything_drivable;   /**< 1: everything inside the boundary that is not blocked is
+                                        drivable even where ground or road features are given
+                                        (kerbs and pavements do not stop a hostile vehicle: the
+                                        conservative model); default 0: ground and roads only */
 } cpted_freespace_options;
 
 /**

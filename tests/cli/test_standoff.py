@@ -131,3 +131,21 @@ def test_json_is_deterministic(cpted, plaza):
     a = run_json(cpted, plaza, "--charge", "100").stdout
     b = run_json(cpted, plaza, "--charge", "100").stdout
     assert a == b
+
+
+def test_everything_drivable_ignores_road_limits(cpted, validate, tmp_path):
+    """A building 20 m behind the road edge (road y = 0, 7 m wide; asset from y = 23.5):
+    20 m with the roads as the only ground, 0 m when every unblocked place is drivable."""
+    doc = json.loads(json.dumps(ROAD_ONLY))
+    doc["features"].append({
+        "type": "Feature",
+        "properties": {"role": "asset", "name": "Hall"},
+        "geometry": {"type": "Polygon", "coordinates": [[
+            [500040, 5800023.5], [500060, 5800023.5], [500060, 5800043.5],
+            [500040, 5800043.5], [500040, 5800023.5]]]},
+    })
+    path = write_geojson(tmp_path / "site.geojson", doc)
+    roads_only = validate(run_json(cpted, path).stdout, "standoff")
+    assert roads_only["assets"][0]["standoff_m"] == pytest.approx(20.0, abs=1e-3)
+    everything = validate(run_json(cpted, path, "--everything-drivable").stdout, "standoff")
+    assert everything["assets"][0]["standoff_m"] == 0
