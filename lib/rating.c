@@ -73,6 +73,17 @@ static bool skip_ws(scanner *s)
     return s->p != start;
 }
 
+/* True when the n characters at text spell `code` (upper case), ignoring case. */
+static bool same_code(const char *text, size_t n, const char *code)
+{
+    if (strlen(code) != n)
+        return false;
+    for (size_t j = 0; j < n; j++)
+        if (upper(text[j]) != code[j])
+            return false;
+    return true;
+}
+
 /* Rejects the string: the message quotes it (up to 100 characters) and
  * points at `at` by 1-based character position and an excerpt. */
 static int fail(const scanner *s, const char *at, const char *fmt, ...) CPTED__PRINTF(3, 4);
@@ -373,14 +384,8 @@ static int vehicle_class(scanner *s, cpted_rating *r, bool *iwa_class)
     if (n == 0)
         return fail(s, code, "missing the vehicle class inside '%c'", open);
     size_t i, count = sizeof vehicle_classes / sizeof *vehicle_classes;
-    for (i = 0; i < count; i++) {
-        const char *k = vehicle_classes[i].code;
-        bool same = strlen(k) == n;
-        for (size_t j = 0; same && j < n; j++)
-            same = upper(code[j]) == k[j];
-        if (same)
-            break;
-    }
+    for (i = 0; i < count && !same_code(code, n, vehicle_classes[i].code); i++)
+        ;
     if (i == count)
         return fail(s, code, "unknown vehicle class \"%.*s\" (known: " VEHICLE_CLASS_LIST ")",
                     (int)(n < 16 ? n : 16), code);
@@ -520,14 +525,8 @@ static int parse_astm(scanner *s, const prefix *pf, cpted_rating *r)
 {
     const char *code = s->p;
     size_t n = astm_class_length(code), i, count = sizeof astm_classes / sizeof *astm_classes;
-    for (i = 0; i < count; i++) {
-        const char *k = astm_classes[i].code;
-        bool same = strlen(k) == n;
-        for (size_t j = 0; same && j < n; j++)
-            same = upper(code[j]) == k[j];
-        if (same)
-            break;
-    }
+    for (i = 0; i < count && !same_code(code, n, astm_classes[i].code); i++)
+        ;
     if (i == count)
         return fail(s, code,
                     "not a rating: expected <method>/<mass>[<class>]/<speed>/<angle>:<penetration> "
