@@ -153,6 +153,15 @@ double cpted__road_width(const cpted_site *site, double width_m, double lanes,
                          const char *highway_class);
 /* Looks up an OSM tag of the feature being classified: borrowed text valid
  * until the next call, NULL when the tag is absent. */
+/* ---- OSM text conventions (osm_tags.c) -------------------------------- */
+/* Value of `key` in the OSM driver's other_tags text ("k"=>"v","k2"=>"v2"),
+ * or NULL (absent, malformed, out of memory); free with cpted__free. */
+char *cpted__osm_hstore_get(const char *text, const char *key);
+/* An OSM length ("3.5", "3.5 m", "120 mm", "12cm") in metres; a bare number is
+ * in `bare_unit_m` (width: 1 m; diameter: 0.001 m, as the OSM wiki defines
+ * them). False for text, zero or negative values. */
+bool cpted__osm_length(const char *text, double bare_unit_m, double *out);
+
 typedef const char *(*cpted__osm_tag_fn)(void *payload, const char *key);
 /* The OSM preset (docs/roles.md): role of a feature from its tags and its
  * dimension (0 point, 1 line, 2 area). *kind_out gets "key=value" of the tag

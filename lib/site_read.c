@@ -226,60 +226,6 @@ found:
 
 /* ---- OSM tags ------------------------------------------------------------- */
 
-/* Reads one double-quoted hstore string at *p into a new buffer; NULL on bad text. */
-static char *hstore_string(const char **p)
-{
-    const char *s = *p;
-    if (*s != '"')
-        return NULL;
-    s++;
-    size_t n = 0;
-    for (const char *q = s; *q && *q != '"'; q++, n++)
-        if (*q == '\\' && q[1])
-            q++;
-    char *out = cpted__malloc(n + 1);
-    if (!out)
-        return NULL;
-    size_t k = 0;
-    while (*s && *s != '"') {
-        if (*s == '\\' && s[1])
-            s++;
-        out[k++] = *s++;
-    }
-    out[k] = '\0';
-    if (*s != '"') {
-        cpted__free(out);
-        return NULL;
-    }
-    *p = s + 1;
-    return out;
-}
-
-/* Value of `key` in the OSM driver's other_tags ("k"=>"v","k2"=>"v2"); cpted__free. */
-static char *hstore_get(const char *text, const char *key)
-{
-    const char *p = text;
-    while (*p) {
-        while (*p == ',' || *p == ' ')
-            p++;
-        char *k = hstore_string(&p);
-        if (!k)
-            return NULL;
-        bool hit = strcmp(k, key) == 0;
-        cpted__free(k);
-        if (strncmp(p, "=>", 2) != 0)
-            return NULL;
-        p += 2;
-        char *v = hstore_string(&p);
-        if (!v)
-            return NULL;
-        if (hit)
-            return v;
-        cpted__free(v);
-    }
-    return NULL;
-}
-
 typedef struct osm_tags {
     const layer_ctx *lc;
     OGRFeatureH feat;
@@ -298,38 +244,8 @@ static const char *osm_tag(void *payload, const char *key)
     if (ot < 0 || !OGR_F_IsFieldSetAndNotNull(t->feat, ot))
         return NULL;
     cpted__free(t->scratch);
-    t->scratch = hstore_get(OGR_F_GetFieldAsString(t->feat, ot), key);
+    t->scratch = cpted__osm_hstore_get(OGR_F_GetFieldAsString(t->feat, ot), key);
     return t->scratch;
-}
-
-/* An OSM length ("3.5", "3.5 m", "120 mm", "12cm") in metres; the unit of a
- * bare number is `bare_unit_m` (width: metres; diameter: millimetres, as the
- * OSM wiki defines them). */
-static bool osm_length(const char *text, double bare_unit_m, double *out)
-{
-    static const struct {
-        const char *suffix;
-        double unit_m;
-    } units[] = {{"mm", 0.001}, {"cm", 0.01}, {"m", 1.0}};
-    char buf[64];
-    if (!text || strlen(text) >= sizeof buf)
-        return false;
-    strcpy(buf, text);
-    size_t n = strlen(buf);
-    double unit = bare_unit_m;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        size_t s = strlen(units[i].suffix);
-        if (n > s && strcmp(buf + n - s, units[i].suffix) == 0) {
-            buf[n - s] = '\0';
-            unit = units[i].unit_m;
-            break;
-        }
-    }
-    double v;
-    if (!cpted__parse_number(buf, &v) || v == 0.0)
-        return false;
-    *out = v * unit;
-    return true;
 }
 
 /* "OSM way 123" for messages; empty when the id is not known. */
@@ -459,7 +375,7 @@ static int osm_attributes(const layer_ctx *lc, osm_tags *tags, cpted__feature *f
         if (!v)
             continue;
         double value;
-        bool ok = numbers[i].bare_unit_m > 0.0 ? osm_length(v, numbers[i].bare_unit_m, &value)
+        bool ok = numbers[i].bare_unit_m > 0.0 ? cpted__osm_length(v, numbers[i].bare_unit_m, &value)
                                                : cpted__parse_number(v, &value) && value > 0.0;
         if (!ok) {
             int rc = cpted__site_warn(r->site,
