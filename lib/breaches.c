@@ -93,15 +93,16 @@ static int piece_cmp(const void *pa, const void *pb)
 }
 
 /* Every piece of the line inside R is a crossing. Returns the number found in *found. */
-static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const GEOSGeometry *reach,
+static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const cpted__tiles *reach,
                      size_t *found)
 {
     cpted_context *ctx = cov->ctx;
     GEOSContextHandle_t h = ctx->geos;
     *found = 0;
-    GEOSGeometry *inter = GEOSIntersection_r(h, l->geom, reach);
+    GEOSGeometry *inter = cpted__tiles_intersection(ctx, reach, l->geom);
     if (!inter)
-        return cpted__geos_fail(ctx, MODULE, "line ∩ R");
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "%s: line %s ∩ R failed: %s", MODULE, l->id,
+                            cpted_context_last_error(ctx));
     GEOSGeometry *pieces = line_pieces(h, inter);
     GEOSGeom_destroy_r(h, inter);
     if (!pieces)
@@ -208,8 +209,9 @@ static double end_passage(cpted_context *ctx, const double *xy, unsigned int n, 
 }
 
 /* An open line R reaches on both sides within one connected component: the
- * vehicle can go round an end. */
-static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOSGeometry *reach)
+ * vehicle can go round an end. `tiles` are R's. */
+static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOSGeometry *reach,
+                  const cpted__tiles *tiles)
 {
     cpted_context *ctx = cov->ctx;
     GEOSContextHandle_t h = ctx->geos;
@@ -222,10 +224,15 @@ static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOS
         rc = cpted__geos_fail(ctx, MODULE, "side strips");
         goto done;
     }
-    int nc = GEOSGetNumGeometries_r(h, reach);
+    /* most lines: R on one side at most, for any component */
+    int nc = cpted__tiles_intersects(ctx, tiles, left, -1) == 1 &&
+                     cpted__tiles_intersects(ctx, tiles, right, -1) == 1
+                 ? GEOSGetNumGeometries_r(h, reach)
+                 : 0;
     for (int c = 0; c < nc; c++) {
         const GEOSGeometry *comp = GEOSGetGeometryN_r(h, reach, c);
-        if (GEOSIntersects_r(h, comp, left) != 1 || GEOSIntersects_r(h, comp, right) != 1)
+        if (cpted__tiles_intersects(ctx, tiles, left, c) != 1 ||
+            cpted__tiles_intersects(ctx, tiles, right, c) != 1)
             continue;
         unsigned int n = 0;
         xy = cpted__line_coords(ctx, l->geom, &n);
@@ -304,14 +311,17 @@ int cpted__coverage_breaches(cpted_coverage *cov)
         cpted_freespace_free(fs);
         return rc;
     }
+    cpted__tiles *tiles = NULL;
+    rc = cpted__tiles_new(&tiles, ctx, reach, CPTED__TILE_VERTICES);
     for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {
         size_t found = 0;
-        rc = crossings(cov, &cov->lines[i], reach, &found);
+        rc = crossings(cov, &cov->lines[i], tiles, &found);
         if (rc == CPTED_OK && found == 0 && !cov->lines[i].rec.closed)
-            rc = bypass(cov, &cov->lines[i], reach);
+            rc = bypass(cov, &cov->lines[i], reach, tiles);
         cpted__progress(ctx, 0.5 + 0.5 * (double)(i + 1) / (double)cov->line_count,
                         "coverage");
     }
+    cpted__tiles_free(ctx, tiles);
     cpted_freespace_free(fs);
     return rc;
 }

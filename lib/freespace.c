@@ -508,19 +508,19 @@ static int make_blocked(build *b, const GEOSGeometry *extended, GEOSGeometry **d
     const cpted_freespace_options *opts = &b->fs->opts;
     geom_list footprints = {0}, grown = {0};
     *dilated_out = NULL;
-    const GEOSPreparedGeometry *drivable = GEOSPrepare_r(ctx->geos, extended);
-    int rc = drivable ? CPTED_OK
-                      : cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the ground: %s",
-                                     cpted__geos_error(ctx));
+    /* Tiles, not a prepared geometry: GEOS's prepared intersects tests a point
+     * of every ring of `extended` (a hole per block) against each footprint. */
+    cpted__tiles *drivable = NULL;
+    int rc = cpted__tiles_new(&drivable, ctx, extended, CPTED__TILE_VERTICES);
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         const cpted__feature *f = &site->features[i];
         if (!cpted__role_blocks(f->role, opts))
             continue;
         GEOSGeometry *fp = cpted__footprint(ctx, f, opts);
-        char hit = fp ? GEOSPreparedIntersects_r(ctx->geos, drivable, fp) : 2;
-        if (hit == 2)
+        int hit = fp ? cpted__tiles_intersects(ctx, drivable, fp, -1) : -1;
+        if (hit < 0)
             rc = fp ? cpted__error(ctx, CPTED_E_GEOMETRY, "footprint of %s: %s", f->id,
-                                   cpted__geos_error(ctx))
+                                   cpted_context_last_error(ctx))
                     : CPTED_E_GEOMETRY;
         if (hit != 1)
             destroy(ctx, fp);
@@ -529,8 +529,7 @@ static int make_blocked(build *b, const GEOSGeometry *extended, GEOSGeometry **d
         if (rc == CPTED_OK && (i & 1023) == 1023)
             rc = checkpoint(b, 0.4 + 0.2 * (double)i / (double)site->feature_count);
     }
-    if (drivable)
-        GEOSPreparedGeom_destroy_r(ctx->geos, drivable);
+    cpted__tiles_free(ctx, drivable);
     if (rc == CPTED_OK) {
         b->fs->blocked = list_union(ctx, &footprints);
         *dilated_out = b->fs->blocked ? list_union(ctx, &grown) : NULL;

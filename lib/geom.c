@@ -1,12 +1,13 @@
 /*
  * geom.c - small GEOS helpers shared by the modules (WKB out, unions, checks,
- * polylines as coordinate arrays).
+ * polylines as coordinate arrays) and the tiles of a big polygonal geometry.
  *
  * SPDX-License-Identifier: MIT
  */
 #include "internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cpted__geom_to_wkb(cpted_context *ctx, const GEOSGeometry *g, unsigned char **out,
@@ -235,4 +236,536 @@ GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line
         cpted__error(ctx, ok ? CPTED_E_GEOMETRY : CPTED_E_NOMEM,
                      "line: cannot cut the stretch %.3f-%.3f m of a line", start_m, end_m);
     return g;
+}
+
+/* ---- tiles: a big polygonal geometry cut into small indexed pieces --------- */
+
+/* Overlays of a small geometry with one huge polygon (the road network of a
+ * district) cost O(its vertices) each, whatever the small one's size: per asset
+ * or per line that is O(n^2). The tiles cut the big geometry once into pieces of
+ * a bounded size by recursive quadrant clipping, so a query touches only the few
+ * pieces near it. The quadrant cuts are axis-parallel lines on which
+ * GEOSClipByRect puts its new vertices exactly, so pieces on either side of a
+ * cut share their edges exactly and a union dissolves the cut. */
+
+/* Deeper than this the quadrants are too small to split further (rounding). */
+#define TILE_MAX_DEPTH 40
+
+typedef struct tile_piece {
+    GEOSGeometry *g;   /* a Polygon */
+    const GEOSPreparedGeometry *prep; /* of g (GEOS builds its indexes on first use) */
+    int part;          /* index of the polygon of the big geometry it comes from */
+} tile_piece;
+
+struct cpted__tiles {
+    const GEOSGeometry *big;   /* borrowed */
+    tile_piece *pieces;
+    size_t count, cap;
+    GEOSSTRtree *tree;         /* items: piece index + 1, as a pointer */
+    /* For nearest points, built on first use: big's rings cut into runs of
+     * TILE_CHUNK_SEGMENTS segments, in ring order (shells before holes). */
+    struct tile_chunk {
+        GEOSGeometry *g;       /* LineString */
+        size_t ring;           /* ring number */
+    } *chunks;
+    size_t chunk_count, chunk_cap;
+    GEOSSTRtree *chunk_tree;   /* items: chunk index + 1 */
+};
+
+/* Appends the polygons of g (consumed) as pieces of `part`. */
+static int tiles_add(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(h, g) == 1) {
+            GEOSGeom_destroy_r(h, g);
+            return CPTED_OK;
+        }
+        if (!cpted__grow((void **)&t->pieces, &t->cap, t->count + 1, sizeof *t->pieces)) {
+            GEOSGeom_destroy_r(h, g);
+            return cpted__nomem(ctx, "tiles");
+        }
+        t->pieces[t->count].g = g;
+        t->pieces[t->count].part = part;
+        t->pieces[t->count].prep = GEOSPrepare_r(h, g);
+        if (!t->pieces[t->count++].prep)
+            return cpted__geos_fail(ctx, "tiles", "prepare a piece");
+        return CPTED_OK;
+    }
+    int rc = CPTED_OK;
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n && rc == CPTED_OK; i++) {
+            const GEOSGeometry *sub = GEOSGetGeometryN_r(h, g, i);
+            int st = GEOSGeomTypeId_r(h, sub);
+            if (st != GEOS_POLYGON && st != GEOS_MULTIPOLYGON && st != GEOS_GEOMETRYCOLLECTION)
+                continue; /* a clip may leave lines or points where the polygon touches a cut */
+            GEOSGeometry *copy = GEOSGeom_clone_r(h, sub);
+            rc = copy ? tiles_add(ctx, t, copy, part) : cpted__nomem(ctx, "tiles");
+        }
+    }
+    GEOSGeom_destroy_r(h, g);
+    return rc;
+}
+
+/* A leaf: kept as it is when valid; else (a clip may not be) the overlay of the
+ * part with the leaf's rectangle, which is valid. */
+static int tiles_leaf(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part,
+                      const double box[4])
+{
+    GEOSContextHandle_t h = ctx->geos;
+    if (GEOSisValid_r(h, g) == 1)
+        return tiles_add(ctx, t, g, part);
+    GEOSGeom_destroy_r(h, g);
+    GEOSGeometry *rect = GEOSGeom_createRectangle_r(h, box[0], box[1], box[2], box[3]);
+    const GEOSGeometry *whole = GEOSGetGeometryN_r(h, t->big, part);
+    GEOSGeometry *cut = rect && whole ? GEOSIntersection_r(h, whole, rect) : NULL;
+    if (rect)
+        GEOSGeom_destroy_r(h, rect);
+    if (!cut)
+        return cpted__geos_fail(ctx, "tiles", "clip a piece");
+    return tiles_add(ctx, t, cut, part);
+}
+
+/* Cuts g (consumed; the part of polygon `part` inside box) into quadrants until
+ * each piece has at most max_vertices vertices. */
+static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part,
+                       const double box[4], size_t max_vertices, int depth)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    int nv = GEOSGetNumCoordinates_r(h, g);
+    if (nv < 0) {
+        GEOSGeom_destroy_r(h, g);
+        return cpted__geos_fail(ctx, "tiles", "count vertices");
+    }
+    if ((size_t)nv <= max_vertices || depth >= TILE_MAX_DEPTH)
+        return tiles_leaf(ctx, t, g, part, box);
+    double mx = box[0] + (box[2] - box[0]) / 2.0, my = box[1] + (box[3] - box[1]) / 2.0;
+    const double quads[4][4] = {{box[0], box[1], mx, my},
+                                {mx, box[1], box[2], my},
+                                {box[0], my, mx, box[3]},
+                                {mx, my, box[2], box[3]}};
+    int rc = CPTED_OK;
+    for (int q = 0; q < 4 && rc == CPTED_OK; q++) {
+        GEOSGeometry *c = GEOSClipByRect_r(h, g, quads[q][0], quads[q][1], quads[q][2],
+                                           quads[q][3]);
+        if (!c)
+            rc = cpted__geos_fail(ctx, "tiles", "clip by rectangle");
+        else if (GEOSisEmpty_r(h, c) == 1)
+            GEOSGeom_destroy_r(h, c);
+        else
+            rc = tiles_split(ctx, t, c, part, quads[q], max_vertices, depth + 1);
+    }
+    GEOSGeom_destroy_r(h, g);
+    return rc;
+}
+
+int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry *big,
+                     size_t max_vertices)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *out = NULL;
+    cpted__tiles *t = cpted__calloc(1, sizeof *t);
+    if (!t)
+        return cpted__nomem(ctx, "tiles");
+    t->big = big;
+    int rc = CPTED_OK;
+    int parts = GEOSisEmpty_r(h, big) == 1 ? 0 : GEOSGetNumGeometries_r(h, big);
+    for (int i = 0; i < parts && rc == CPTED_OK; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(h, big, i);
+        double box[4];
+        GEOSGeometry *copy = NULL;
+        if (GEOSisEmpty_r(h, part) == 1)
+            continue;
+        if (!GEOSGeom_getExtent_r(h, part, &box[0], &box[1], &box[2], &box[3]) ||
+            !(copy = GEOSGeom_clone_r(h, part)))
+            rc = cpted__geos_fail(ctx, "tiles", "read a polygon");
+        else
+            rc = tiles_split(ctx, t, copy, i, box, max_vertices > 4 ? max_vertices : 4, 0);
+    }
+    if (rc == CPTED_OK) {
+        t->tree = GEOSSTRtree_create_r(h, 10);
+        if (!t->tree)
+            rc = cpted__nomem(ctx, "tiles");
+        for (size_t i = 0; i < t->count && rc == CPTED_OK; i++)
+            GEOSSTRtree_insert_r(h, t->tree, t->pieces[i].g, (void *)(uintptr_t)(i + 1));
+    }
+    if (rc != CPTED_OK) {
+        cpted__tiles_free(ctx, t);
+        return rc;
+    }
+    *out = t;
+    return CPTED_OK;
+}
+
+void cpted__tiles_free(cpted_context *ctx, cpted__tiles *t)
+{
+    if (!t)
+        return;
+    if (t->tree)
+        GEOSSTRtree_destroy_r(ctx->geos, t->tree);
+    if (t->chunk_tree)
+        GEOSSTRtree_destroy_r(ctx->geos, t->chunk_tree);
+    for (size_t i = 0; i < t->chunk_count; i++)
+        GEOSGeom_destroy_r(ctx->geos, t->chunks[i].g);
+    cpted__free(t->chunks);
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->pieces[i].prep)
+            GEOSPreparedGeom_destroy_r(ctx->geos, t->pieces[i].prep);
+        GEOSGeom_destroy_r(ctx->geos, t->pieces[i].g);
+    }
+    cpted__free(t->pieces);
+    cpted__free(t);
+}
+
+size_t cpted__tiles_count(const cpted__tiles *t)
+{
+    return t ? t->count : 0;
+}
+
+/* The indices of the pieces whose envelope meets a geometry's envelope. */
+typedef struct tile_hits {
+    size_t *items;
+    size_t count, cap;
+    bool failed;
+} tile_hits;
+
+static void tiles_collect(void *item, void *payload)
+{
+    tile_hits *hits = payload;
+    if (hits->failed || !cpted__grow((void **)&hits->items, &hits->cap, hits->count + 1,
+                                     sizeof *hits->items)) {
+        hits->failed = true;
+        return;
+    }
+    hits->items[hits->count++] = (size_t)(uintptr_t)item - 1;
+}
+
+static int size_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The query's hits in piece order (the tree's order is its own). */
+static int tiles_query(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                       tile_hits *hits)
+{
+    memset(hits, 0, sizeof *hits);
+    if (t->count == 0 || GEOSisEmpty_r(ctx->geos, g) == 1)
+        return CPTED_OK;
+    GEOSSTRtree_query_r(ctx->geos, t->tree, g, tiles_collect, hits);
+    if (hits->failed) {
+        cpted__free(hits->items);
+        return cpted__nomem(ctx, "tiles");
+    }
+    if (hits->count > 1)
+        qsort(hits->items, hits->count, sizeof *hits->items, size_cmp);
+    return CPTED_OK;
+}
+
+int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                            int part)
+{
+    tile_hits hits;
+    if (tiles_query(ctx, t, g, &hits) != CPTED_OK)
+        return -1;
+    int result = 0;
+    for (size_t i = 0; i < hits.count && result == 0; i++) {
+        const tile_piece *p = &t->pieces[hits.items[i]];
+        if (part >= 0 && p->part != part)
+            continue;
+        char r = GEOSPreparedIntersects_r(ctx->geos, p->prep, g);
+        if (r == 2) {
+            cpted__geos_fail(ctx, "tiles", "intersects");
+            result = -1;
+        } else {
+            result = r;
+        }
+    }
+    cpted__free(hits.items);
+    return result;
+}
+
+/* The big geometry near g: the pieces that meet g's envelope, each clipped to
+ * that envelope grown by a margin (so that no cut runs along g), in one union
+ * that dissolves the cuts between pieces. New geometry, or NULL (error set). */
+static int tiles_near(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                      GEOSGeometry **out)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    double x0, y0, x1, y1;
+    *out = NULL;
+    if (!GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
+        return cpted__geos_fail(ctx, "tiles", "extent");
+    double margin = fmax(1.0, 0.01 * fmax(x1 - x0, y1 - y0));
+    x0 -= margin, y0 -= margin, x1 += margin, y1 += margin;
+    tile_hits hits;
+    int rc = tiles_query(ctx, t, g, &hits);
+    if (rc != CPTED_OK)
+        return rc;
+    GEOSGeometry **clips = cpted__calloc(hits.count ? hits.count : 1, sizeof *clips);
+    size_t n = 0;
+    rc = clips ? CPTED_OK : cpted__nomem(ctx, "tiles");
+    for (size_t i = 0; i < hits.count && rc == CPTED_OK; i++) {
+        GEOSGeometry *c = GEOSClipByRect_r(h, t->pieces[hits.items[i]].g, x0, y0, x1, y1);
+        if (!c)
+            rc = cpted__geos_fail(ctx, "tiles", "clip by rectangle");
+        else if (GEOSisEmpty_r(h, c) == 1)
+            GEOSGeom_destroy_r(h, c);
+        else
+            clips[n++] = c;
+    }
+    cpted__free(hits.items);
+    GEOSGeometry *near = NULL;
+    if (rc == CPTED_OK && n == 0) {
+        near = cpted__empty_polygon(ctx);
+        rc = near ? CPTED_OK : CPTED_E_NOMEM;
+    } else if (rc == CPTED_OK) {
+        GEOSGeometry *coll =
+            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clips, (unsigned int)n);
+        if (coll) {
+            n = 0; /* owned by the collection */
+            near = GEOSUnaryUnion_r(h, coll);
+            GEOSGeom_destroy_r(h, coll);
+        }
+        if (!near)
+            rc = cpted__geos_fail(ctx, "tiles", "union of pieces");
+    }
+    for (size_t i = 0; i < n; i++)
+        GEOSGeom_destroy_r(h, clips[i]);
+    cpted__free(clips);
+    *out = near;
+    return rc;
+}
+
+GEOSGeometry *cpted__tiles_intersection(cpted_context *ctx, const cpted__tiles *t,
+                                        const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *near = NULL;
+    if (tiles_near(ctx, t, g, &near) == CPTED_E_NOMEM)
+        return NULL;
+    GEOSGeometry *out = near ? GEOSIntersection_r(h, near, g) : NULL;
+    if (near)
+        GEOSGeom_destroy_r(h, near);
+    if (!out) /* the pieces did not overlay cleanly: the direct way, slow but sure */
+        out = GEOSIntersection_r(h, t->big, g);
+    if (!out)
+        cpted__geos_fail(ctx, "tiles", "intersection");
+    return out;
+}
+
+/* ---- tiles: nearest points --------------------------------------------------- */
+
+/* Segments per chunk of a ring in the nearest-points index. */
+#define TILE_CHUNK_SEGMENTS 16
+
+/* Appends the chunks of one ring (number `ring`). */
+static int chunks_add_ring(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *r, size_t ring)
+{
+    unsigned int n = 0;
+    double *xy = cpted__line_coords(ctx, r, &n);
+    if (!xy)
+        return n == 0 ? CPTED_OK : cpted__nomem(ctx, "tiles");
+    int rc = CPTED_OK;
+    for (unsigned int i = 0; i + 1 < n && rc == CPTED_OK; i += TILE_CHUNK_SEGMENTS) {
+        unsigned int m = n - i < TILE_CHUNK_SEGMENTS + 1 ? n - i : TILE_CHUNK_SEGMENTS + 1;
+        GEOSGeometry *line = cpted__line_from_xy(ctx, xy + 2 * (size_t)i, m);
+        if (!line || !cpted__grow((void **)&t->chunks, &t->chunk_cap, t->chunk_count + 1,
+                                  sizeof *t->chunks)) {
+            if (line)
+                GEOSGeom_destroy_r(ctx->geos, line);
+            rc = cpted__nomem(ctx, "tiles");
+            break;
+        }
+        t->chunks[t->chunk_count].g = line;
+        t->chunks[t->chunk_count++].ring = ring;
+    }
+    cpted__free(xy);
+    return rc;
+}
+
+/* The chunks of every ring of big, in the order GEOS's distance visits them. */
+static int chunks_build(cpted_context *ctx, cpted__tiles *t)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    size_t ring = 0;
+    int rc = CPTED_OK;
+    int parts = GEOSisEmpty_r(h, t->big) == 1 ? 0 : GEOSGetNumGeometries_r(h, t->big);
+    for (int i = 0; i < parts && rc == CPTED_OK; i++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, t->big, i);
+        if (GEOSisEmpty_r(h, poly) == 1)
+            continue;
+        rc = chunks_add_ring(ctx, t, GEOSGetExteriorRing_r(h, poly), ring++);
+        int holes = GEOSGetNumInteriorRings_r(h, poly);
+        for (int k = 0; k < holes && rc == CPTED_OK; k++)
+            rc = chunks_add_ring(ctx, t, GEOSGetInteriorRingN_r(h, poly, k), ring++);
+    }
+    if (rc == CPTED_OK && !(t->chunk_tree = GEOSSTRtree_create_r(h, 10)))
+        rc = cpted__nomem(ctx, "tiles");
+    for (size_t i = 0; i < t->chunk_count && rc == CPTED_OK; i++)
+        GEOSSTRtree_insert_r(h, t->chunk_tree, t->chunks[i].g, (void *)(uintptr_t)(i + 1));
+    return rc;
+}
+
+/* The chunks that meet `box` joined into runs (consecutive chunks of one ring
+ * make one LineString), in ring order: a MultiLineString, or NULL. */
+static GEOSGeometry *chunks_near(cpted_context *ctx, const cpted__tiles *t, GEOSGeometry *box)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    tile_hits hits;
+    memset(&hits, 0, sizeof hits);
+    GEOSSTRtree_query_r(h, t->chunk_tree, box, tiles_collect, &hits);
+    if (hits.failed) {
+        cpted__free(hits.items);
+        return NULL;
+    }
+    if (hits.count > 1)
+        qsort(hits.items, hits.count, sizeof *hits.items, size_cmp);
+    GEOSGeometry **runs = cpted__calloc(hits.count ? hits.count : 1, sizeof *runs);
+    double *xy = cpted__malloc(2 * (TILE_CHUNK_SEGMENTS + 1) * (hits.count ? hits.count : 1) *
+                               sizeof *xy);
+    size_t nruns = 0;
+    bool ok = runs && xy;
+    for (size_t i = 0; i < hits.count && ok;) {
+        size_t n = 0, j = i;
+        do { /* chunk j continues the run: it starts where chunk j-1 ends */
+            unsigned int m = 0;
+            double *c = cpted__line_coords(ctx, t->chunks[hits.items[j]].g, &m);
+            ok = c != NULL;
+            if (ok) {
+                size_t skip = n ? 1 : 0;
+                memcpy(xy + 2 * n, c + 2 * skip, 2 * (m - skip) * sizeof *xy);
+                n += m - skip;
+            }
+            cpted__free(c);
+            j++;
+        } while (ok && j < hits.count && hits.items[j] == hits.items[j - 1] + 1 &&
+                 t->chunks[hits.items[j]].ring == t->chunks[hits.items[j - 1]].ring);
+        if (ok)
+            ok = (runs[nruns] = cpted__line_from_xy(ctx, xy, n)) != NULL;
+        nruns += ok;
+        i = j;
+    }
+    GEOSGeometry *multi = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, runs,
+                                                           (unsigned int)nruns)
+                             : NULL;
+    if (!multi)
+        for (size_t i = 0; i < nruns; i++)
+            GEOSGeom_destroy_r(h, runs[i]);
+    cpted__free(runs);
+    cpted__free(xy);
+    cpted__free(hits.items);
+    return multi;
+}
+
+static bool read_pair(cpted_context *ctx, GEOSCoordSequence *pair, double xy[4])
+{
+    bool ok = pair && GEOSCoordSeq_getXY_r(ctx->geos, pair, 0, &xy[0], &xy[1]) &&
+              GEOSCoordSeq_getXY_r(ctx->geos, pair, 1, &xy[2], &xy[3]);
+    if (pair)
+        GEOSCoordSeq_destroy_r(ctx->geos, pair);
+    return ok;
+}
+
+/* GEOS's distance (DistanceOp) first looks for a vertex of one geometry in the
+ * other: the first vertex of each polygon of big in g, then the first vertex of
+ * g in big; the nearest points are then that vertex twice. */
+static int touch_points(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                        double xy[4], bool *found)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *found = false;
+    double gx0, gy0, gx1, gy1;
+    if (!GEOSGeom_getExtent_r(h, g, &gx0, &gy0, &gx1, &gy1))
+        return cpted__geos_fail(ctx, "tiles", "extent");
+    int parts = GEOSGetNumGeometries_r(h, t->big);
+    for (int i = 0; i < parts && !*found; i++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, t->big, i);
+        const GEOSGeometry *shell = GEOSisEmpty_r(h, poly) == 1 ? NULL
+                                                                : GEOSGetExteriorRing_r(h, poly);
+        const GEOSCoordSequence *seq = shell ? GEOSGeom_getCoordSeq_r(h, shell) : NULL;
+        double x, y;
+        if (!seq || !GEOSCoordSeq_getXY_r(h, seq, 0, &x, &y) || x < gx0 || x > gx1 || y < gy0 ||
+            y > gy1)
+            continue;
+        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
+        char in = p ? GEOSIntersects_r(h, g, p) : 2;
+        if (p)
+            GEOSGeom_destroy_r(h, p);
+        if (in == 2)
+            return cpted__geos_fail(ctx, "tiles", "point in polygon");
+        *found = in == 1;
+        xy[0] = xy[2] = x;
+        xy[1] = xy[3] = y;
+    }
+    if (*found)
+        return CPTED_OK;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g));
+    double x, y;
+    if (!seq || !GEOSCoordSeq_getXY_r(h, seq, 0, &x, &y))
+        return cpted__geos_fail(ctx, "tiles", "read a vertex");
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
+    int in = p ? cpted__tiles_intersects(ctx, t, p, -1) : -1;
+    if (p)
+        GEOSGeom_destroy_r(h, p);
+    if (in < 0)
+        return p ? CPTED_E_GEOMETRY : cpted__nomem(ctx, "tiles");
+    *found = in == 1;
+    xy[0] = xy[2] = x;
+    xy[1] = xy[3] = y;
+    return CPTED_OK;
+}
+
+int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
+                                double distance, double xy[4])
+{
+    GEOSContextHandle_t h = ctx->geos;
+    /* GEOS visits the pairs of segments ring by ring of each geometry; the runs
+     * keep that order only for a g of one ring: others go the direct way. */
+    if (GEOSGeomTypeId_r(h, g) != GEOS_POLYGON || GEOSGetNumInteriorRings_r(h, g) != 0 ||
+        GEOSisEmpty_r(h, g) == 1 || !(distance >= 0.0)) {
+        GEOSCoordSequence *pair = GEOSNearestPoints_r(h, t->big, g);
+        return read_pair(ctx, pair, xy) ? CPTED_OK
+                                        : cpted__geos_fail(ctx, "tiles", "nearest points");
+    }
+    if (distance == 0.0) {
+        bool found = false;
+        int rc = touch_points(ctx, t, g, xy, &found);
+        if (rc != CPTED_OK || found)
+            return rc;
+    }
+    if (!t->chunk_tree) {
+        int rc = chunks_build(ctx, t);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    /* Every segment of big within `distance` of g meets g's envelope grown by
+     * it; the margin covers rounding of the distance. */
+    double x0, y0, x1, y1;
+    if (!GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
+        return cpted__geos_fail(ctx, "tiles", "extent");
+    double e = distance * (1.0 + 1e-9) + 1e-6;
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
+    GEOSGeometry *near = box ? chunks_near(ctx, t, box) : NULL;
+    const GEOSCoordSequence *ring = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g));
+    GEOSCoordSequence *copy = ring ? GEOSCoordSeq_clone_r(h, ring) : NULL;
+    GEOSGeometry *outline = copy ? GEOSGeom_createLineString_r(h, copy) : NULL;
+    GEOSCoordSequence *pair = NULL;
+    /* lines only: no polygon, so GEOS goes straight to the segments */
+    if (near && outline && GEOSGetNumGeometries_r(h, near) > 0)
+        pair = GEOSNearestPoints_r(h, near, outline);
+    else if (near && outline) /* nothing near: cannot happen with a true distance */
+        pair = GEOSNearestPoints_r(h, t->big, g);
+    if (box)
+        GEOSGeom_destroy_r(h, box);
+    if (near)
+        GEOSGeom_destroy_r(h, near);
+    if (outline)
+        GEOSGeom_destroy_r(h, outline);
+    if (!near || !outline)
+        return cpted__nomem(ctx, "tiles");
+    return read_pair(ctx, pair, xy) ? CPTED_OK : cpted__geos_fail(ctx, "tiles", "nearest points");
 }

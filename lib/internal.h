@@ -129,6 +129,37 @@ int cpted__line_point_at(cpted_context *ctx, const GEOSGeometry *line, double le
 GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line, double start_m,
                                     double end_m);
 
+/* Tiles: a big (multi)polygon (the accessible or reachable space of a district)
+ * cut once into pieces of at most max_vertices vertices by recursive quadrant
+ * clipping, in an STRtree, so that an overlay with a small geometry costs what
+ * the pieces near it cost, not the whole big one. Build O(V log V). */
+typedef struct cpted__tiles cpted__tiles;
+/* Default piece size (vertices) for the analyses. */
+#define CPTED__TILE_VERTICES 256
+/* *out gets the tiles of `big` (a Polygon or MultiPolygon, valid; borrowed: it
+ * must outlive the tiles). CPTED_OK, CPTED_E_NOMEM or CPTED_E_GEOMETRY. */
+int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry *big,
+                     size_t max_vertices);
+void cpted__tiles_free(cpted_context *ctx, cpted__tiles *t);
+/* Number of pieces (0 for an empty big geometry). */
+size_t cpted__tiles_count(const cpted__tiles *t);
+/* big ∩ g as GEOSIntersection(big, g) gives it, up to rounding at the cuts
+ * (areas and lengths agree to ~1e-12 relative). New geometry, or NULL with the
+ * context error set. */
+GEOSGeometry *cpted__tiles_intersection(cpted_context *ctx, const cpted__tiles *t,
+                                        const GEOSGeometry *g);
+/* 1 when g intersects big (part < 0) or big's polygon number `part` (the
+ * index of GEOSGetGeometryN), 0 when not, -1 on failure (context error set). */
+int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                            int part);
+/* The nearest points of big and g, exactly as GEOSNearestPoints(big, g) gives
+ * them (xy: the point on big, then the point on g), given their distance (from
+ * a prepared big: cheap). Only big's segments within that distance of g are
+ * looked at, in GEOS's order (an index of big's rings, built on first use).
+ * CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY with the context error set. */
+int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
+                                double distance, double xy[4]);
+
 /* ---- CRS (crs.c) ------------------------------------------------------ */
 /* Checks a user CRS string (authority code, WKT, PROJJSON, proj string) and
  * returns its canonical text in *out ("AUTH:CODE" when it has an identifier,

@@ -29,6 +29,7 @@ struct cpted_standoff {
     double allowable_kpa;         /* 0: none */
     double threat_required_m;     /* standoff for charge + allowable, or NaN */
     cpted_freespace *fs;
+    cpted__tiles *tiles;          /* of A, while the assets are assessed */
     asset_result *assets;
     size_t count;
 };
@@ -102,7 +103,7 @@ static void fill_blast(cpted_standoff *s, asset_result *a)
     a->reflected_impulse_kpa_ms = blast.reflected_impulse_kpa_ms;
 }
 
-/* Distance and nearest pair from the asset to A (prepared). */
+/* Distance and nearest pair from the asset to A (prepared, and its tiles). */
 static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const cpted__feature *f,
                    asset_result *a)
 {
@@ -112,15 +113,17 @@ static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const 
     if (!GEOSPreparedDistance_r(ctx->geos, prep_a, f->geom, &d))
         return cpted__error(ctx, CPTED_E_GEOMETRY, "standoff of asset %s: distance failed: %s",
                             f->id, cpted__geos_error(ctx));
-    GEOSCoordSequence *pair = GEOSPreparedNearestPoints_r(ctx->geos, prep_a, f->geom);
-    if (!pair)
-        return cpted__error(ctx, CPTED_E_GEOMETRY,
-                            "standoff of asset %s: nearest points failed: %s",
-                            f->id, cpted__geos_error(ctx));
-    /* the first point lies on the prepared geometry (A), the second on the asset */
-    GEOSCoordSeq_getXY_r(ctx->geos, pair, 0, &r->vehicle_x, &r->vehicle_y);
-    GEOSCoordSeq_getXY_r(ctx->geos, pair, 1, &r->asset_x, &r->asset_y);
-    GEOSCoordSeq_destroy_r(ctx->geos, pair);
+    /* GEOS's prepared nearest points are not indexed: O(A) per asset */
+    double xy[4];
+    int rc = cpted__tiles_nearest_points(ctx, s->tiles, f->geom, d, xy);
+    if (rc != CPTED_OK)
+        return cpted__error(ctx, rc, "standoff of asset %s: nearest points failed: %s", f->id,
+                            cpted_context_last_error(ctx));
+    /* the first point lies on A, the second on the asset */
+    r->vehicle_x = xy[0];
+    r->vehicle_y = xy[1];
+    r->asset_x = xy[2];
+    r->asset_y = xy[3];
     r->standoff_m = d < TOUCH_TOL_M ? 0.0 : d;
     return CPTED_OK;
 }
@@ -141,12 +144,12 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
     GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, (int)s->fs->opts.quadrant_segments);
     GEOSGeometry *zone = GEOSBufferWithParams_r(ctx->geos, f->geom, bp, r->required_m);
     GEOSBufferParams_destroy_r(ctx->geos, bp);
-    GEOSGeometry *cut = zone ? GEOSIntersection_r(ctx->geos, s->fs->accessible, zone) : NULL;
+    GEOSGeometry *cut = zone ? cpted__tiles_intersection(ctx, s->tiles, zone) : NULL;
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
     if (!cut)
         return cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
-                            cpted__geos_error(ctx));
+                            zone ? cpted_context_last_error(ctx) : cpted__geos_error(ctx));
     a->encroachment = cpted__polygonal(ctx, cut);
     if (!a->encroachment)
         return CPTED_E_NOMEM;
@@ -224,6 +227,7 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
         if (!prep_a)
             return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the accessible area: %s",
                                 cpted__geos_error(ctx));
+        rc = cpted__tiles_new(&s->tiles, ctx, s->fs->accessible, CPTED__TILE_VERTICES);
     }
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         if (site->features[i].role != CPTED_ROLE_ASSET)
@@ -238,6 +242,8 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
     }
     if (prep_a)
         GEOSPreparedGeom_destroy_r(ctx->geos, prep_a);
+    cpted__tiles_free(ctx, s->tiles);
+    s->tiles = NULL;
     if (rc == CPTED_OK)
         cpted__progress(ctx, 1.0, "standoff");
     return rc;

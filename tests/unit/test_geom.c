@@ -1,0 +1,249 @@
+/* test_geom.c - the tiles of a big polygon (lib/geom.c): overlays, predicates
+ * and nearest points through the pieces agree with GEOS on the whole polygon. */
+#include "testutil.h"
+
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Far from the origin, as projected coordinates are: rounding is realistic. */
+#define CX 500000.0
+#define CY 6700000.0
+
+static GEOSGeometry *ring_polygon(cpted_context *ctx, const double *xy, size_t n,
+                                  GEOSGeometry **holes, unsigned int nholes)
+{
+    GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(ctx->geos, xy, (unsigned int)n, 0, 0);
+    assert_non_null(seq);
+    GEOSGeometry *shell = GEOSGeom_createLinearRing_r(ctx->geos, seq);
+    assert_non_null(shell);
+    GEOSGeometry *poly = GEOSGeom_createPolygon_r(ctx->geos, shell, holes, nholes);
+    assert_non_null(poly);
+    return poly;
+}
+
+/* A closed wavy ring of n vertices round (CX, CY): radius r0 + amp sin(waves t). */
+static double *wavy(size_t n, double r0, double amp, int waves, bool clockwise)
+{
+    double *xy = malloc(2 * (n + 1) * sizeof *xy);
+    assert_non_null(xy);
+    for (size_t k = 0; k < n; k++) {
+        double t = 2.0 * acos(-1.0) * (double)k / (double)n * (clockwise ? -1.0 : 1.0);
+        double r = r0 + amp * sin(waves * t);
+        xy[2 * k] = CX + r * cos(t);
+        xy[2 * k + 1] = CY + r * sin(t);
+    }
+    xy[2 * n] = xy[0];
+    xy[2 * n + 1] = xy[1];
+    return xy;
+}
+
+/* A star of 4000 vertices with a wavy hole of 400: far more than a piece holds. */
+static GEOSGeometry *big_star(cpted_context *ctx)
+{
+    double *outer = wavy(4000, 300.0, 80.0, 37, false);
+    double *inner = wavy(400, 60.0, 10.0, 7, true);
+    GEOSCoordSequence *hs = GEOSCoordSeq_copyFromBuffer_r(ctx->geos, inner, 401, 0, 0);
+    GEOSGeometry *hole = GEOSGeom_createLinearRing_r(ctx->geos, hs);
+    assert_non_null(hole);
+    GEOSGeometry *holes[1] = {hole};
+    GEOSGeometry *star = ring_polygon(ctx, outer, 4001, holes, 1);
+    free(outer);
+    free(inner);
+    assert_int_equal(GEOSisValid_r(ctx->geos, star), 1);
+    return star;
+}
+
+static double area(cpted_context *ctx, const GEOSGeometry *g)
+{
+    double a = -1.0;
+    assert_int_equal(GEOSArea_r(ctx->geos, g, &a), 1);
+    return a;
+}
+
+static double length(cpted_context *ctx, const GEOSGeometry *g)
+{
+    double l = -1.0;
+    assert_int_equal(GEOSLength_r(ctx->geos, g, &l), 1);
+    return l;
+}
+
+/* Checks one probe against the direct GEOS results on big. */
+static void check_probe(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *big,
+                        GEOSGeometry *probe)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *direct = GEOSIntersection_r(h, big, probe);
+    GEOSGeometry *tiled = cpted__tiles_intersection(ctx, t, probe);
+    assert_non_null(direct);
+    assert_non_null(tiled);
+    double da = area(ctx, direct), ta = area(ctx, tiled);
+    if (fabs(da - ta) > 1e-9 * fmax(da, 1.0))
+        fail_msg("area %.12g through the tiles, %.12g direct", ta, da);
+    double dl = length(ctx, direct), tl = length(ctx, tiled);
+    if (fabs(dl - tl) > 1e-9 * fmax(dl, 1.0))
+        fail_msg("length %.12g through the tiles, %.12g direct", tl, dl);
+    assert_int_equal(GEOSisEmpty_r(h, tiled), GEOSisEmpty_r(h, direct));
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, -1), GEOSIntersects_r(h, big, probe));
+    if (GEOSGeomTypeId_r(h, probe) == GEOS_POLYGON) {
+        double d = -1.0, xy[4];
+        assert_int_equal(GEOSDistance_r(h, big, probe, &d), 1);
+        assert_int_equal(cpted__tiles_nearest_points(ctx, t, probe, d, xy), CPTED_OK);
+        GEOSCoordSequence *pair = GEOSNearestPoints_r(h, big, probe);
+        assert_non_null(pair);
+        double want[4];
+        GEOSCoordSeq_getXY_r(h, pair, 0, &want[0], &want[1]);
+        GEOSCoordSeq_getXY_r(h, pair, 1, &want[2], &want[3]);
+        GEOSCoordSeq_destroy_r(h, pair);
+        for (int k = 0; k < 4; k++) /* the very same points, not merely close */
+            if (xy[k] != want[k])
+                fail_msg("nearest point coordinate %d: %.17g through the tiles, %.17g direct", k,
+                         xy[k], want[k]);
+    }
+    GEOSGeom_destroy_r(h, direct);
+    GEOSGeom_destroy_r(h, tiled);
+    GEOSGeom_destroy_r(h, probe);
+}
+
+static GEOSGeometry *square(cpted_context *ctx, double x, double y, double half)
+{
+    GEOSGeometry *g = GEOSGeom_createRectangle_r(ctx->geos, x - half, y - half, x + half, y + half);
+    assert_non_null(g);
+    return g;
+}
+
+static GEOSGeometry *disc(cpted_context *ctx, double x, double y, double r)
+{
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
+    GEOSGeometry *g = GEOSBuffer_r(ctx->geos, p, r, 8);
+    GEOSGeom_destroy_r(ctx->geos, p);
+    assert_non_null(g);
+    return g;
+}
+
+static GEOSGeometry *segment(cpted_context *ctx, double x0, double y0, double x1, double y1)
+{
+    double xy[4] = {x0, y0, x1, y1};
+    GEOSGeometry *g = cpted__line_from_xy(ctx, xy, 2);
+    assert_non_null(g);
+    return g;
+}
+
+static void test_tiles_match_direct(void **state)
+{
+    cpted_context *ctx = *state;
+    GEOSGeometry *big = big_star(ctx);
+    cpted__tiles *t = NULL;
+    assert_int_equal(cpted__tiles_new(&t, ctx, big, 256), CPTED_OK);
+    /* 4400 vertices in pieces of at most 256: many pieces */
+    assert_true(cpted__tiles_count(t) >= 4400 / 256);
+    double x0, y0, x1, y1;
+    GEOSGeom_getExtent_r(ctx->geos, big, &x0, &y0, &x1, &y1);
+    /* the pieces cover big exactly: a probe over all of it gets big's area */
+    GEOSGeometry *all = square(ctx, CX, CY, 1000.0);
+    GEOSGeometry *whole = cpted__tiles_intersection(ctx, t, all);
+    assert_non_null(whole);
+    assert_near(area(ctx, whole), area(ctx, big), 1e-9 * area(ctx, big));
+    GEOSGeom_destroy_r(ctx->geos, whole);
+    GEOSGeom_destroy_r(ctx->geos, all);
+    /* a grid of squares and discs over the envelope: inside, outside, on the rim */
+    for (int i = 0; i <= 12; i++)
+        for (int j = 0; j <= 12; j++) {
+            double x = x0 + (x1 - x0) * i / 12.0, y = y0 + (y1 - y0) * j / 12.0;
+            check_probe(ctx, t, big, square(ctx, x, y, 9.0));
+            check_probe(ctx, t, big, disc(ctx, x + 13.0, y + 7.0, 20.0));
+        }
+    /* on the first cut (the envelope's middle, x = mx and y = my), across four pieces */
+    double mx = x0 + (x1 - x0) / 2.0, my = y0 + (y1 - y0) / 2.0;
+    check_probe(ctx, t, big, square(ctx, mx, my + 150.0, 30.0));
+    check_probe(ctx, t, big, square(ctx, mx + 150.0, my, 30.0));
+    check_probe(ctx, t, big, disc(ctx, mx, my, 100.0)); /* round the hole, over all four */
+    /* lines: along a cut, across everything, and a short one in the band */
+    check_probe(ctx, t, big, segment(ctx, mx, y0 - 10.0, mx, y1 + 10.0));
+    check_probe(ctx, t, big, segment(ctx, x0 - 5.0, y0 - 3.0, x1 + 5.0, y1 + 3.0));
+    check_probe(ctx, t, big, segment(ctx, CX + 200.0, CY - 4.0, CX + 260.0, CY + 4.0));
+    cpted__tiles_free(ctx, t);
+    GEOSGeom_destroy_r(ctx->geos, big);
+}
+
+static void test_tiles_empty(void **state)
+{
+    cpted_context *ctx = *state;
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *big = big_star(ctx);
+    cpted__tiles *t = NULL;
+    assert_int_equal(cpted__tiles_new(&t, ctx, big, 256), CPTED_OK);
+    /* far away: nothing, and no error */
+    GEOSGeometry *far = square(ctx, CX + 5000.0, CY, 10.0);
+    GEOSGeometry *none = cpted__tiles_intersection(ctx, t, far);
+    assert_non_null(none);
+    assert_int_equal(GEOSisEmpty_r(h, none), 1);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, far, -1), 0);
+    GEOSGeom_destroy_r(h, none);
+    /* in the hole: nothing either */
+    check_probe(ctx, t, big, square(ctx, CX, CY, 5.0));
+    check_probe(ctx, t, big, far);
+    /* an empty probe */
+    GEOSGeometry *empty = GEOSGeom_createEmptyPolygon_r(h);
+    none = cpted__tiles_intersection(ctx, t, empty);
+    assert_non_null(none);
+    assert_int_equal(GEOSisEmpty_r(h, none), 1);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, empty, -1), 0);
+    GEOSGeom_destroy_r(h, none);
+    cpted__tiles_free(ctx, t);
+    /* an empty big geometry: no pieces, empty answers */
+    GEOSGeometry *nothing = GEOSGeom_createEmptyPolygon_r(h);
+    assert_int_equal(cpted__tiles_new(&t, ctx, nothing, 256), CPTED_OK);
+    assert_int_equal(cpted__tiles_count(t), 0);
+    GEOSGeometry *probe = square(ctx, CX, CY, 10.0);
+    none = cpted__tiles_intersection(ctx, t, probe);
+    assert_non_null(none);
+    assert_int_equal(GEOSisEmpty_r(h, none), 1);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, -1), 0);
+    GEOSGeom_destroy_r(h, none);
+    GEOSGeom_destroy_r(h, probe);
+    GEOSGeom_destroy_r(h, empty);
+    cpted__tiles_free(ctx, t);
+    cpted__tiles_free(ctx, NULL); /* NULL is fine */
+    GEOSGeom_destroy_r(h, nothing);
+    GEOSGeom_destroy_r(h, big);
+}
+
+/* A multipolygon: a small polygon is one piece; the part filter tells them apart. */
+static void test_tiles_parts(void **state)
+{
+    cpted_context *ctx = *state;
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *parts[2] = {big_star(ctx), square(ctx, CX + 2000.0, CY, 50.0)};
+    GEOSGeometry *multi = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 2);
+    assert_non_null(multi);
+    cpted__tiles *t = NULL;
+    assert_int_equal(cpted__tiles_new(&t, ctx, multi, 256), CPTED_OK);
+    GEOSGeometry *probe = square(ctx, CX + 2050.0, CY + 50.0, 10.0); /* on a corner of part 1 */
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, -1), 1);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, 0), 0);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, 1), 1);
+    assert_int_equal(cpted__tiles_intersects(ctx, t, probe, 2), 0); /* no such part */
+    GEOSGeometry *cut = cpted__tiles_intersection(ctx, t, probe);
+    assert_non_null(cut);
+    assert_near(area(ctx, cut), 100.0, 1e-6); /* a 10 x 10 corner */
+    GEOSGeom_destroy_r(h, cut);
+    check_probe(ctx, t, multi, probe);
+    /* touching part 1 along an edge: distance 0, nearest points as GEOS gives them */
+    check_probe(ctx, t, multi, square(ctx, CX + 2060.0, CY, 10.0));
+    /* overlapping part 1's first vertex: GEOS reports that vertex */
+    check_probe(ctx, t, multi, square(ctx, CX + 1950.0, CY - 50.0, 5.0));
+    cpted__tiles_free(ctx, t);
+    GEOSGeom_destroy_r(h, multi);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiles_match_direct),
+        cmocka_unit_test(test_tiles_empty),
+        cmocka_unit_test(test_tiles_parts),
+    };
+    return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
+}
