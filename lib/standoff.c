@@ -420,14 +420,27 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
                             "to %.1f mm per metre of radius)",
                             (int)o->quadrant_segments,
                             1000.0 * (1.0 - cos(acos(-1.0) / (4.0 * o->quadrant_segments))));
-    bool explicit_entries = false;
-    for (size_t i = 0; i < s->site->feature_count; i++)
-        explicit_entries |= s->site->features[i].role == CPTED_ROLE_ENTRY;
+    bool explicit_entries = false, ground_given = false;
+    for (size_t i = 0; i < s->site->feature_count; i++) {
+        int32_t role = s->site->features[i].role;
+        explicit_entries |= role == CPTED_ROLE_ENTRY;
+        ground_given |= role == CPTED_ROLE_GROUND || role == CPTED_ROLE_ROAD;
+    }
     text[3] = cpted__strdup(explicit_entries ? "vehicles come from the features with role 'entry'"
                                              : "vehicles come from the edge of the study where "
                                                "drivable ground meets it");
+    /* The ground model changes results most: a report must say which one it used. */
+    text[4] = cpted__strdup(
+        o->everything_drivable
+            ? "everything inside the boundary that is not blocked is drivable, pavements and "
+              "plazas included (everything_drivable)"
+        : ground_given
+            ? "vehicles drive only on the given ground and roads: pavements and plazas not "
+              "mapped as ground are not drivable (the conservative model is everything_drivable)"
+            : "no ground or roads given: everything inside the boundary that is not blocked is "
+              "drivable");
     if (s->charge_kg > 0.0)
-        text[4] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
+        text[5] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
                                 "the asset as a hemispherical surface burst (Kingery-Bulmash, "
                                 "Swisdak's fits); no values outside the fits' range");
     cpted__json_key(j, "assumptions");
