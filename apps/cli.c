@@ -195,6 +195,18 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
                 override_value[k] * overrides[k].scale;
     if (o->source_count == 0)
         return usage_error(command, usage, "%s", "no SOURCE given");
+    /* An existing output is refused before any work, the same way for --json and -o
+     * (the writers check again: one-file-per-layer formats name their own files). */
+    const char *outputs[] = {o->json_path && strcmp(o->json_path, "-") != 0 ? o->json_path : NULL,
+                             o->out_path};
+    struct stat st;
+    for (size_t k = 0; k < 2 && !o->overwrite; k++) {
+        if (outputs[k] && stat(outputs[k], &st) == 0) {
+            fprintf(stderr, "cpted %s: '%s' exists; use --overwrite to replace it\n", command,
+                    outputs[k]);
+            return CLI_EXIT_USAGE;
+        }
+    }
     return -1;
 }
 

@@ -10,9 +10,12 @@
 static cpted_context *ctx_of(void **state) { return *state; }
 
 /* 9°E is the central meridian of UTM zone 32, so 9°E 50°N has easting
- * 500000 m exactly; the northing is from `echo 50 9 | cs2cs EPSG:4326
- * EPSG:32632` (PROJ 9.1): 5538630.7029 m (= 0.9996 x the meridian arc). */
-static const double utm_x = 500000.0, utm_y = 5538630.7029;
+ * 500000 m exactly; the northing is from `echo 50 9 | cs2cs -f %.6f EPSG:4326
+ * EPSG:32632` (PROJ 9.1): 5538630.702867 m (= 0.9996 x the meridian arc).
+ * In ETRS89 / UTM 32N (EPSG:25832, GRS80 ellipsoid, null datum shift from
+ * WGS 84) the same point is 0.12 mm further south: 5538630.702744 m. */
+static const double utm_x = 500000.0, utm_y = 5538630.702867, etrs_y = 5538630.702744;
+#define CS2CS_TOL 1e-5 /* the cs2cs figures are printed to 1e-6 m */
 
 static void point_xy(const cpted_site *site, size_t i, double *x, double *y)
 {
@@ -43,8 +46,8 @@ static void test_lonlat_goes_to_utm(void **state)
     assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
     double x, y;
     point_xy(site, 0, &x, &y);
-    assert_near(x, utm_x, 0.01);
-    assert_near(y, utm_y, 0.01);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, utm_y, CS2CS_TOL);
     /* back to the output CRS in lon/lat order */
     double lon, lat;
     assert_int_equal(cpted_site_to_output(site, x, y, &lon, &lat), CPTED_OK);
@@ -68,8 +71,8 @@ static void test_two_sources_merge(void **state)
     assert_true(bollard >= 0);
     double x, y;
     point_xy(site, (size_t)bollard, &x, &y);
-    assert_near(x, utm_x, 0.01);
-    assert_near(y, utm_y, 0.01);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, utm_y, CS2CS_TOL);
     double e[4];
     assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
     assert_near(e[2], 500040.0, 1e-9); /* the asset was not moved */
@@ -83,8 +86,8 @@ static void test_two_sources_merge(void **state)
     assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
     bollard = feature_with_role(site, CPTED_ROLE_BARRIER);
     point_xy(site, (size_t)bollard, &x, &y);
-    assert_near(x, utm_x, 0.01);
-    assert_near(y, utm_y, 0.01);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, utm_y, CS2CS_TOL);
     cpted_site_free(site);
 }
 
@@ -111,11 +114,11 @@ static void test_explicit_working_crs(void **state)
     assert_string_equal(cpted_site_output_crs(site), "EPSG:3857");
     double x, y, ox, oy;
     point_xy(site, 0, &x, &y);
-    assert_near(x, utm_x, 0.01);
-    assert_near(y, utm_y, 0.01);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, etrs_y, CS2CS_TOL);
     /* Web Mercator x = R * lon = 6378137 m * 9° * pi / 180 */
     assert_int_equal(cpted_site_to_output(site, x, y, &ox, &oy), CPTED_OK);
-    assert_near(ox, 6378137.0 * 9.0 * (4.0 * atan(1.0)) / 180.0, 0.01);
+    assert_near(ox, 6378137.0 * 9.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
     cpted_site_free(site);
 }
 
@@ -214,6 +217,75 @@ static void test_site_new_crs(void **state)
     cpted_site_free(site);
     /* a US-feet state plane is projected but not metric */
     assert_int_equal(cpted_site_new(&site, ctx_of(state), "EPSG:2263"), CPTED_E_CRS);
+    assert_null(site);
+    assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "EPSG:2263"));
+    assert_int_equal(cpted_site_new(&site, ctx_of(state), "no such crs"), CPTED_E_CRS);
+    assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "no such crs"));
+}
+
+/* --assume-crs applies to sources that declare no CRS, never to those that do;
+ * an assumed and a declared CRS merge like two declared ones. */
+static void test_assume_crs_only_for_sources_without_one(void **state)
+{
+    cpted_site *site = NULL;
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:25832";
+    const char *lonlat = test_data_path("lonlat_9e50n.geojson");
+    char b[4096];
+    snprintf(b, sizeof b, "%s", lonlat);
+    const char *one[] = {b};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), one, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632"); /* not the assumed one */
+    double x, y;
+    point_xy(site, 0, &x, &y);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, utm_y, CS2CS_TOL);
+    cpted_site_free(site);
+
+    /* CSV without a CRS first: the assumed CRS is the working and output CRS, the
+     * lon/lat point is moved into it, the CSV points stay where they are */
+    char a[4096];
+    snprintf(a, sizeof a, "%s", test_data_path("bollards.csv"));
+    const char *both[] = {a, b};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), both, 2, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:25832");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:25832");
+    assert_int_equal(cpted_site_feature_count(site), 3);
+    point_xy(site, 1, &x, &y);
+    assert_true(x == 500001.5 && y == 5540000.0);
+    point_xy(site, 2, &x, &y);
+    assert_near(x, utm_x, CS2CS_TOL);
+    assert_near(y, etrs_y, CS2CS_TOL);
+    cpted_site_free(site);
+
+    /* the same without assume_crs: the CSV is an error naming it */
+    const char *again[] = {b, a};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), again, 2, NULL), CPTED_E_CRS);
+    assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "bollards.csv' layer "));
+    assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "has no CRS"));
+    assert_null(site);
+}
+
+static void test_bad_output_crs(void **state)
+{
+    cpted_site *site = NULL;
+    const char *path = test_data_path("lonlat_9e50n.geojson");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.output_crs = "EPSG:123456789";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "EPSG:123456789"));
+    /* a geographic output CRS is fine: results go back to lon/lat */
+    o.output_crs = "EPSG:4326";
+    o.working_crs = "EPSG:32632";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    double lon, lat;
+    assert_int_equal(cpted_site_to_output(site, utm_x, utm_y, &lon, &lat), CPTED_OK);
+    assert_near(lon, 9.0, 1e-8);
+    assert_near(lat, 50.0, 1e-8);
+    cpted_site_free(site);
 }
 
 int main(void)
@@ -223,6 +295,8 @@ int main(void)
         cmocka_unit_test(test_explicit_working_crs), cmocka_unit_test(test_bad_assume_crs),
         cmocka_unit_test(test_utm_zone_rules),       cmocka_unit_test(test_site_new_crs),
         cmocka_unit_test(test_layer_crs_identified),
+        cmocka_unit_test(test_assume_crs_only_for_sources_without_one),
+        cmocka_unit_test(test_bad_output_crs),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

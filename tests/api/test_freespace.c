@@ -257,6 +257,28 @@ static void test_footprints_and_soft(void **state)
     cpted_site_free(site);
 }
 
+/* Lines block as flat-ended strips of their `thickness`, else of wall_thickness_m. */
+static void test_line_thickness(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 50, 50);
+    size_t n;
+    double xy[] = {10, 10, 30, 10};
+    unsigned char *wkb = test_wkb_line(xy, 2, &n);
+    test_add_attrs(site, "walls", CPTED_ROLE_BARRIER, wkb, n, "thickness=0.5", NULL);
+    add_line(site, "obstacles", CPTED_ROLE_OBSTACLE, 10, 30, 40, 30); /* no thickness */
+    cpted_freespace *fs = run(site, "M1", NULL);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), 20 * 0.5 + 30 * 0.2, 1e-9);
+    cpted_freespace_free(fs);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.wall_thickness_m = 0.4;
+    fs = run(site, "M1", &o);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), 20 * 0.5 + 30 * 0.4, 1e-9);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
 /* WKB of a set read back as the ground of a second site gives the same area. */
 static void test_wkb_round_trip(void **state)
 {
@@ -325,7 +347,9 @@ static void test_no_entry(void **state)
     cpted_freespace *fs = run(site, "M1", NULL);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), 0, 0);
     assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 0, 0);
-    assert_true(area(fs, CPTED_SPACE_FREE) > 0);
+    /* the 20 m square of ground eroded by r on all four sides (inside the boundary) */
+    double r = half(1.8);
+    assert_near(area(fs, CPTED_SPACE_FREE), (20 - 2 * r) * (20 - 2 * r), 1e-6);
     cpted_freespace_free(fs);
     cpted_site_free(site);
 }
@@ -434,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_entries_explicit_vs_default),
         cmocka_unit_test(test_gap_margin),
         cmocka_unit_test(test_footprints_and_soft),
+        cmocka_unit_test(test_line_thickness),
         cmocka_unit_test(test_wkb_round_trip),
         cmocka_unit_test(test_no_entry),
         cmocka_unit_test(test_vehicle_wider_than_every_passage),

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,6 +230,278 @@ static void test_memory_ids_do_not_clash_with_file_ids(void **state)
     cpted_site_free(site);
 }
 
+/* Little-endian WKB with a Z ordinate: ISO (type + 1000) or EWKB (flag 0x80000000). */
+static size_t wkb_point_z(unsigned char *buf, uint32_t type, double x, double y, double z)
+{
+    buf[0] = 1;
+    for (int k = 0; k < 4; k++)
+        buf[1 + k] = (unsigned char)(type >> (8 * k));
+    memcpy(buf + 5, &x, 8);
+    memcpy(buf + 13, &y, 8);
+    memcpy(buf + 21, &z, 8);
+    return 29;
+}
+
+/* Reads a 2D point feature back: the WKB must be the 21-byte ISO 2D point. */
+static void assert_point_2d(const cpted_site *site, size_t i, double x, double y)
+{
+    unsigned char *wkb = NULL;
+    size_t n = 0;
+    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+    assert_int_equal(n, 21);
+    assert_int_equal(wkb[0], 1);
+    uint32_t type;
+    double got_x, got_y;
+    memcpy(&type, wkb + 1, 4);
+    memcpy(&got_x, wkb + 5, 8);
+    memcpy(&got_y, wkb + 13, 8);
+    cpted_free(wkb);
+    assert_int_equal(type, 1);
+    assert_true(got_x == x && got_y == y);
+}
+
+/* The header says: ISO or extended WKB, 2D or 3D; Z is dropped. */
+static void test_3d_wkb_is_read_and_written_2d(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    unsigned char buf[32];
+    size_t n = wkb_point_z(buf, 1001, 500001.25, 5800002.5, 12.0); /* ISO Point Z */
+    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL,
+                                        0, NULL),
+                     CPTED_OK);
+    n = wkb_point_z(buf, 0x80000001u, 500003.75, 5800004.5, -3.0); /* EWKB Point Z */
+    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL,
+                                        0, NULL),
+                     CPTED_OK);
+    assert_point_2d(site, 0, 500001.25, 5800002.5);
+    assert_point_2d(site, 1, 500003.75, 5800004.5);
+    cpted_site_free(site);
+}
+
+/* Adds WKB that must be refused with CPTED_E_GEOMETRY and a message naming the
+ * layer, the feature and the reason. */
+static void expect_geometry_error(cpted_site *site, const char *layer, int32_t role,
+                                  const unsigned char *wkb, size_t n, const char *reason)
+{
+    cpted_context *ctx = cpted_site_context(site);
+    size_t before = cpted_site_feature_count(site);
+    assert_int_equal(cpted_site_add_wkb(site, layer, role, wkb, n, NULL, NULL, 0, NULL),
+                     CPTED_E_GEOMETRY);
+    char where[128];
+    snprintf(where, sizeof where, "memory layer '%s' feature ", layer);
+    const char *msg = cpted_context_last_error(ctx);
+    if (!strstr(msg, where) || !strstr(msg, reason))
+        fail_msg("error '%s' should name '%s' and '%s'", msg, where, reason);
+    assert_int_equal(cpted_site_feature_count(site), before);
+}
+
+static void test_empty_geometries_are_rejected(void **state)
+{
+    cpted_site *site = new_site(*state);
+    /* LINESTRING EMPTY, POLYGON EMPTY, MULTIPOINT EMPTY */
+    unsigned char line[] = {1, 2, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char poly[] = {1, 3, 0, 0, 0, 0, 0, 0, 0};
+    unsigned char mpoint[] = {1, 4, 0, 0, 0, 0, 0, 0, 0};
+    expect_geometry_error(site, "walls", CPTED_ROLE_BARRIER, line, sizeof line, "empty geometry");
+    expect_geometry_error(site, "assets", CPTED_ROLE_ASSET, poly, sizeof poly, "empty geometry");
+    expect_geometry_error(site, "soft", CPTED_ROLE_SOFT, mpoint, sizeof mpoint, "empty geometry");
+    /* POINT EMPTY is written as NaN NaN */
+    size_t n;
+    unsigned char *wkb = test_wkb_point(NAN, NAN, &n);
+    expect_geometry_error(site, "bollards", CPTED_ROLE_BARRIER, wkb, n, "empty geometry");
+    free(wkb);
+    /* one NaN ordinate is not empty: it is a bad coordinate */
+    wkb = test_wkb_point(1.0, NAN, &n);
+    expect_geometry_error(site, "bollards", CPTED_ROLE_BARRIER, wkb, n, "NaN or infinite");
+    free(wkb);
+    double ring[] = {0, 0, 10, 0, 10, -INFINITY, 0, 0};
+    wkb = test_wkb_polygon(ring, 4, &n);
+    expect_geometry_error(site, "assets", CPTED_ROLE_ASSET, wkb, n, "NaN or infinite");
+    free(wkb);
+    cpted_site_free(site);
+}
+
+/* architecture.md §3: the geometry families each role accepts. */
+static void test_geometry_type_per_role(void **state)
+{
+    cpted_site *site = new_site(*state);
+    size_t np, nl, na;
+    unsigned char *pt = test_wkb_point(1, 2, &np);
+    double xy[] = {0, 0, 10, 0};
+    unsigned char *ln = test_wkb_line(xy, 2, &nl);
+    unsigned char *pg = test_wkb_rect(0, 0, 10, 10, &na);
+    static const struct {
+        int32_t role;
+        int point, line, polygon; /* 1 accepted */
+    } table[] = {
+        {CPTED_ROLE_ASSET, 0, 0, 1},    {CPTED_ROLE_BUILDING, 0, 0, 1},
+        {CPTED_ROLE_BARRIER, 1, 1, 1},  {CPTED_ROLE_OBSTACLE, 0, 1, 1},
+        {CPTED_ROLE_SOFT, 1, 1, 1},     {CPTED_ROLE_PERIMETER, 0, 1, 1},
+        {CPTED_ROLE_GROUND, 0, 0, 1},   {CPTED_ROLE_ROAD, 0, 1, 0},
+        {CPTED_ROLE_ENTRY, 1, 1, 1},    {CPTED_ROLE_BOUNDARY, 0, 0, 1},
+    };
+    size_t kept = 0;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const char *layer = cpted_role_name(table[i].role);
+        const unsigned char *wkb[3] = {pt, ln, pg};
+        size_t size[3] = {np, nl, na};
+        int accepted[3] = {table[i].point, table[i].line, table[i].polygon};
+        for (int k = 0; k < 3; k++) {
+            if (accepted[k]) {
+                assert_int_equal(cpted_site_add_wkb(site, layer, table[i].role, wkb[k], size[k],
+                                                    NULL, NULL, 0, NULL),
+                                 CPTED_OK);
+                kept++;
+            } else {
+                expect_geometry_error(site, layer, table[i].role, wkb[k], size[k],
+                                      "does not fit the role");
+            }
+        }
+    }
+    assert_int_equal(cpted_site_feature_count(site), kept);
+    free(pt);
+    free(ln);
+    free(pg);
+    cpted_site_free(site);
+}
+
+static void test_attribute_errors_name_the_field(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    size_t n;
+    unsigned char *wkb = test_wkb_point(1, 2, &n);
+    static const struct {
+        const char *key, *value, *reason;
+    } bad[] = {
+        {"diameter", "wide", "diameter='wide' not a non-negative number"},
+        {"diameter", "0", "diameter='0' must be greater than zero"},
+        {"thickness", "0.2m", "thickness='0.2m' not a non-negative number"},
+        {"width", "inf", "width='inf' not a non-negative number"},
+        {"lanes", "-2", "lanes='-2' not a non-negative number"},
+        {"required_standoff_m", "thirty", "required_standoff_m='thirty'"},
+        {"diameter", "1e999", "diameter='1e999'"},
+        {"diameter", "", "diameter=''"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *k[] = {bad[i].key}, *v[] = {bad[i].value};
+        assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 1, NULL),
+                         CPTED_E_FORMAT);
+        const char *msg = cpted_context_last_error(ctx);
+        if (!strstr(msg, "memory layer 'b' feature 1: attribute ") || !strstr(msg, bad[i].reason))
+            fail_msg("error '%s' should name the feature and '%s'", msg, bad[i].reason);
+    }
+    /* a required standoff of 0 is meaningful; blanks around a number are tolerated */
+    const char *k[] = {"required_standoff_m", "diameter"}, *v[] = {"0", " 0.25 "};
+    int64_t fid = 0;
+    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 2, &fid),
+                     CPTED_OK);
+    assert_int_equal(fid, 1);
+    double d = 0;
+    assert_int_equal(cpted_site_feature_number(site, 0, "required_standoff_m", &d), CPTED_OK);
+    assert_true(d == 0.0);
+    assert_int_equal(cpted_site_feature_number(site, 0, "DIAMETER", &d), CPTED_OK);
+    assert_true(d == 0.25);
+    /* attribute arrays missing while a count is given */
+    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, v, 1, NULL),
+                     CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "attribute arrays are NULL"));
+    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, NULL, 1, NULL),
+                     CPTED_E_INVALID);
+    free(wkb);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    cpted_site_free(site);
+}
+
+/* Every accessor with a NULL site or out-parameter: documented defaults, no crash. */
+static void test_null_arguments(void **state)
+{
+    cpted_context *ctx = *state;
+    size_t n;
+    unsigned char *wkb = test_wkb_point(1, 2, &n);
+    assert_int_equal(cpted_site_add_wkb(NULL, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0, NULL),
+                     CPTED_E_INVALID);
+    assert_int_equal(cpted_site_new(&(cpted_site *){NULL}, NULL, NULL), CPTED_E_INVALID);
+    assert_null(cpted_site_context(NULL));
+    assert_string_equal(cpted_site_crs(NULL), "");
+    assert_string_equal(cpted_site_output_crs(NULL), "");
+    double x, e[4];
+    assert_int_equal(cpted_site_to_output(NULL, 1, 2, &x, &x), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_extent(NULL, e), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_layer_count(NULL), 0);
+    assert_null(cpted_site_layer_source(NULL, 0));
+    assert_null(cpted_site_layer_name(NULL, 0));
+    assert_int_equal(cpted_site_layer_role(NULL, 0), CPTED_ROLE_NONE);
+    assert_int_equal(cpted_site_layer_counts(NULL, 0, NULL, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_warning_count(NULL), 0);
+    assert_null(cpted_site_warning(NULL, 0));
+    assert_int_equal(cpted_site_feature_count(NULL), 0);
+    assert_int_equal(cpted_site_feature_role(NULL, 0), CPTED_ROLE_NONE);
+    assert_null(cpted_site_feature_id(NULL, 0));
+    unsigned char *out = NULL;
+    size_t out_n = 0;
+    assert_int_equal(cpted_site_feature_wkb(NULL, 0, &out, &out_n), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_feature_number(NULL, 0, "diameter", &x), CPTED_E_INVALID);
+    assert_null(cpted_site_feature_text(NULL, 0, "name"));
+    char *json = NULL;
+    assert_int_equal(cpted_site_info_json(NULL, &json), CPTED_E_INVALID);
+    cpted_site_free(NULL);
+
+    cpted_site *site = new_site(ctx);
+    const char *k[] = {"name"}, *v[] = {"B1"};
+    assert_int_equal(cpted_site_add_wkb(site, NULL, CPTED_ROLE_BARRIER, wkb, n, k, v, 1, NULL),
+                     CPTED_OK);
+    free(wkb);
+    assert_string_equal(cpted_site_feature_id(site, 0), "memory:1"); /* NULL layer: "memory" */
+    assert_int_equal(cpted_site_feature_wkb(site, 0, NULL, &out_n), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_feature_wkb(site, 0, &out, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_feature_wkb(site, 1, &out, &out_n), CPTED_E_NOTFOUND);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "no feature 1 (the site has 1)"));
+    assert_int_equal(cpted_site_feature_number(site, 0, NULL, &x), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_feature_number(site, 0, "colour", &x), CPTED_E_NOTFOUND);
+    assert_null(cpted_site_feature_text(site, 0, NULL));
+    assert_string_equal(cpted_site_feature_text(site, 0, "NAME"), "B1");
+    assert_null(cpted_site_feature_text(site, 0, "rating"));
+    assert_null(cpted_site_feature_text(site, 1, "name"));
+    assert_null(cpted_site_layer_name(site, 1));
+    assert_null(cpted_site_warning(site, 0));
+    assert_int_equal(cpted_site_feature_role(site, 1), CPTED_ROLE_NONE);
+    assert_int_equal(cpted_site_extent(site, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_info_json(site, NULL), CPTED_E_INVALID);
+    cpted_site_free(site);
+}
+
+/* Warnings (with characters JSON must escape) and repaired counts reach cpted/info/1. */
+static void test_info_json_warnings_escaped(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    double bowtie[] = {0, 0, 10, 10, 10, 0, 0, 10, 0, 0};
+    size_t n;
+    unsigned char *wkb = test_wkb_polygon(bowtie, 5, &n);
+    test_add(site, "say \"hi\"\\\t", CPTED_ROLE_BUILDING, wkb, n);
+    char *json = NULL;
+    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_string_equal(json,
+        "{\"schema\":\"cpted/info/1\",\"crs\":{\"working\":\"EPSG:25832\",\"output\":\"EPSG:25832\"},"
+        "\"extent\":[0,0,10,10],\"working_extent\":[0,0,10,10],\"features\":1,"
+        "\"layers\":[{\"source\":\"memory\",\"name\":\"say \\\"hi\\\"\\\\\\t\",\"role\":\"building\","
+        "\"features\":1,\"repaired\":1,\"skipped\":0}],"
+        "\"warnings\":[\"memory layer 'say \\\"hi\\\"\\\\\\t' feature 1: invalid polygon repaired\"]}\n");
+    cpted_free(json);
+    cpted_site_free(site);
+
+    /* no features: zero extents and a warning saying why */
+    site = new_site(ctx);
+    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"extent\":[0,0,0,0],\"working_extent\":[0,0,0,0],\"features\":0"));
+    assert_non_null(strstr(json, "\"warnings\":[\"the site has no features"));
+    cpted_free(json);
+    cpted_site_free(site);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +513,12 @@ int main(void)
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_to_output_identity),
         cmocka_unit_test(test_memory_ids_do_not_clash_with_file_ids),
+        cmocka_unit_test(test_3d_wkb_is_read_and_written_2d),
+        cmocka_unit_test(test_empty_geometries_are_rejected),
+        cmocka_unit_test(test_geometry_type_per_role),
+        cmocka_unit_test(test_attribute_errors_name_the_field),
+        cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_info_json_warnings_escaped),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

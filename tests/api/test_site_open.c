@@ -88,6 +88,35 @@ static void test_options_init(void **state)
     assert_true(o.lane_width_m == 3.25);
     assert_int_equal(cpted_site_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_site_options_init(&o, 4), CPTED_E_VERSION);
+    assert_int_equal(cpted_site_options_init(&o, sizeof o - 1), CPTED_E_VERSION);
+}
+
+/* A newer caller's larger options struct: accepted while its unknown tail is zero. */
+static void test_options_struct_size(void **state)
+{
+    struct newer {
+        cpted_site_options o;
+        double future;
+    } big;
+    memset(&big, 0xff, sizeof big);
+    assert_int_equal(cpted_site_options_init(&big.o, sizeof big), CPTED_OK);
+    assert_int_equal(big.o.struct_size, sizeof big);
+    assert_true(big.future == 0.0); /* the tail is cleared: defaults */
+    assert_true(big.o.lane_width_m == 3.25);
+    cpted_site *site = NULL;
+    const char *path = test_data_path("roads.geojson");
+    big.o.lane_width_m = 3.5;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &big.o), CPTED_OK);
+    double w = 0; /* "two lanes": 2 x 3.5 m, so the options were read */
+    long i = find_feature(site, "two lanes");
+    assert_true(i >= 0);
+    assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+    assert_true(w == 7.0);
+    cpted_site_free(site);
+    big.future = 1.0; /* a newer option this library cannot honour */
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &big.o), CPTED_E_VERSION);
+    assert_null(site);
+    assert_error_mentions(state, "cpted_site_options");
 }
 
 static void test_bad_arguments(void **state)
@@ -104,6 +133,24 @@ static void test_bad_arguments(void **state)
     CPTED_SITE_OPTIONS_INIT(&o);
     o.lane_width_m = 0.0;
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "lane_width_m");
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.boundary_margin_m = -1.0;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "boundary_margin_m");
+    o.boundary_margin_m = NAN;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.role_map_count = 2; /* role_map left NULL */
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "role_map is NULL but role_map_count is 2");
+    /* a NULL or empty entry among the paths, a NULL context */
+    const char *holes[] = {path, NULL};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), holes, 2, NULL), CPTED_E_INVALID);
+    assert_error_mentions(state, "source 1 is empty");
+    const char *blank[] = {""};
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), blank, 1, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_open(&site, NULL, &path, 1, NULL), CPTED_E_INVALID);
     assert_null(site);
 }
 
@@ -124,6 +171,7 @@ static void test_garbage_file(void **state)
     assert_int_equal(open1(state, &site, "garbage.txt", NULL), CPTED_E_FORMAT);
     assert_null(site);
     assert_error_mentions(state, "garbage.txt");
+    assert_error_mentions(state, "not a vector format GDAL can read");
 }
 
 /* ---- layers, geometry and attributes --------------------------------------------- */
@@ -176,14 +224,44 @@ static void test_nan_coordinate(void **state)
     assert_error_mentions(state, "nan.geojson");
     assert_error_mentions(state, "layer 'barriers' feature 0");
     assert_error_mentions(state, "NaN");
+
+    /* lenient: skipped and counted; with nothing left there is no UTM zone to
+     * choose, and a working CRS given by the caller makes the load succeed */
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "nan.geojson", &o), CPTED_E_CRS);
+    assert_error_mentions(state, "no features to choose a UTM zone from");
+    o.working_crs = "EPSG:32632";
+    assert_int_equal(open1(state, &site, "nan.geojson", &o), CPTED_OK);
+    assert_counts(site, "barriers", CPTED_ROLE_BARRIER, 0, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 0);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0),
+                           "nan.geojson' layer 'barriers' feature 0: NaN or infinite coordinate "
+                           "(role barrier); skipped"));
+    cpted_site_free(site);
 }
 
 static void test_empty_geometry(void **state)
 {
     cpted_site *site = NULL;
     assert_int_equal(open1(state, &site, "empty_geometry.geojson", NULL), CPTED_E_GEOMETRY);
-    assert_error_mentions(state, "layer 'bollards' feature 1");
-    assert_error_mentions(state, "empty");
+    assert_error_mentions(state, "empty_geometry.geojson' layer 'bollards' feature 1: empty "
+                                 "geometry (role barrier)");
+    assert_null(site);
+
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "empty_geometry.geojson", &o), CPTED_OK);
+    assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 1, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    assert_string_equal(cpted_site_feature_id(site, 0), "bollards:0");
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: empty geometry (role "
+                                                        "barrier); skipped"));
+    cpted_site_free(site);
 }
 
 static void test_bowtie_repaired(void **state)
@@ -273,6 +351,16 @@ static void test_unmapped_layer_notice(void **state)
     assert_int_equal(cpted_site_feature_count(site), 1);
     assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_SOFT);
     assert_int_equal(cpted_site_warning_count(site), 0);
+    cpted_site_free(site);
+
+    /* a map entry that matches nothing is a warning (a typo must not go unnoticed) */
+    const char *typo[] = {"TREES=soft", "tress=obstacle"};
+    o.role_map = typo;
+    o.role_map_count = 2;
+    assert_int_equal(open1(state, &site, "trees.geojson", &o), CPTED_OK);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_string_equal(cpted_site_warning(site, 0), "role map entry 'tress=obstacle' matched no layer");
     cpted_site_free(site);
 }
 
@@ -567,6 +655,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options_init),
+        cmocka_unit_test(test_options_struct_size),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_garbage_file),

@@ -202,10 +202,10 @@ static void test_m1_reaches_48_kmh_after_31_m(void **state)
     cpted_vehicle m1 = preset("M1");
     /* s = (vmax/a0)[-v - vmax ln(1 - v/vmax)], vmax = 50 m/s, a0 = 3.5 m/s2:
      * 48 km/h: 14.285714 * (-13.333333 + 50 * 0.310154928) = 31.063044 m */
-    assert_near(distance(&m1, 0, 48 * KMH), 31.063044, 1e-3);
-    assert_near(distance(&m1, 0, 32 * KMH), 12.833428, 1e-3);
-    assert_near(distance(&m1, 0, 64 * KMH), 59.865074, 1e-3);
-    assert_near(distance(&m1, 0, 80 * KMH), 102.387300, 1e-3);
+    assert_near(distance(&m1, 0, 48 * KMH), 31.063044, 1e-6);
+    assert_near(distance(&m1, 0, 32 * KMH), 12.833428, 1e-6);
+    assert_near(distance(&m1, 0, 64 * KMH), 59.865074, 1e-6);
+    assert_near(distance(&m1, 0, 80 * KMH), 102.387300, 1e-6);
     /* and back */
     assert_near(speed_after(&m1, 0, 31.063044026552) * 3.6, 48.0, 1e-9);
     /* a run from 32 to 48 km/h is the difference of the two run-ups */
@@ -363,6 +363,11 @@ static void test_kinetic_energy_table(void **state)
         }
     }
     double e = -1;
+    /* exactly 1/2 m v^2: 1500 kg at 10 m/s = 75 kJ, 7500 kg at 20 m/s = 1.5 MJ */
+    assert_int_equal(cpted_kinetic_energy(1500, 10, &e), CPTED_OK);
+    assert_true(e == 75000.0);
+    assert_int_equal(cpted_kinetic_energy(7500, 20, &e), CPTED_OK);
+    assert_true(e == 1500000.0);
     assert_int_equal(cpted_kinetic_energy(1500, 0, &e), CPTED_OK);
     assert_near(e, 0, 0);
     assert_int_equal(cpted_kinetic_energy(0, 10, &e), CPTED_E_INVALID);

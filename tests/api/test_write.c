@@ -95,10 +95,13 @@ static void test_invalid_arguments(void **state)
     assert_int_equal(cpted_standoff_write(NULL, test_tmp_path("x.gpkg"), NULL, 1), CPTED_E_INVALID);
     assert_int_equal(cpted_coverage_write(NULL, test_tmp_path("x.gpkg"), NULL, 1), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_write(fx->standoff, NULL, NULL, 1), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(fx->ctx), "output path must not be NULL"));
     assert_int_equal(cpted_coverage_write(fx->coverage, "", NULL, 1), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(fx->ctx), "output path must not be NULL or empty"));
     /* a path that ends in a separator names a directory */
     assert_int_equal(cpted_coverage_write(fx->coverage, test_tmp_path(""), "GPKG", 1),
                      CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(fx->ctx), "names a directory, not a file"));
 }
 
 static void test_gpkg_from_extension(void **state)

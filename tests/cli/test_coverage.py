@@ -113,9 +113,13 @@ def test_json_file_and_gis_output(cpted, plaza, tmp_path, validate):
     names = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount()
              for i in range(ds.GetLayerCount())}
     assert names.get("gaps") == 7 and names.get("breaches") == 1
-    # -o refuses to replace without --overwrite
+    # -o refuses to replace without --overwrite: a usage error, before any work
+    before = gpkg.read_bytes()
     r = cpted("coverage", plaza, "-o", gpkg, "--quiet")
-    assert r.returncode != 0
+    assert r.returncode == 2 and "--overwrite" in r.stderr and str(gpkg) in r.stderr
+    assert gpkg.read_bytes() == before
+    r = cpted("coverage", plaza, "-o", gpkg, "--quiet", "--overwrite")
+    assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.parametrize("args", [
@@ -126,7 +130,13 @@ def test_json_file_and_gis_output(cpted, plaza, tmp_path, validate):
 def test_absurd_parameters_are_usage_errors(cpted, plaza, args):
     r = cpted("coverage", plaza, *args)
     assert r.returncode == 2, (args, r.stdout, r.stderr)
-    assert r.stderr.strip()
+    # the first line names the option (or the field) and the value refused
+    first = r.stderr.splitlines()[0]
+    name = {"--vehicle-width": "width_m", "--vehicle": "vehicle class"}.get(args[0], args[0])
+    assert first.startswith("cpted coverage: ") and name in first, first
+    if len(args) > 1:
+        assert args[1] in first, first
+    assert r.stdout == ""
 
 
 def test_help_lists_the_coverage_options(cpted):
@@ -159,3 +169,15 @@ def test_helsinki_derived_rows(cpted, samples_dir, validate):
     assert len(doc["breaches"]) > 0
     # output CRS of an OSM source is lon/lat
     assert all(24.9 < b["x"] < 24.97 and 60.15 < b["y"] < 60.19 for b in doc["breaches"])
+    # docs/method-coverage.md §5: a crossing is a piece of its line; a bypass is tested
+    # only on open lines without a crossing, one per line at most
+    lines = {l["id"]: l for l in doc["lines"]}
+    crossed = {b["line"] for b in doc["breaches"] if b["kind"] == "crossing"}
+    bypassed = [b["line"] for b in doc["breaches"] if b["kind"] == "bypass"]
+    assert len(bypassed) == len(set(bypassed)) and not crossed & set(bypassed)
+    for b in doc["breaches"]:
+        line = lines[b["line"]]
+        if b["kind"] == "crossing":
+            assert 0 < b["width_m"] <= line["length_m"] + 1e-9
+        else:
+            assert b["kind"] == "bypass" and not line["closed"] and b["width_m"] >= 0

@@ -1,7 +1,12 @@
 """`cpted info`: the cpted/info/1 contract on the samples, the readable table,
 usage and input errors with their exit codes (architecture.md §9)."""
 import json
+import pathlib
 import shutil
+
+import pytest
+
+DATA = pathlib.Path(__file__).resolve().parents[1] / "data"  # tests/data
 
 EXPECTED_PLAZA = {  # layer -> (role, features), from samples/plaza/README.md
     "boundary": ("boundary", 1),
@@ -43,11 +48,11 @@ def test_readable_table(cpted, plaza):
     assert line.split()[-4:] == ["barrier", "8", "0", "0"]
 
 
-def test_json_file_is_written_atomically_and_not_overwritten(cpted, plaza, tmp_path):
+def test_json_file_is_written_atomically_and_not_overwritten(cpted, plaza, tmp_path, validate):
     out = tmp_path / "info.json"
     r = cpted("info", plaza, "--json", out, "--quiet")
     assert r.returncode == 0, r.stderr
-    assert json.loads(out.read_text())["schema"] == "cpted/info/1"
+    assert validate(out.read_text(), "info")["schema"] == "cpted/info/1"
     out.write_text("keep me")
     r = cpted("info", plaza, "--json", out)
     assert r.returncode == 2 and "--overwrite" in r.stderr
@@ -67,7 +72,18 @@ def test_osm_sample_loads_through_the_preset(cpted, samples_dir, validate):
     roles = {}
     for l in doc["layers"]:
         roles[l["role"]] = roles.get(l["role"], 0) + l["features"]
-    assert roles["building"] > 400 and roles["road"] > 500 and roles["barrier"] > 100
+    # the counts of tests/api/test_site_open.c (test_osm_helsinki): 482 buildings,
+    # 128 barrier nodes + 57 bollard ways, 979 vehicle-capable highway lines
+    assert roles["building"] == 482 and roles["road"] == 979 and roles["barrier"] == 185
+    by_layer = {(l["name"], l["role"]): (l["features"], l["repaired"], l["skipped"])
+                for l in doc["layers"]}
+    assert by_layer[("multipolygons", "building")] == (482, 11, 12)
+    # one warning per repaired or skipped feature, one per layer left without a role
+    repaired = sum(l["repaired"] for l in doc["layers"])
+    skipped = sum(l["skipped"] for l in doc["layers"])
+    unmapped = sum(1 for l in doc["layers"] if l["role"] == "none")
+    assert len(doc["warnings"]) == repaired + skipped + unmapped
+    assert sum("(OSM way 22499189)" in w for w in doc["warnings"]) == 1
     west, south, east, north = doc["extent"]
     assert 24.9 < west < east < 24.97 and 60.15 < south < north < 60.19
 
@@ -113,3 +129,75 @@ def test_second_copy_of_a_source_in_another_place(cpted, plaza, tmp_path, valida
     assert r.returncode == 0, r.stderr
     doc = validate(r.stdout, "info")
     assert sum(l["features"] for l in doc["layers"] if l["name"] == "bollards") == 16
+
+
+def one_line_error(r, *needles):
+    """Exit 3, one line on stderr that names every needle (file, layer, feature, reason)."""
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def test_no_crs_needs_assume_crs(cpted, validate):
+    csv = DATA / "bollards.csv"
+    one_line_error(cpted("info", csv), "bollards.csv' layer 'bollards' has no CRS", "--assume-crs")
+    r = cpted("info", csv, "--assume-crs", "EPSG:25832", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert doc["crs"] == {"working": "EPSG:25832", "output": "EPSG:25832"}
+    assert doc["extent"] == [500000, 5540000, 500001.5, 5540000]
+    one_line_error(cpted("info", csv, "--assume-crs", "not a crs"), "not a crs")
+
+
+def test_lonlat_goes_to_utm(cpted, validate):
+    r = cpted("info", DATA / "lonlat_9e50n.geojson", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert doc["crs"] == {"working": "EPSG:32632", "output": "EPSG:4326"}
+    # 9 E 50 N: easting 500000 on zone 32's central meridian (cs2cs: N 5538630.702867)
+    assert doc["working_extent"][0] == 500000
+    assert doc["working_extent"][1] == pytest.approx(5538630.703, abs=1e-3)
+    assert doc["extent"] == pytest.approx([9, 50, 9, 50], abs=1e-8)
+
+
+@pytest.mark.parametrize("name, needles", [
+    ("assets_point.geojson", ["assets_point.geojson' layer 'assets' feature 0",
+                              "geometry type does not fit the role (role asset)"]),
+    ("nan.geojson", ["nan.geojson' layer 'barriers' feature 0", "NaN or infinite coordinate"]),
+    ("empty_geometry.geojson", ["empty_geometry.geojson' layer 'bollards' feature 1",
+                                "empty geometry"]),
+    ("negative_diameter.geojson", ["layer 'bollards' feature 1", "diameter='-0.2'"]),
+    ("text_number.geojson", ["layer 'walls' feature 0", "thickness='thick'"]),
+    ("bad_role.geojson", ["layer 'plan' feature 1", "'tower'"]),
+    ("garbage.txt", ["garbage.txt", "not a vector format GDAL can read"]),
+])
+def test_bad_input_names_source_layer_and_feature(cpted, name, needles):
+    one_line_error(cpted("info", DATA / name), *needles)
+
+
+def test_lenient_skips_and_counts(cpted, validate):
+    r = cpted("info", DATA / "empty_geometry.geojson", "--lenient", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert doc["features"] == 1
+    assert [(l["name"], l["features"], l["repaired"], l["skipped"]) for l in doc["layers"]] == [
+        ("bollards", 1, 0, 1)]
+    [warning] = doc["warnings"]
+    assert "layer 'bollards' feature 1: empty geometry (role barrier); skipped" in warning
+
+
+def test_repaired_polygon_is_counted(cpted, validate):
+    r = cpted("info", DATA / "bowtie.geojson", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert [(l["name"], l["role"], l["features"], l["repaired"]) for l in doc["layers"]] == [
+        ("buildings", "building", 1, 1)]
+    [warning] = doc["warnings"]
+    assert warning.endswith("layer 'buildings' feature 0: invalid polygon repaired")
+    # the readable table shows the same counts and the warning
+    r = cpted("info", DATA / "bowtie.geojson")
+    line = [l for l in r.stdout.splitlines() if " buildings " in l][0]
+    assert line.split()[-4:] == ["building", "1", "1", "0"]
+    assert "invalid polygon repaired" in r.stdout

@@ -1,6 +1,7 @@
 """`cpted standoff`: JSON contract, exit codes and the plaza's hand-worked standoffs
 (samples/plaza/README.md, "Standoff of the Town Hall")."""
 import json
+import math
 
 import pytest
 
@@ -24,6 +25,52 @@ ROAD_ONLY = {
         "geometry": {"type": "LineString", "coordinates": [[500000, 5800000], [500100, 5800000]]},
     }],
 }
+
+
+# Swisdak's metric hemispherical fits, y = exp(sum c_i (ln Z)^i), coefficients from
+# domain.md §4.3: an implementation independent of lib/blast.c.
+INCIDENT_2_9_TO_23_8 = [7.5938, -3.0523, 0.40977, 0.0261, -0.01267]
+REFLECTED_2_TO_40 = [8.8396, -1.733, -2.64, 2.293, -0.8232, 0.14247, -0.0099]
+
+
+def swisdak(coeffs, z):
+    lz = math.log(z)
+    return math.exp(sum(c * lz ** i for i, c in enumerate(coeffs)))
+
+
+def swisdak_inverse(coeffs, kpa, lo, hi):
+    """Z at which the (decreasing) fit gives kpa, by bisection."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if swisdak(coeffs, mid) > kpa else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def buffered_rectangle(x0, y0, x1, y1, r, quadrant_segments=8):
+    """The ring of a rectangle grown by r as GEOS builds it: arcs with their vertices
+    on the circle, quadrant_segments per quarter."""
+    ring = []
+    for cx, cy, start in ((x1, y0, -90), (x1, y1, 0), (x0, y1, 90), (x0, y0, 180)):
+        for k in range(quadrant_segments + 1):
+            t = math.radians(start + 90.0 * k / quadrant_segments)
+            ring.append((cx + r * math.cos(t), cy + r * math.sin(t)))
+    return ring
+
+
+def clip_below(ring, y_max):
+    """The part of a convex ring with y <= y_max (one Sutherland-Hodgman step)."""
+    out = []
+    for p, q in zip(ring, ring[1:] + ring[:1]):
+        if p[1] <= y_max:
+            out.append(p)
+        if (p[1] <= y_max) != (q[1] <= y_max):
+            t = (y_max - p[1]) / (q[1] - p[1])
+            out.append((p[0] + t * (q[0] - p[0]), y_max))
+    return out
+
+
+def ring_area(ring):
+    return abs(sum(p[0] * q[1] - q[0] * p[1] for p, q in zip(ring, ring[1:] + ring[:1]))) / 2
 
 
 def write_geojson(path, doc):
@@ -50,10 +97,17 @@ def test_as_built_vehicle_reaches_facade(cpted, validate, plaza):
     assert asset["standoff_m"] == 0
     assert asset["required_m"] == 30
     assert asset["ok"] is False
-    # the nearest pair touches the Town Hall (130,170)-(170,200), in EPSG:25832
+    # the nearest pair touches the Town Hall (130,170)-(170,200), in EPSG:25832: one point
     x, y = asset["nearest"]["asset"]
     assert 500130 - 1e-6 <= x <= 500170 + 1e-6 and 5800170 - 1e-6 <= y <= 5800200 + 1e-6
-    assert asset["encroachment_m2"] > 0
+    on_boundary = min(abs(x - 500130), abs(x - 500170), abs(y - 5800170), abs(y - 5800200))
+    assert on_boundary < 1e-6
+    assert asset["nearest"]["vehicle"] == [x, y]
+    # Encroachment: the whole plaza is accessible, so it is (Town Hall grown by 30 m,
+    # cut at the North Range's face y = 225) minus the Town Hall; the grown rectangle
+    # lies within x 100..200 and above the bollard line.
+    grown = clip_below(buffered_rectangle(130, 170, 170, 200, 30.0), 225.0)
+    assert asset["encroachment_m2"] == pytest.approx(ring_area(grown) - 40 * 30, abs=0.01)
     assert doc["assumptions"]
 
 
@@ -67,6 +121,11 @@ def test_restored_bollard_closes_the_plaza(cpted, validate, plaza, tmp_path):
         assert asset["ok"] is True
         assert asset["encroachment_m2"] == 0
         assert 5800120 <= asset["nearest"]["vehicle"][1] <= 5800121
+        # the pair lies on the south facade and is the standoff apart
+        (ax, ay), (vx, vy) = asset["nearest"]["asset"], asset["nearest"]["vehicle"]
+        assert ay == 5800170 and 500130 <= ax <= 500170
+        # (JSON keeps 10 significant digits: millimetres on these northings)
+        assert math.hypot(ax - vx, ay - vy) == pytest.approx(asset["standoff_m"], abs=1e-3)
 
 
 def test_charge_gives_blast_at_standoff(cpted, validate, plaza, tmp_path):
@@ -76,11 +135,15 @@ def test_charge_gives_blast_at_standoff(cpted, validate, plaza, tmp_path):
     assert doc["charge_kg"] == 100
     assert doc["allowable_kpa"] == 20
     [asset] = doc["assets"]
-    # Z = 49.83 / 100^(1/3) = 10.74: inside the fits, roughly 13.5 kPa incident
-    assert asset["scaled_distance"] == pytest.approx(asset["standoff_m"] / 100 ** (1 / 3), rel=1e-9)
-    assert 12 < asset["incident_kpa"] < 15
-    assert asset["reflected_kpa"] > 2 * asset["incident_kpa"]
+    # Z = 49.83 / 100^(1/3) = 10.74: inside the fits, about 13.5 kPa incident
+    z = asset["scaled_distance"]
+    assert z == pytest.approx(asset["standoff_m"] / 100 ** (1 / 3), rel=1e-9)
+    assert asset["incident_kpa"] == pytest.approx(swisdak(INCIDENT_2_9_TO_23_8, z), rel=1e-8)
+    assert asset["reflected_kpa"] == pytest.approx(swisdak(REFLECTED_2_TO_40, z), rel=1e-8)
     assert asset["blast_in_range"] is True
+    # the threat's own requirement: the distance at which 100 kg gives 20 kPa
+    z20 = swisdak_inverse(INCIDENT_2_9_TO_23_8, 20.0, 2.9, 23.8)
+    assert doc["threat_required_m"] == pytest.approx(z20 * 100 ** (1 / 3), rel=1e-8)
     # the attribute (30 m) wins over the threat
     assert asset["required_source"] == "attribute"
     assert asset["required_m"] == 30
@@ -95,28 +158,49 @@ def test_table_and_findings(cpted, plaza):
     assert proc.returncode == 1
 
 
+def test_no_findings_exit_0(cpted, plaza, tmp_path):
+    """With the bollard restored every asset is ok: --fail-on-findings exits 0."""
+    extra = write_geojson(tmp_path / "restored.geojson", RESTORED_BOLLARD)
+    proc = cpted("standoff", plaza, extra, "--fail-on-findings", "--quiet")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_gis_output(cpted, plaza, tmp_path):
     out = tmp_path / "standoff.gpkg"
     proc = cpted("standoff", plaza, "-o", out, "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert out.exists()
-    proc = cpted("standoff", plaza, "-o", out, "--quiet")
-    assert proc.returncode != 0 and "overwrite" in proc.stderr
+    from osgeo import ogr
+    ds = ogr.Open(str(out))
+    layers = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount()
+              for i in range(ds.GetLayerCount())}
+    assert layers == {"standoff_lines": 1, "encroachment": 1, "accessible_area": 1}
+    feature = ds.GetLayerByName("standoff_lines").GetNextFeature()
+    assert feature.GetField("id") == "assets:1" and feature.GetField("standoff_m") == 0
+    ds = None
+    before = out.read_bytes()
+    # refused before the analysis runs, like an existing --json file: usage error, and
+    # no other output (the JSON) is written either
+    js = tmp_path / "standoff.json"
+    proc = cpted("standoff", plaza, "--json", js, "-o", out, "--quiet")
+    assert proc.returncode == 2 and "--overwrite" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert out.read_bytes() == before and not js.exists()
     proc = cpted("standoff", plaza, "-o", out, "--overwrite", "--quiet")
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["--allowable-kpa", "20"],
-    ["--charge", "-5"],
-    ["--charge", "abc"],
-    ["--charge", "100", "--allowable-kpa", "0"],
-    ["--vehicle", "TANK"],
+@pytest.mark.parametrize("args, needle", [
+    (["--allowable-kpa", "20"], "--allowable-kpa needs --charge"),
+    (["--charge", "-5"], "--charge: '-5'"),
+    (["--charge", "abc"], "--charge: 'abc'"),
+    (["--charge", "100", "--allowable-kpa", "0"], "--allowable-kpa: '0'"),
+    (["--vehicle", "TANK"], "'TANK'"),
 ])
-def test_usage_errors(cpted, plaza, args):
+def test_usage_errors(cpted, plaza, args, needle):
     proc = cpted("standoff", plaza, *args)
     assert proc.returncode == 2
-    assert proc.stderr.strip()
+    assert proc.stderr.startswith("cpted standoff: ") and needle in proc.stderr.splitlines()[0]
+    assert proc.stdout == ""
 
 
 def test_site_without_asset(cpted, tmp_path):
