@@ -63,11 +63,40 @@ void cpted__json_end_object(cpted__json *j) { close_(j, "}"); }
 void cpted__json_begin_array(cpted__json *j) { open(j, "["); }
 void cpted__json_end_array(cpted__json *j) { close_(j, "]"); }
 
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is not
+ * one (stray continuation byte, overlong form, surrogate, beyond U+10FFFF,
+ * truncated). */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+    for (size_t k = 1; k < n; k++)
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+    if ((n == 3 && p[0] == 0xE0 && p[1] < 0xA0) || (n == 3 && p[0] == 0xED && p[1] >= 0xA0) ||
+        (n == 4 && p[0] == 0xF0 && p[1] < 0x90) || (n == 4 && p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* Attribute text from GIS files is not always valid UTF-8 (a Latin-1 DBF, a
+ * broken export): invalid bytes become U+FFFD so the document stays valid JSON. */
 static void write_string(cpted__json *j, const char *s)
 {
     append_str(j, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char esc[8];
+        if (*p >= 0x80) {
+            size_t n = utf8_sequence(p);
+            if (n == 0) {
+                append_str(j, "\\ufffd");
+            } else {
+                append(j, (const char *)p, n);
+                p += n - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"': append_str(j, "\\\""); break;
         case '\\': append_str(j, "\\\\"); break;

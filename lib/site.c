@@ -389,16 +389,19 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
     if (attr_count && (!keys || !values))
         return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': attribute arrays are NULL", layer);
 
-    size_t group = cpted__site_group(site, "memory", layer, role);
-    if (group == CPTED__NO_LAYER)
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
-    /* 1-based like most GIS formats: the feature's number within its layer */
-    int64_t fid = site->groups[group].features + site->groups[group].skipped + 1;
+    /* 1-based like most GIS formats: the feature's number within its layer. The
+     * group itself is only created once the feature is accepted, so a rejected
+     * feature leaves no empty layer behind. */
+    int64_t fid = 1;
+    for (size_t i = 0; i < site->group_count; i++) {
+        const cpted__group *g = &site->groups[i];
+        if (g->role == role && strcmp(g->source, "memory") == 0 && strcmp(g->layer, layer) == 0)
+            fid = g->features + g->skipped + 1;
+    }
 
     cpted__feature f;
     feature_init(&f);
     f.role = role;
-    f.group = group;
     f.fid = fid;
 
     ctx->geos_message[0] = '\0';
@@ -444,8 +447,13 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
         cpted__feature_clear(ctx, &f);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
+    f.group = cpted__site_group(site, "memory", layer, role);
+    if (f.group == CPTED__NO_LAYER) {
+        cpted__feature_clear(ctx, &f);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory adding a feature");
+    }
     if (repaired) {
-        site->groups[group].repaired++;
+        site->groups[f.group].repaired++;
         cpted__site_warn(site, "memory layer '%s' feature %lld: invalid polygon repaired", layer,
                          (long long)fid);
     }

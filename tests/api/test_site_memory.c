@@ -502,6 +502,46 @@ static void test_info_json_warnings_escaped(void **state)
     cpted_site_free(site);
 }
 
+static void test_rejected_feature_leaves_no_layer(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    size_t n;
+    unsigned char *wkb = test_wkb_point(1, 2, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, NULL),
+                     CPTED_E_GEOMETRY);
+    free(wkb);
+    assert_int_equal(cpted_site_layer_count(site), 0);
+    /* the next accepted feature of that layer is still number 1 */
+    wkb = test_wkb_rect(0, 0, 1, 1, &n);
+    int64_t fid = 0;
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, &fid),
+                     CPTED_OK);
+    free(wkb);
+    assert_int_equal(fid, 1);
+    assert_int_equal(cpted_site_layer_count(site), 1);
+    cpted_site_free(site);
+}
+
+static void test_info_json_invalid_utf8_replaced(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    size_t n;
+    /* a Latin-1 "Käpylä" (0xE4 alone is not UTF-8), a valid "ä" (C3 A4), a
+     * truncated 3-byte sequence at the end */
+    unsigned char *wkb = test_wkb_rect(0, 0, 1, 1, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "K\xe4pyl\xc3\xa4\xe2\x82", CPTED_ROLE_ASSET, wkb, n,
+                                        NULL, NULL, 0, NULL),
+                     CPTED_OK);
+    free(wkb);
+    char *json = NULL;
+    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_non_null(strstr(json, "\"name\":\"K\\ufffdpyl\xc3\xa4\\ufffd\\ufffd\""));
+    cpted_free(json);
+    cpted_site_free(site);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +553,8 @@ int main(void)
         cmocka_unit_test(test_info_json),
         cmocka_unit_test(test_to_output_identity),
         cmocka_unit_test(test_memory_ids_do_not_clash_with_file_ids),
+        cmocka_unit_test(test_rejected_feature_leaves_no_layer),
+        cmocka_unit_test(test_info_json_invalid_utf8_replaced),
         cmocka_unit_test(test_3d_wkb_is_read_and_written_2d),
         cmocka_unit_test(test_empty_geometries_are_rejected),
         cmocka_unit_test(test_geometry_type_per_role),
