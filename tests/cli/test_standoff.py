@@ -233,3 +233,8 @@ def test_everything_drivable_ignores_road_limits(cpted, validate, tmp_path):
     assert roads_only["assets"][0]["standoff_m"] == pytest.approx(20.0, abs=1e-3)
     everything = validate(run_json(cpted, path, "--everything-drivable").stdout, "standoff")
     assert everything["assets"][0]["standoff_m"] == 0
+    # the report says which ground model it used
+    assert any("vehicles drive only on the given ground and roads" in a
+               for a in roads_only["assumptions"])
+    assert any("pavements and plazas included (everything_drivable)" in a
+               for a in everything["assumptions"])
