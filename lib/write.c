@@ -3,7 +3,8 @@
  *
  * A write function describes its result as "result layers": a name, a
  * geometry type, field definitions and rows (a geometry in the working CRS
- * plus values), filled only through the public accessors of the result. One
+ * plus values), filled from the result's accessors (and, for coverage, the
+ * analysed line geometry the result keeps: lines and gap stretches). One
  * GDAL routine writes any such list: it picks the format, lays out the files
  * (one per layer for single-layer formats), reprojects to the output CRS and
  * renames temporary files into place so nothing half-written is ever left.
@@ -789,7 +790,8 @@ static const w_field perimeter_fields[] = {
 };
 
 enum {
-    GP_LINE, GP_START, GP_END, GP_WIDTH, GP_COMPLIANT, GP_PASSABLE, GP_BETWEEN_1, GP_BETWEEN_2
+    GP_LINE, GP_START, GP_END, GP_WIDTH, GP_COMPLIANT, GP_PASSABLE, GP_BETWEEN_1, GP_BETWEEN_2,
+    GP_X, GP_Y
 };
 static const w_field gap_fields[] = {
     [GP_LINE] = {"line_id", W_TEXT},
@@ -800,6 +802,8 @@ static const w_field gap_fields[] = {
     [GP_PASSABLE] = {"vehicle_passable", W_BOOL},
     [GP_BETWEEN_1] = {"between_1", W_TEXT},
     [GP_BETWEEN_2] = {"between_2", W_TEXT},
+    [GP_X] = {"x", W_REAL},
+    [GP_Y] = {"y", W_REAL},
 };
 
 enum { BR_LINE, BR_WIDTH };
@@ -811,43 +815,10 @@ static const w_field breach_fields[] = {
 enum { COVERAGE_LINES, COVERAGE_GAPS, COVERAGE_BREACHES };
 static const w_spec coverage_specs[] = {
     [COVERAGE_LINES] = W_SPEC("perimeter_lines", wkbMultiLineString, perimeter_fields),
-    [COVERAGE_GAPS] = W_SPEC("gaps", wkbPoint, gap_fields),
+    [COVERAGE_GAPS] = W_SPEC("gaps", wkbLineString, gap_fields),
     [COVERAGE_BREACHES] = W_SPEC("breaches", wkbPoint, breach_fields),
 };
 
-/* Geometry of a perimeter line that is a site feature (a polygon gives its
- * boundary); *out stays NULL for rows derived from barrier points, which exist
- * only inside the coverage result. */
-static int perimeter_geometry(cpted_context *ctx, const cpted_site *site, const char *id,
-                              GEOSGeometry **out)
-{
-    *out = NULL;
-    size_t n = cpted_site_feature_count(site);
-    for (size_t i = 0; id && i < n; i++) {
-        const char *fid = cpted_site_feature_id(site, i);
-        if (!fid || strcmp(fid, id) != 0)
-            continue;
-        unsigned char *wkb = NULL;
-        size_t size = 0;
-        GEOSGeometry *g = NULL;
-        int rc = cpted_site_feature_wkb(site, i, &wkb, &size);
-        if (rc == CPTED_OK)
-            rc = geom_from_wkb(ctx, wkb, size, id, &g);
-        if (rc != CPTED_OK)
-            return rc;
-        if (GEOSGeom_getDimensions_r(ctx->geos, g) == 2) {
-            GEOSGeometry *b = GEOSBoundary_r(ctx->geos, g);
-            GEOSGeom_destroy_r(ctx->geos, g);
-            if (!b)
-                return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot take the boundary of %s: %s",
-                                    id, cpted__geos_error(ctx));
-            g = b;
-        }
-        *out = g;
-        return CPTED_OK;
-    }
-    return CPTED_OK;
-}
 
 static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result, size_t li,
                                w_layer *layers)
@@ -856,11 +827,14 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
     memset(&line, 0, sizeof line);
     line.struct_size = sizeof line;
     int rc = cpted_coverage_get_line(result, li, &line);
-    GEOSGeometry *g = NULL;
-    if (rc == CPTED_OK)
-        rc = perimeter_geometry(ctx, cpted_coverage_site(result), line.id, &g);
     if (rc != CPTED_OK)
         return rc;
+    /* The analysed line itself (derived rows included), not a lookup among the
+     * site's features: the writer reads the result's geometry, it computes nothing. */
+    const GEOSGeometry *line_geom = result->lines[li].geom;
+    GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, line_geom);
+    if (!g)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory writing line %s", line.id);
     w_value *v = layer_add_row(ctx, &layers[COVERAGE_LINES], g);
     if (!v)
         return CPTED_E_NOMEM;
@@ -884,10 +858,11 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
         rc = cpted_coverage_get_gap(result, li, gi, &gap);
         if (rc != CPTED_OK)
             return rc;
-        GEOSGeometry *p = make_point(ctx, gap.x, gap.y);
-        if (!p)
-            return CPTED_E_NOMEM;
-        v = layer_add_row(ctx, &layers[COVERAGE_GAPS], p);
+        /* the gap as the stretch of line it leaves open; x, y is its middle */
+        GEOSGeometry *stretch = cpted__line_substring(ctx, line_geom, gap.start_m, gap.end_m);
+        if (!stretch)
+            return CPTED_E_GEOMETRY;
+        v = layer_add_row(ctx, &layers[COVERAGE_GAPS], stretch);
         if (!v)
             return CPTED_E_NOMEM;
         v[GP_LINE].text = line.id;
@@ -898,6 +873,8 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
         v[GP_PASSABLE].number = gap.vehicle_passable ? 1 : 0;
         v[GP_BETWEEN_1].text = gap.before_id;
         v[GP_BETWEEN_2].text = gap.after_id;
+        v[GP_X].number = gap.x;
+        v[GP_Y].number = gap.y;
     }
     return CPTED_OK;
 }

@@ -1211,11 +1211,11 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
 CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out);
 
 /**
- * @brief Writes the result as GIS layers: `perimeter_lines` (one row per line
- *        with its summary; geometry for lines that are site features, none for
- *        rows derived from barrier points), `gaps` (a point at the middle of
- *        each gap, JSON fields as attributes) and `breaches` (points), in the
- *        site's output CRS; format and atomicity as cpted_standoff_write().
+ * @brief Writes the result as GIS layers: `perimeter_lines` (each analysed
+ *        line, derived rows included, with its summary), `gaps` (the stretch of
+ *        line each gap leaves open, JSON fields as attributes) and `breaches`
+ *        (points), in the site's output CRS; format and atomicity as
+ *        cpted_standoff_write().
  * @param result the result (its site must still be alive).
  * @param path the output path (UTF-8).
  * @param format driver name or NULL (from the extension).

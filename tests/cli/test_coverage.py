@@ -113,6 +113,16 @@ def test_json_file_and_gis_output(cpted, plaza, tmp_path, validate):
     names = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount()
              for i in range(ds.GetLayerCount())}
     assert names.get("gaps") == 7 and names.get("breaches") == 1
+    # gaps are the stretches of the line left open: the 2.7 m one runs x 148.65..151.35
+    gaps = ds.GetLayerByName("gaps")
+    wide = [f for f in gaps if abs(f.GetField("clear_width_m") - 2.7) < 1e-6]
+    assert len(wide) == 1
+    g = wide[0].GetGeometryRef()
+    assert g.GetGeometryName() == "LINESTRING"
+    assert [round(c, 6) for c in g.GetPoint_2D(0)] == [500148.65, 5800120.0]
+    assert [round(c, 6) for c in g.GetPoint_2D(g.GetPointCount() - 1)] == [500151.35, 5800120.0]
+    assert wide[0].GetField("x") == 500150.0
+    ds = None
     # -o refuses to replace without --overwrite: a usage error, before any work
     before = gpkg.read_bytes()
     r = cpted("coverage", plaza, "-o", gpkg, "--quiet")
@@ -181,3 +191,40 @@ def test_helsinki_derived_rows(cpted, samples_dir, validate):
             assert 0 < b["width_m"] <= line["length_m"] + 1e-9
         else:
             assert b["kind"] == "bypass" and not line["closed"] and b["width_m"] >= 0
+
+
+def test_derived_rows_are_written_with_their_geometry(cpted, samples_dir, tmp_path):
+    """Rows chained from barrier points exist only in the result: the GIS output still
+    carries their geometry (in the output CRS, lon/lat for an OSM source), and every gap
+    is a stretch of its line as long as its start..end interval."""
+    gpkg = tmp_path / "hki.gpkg"
+    r = cpted("coverage", samples_dir / "osm" / "helsinki_centre_osm_2019.osm.pbf",
+              "--lenient", "-o", gpkg, "--quiet", timeout=300)
+    assert r.returncode == 0, r.stderr
+    from osgeo import ogr, osr
+    ds = ogr.Open(str(gpkg))
+    lines = ds.GetLayerByName("perimeter_lines")
+    rows = [f for f in lines if f.GetField("id").startswith("row:")]
+    assert len(rows) == 12
+    for f in rows:
+        g = f.GetGeometryRef()
+        assert g is not None and g.GetGeometryName() == "MULTILINESTRING"
+        assert g.GetGeometryCount() == 1 and g.GetGeometryRef(0).GetPointCount() >= 2
+        minx, maxx, miny, maxy = g.GetEnvelope()
+        assert 24.9 < minx <= maxx < 24.97 and 60.15 < miny <= maxy < 60.19
+    # gap stretches: measured in metres (UTM 35N), their length is end_m - start_m
+    utm = osr.SpatialReference()
+    utm.ImportFromEPSG(32635)
+    utm.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    gaps = ds.GetLayerByName("gaps")
+    wgs = gaps.GetSpatialRef()
+    wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    to_utm = osr.CoordinateTransformation(wgs, utm)
+    count = 0
+    for f in gaps:
+        g = f.GetGeometryRef().Clone()
+        g.Transform(to_utm)
+        assert abs(g.Length() - (f.GetField("end_m") - f.GetField("start_m"))) < 1e-3
+        count += 1
+    assert count == 95
+    ds = None

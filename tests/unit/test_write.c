@@ -459,16 +459,23 @@ static void test_coverage_gpkg(void **state)
         assert_int_equal((int)num(f, "vehicle_passable"), gap.vehicle_passable);
         assert_same_text(text(f, "between_1"), gap.before_id);
         assert_same_text(text(f, "between_2"), gap.after_id);
+        assert_same(num(f, "x"), gap.x);
+        assert_same(num(f, "y"), gap.y);
+        /* the gap is the stretch of the line (y = 50, from x = 0) it leaves open */
         g = OGR_F_GetGeometryRef(f);
-        assert_int_equal(wkbFlatten(OGR_G_GetGeometryType(g)), wkbPoint);
-        assert_same(OGR_G_GetX(g, 0), gap.x);
-        assert_same(OGR_G_GetY(g, 0), gap.y);
+        assert_int_equal(wkbFlatten(OGR_G_GetGeometryType(g)), wkbLineString);
+        assert_int_equal(OGR_G_GetPointCount(g), 2);
+        assert_near(OGR_G_GetX(g, 0), gap.start_m, 1e-9);
+        assert_near(OGR_G_GetX(g, 1), gap.end_m, 1e-9);
+        assert_near(OGR_G_GetY(g, 0), 50, 1e-9);
+        assert_near(OGR_G_GetY(g, 1), 50, 1e-9);
         if (fabs(gap.clear_width_m - 2.3) < 1e-6) {
             found_wide = true;
             assert_int_equal((int)num(f, "compliant"), 0);
             assert_int_equal((int)num(f, "vehicle_passable"), 1);
-            assert_near(OGR_G_GetX(g, 0), 20.85, 1e-6); /* middle of 19.7..22 */
-            assert_near(OGR_G_GetY(g, 0), 50, 1e-9);
+            assert_near(num(f, "x"), 20.85, 1e-6); /* middle of 19.7..22 */
+            assert_near(OGR_G_GetX(g, 0), 19.7, 1e-6);
+            assert_near(OGR_G_GetX(g, 1), 22.0, 1e-6);
         }
         OGR_F_Destroy(f);
     }
