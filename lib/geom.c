@@ -769,3 +769,39 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
         return cpted__nomem(ctx, "tiles");
     return read_pair(ctx, pair, xy) ? CPTED_OK : cpted__geos_fail(ctx, "tiles", "nearest points");
 }
+
+bool cpted__line_is_circle(cpted_context *ctx, const GEOSGeometry *g, double *cx, double *cy,
+                           double *r)
+{
+    if (GEOSGeomTypeId_r(ctx->geos, g) != GEOS_LINESTRING || GEOSisClosed_r(ctx->geos, g) != 1)
+        return false;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, g);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n < 9) /* 8 + closing vertex */
+        return false;
+    /* sums relative to the first vertex: map coordinates are ~1e6 m */
+    double x0, y0, sx = 0, sy = 0;
+    if (!GEOSCoordSeq_getXY_r(ctx->geos, seq, 0, &x0, &y0))
+        return false;
+    for (unsigned int i = 1; i + 1 < n; i++) { /* the closing vertex repeats the first */
+        double x, y;
+        if (!GEOSCoordSeq_getXY_r(ctx->geos, seq, i, &x, &y))
+            return false;
+        sx += x - x0;
+        sy += y - y0;
+    }
+    double mx = sx / (n - 1), my = sy / (n - 1), rmin = INFINITY, rmax = 0;
+    for (unsigned int i = 0; i + 1 < n; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(ctx->geos, seq, i, &x, &y);
+        double d = hypot(x - x0 - mx, y - y0 - my);
+        rmin = fmin(rmin, d);
+        rmax = fmax(rmax, d);
+    }
+    if (!(rmin > 0) || rmax - rmin > fmax(1e-3, 1e-3 * rmax))
+        return false;
+    *cx = x0 + mx;
+    *cy = y0 + my;
+    *r = 0.5 * (rmin + rmax);
+    return true;
+}

@@ -123,6 +123,11 @@ GEOSGeometry *cpted__line_from_xy(cpted_context *ctx, const double *xy, size_t n
  * ring). CPTED_OK, or CPTED_E_GEOMETRY with the context error set. */
 int cpted__line_point_at(cpted_context *ctx, const GEOSGeometry *line, double len, double s,
                          double *x, double *y);
+/* True when g is a closed LineString of at least 8 vertices that all lie on
+ * one circle (radius spread within 1 mm and 0.1%): a CAD circle. Gives the
+ * centre and radius. */
+bool cpted__line_is_circle(cpted_context *ctx, const GEOSGeometry *g, double *cx, double *cy,
+                           double *r);
 /* The stretch [start_m, end_m] of a LineString as a new LineString; on a
  * closed line end_m may exceed the length (wraps through the start). NULL with
  * the context error set on failure. */

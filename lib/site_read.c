@@ -329,6 +329,19 @@ static bool needs_area(int32_t role)
            role == CPTED_ROLE_BOUNDARY;
 }
 
+/* GDAL turns a DXF CIRCLE into a closed line of many vertices. On a layer of
+ * elements (bollards, planters, trees) it is the element's outline, not a wall
+ * of some thickness along a ring: buffering it as a line would widen the
+ * element by the default wall thickness and make gaps look narrower than they
+ * are, the unsafe direction. Such a circle becomes the disc it outlines. */
+static bool is_element_outline(cpted_context *ctx, int32_t role, const GEOSGeometry *g)
+{
+    if (role != CPTED_ROLE_BARRIER && role != CPTED_ROLE_OBSTACLE && role != CPTED_ROLE_SOFT)
+        return false;
+    double cx, cy, r;
+    return cpted__line_is_circle(ctx, g, &cx, &cy, &r);
+}
+
 /* Copies the kept attributes of a plain/DXF feature; a bad value rejects it.
  * *highway borrows the road class from `feat` (valid until its next field read). */
 static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, cpted__feature *f,
@@ -566,7 +579,8 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
                                         "cut at the extract's edge)"
                                       : "geometry GEOS cannot read";
     }
-    if (f.geom && lc->kind == SRC_DXF && needs_area(role))
+    if (f.geom && lc->kind == SRC_DXF &&
+        (needs_area(role) || is_element_outline(ctx, role, f.geom)))
         f.geom = close_to_polygon(ctx, f.geom);
     if (!why) {
         rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);

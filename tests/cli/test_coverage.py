@@ -1,6 +1,8 @@
 """`cpted coverage`: the cpted/coverage/1 contract on the plaza sample (values worked by
 hand in samples/plaza/README.md), the readable table, --fail-on-findings, the options and
 their usage errors (architecture.md §6, §9; docs/method-coverage.md)."""
+import pathlib
+
 import pytest
 
 # (before, after, start_m, end_m, clear_width_m) from samples/plaza/README.md, "Coverage"
@@ -228,3 +230,19 @@ def test_derived_rows_are_written_with_their_geometry(cpted, samples_dir, tmp_pa
         count += 1
     assert count == 95
     ds = None
+
+
+def test_dxf_circles_are_bollard_outlines(cpted, tmp_path, validate):
+    """tests/data/circles.dxf: four CIRCLEs of radius 0.15 m at 1.5 m centres on layer
+    BOLLARDS and a perimeter LINE through their centres. GDAL gives each circle as a closed
+    line; taken as a wall of the default 0.2 m thickness the gaps would read 1.000 m (the
+    unsafe direction). As the discs they outline, the clear gaps are 1.5 - 0.3 = 1.200 m."""
+    data = pathlib.Path(__file__).resolve().parents[1] / "data" / "circles.dxf"
+    r = cpted("coverage", data, "--assume-crs", "EPSG:25832", "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "coverage")
+    (line,) = doc["lines"]
+    assert line["id"] == "PERIMETER:4" and line["open_ends"] == 0
+    assert [g["clear_width_m"] for g in line["gaps"]] == pytest.approx([1.2] * 3, abs=1e-6)
+    assert [g["between"] for g in line["gaps"]] == [
+        ["BOLLARDS:0", "BOLLARDS:1"], ["BOLLARDS:1", "BOLLARDS:2"], ["BOLLARDS:2", "BOLLARDS:3"]]

@@ -238,12 +238,63 @@ static void test_tiles_parts(void **state)
     GEOSGeom_destroy_r(h, multi);
 }
 
+/* A closed line of n vertices on an ellipse with semi-axes a, b around (cx, cy). */
+static GEOSGeometry *ellipse(cpted_context *ctx, double cx, double cy, double a, double b, int n)
+{
+    double *xy = malloc(sizeof *xy * 2 * (size_t)(n + 1));
+    for (int i = 0; i <= n; i++) {
+        double t = 2.0 * acos(-1.0) * (i % n) / n;
+        xy[2 * i] = cx + a * cos(t);
+        xy[2 * i + 1] = cy + b * sin(t);
+    }
+    GEOSGeometry *g = cpted__line_from_xy(ctx, xy, (size_t)n + 1);
+    free(xy);
+    return g;
+}
+
+static void test_line_is_circle(void **state)
+{
+    cpted_context *ctx = *state;
+    double cx = 0, cy = 0, r = 0;
+    /* a DXF circle as GDAL draws it: 96 vertices, at UTM-sized coordinates */
+    GEOSGeometry *g = ellipse(ctx, 500004.5, 5540000.0, 0.15, 0.15, 96);
+    assert_true(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    assert_near(cx, 500004.5, 1e-9);
+    assert_near(cy, 5540000.0, 1e-9);
+    assert_near(r, 0.15, 1e-9);
+    GEOSGeom_destroy_r(ctx->geos, g);
+    /* an ellipse 2 mm out of round is not a circle; 0.5 mm is (1 mm tolerance) */
+    g = ellipse(ctx, 0, 0, 0.15, 0.148, 96);
+    assert_false(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    GEOSGeom_destroy_r(ctx->geos, g);
+    g = ellipse(ctx, 0, 0, 0.15, 0.1495, 96);
+    assert_true(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    GEOSGeom_destroy_r(ctx->geos, g);
+    /* a square outline (4 vertices) and a hexagon are not CAD circles */
+    g = ellipse(ctx, 0, 0, 1, 1, 4);
+    assert_false(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    GEOSGeom_destroy_r(ctx->geos, g);
+    g = ellipse(ctx, 0, 0, 1, 1, 6);
+    assert_false(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    GEOSGeom_destroy_r(ctx->geos, g);
+    /* an open arc is not closed */
+    double arc[2 * 20];
+    for (int i = 0; i < 20; i++) {
+        arc[2 * i] = cos(0.1 * i);
+        arc[2 * i + 1] = sin(0.1 * i);
+    }
+    g = cpted__line_from_xy(ctx, arc, 20);
+    assert_false(cpted__line_is_circle(ctx, g, &cx, &cy, &r));
+    GEOSGeom_destroy_r(ctx->geos, g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiles_match_direct),
         cmocka_unit_test(test_tiles_empty),
         cmocka_unit_test(test_tiles_parts),
+        cmocka_unit_test(test_line_is_circle),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }
