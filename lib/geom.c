@@ -805,3 +805,23 @@ bool cpted__line_is_circle(cpted_context *ctx, const GEOSGeometry *g, double *cx
     *r = 0.5 * (rmin + rmax);
     return true;
 }
+
+GEOSGeometry *cpted__closed_line_to_polygon(cpted_context *ctx, GEOSGeometry *g)
+{
+    unsigned int n = 0;
+    if (GEOSGeomTypeId_r(ctx->geos, g) != GEOS_LINESTRING || GEOSisClosed_r(ctx->geos, g) != 1)
+        return g;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, g);
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n < 4)
+        return g;
+    GEOSCoordSequence *copy = GEOSCoordSeq_clone_r(ctx->geos, seq);
+    GEOSGeometry *ring = copy ? GEOSGeom_createLinearRing_r(ctx->geos, copy) : NULL;
+    GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0) : NULL;
+    if (!poly) {
+        if (ring)
+            GEOSGeom_destroy_r(ctx->geos, ring);
+        return g;
+    }
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return poly;
+}

@@ -123,6 +123,9 @@ GEOSGeometry *cpted__line_from_xy(cpted_context *ctx, const double *xy, size_t n
  * ring). CPTED_OK, or CPTED_E_GEOMETRY with the context error set. */
 int cpted__line_point_at(cpted_context *ctx, const GEOSGeometry *line, double len, double s,
                          double *x, double *y);
+/* A closed LineString of at least 4 vertices becomes the polygon it encloses
+ * (g is consumed); anything else is returned unchanged, as is g when out of memory. */
+GEOSGeometry *cpted__closed_line_to_polygon(cpted_context *ctx, GEOSGeometry *g);
 /* True when g is a closed LineString of at least 8 vertices that all lie on
  * one circle (radius spread within 1 mm and 0.1%): a CAD circle. Gives the
  * centre and radius. */

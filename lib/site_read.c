@@ -304,24 +304,6 @@ static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
     return out;
 }
 
-/* CAD has no polygons: a closed polyline on a layer whose role needs an area
- * is that area. */
-static GEOSGeometry *close_to_polygon(cpted_context *ctx, GEOSGeometry *g)
-{
-    unsigned int n = 0;
-    if (GEOSGeomTypeId_r(ctx->geos, g) != GEOS_LINESTRING || GEOSisClosed_r(ctx->geos, g) != 1)
-        return g;
-    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, g);
-    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n < 4)
-        return g;
-    GEOSCoordSequence *copy = GEOSCoordSeq_clone_r(ctx->geos, seq);
-    GEOSGeometry *ring = copy ? GEOSGeom_createLinearRing_r(ctx->geos, copy) : NULL;
-    GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0) : NULL;
-    if (!poly)
-        return g;
-    GEOSGeom_destroy_r(ctx->geos, g);
-    return poly;
-}
 
 static bool needs_area(int32_t role)
 {
@@ -581,7 +563,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     }
     if (f.geom && lc->kind == SRC_DXF &&
         (needs_area(role) || is_element_outline(ctx, role, f.geom)))
-        f.geom = close_to_polygon(ctx, f.geom);
+        f.geom = cpted__closed_line_to_polygon(ctx, f.geom); /* CAD has no polygons */
     if (!why) {
         rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
         if (rc == CPTED_E_NOMEM) {
