@@ -17,18 +17,6 @@ static cpted_context *ctx_of(void **state) { return *state; }
 static const double utm_x = 500000.0, utm_y = 5538630.702867, etrs_y = 5538630.702744;
 #define CS2CS_TOL 1e-5 /* the cs2cs figures are printed to 1e-6 m */
 
-static void point_xy(const cpted_site *site, size_t i, double *x, double *y)
-{
-    unsigned char *wkb = NULL;
-    size_t n = 0;
-    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
-    assert_int_equal(n, 21);
-    assert_int_equal(wkb[0], 1);
-    memcpy(x, wkb + 5, 8);
-    memcpy(y, wkb + 13, 8);
-    cpted_free(wkb);
-}
-
 static long feature_with_role(const cpted_site *site, int32_t role)
 {
     for (size_t i = 0; i < cpted_site_feature_count(site); i++)
@@ -45,7 +33,7 @@ static void test_lonlat_goes_to_utm(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:32632");
     assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
     double x, y;
-    point_xy(site, 0, &x, &y);
+    test_point_xy(site, 0, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     /* back to the output CRS in lon/lat order */
@@ -70,7 +58,7 @@ static void test_two_sources_merge(void **state)
     long bollard = feature_with_role(site, CPTED_ROLE_BARRIER);
     assert_true(bollard >= 0);
     double x, y;
-    point_xy(site, (size_t)bollard, &x, &y);
+    test_point_xy(site, (size_t)bollard, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     double e[4];
@@ -85,7 +73,7 @@ static void test_two_sources_merge(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:32632");
     assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
     bollard = feature_with_role(site, CPTED_ROLE_BARRIER);
-    point_xy(site, (size_t)bollard, &x, &y);
+    test_point_xy(site, (size_t)bollard, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     cpted_site_free(site);
@@ -113,7 +101,7 @@ static void test_explicit_working_crs(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:25832");
     assert_string_equal(cpted_site_output_crs(site), "EPSG:3857");
     double x, y, ox, oy;
-    point_xy(site, 0, &x, &y);
+    test_point_xy(site, 0, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, etrs_y, CS2CS_TOL);
     /* Web Mercator x = R * lon = 6378137 m * 9° * pi / 180 */
@@ -238,7 +226,7 @@ static void test_assume_crs_only_for_sources_without_one(void **state)
     assert_int_equal(cpted_site_open(&site, ctx_of(state), one, 1, &o), CPTED_OK);
     assert_string_equal(cpted_site_crs(site), "EPSG:32632"); /* not the assumed one */
     double x, y;
-    point_xy(site, 0, &x, &y);
+    test_point_xy(site, 0, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     cpted_site_free(site);
@@ -252,9 +240,9 @@ static void test_assume_crs_only_for_sources_without_one(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:25832");
     assert_string_equal(cpted_site_output_crs(site), "EPSG:25832");
     assert_int_equal(cpted_site_feature_count(site), 3);
-    point_xy(site, 1, &x, &y);
+    test_point_xy(site, 1, &x, &y);
     assert_true(x == 500001.5 && y == 5540000.0);
-    point_xy(site, 2, &x, &y);
+    test_point_xy(site, 2, &x, &y);
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, etrs_y, CS2CS_TOL);
     cpted_site_free(site);

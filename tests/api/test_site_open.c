@@ -47,22 +47,6 @@ static void assert_counts(const cpted_site *site, const char *layer, int32_t rol
     assert_int_equal(s, skipped);
 }
 
-/* x, y of a point feature (ISO WKB, little-endian on the test hosts). */
-static void point_xy(const cpted_site *site, size_t i, double *x, double *y)
-{
-    unsigned char *wkb = NULL;
-    size_t n = 0;
-    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
-    assert_int_equal(n, 21);
-    assert_int_equal(wkb[0], 1);
-    uint32_t type;
-    memcpy(&type, wkb + 1, 4);
-    assert_int_equal(type, 1);
-    memcpy(x, wkb + 5, 8);
-    memcpy(y, wkb + 13, 8);
-    cpted_free(wkb);
-}
-
 static long find_feature(const cpted_site *site, const char *name)
 {
     for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
@@ -424,7 +408,7 @@ static void test_dxf_layers(void **state)
     assert_counts(site, "BUILDINGS", CPTED_ROLE_BUILDING, 1, 0, 0);
     assert_counts(site, "NOTES", CPTED_ROLE_NONE, 1, 0, 0);
     double x, y;
-    point_xy(site, 1, &x, &y);
+    test_point_xy(site, 1, &x, &y);
     assert_near(x, 500001.5, 1e-9);
     assert_near(y, 5540000.0, 1e-9);
     /* the closed polyline became the 20 m x 15 m building */
@@ -460,7 +444,7 @@ static void test_no_crs(void **state)
     assert_int_equal(cpted_site_feature_count(site), 2);
     assert_int_equal(cpted_site_feature_role(site, 0), CPTED_ROLE_BARRIER);
     double x, y, d;
-    point_xy(site, 1, &x, &y);
+    test_point_xy(site, 1, &x, &y);
     assert_near(x, 500001.5, 1e-9);
     assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
     assert_near(d, 0.2, 1e-12);
@@ -552,7 +536,7 @@ static void test_untransformable_feature(void **state)
     assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: cannot transform"));
     /* x = R * lon in radians: 6378137 m * 10° * pi / 180 */
     double x, y;
-    point_xy(site, 1, &x, &y);
+    test_point_xy(site, 1, &x, &y);
     assert_near(x, 6378137.0 * 10.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
     cpted_site_free(site);
 }

@@ -146,6 +146,21 @@ void test_add_attrs(cpted_site *site, const char *layer, int32_t role, unsigned 
                  cpted_context_last_error(cpted_site_context(site)));
 }
 
+void test_point_xy(const cpted_site *site, size_t i, double *x, double *y)
+{
+    unsigned char *wkb = NULL;
+    size_t n = 0;
+    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+    assert_int_equal(n, 21);
+    assert_int_equal(wkb[0], 1); /* little-endian */
+    uint32_t type;
+    memcpy(&type, wkb + 1, 4);
+    assert_int_equal(type, 1); /* ISO 2D point */
+    memcpy(x, wkb + 5, 8);
+    memcpy(y, wkb + 13, 8);
+    cpted_free(wkb);
+}
+
 void test_assert_near(double a, double b, double tol, const char *expr, const char *file, int line)
 {
     if (!(fabs(a - b) <= tol)) {

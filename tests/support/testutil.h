@@ -40,6 +40,10 @@ void test_add(cpted_site *site, const char *layer, int32_t role, unsigned char *
 void test_add_attrs(cpted_site *site, const char *layer, int32_t role, unsigned char *wkb,
                     size_t size, ...);
 
+/* x, y of point feature i; asserts it comes back as the 21-byte little-endian
+ * ISO WKB of a 2D point. */
+void test_point_xy(const cpted_site *site, size_t i, double *x, double *y);
+
 /* Asserts |a - b| <= tol with a readable message. */
 #define assert_near(a, b, tol) test_assert_near((a), (b), (tol), #a, __FILE__, __LINE__)
 void test_assert_near(double a, double b, double tol, const char *expr, const char *file, int line);
