@@ -262,12 +262,14 @@ static void list_clear(cpted_context *ctx, geom_list *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Unary union of the list, polygonal part; the list is emptied. */
+/* Unary union of the list, polygonal part; the list is emptied (its
+ * geometries are consumed by the union, not copied). */
 static GEOSGeometry *list_union(cpted_context *ctx, geom_list *l)
 {
-    GEOSGeometry *u = cpted__union(ctx, (const GEOSGeometry *const *)l->items, l->count);
+    GEOSGeometry *u = cpted__union_owned(ctx, l->items, l->count);
+    l->count = 0;
     list_clear(ctx, l);
-    return cpted__polygonal(ctx, u);
+    return u ? cpted__polygonal(ctx, u) : NULL;
 }
 
 typedef struct build {
@@ -355,21 +357,17 @@ static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d)
  * which the bounding box touches only at its corners. */
 static GEOSGeometry *data_hull(cpted_context *ctx, const cpted_site *site)
 {
+    /* the hull of the features' hulls: no copy of every feature geometry */
     size_t n = site->feature_count;
-    GEOSGeometry **clones = cpted__calloc(n, sizeof *clones);
-    if (!clones)
+    GEOSGeometry **hulls = cpted__calloc(n ? n : 1, sizeof *hulls);
+    if (!hulls)
         return NULL;
     size_t k = 0;
-    while (k < n && (clones[k] = GEOSGeom_clone_r(ctx->geos, site->features[k].geom)) != NULL)
+    while (k < n && (hulls[k] = GEOSConvexHull_r(ctx->geos, site->features[k].geom)) != NULL)
         k++;
-    GEOSGeometry *all = k == n ? GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
-                                                             clones, (unsigned int)n)
-                               : NULL;
-    if (!all)
-        for (size_t i = 0; i < k; i++)
-            GEOSGeom_destroy_r(ctx->geos, clones[i]);
-    cpted__free(clones);
-    GEOSGeometry *hull = all ? GEOSConvexHull_r(ctx->geos, all) : NULL;
+    GEOSGeometry *all = cpted__collect(ctx, hulls, k);
+    cpted__free(hulls);
+    GEOSGeometry *hull = all && k == n ? GEOSConvexHull_r(ctx->geos, all) : NULL;
     destroy(ctx, all);
     return hull;
 }

@@ -47,41 +47,60 @@ GEOSGeometry *cpted__empty_polygon(cpted_context *ctx)
     return g;
 }
 
-GEOSGeometry *cpted__union(cpted_context *ctx, const GEOSGeometry *const *geoms, size_t n)
+GEOSGeometry *cpted__collect(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
+{
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, geoms,
+                                                     (unsigned int)n);
+    if (!coll) {
+        for (size_t k = 0; k < n; k++)
+            if (geoms[k])
+                GEOSGeom_destroy_r(ctx->geos, geoms[k]);
+        cpted__error(ctx, CPTED_E_GEOMETRY, "cannot collect geometries: %s",
+                     cpted__geos_error(ctx));
+    }
+    return coll;
+}
+
+GEOSGeometry *cpted__union_owned(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
 {
     if (n == 0)
         return cpted__empty_polygon(ctx);
-    /* A collection of clones, then one unary (cascaded) union: never pairwise. */
-    GEOSGeometry **clones = cpted__calloc(n, sizeof *clones);
-    if (!clones) {
-        cpted__error(ctx, CPTED_E_NOMEM, "out of memory in union");
+    /* one unary (cascaded) union of the whole collection: never pairwise */
+    GEOSGeometry *coll = cpted__collect(ctx, geoms, n);
+    if (!coll)
         return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
+    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
+    GEOSGeom_destroy_r(ctx->geos, coll);
+    if (!u)
+        cpted__error(ctx, CPTED_E_GEOMETRY, "union failed: %s", cpted__geos_error(ctx));
+    return u;
+}
+
+/* Clones of n geometries in a new array (cpted__free); NULL with the error set. */
+static GEOSGeometry **clone_all(cpted_context *ctx, const GEOSGeometry *const *geoms, size_t n)
+{
+    GEOSGeometry **clones = cpted__calloc(n ? n : 1, sizeof *clones);
+    for (size_t i = 0; clones && i < n; i++) {
         clones[i] = GEOSGeom_clone_r(ctx->geos, geoms[i]);
         if (!clones[i]) {
             for (size_t k = 0; k < i; k++)
                 GEOSGeom_destroy_r(ctx->geos, clones[k]);
             cpted__free(clones);
-            cpted__error(ctx, CPTED_E_NOMEM, "out of memory in union");
-            return NULL;
+            clones = NULL;
         }
     }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, clones,
-                                                     (unsigned int)n);
-    if (!coll) {
-        for (size_t k = 0; k < n; k++)
-            GEOSGeom_destroy_r(ctx->geos, clones[k]);
-        cpted__free(clones);
-        cpted__error(ctx, CPTED_E_GEOMETRY, "cannot collect geometries: %s",
-                     cpted__geos_error(ctx));
+    if (!clones)
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory copying geometries");
+    return clones;
+}
+
+GEOSGeometry *cpted__union(cpted_context *ctx, const GEOSGeometry *const *geoms, size_t n)
+{
+    GEOSGeometry **clones = clone_all(ctx, geoms, n);
+    if (!clones)
         return NULL;
-    }
-    cpted__free(clones); /* the collection owns the clones now */
-    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
-    GEOSGeom_destroy_r(ctx->geos, coll);
-    if (!u)
-        cpted__error(ctx, CPTED_E_GEOMETRY, "union failed: %s", cpted__geos_error(ctx));
+    GEOSGeometry *u = cpted__union_owned(ctx, clones, n);
+    cpted__free(clones);
     return u;
 }
 
@@ -523,15 +542,10 @@ static int tiles_near(cpted_context *ctx, const cpted__tiles *t, const GEOSGeome
         near = cpted__empty_polygon(ctx);
         rc = near ? CPTED_OK : CPTED_E_NOMEM;
     } else if (rc == CPTED_OK) {
-        GEOSGeometry *coll =
-            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clips, (unsigned int)n);
-        if (coll) {
-            n = 0; /* owned by the collection */
-            near = GEOSUnaryUnion_r(h, coll);
-            GEOSGeom_destroy_r(h, coll);
-        }
+        near = cpted__union_owned(ctx, clips, n);
+        n = 0; /* consumed either way */
         if (!near)
-            rc = cpted__geos_fail(ctx, "tiles", "union of pieces");
+            rc = CPTED_E_GEOMETRY;
     }
     for (size_t i = 0; i < n; i++)
         GEOSGeom_destroy_r(h, clips[i]);

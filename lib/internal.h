@@ -109,6 +109,12 @@ int cpted__geom_to_wkb(cpted_context *ctx, const GEOSGeometry *g, unsigned char 
 /* Unary union of a set of geometries (borrowed); returns a new geometry (empty
  * polygon when n == 0) or NULL with the context error set. */
 GEOSGeometry *cpted__union(cpted_context *ctx, const GEOSGeometry *const *geoms, size_t n);
+/* The same for geometries the caller owns: they are consumed (also on failure);
+ * the array itself stays the caller's. */
+GEOSGeometry *cpted__union_owned(cpted_context *ctx, GEOSGeometry **geoms, size_t n);
+/* A geometry collection that takes the n geometries (destroyed on failure, the
+ * array stays the caller's); NULL with the context error set. */
+GEOSGeometry *cpted__collect(cpted_context *ctx, GEOSGeometry **geoms, size_t n);
 /* New empty polygon. */
 GEOSGeometry *cpted__empty_polygon(cpted_context *ctx);
 /* True when every coordinate of g is finite. */
@@ -334,8 +340,7 @@ typedef struct cpted__coverage_line {
 
 /* A breach: the public record plus its kind and geometry. */
 typedef struct cpted__coverage_breach {
-    cpted_coverage_breach rec;     /* rec.line_id borrowed from its line */
-    const char *kind;              /* "crossing" or "bypass" (static text) */
+    cpted_coverage_breach rec;     /* rec.line_id borrowed from its line; rec.kind static */
     GEOSGeometry *geom;            /* crossing: the piece of line in R; bypass: a point */
 } cpted__coverage_breach;
 
