@@ -78,7 +78,13 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b;
         b.struct_size = sizeof b;
-        if (cpted_coverage_get_breach(cov, i, &b) == CPTED_OK)
+        if (cpted_coverage_get_breach(cov, i, &b) != CPTED_OK)
+            continue;
+        if (strcmp(b.kind, "bypass") == 0)
+            printf("  line %s: bypass round its end at (%.3f, %.3f) (working CRS), passage %.3f m "
+                   "wide\n",
+                   b.line_id, b.x, b.y, b.width_m);
+        else
             printf("  line %s at (%.3f, %.3f) (working CRS): %.3f m of line the vehicle centre "
                    "can cross\n",
                    b.line_id, b.x, b.y, b.width_m);

@@ -33,7 +33,7 @@ static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, const
     b->rec.y = y;
     b->rec.width_m = width_m;
     b->rec.line_id = l->id;
-    b->kind = kind;
+    b->rec.kind = kind;
     b->geom = geom;
     return CPTED_OK;
 }

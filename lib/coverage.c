@@ -939,7 +939,7 @@ CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, ch
         const cpted__coverage_breach *b = &cov->breaches[i];
         cpted__json_begin_object(&j);
         cpted__json_key(&j, "kind");
-        cpted__json_string(&j, b->kind);
+        cpted__json_string(&j, b->rec.kind);
         cpted__json_key(&j, "line");
         cpted__json_string(&j, b->rec.line_id);
         rc = json_xy(&j, cov->site, b->rec.x, b->rec.y);

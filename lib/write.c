@@ -806,9 +806,10 @@ static const w_field gap_fields[] = {
     [GP_Y] = {"y", W_REAL},
 };
 
-enum { BR_LINE, BR_WIDTH };
+enum { BR_LINE, BR_KIND, BR_WIDTH };
 static const w_field breach_fields[] = {
     [BR_LINE] = {"line_id", W_TEXT},
+    [BR_KIND] = {"kind", W_TEXT},
     [BR_WIDTH] = {"width_m", W_REAL},
 };
 
@@ -903,6 +904,7 @@ static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
         if (!v)
             return CPTED_E_NOMEM;
         v[BR_LINE].text = b.line_id;
+        v[BR_KIND].text = b.kind;
         v[BR_WIDTH].number = b.width_m;
     }
     return CPTED_OK;

@@ -1120,15 +1120,19 @@ typedef struct cpted_coverage_gap {
 } cpted_coverage_gap;
 
 /**
- * @brief A place where the reachable space crosses a perimeter line.
+ * @brief A place where a vehicle can get past a perimeter line: through it (the
+ *        reachable space crosses the line) or round one of its open ends.
  * @since 1.0
  */
 typedef struct cpted_coverage_breach {
     uint32_t struct_size; /**< sizeof(cpted_coverage_breach) as the caller compiled it */
-    double x;             /**< middle of the crossing: easting (working CRS) */
-    double y;             /**< middle of the crossing: northing (working CRS) */
-    double width_m;       /**< length of line the vehicle can cross */
-    const char *line_id;  /**< the line crossed (borrowed) */
+    double x;             /**< crossing: its middle on the line; bypass: the passage past the
+                               line's end (easting, working CRS) */
+    double y;             /**< northing of the same point (working CRS) */
+    double width_m;       /**< crossing: length of line the vehicle centre can cross; bypass:
+                               width of the passage round the end (0 when unknown) */
+    const char *line_id;  /**< the line concerned (borrowed) */
+    const char *kind;     /**< "crossing" or "bypass" (static text) */
 } cpted_coverage_breach;
 
 /**

@@ -288,6 +288,7 @@ static void test_missing_bollard_breach(void **state)
     assert_near(b.x, 7.5, 0.01);
     assert_near(b.y, 0.0, 1e-9);
     assert_string_equal(b.line_id, "perimeter:1");
+    assert_string_equal(b.kind, "crossing");
     char *text = json(f);
     assert_non_null(strstr(text, "\"kind\":\"crossing\""));
     assert_non_null(strstr(text, "\"clear_width_m\":2.7,"));
@@ -589,6 +590,7 @@ static void test_bypass_round_the_end(void **state)
     assert_int_equal(l.noncompliant_count, 0);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 1);
     cpted_coverage_breach b = get_breach(f, 0);
+    assert_string_equal(b.kind, "bypass");
     assert_near(b.width_m, 2.8, 0.01);
     assert_near(b.x, 7.7, 0.01);
     assert_near(b.y, 0, 1e-9);

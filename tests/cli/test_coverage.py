@@ -1,6 +1,7 @@
 """`cpted coverage`: the cpted/coverage/1 contract on the plaza sample (values worked by
 hand in samples/plaza/README.md), the readable table, --fail-on-findings, the options and
 their usage errors (architecture.md §6, §9; docs/method-coverage.md)."""
+import json
 import pathlib
 
 import pytest
@@ -246,3 +247,31 @@ def test_dxf_circles_are_bollard_outlines(cpted, tmp_path, validate):
     assert [g["clear_width_m"] for g in line["gaps"]] == pytest.approx([1.2] * 3, abs=1e-6)
     assert [g["between"] for g in line["gaps"]] == [
         ["BOLLARDS:0", "BOLLARDS:1"], ["BOLLARDS:1", "BOLLARDS:2"], ["BOLLARDS:2", "BOLLARDS:3"]]
+
+
+def test_table_names_bypasses(cpted, tmp_path):
+    """A line with nothing to stop a vehicle driving round its end: the table says
+    "bypass", not that the line itself can be crossed. Car (1.8 m) on open ground
+    (no ground/road given: everything drivable); a 10 m wall on a 60 m x 40 m site."""
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+        "features": [
+            {"type": "Feature", "properties": {"role": "boundary"},
+             "geometry": {"type": "Polygon", "coordinates": [[
+                 [500000, 5800000], [500060, 5800000], [500060, 5800040],
+                 [500000, 5800040], [500000, 5800000]]]}},
+            {"type": "Feature", "properties": {"role": "perimeter"},
+             "geometry": {"type": "LineString",
+                          "coordinates": [[500025, 5800020], [500035, 5800020]]}},
+            {"type": "Feature", "properties": {"role": "barrier", "thickness": 0.3},
+             "geometry": {"type": "LineString",
+                          "coordinates": [[500025, 5800020], [500035, 5800020]]}},
+        ],
+    }
+    path = tmp_path / "wall.geojson"
+    path.write_text(json.dumps(doc))
+    r = cpted("coverage", path, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "bypass round its end" in r.stdout
+    assert "the vehicle centre can cross" not in r.stdout

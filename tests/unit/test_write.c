@@ -489,6 +489,8 @@ static void test_coverage_gpkg(void **state)
         assert_int_equal(cpted_coverage_get_breach(result, i, &b), CPTED_OK);
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), b.line_id);
+        assert_string_equal(text(f, "kind"), "crossing");
+        assert_string_equal(b.kind, "crossing");
         assert_same(num(f, "width_m"), b.width_m);
         g = OGR_F_GetGeometryRef(f);
         assert_same(OGR_G_GetX(g, 0), b.x);
