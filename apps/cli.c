@@ -65,8 +65,9 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
-            "  --everything-drivable  all unblocked ground is drivable, even where roads or\n"
-            "                         ground are given (pavements do not stop a vehicle)\n"
+            "  --drivable MODEL       everything (default: all unblocked ground inside the\n"
+            "                         boundary; pavements do not stop a vehicle) or roads\n"
+            "                         (only mapped ground and roads: traffic studies)\n"
             "  --vehicle CLASS        design vehicle (default M1); see docs/vehicles.md\n");
     for (size_t i = 0; i < N_OVERRIDES; i++)
         fprintf(f, "  --%-21s %s\n", overrides[i].name, overrides[i].help);
@@ -123,8 +124,6 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             flag = &o->lenient;
         else if (strcmp(arg, "--soft-blocking") == 0)
             flag = &o->soft_blocking;
-        else if (strcmp(arg, "--everything-drivable") == 0)
-            flag = &o->everything_drivable;
         else if (strcmp(arg, "--fail-on-findings") == 0)
             flag = &o->fail_on_findings;
         if (flag) {
@@ -145,11 +144,17 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             slot = &o->out_path;
         else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0)
             slot = &o->out_format;
+        else if (strcmp(arg, "--drivable") == 0)
+            slot = &o->drivable;
         if (slot || strcmp(arg, "--role") == 0 || strcmp(arg, "--vehicle") == 0) {
             if (!value)
                 return usage_error(command, usage, "%s needs a value", arg);
             i++;
-            if (slot) {
+            if (slot == &o->drivable && strcmp(value, "everything") != 0 &&
+                strcmp(value, "roads") != 0) {
+                return usage_error(command, usage,
+                                   "--drivable takes 'everything' or 'roads', not '%s'", value);
+            } else if (slot) {
                 *slot = value;
             } else if (strcmp(arg, "--role") == 0) {
                 if (!strchr(value, '=') || o->role_count == CLI_MAX_ITEMS)
@@ -290,7 +295,8 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
 void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs)
 {
     fs->soft_blocking = o->soft_blocking;
-    fs->everything_drivable = o->everything_drivable;
+    fs->drivable = o->drivable && strcmp(o->drivable, "roads") == 0 ? CPTED_DRIVABLE_ROADS
+                                                                    : CPTED_DRIVABLE_EVERYTHING;
 }
 
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o)

@@ -41,7 +41,7 @@ typedef struct cli_options {
     int quiet;                /* --quiet */
     int lenient;              /* --lenient */
     int soft_blocking;        /* --soft-blocking */
-    int everything_drivable;  /* --everything-drivable */
+    const char *drivable;     /* --drivable everything|roads (NULL: everything) */
     int fail_on_findings;     /* --fail-on-findings */
     cpted_vehicle vehicle;    /* --vehicle CLASS + --vehicle-* overrides (default M1) */
 } cli_options;

@@ -15,6 +15,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A passage exactly w wide must stay open (architecture.md §5): erosion and
@@ -34,7 +35,7 @@ static void options_defaults(cpted_freespace_options *o)
     o->bollard_diameter_m = 0.2;
     o->wall_thickness_m = 0.2;
     o->quadrant_segments = 8;
-    o->everything_drivable = 0;
+    o->drivable = CPTED_DRIVABLE_EVERYTHING;
 }
 
 CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *opts,
@@ -69,10 +70,11 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
         return cpted__error(ctx, CPTED_E_INVALID,
                             "free-space options: soft_blocking = %d must be 0 or 1",
                             (int)out->soft_blocking);
-    if (out->everything_drivable != 0 && out->everything_drivable != 1)
+    if (out->drivable != CPTED_DRIVABLE_EVERYTHING && out->drivable != CPTED_DRIVABLE_ROADS)
         return cpted__error(ctx, CPTED_E_INVALID,
-                            "free-space options: everything_drivable = %d must be 0 or 1",
-                            (int)out->everything_drivable);
+                            "free-space options: drivable = %d must be CPTED_DRIVABLE_EVERYTHING "
+                            "(0) or CPTED_DRIVABLE_ROADS (1)",
+                            (int)out->drivable);
     if (!isfinite(out->bollard_diameter_m) || !(out->bollard_diameter_m > 0.0) ||
         out->bollard_diameter_m > 10.0)
         return cpted__error(ctx, CPTED_E_INVALID,
@@ -279,7 +281,9 @@ typedef struct build {
     double w;        /* vehicle width */
     double r;        /* w/2 - PASS_TOL_M */
     int quadsegs;
-    GEOSGeometry *edge; /* the edge of the study (a ring), for default entries */
+    bool boundary_given;   /* B comes from boundary features */
+    bool explicit_entries; /* entries come from entry features */
+    GEOSGeometry *network; /* N ∩ B: mapped ground and roads, NULL when none is mapped */
 } build;
 
 static int checkpoint(build *b, double fraction)
@@ -373,8 +377,7 @@ static GEOSGeometry *data_hull(cpted_context *ctx, const cpted_site *site)
 }
 
 /* B: the union of boundary features, else the extent of all features grown
- * by the site's margin. b->edge gets the ring whose ground counts as entry:
- * the boundary's, or the convex hull of the data when B is the default. */
+ * by the site's margin. */
 static int make_boundary(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -388,35 +391,23 @@ static int make_boundary(build *b)
                 return rc;
             }
         }
-    GEOSGeometry *extent = NULL;
+    b->boundary_given = l.count > 0;
     if (l.count) {
         b->fs->boundary = list_union(ctx, &l);
-        if (!b->fs->boundary)
-            return CPTED_E_GEOMETRY;
-        extent = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);
-    } else {
-        double e[4];
-        if (cpted_site_extent(site, e) != CPTED_OK)
-            return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
-        double m = site->boundary_margin_m;
-        b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
-        extent = data_hull(ctx, site);
+        return b->fs->boundary ? CPTED_OK : CPTED_E_GEOMETRY;
     }
-    if (!b->fs->boundary || !extent) {
-        destroy(ctx, extent);
-        return CPTED_E_NOMEM;
-    }
-    b->edge = GEOSBoundary_r(ctx->geos, extent);
-    destroy(ctx, extent);
-    if (!b->edge)
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "free space: boundary of the study: %s",
-                            cpted__geos_error(ctx));
-    return CPTED_OK;
+    double e[4];
+    if (cpted_site_extent(site, e) != CPTED_OK)
+        return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
+    double m = site->boundary_margin_m;
+    b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
+    return b->fs->boundary ? CPTED_OK : CPTED_E_NOMEM;
 }
 
-/* G ∩ B: ground polygons and roads buffered by half their width; no ground
- * at all, or the everything_drivable option, means everything inside B is
- * drivable. */
+/* The drivable network N ∩ B (ground polygons and roads buffered by half
+ * their width), then the ground G: all of B in the conservative model (a
+ * hostile vehicle mounts kerbs and drives on pavements and plazas) or when no
+ * ground or road is mapped, else N ∩ B. N is kept for the default entries. */
 static int make_ground(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -436,31 +427,52 @@ static int make_ground(build *b)
                                                GEOSBUF_CAP_ROUND));
         }
     }
-    if (rc != CPTED_OK || b->fs->opts.everything_drivable) {
-        /* with everything_drivable the road widths were still checked above */
+    if (rc != CPTED_OK) {
         list_clear(ctx, &l);
-        if (rc != CPTED_OK)
-            return rc;
+        return rc;
     }
-    if (l.count == 0) {
-        b->fs->ground = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);
-        return b->fs->ground ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    if (l.count) {
+        GEOSGeometry *n = list_union(ctx, &l);
+        if (!n)
+            return CPTED_E_GEOMETRY;
+        b->network = overlay(ctx, GEOSIntersection_r, n, b->fs->boundary, "ground ∩ boundary");
+        destroy(ctx, n);
+        if (!b->network)
+            return CPTED_E_GEOMETRY;
     }
-    GEOSGeometry *g = list_union(ctx, &l);
-    if (!g)
-        return CPTED_E_GEOMETRY;
-    b->fs->ground = overlay(ctx, GEOSIntersection_r, g, b->fs->boundary, "ground ∩ boundary");
-    destroy(ctx, g);
-    if (!b->fs->ground)
-        return CPTED_E_GEOMETRY;
-    if (GEOSisEmpty_r(ctx->geos, b->fs->ground))
-        return cpted__error(ctx, CPTED_E_INVALID,
-                            "free space: no drivable ground (ground or road) inside the boundary");
-    return CPTED_OK;
+    bool roads_only = b->fs->opts.drivable == CPTED_DRIVABLE_ROADS && b->network;
+    b->fs->ground = GEOSGeom_clone_r(ctx->geos, roads_only ? b->network : b->fs->boundary);
+    return b->fs->ground ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
 }
 
-/* Entry zones: explicit entries ⊕ (w/2 + 0.5 m), else the ground within
- * w + 1 m of the edge of the study. */
+/* The edge of the data, as lines, for the default entries: the boundary's
+ * ring when one is given, and the ring of the convex hull of `source` (the
+ * drivable network, or every feature when none is mapped). On a real extract
+ * landuse, footways and kerbs reach past the roads, so the hull of all data
+ * is not where vehicles come from; the hull of the network is where the
+ * roads leave the data. */
+static GEOSGeometry *data_edge(build *b, const GEOSGeometry *source)
+{
+    cpted_context *ctx = b->ctx;
+    GEOSGeometry *hull = source ? GEOSConvexHull_r(ctx->geos, source) : data_hull(ctx, b->site);
+    GEOSGeometry *edge = hull ? GEOSBoundary_r(ctx->geos, hull) : NULL;
+    destroy(ctx, hull);
+    if (edge && b->boundary_given) {
+        GEOSGeometry *ring = GEOSBoundary_r(ctx->geos, b->fs->boundary);
+        GEOSGeometry *both = ring ? GEOSUnion_r(ctx->geos, edge, ring) : NULL;
+        destroy(ctx, ring);
+        destroy(ctx, edge);
+        edge = both;
+    }
+    if (!edge)
+        cpted__error(ctx, CPTED_E_GEOMETRY, "free space: edge of the study: %s",
+                     cpted__geos_error(ctx));
+    return edge;
+}
+
+/* Entry zones: explicit entries ⊕ (w/2 + 0.5 m), else the drivable network
+ * (or, with none mapped, the ground) within w + 1 m of the edge of the data.
+ * No zone at all is not an error: nothing can then be assessed. */
 static int make_entries(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -475,24 +487,22 @@ static int make_entries(build *b)
         list_clear(ctx, &l);
         return rc;
     }
+    b->explicit_entries = l.count > 0;
     if (l.count) {
         b->fs->entries = list_union(ctx, &l);
     } else {
-        GEOSGeometry *band = buffer(ctx, b->edge, b->w + EDGE_REACH_M, b->quadsegs,
-                                    GEOSBUF_CAP_ROUND);
+        const GEOSGeometry *source = b->network ? b->network : b->fs->ground;
+        GEOSGeometry *edge = data_edge(b, b->network);
+        GEOSGeometry *band = edge ? buffer(ctx, edge, b->w + EDGE_REACH_M, b->quadsegs,
+                                           GEOSBUF_CAP_ROUND)
+                                  : NULL;
+        destroy(ctx, edge);
         if (!band)
             return CPTED_E_GEOMETRY;
-        b->fs->entries = overlay(ctx, GEOSIntersection_r, band, b->fs->ground, "entry zone");
+        b->fs->entries = overlay(ctx, GEOSIntersection_r, band, source, "entry zone");
         destroy(ctx, band);
     }
-    if (!b->fs->entries)
-        return CPTED_E_GEOMETRY;
-    if (GEOSisEmpty_r(ctx->geos, b->fs->entries))
-        return cpted__error(ctx, CPTED_E_INVALID,
-                            "site has no entry: no feature has the role 'entry' and no drivable "
-                            "ground lies within %.2f m of the edge of the study",
-                            b->w + EDGE_REACH_M);
-    return CPTED_OK;
+    return b->fs->entries ? CPTED_OK : CPTED_E_GEOMETRY;
 }
 
 /* The blocked set and its dilation by r, each from one unary union. Only
@@ -601,6 +611,10 @@ static int make_reachable(build *b)
     return rc;
 }
 
+/* A = (R ⊕ w/2) ∩ B, with the arcs of the buffer circumscribing the true
+ * circle (radius (w/2) / cos(π / 4q)): a polygonal arc inscribed in the circle
+ * would cut A inside the exact set and put the vehicle farther away than it
+ * can be. Straight edges move out by the same factor (q = 8: +0.48%). */
 static int make_accessible(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -608,13 +622,45 @@ static int make_accessible(build *b)
         b->fs->accessible = cpted__empty_polygon(ctx);
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
-    GEOSGeometry *grown = morph(b, b->fs->reachable, b->r);
+    GEOSGeometry *grown = morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, b->quadsegs));
     if (!grown)
         return CPTED_E_GEOMETRY;
     b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,
                                 "accessible area ∩ boundary");
     destroy(ctx, grown);
     return b->fs->accessible ? CPTED_OK : CPTED_E_GEOMETRY;
+}
+
+/* Nothing can be assessed: records why, and every set not computed yet (and
+ * R and A) becomes empty, so analyses see an empty reachable space together
+ * with the reason, never an "unreached" that looks like a result. */
+static int not_assessed(build *b, const char *fmt, ...) CPTED__PRINTF(2, 3);
+static int not_assessed(build *b, const char *fmt, ...)
+{
+    cpted_context *ctx = b->ctx;
+    va_list ap;
+    va_start(ap, fmt);
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (!(b->fs->not_assessed = cpted__strdup(text)))
+        return cpted__nomem(ctx, "free space");
+    GEOSGeometry **sets[] = {&b->fs->ground,    &b->fs->blocked,   &b->fs->free_space,
+                             &b->fs->entries,   &b->fs->reachable, &b->fs->accessible};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        if (*sets[i] && sets[i] != &b->fs->reachable && sets[i] != &b->fs->accessible)
+            continue;
+        destroy(ctx, *sets[i]);
+        if (!(*sets[i] = cpted__empty_polygon(ctx)))
+            return CPTED_E_NOMEM;
+    }
+    cpted__log(ctx, CPTED_LOG_WARNING, "not assessed: %s", text);
+    return CPTED_OK;
+}
+
+static const char *vehicle_name(const build *b)
+{
+    return b->fs->vehicle.class_code[0] ? b->fs->vehicle.class_code : "(custom)";
 }
 
 static int compute(build *b)
@@ -625,8 +671,18 @@ static int compute(build *b)
         return rc;
     if ((rc = make_ground(b)) != CPTED_OK || (rc = checkpoint(b, 0.15)) != CPTED_OK)
         return rc;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->ground))
+        return not_assessed(b, "no drivable ground: no mapped ground or road lies inside the "
+                               "boundary of the study (drivable = roads)");
     if ((rc = make_entries(b)) != CPTED_OK || (rc = checkpoint(b, 0.2)) != CPTED_OK)
         return rc;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->entries))
+        return not_assessed(b,
+                            b->explicit_entries
+                                ? "no entry: the entry features lie outside the drivable ground"
+                                : "no entry: no feature has the role 'entry' and no drivable "
+                                  "ground lies within %.2f m of the edge of the drivable data",
+                            b->w + EDGE_REACH_M);
     GEOSGeometry *extended = NULL, *dilated = NULL;
     GEOSGeometry *f0 = make_centre_ground(b, &extended);
     if (!f0)
@@ -643,13 +699,21 @@ static int compute(build *b)
     if (!b->fs->free_space)
         return CPTED_E_GEOMETRY;
     if (GEOSisEmpty_r(ctx->geos, b->fs->free_space))
-        return cpted__error(ctx, CPTED_E_INVALID,
+        return not_assessed(b,
                             "free space is empty: vehicle %s (width %.2f m) is wider than every "
                             "passage of the site",
-                            b->fs->vehicle.class_code[0] ? b->fs->vehicle.class_code : "(custom)",
-                            b->w);
+                            vehicle_name(b), b->w);
     if ((rc = checkpoint(b, 0.75)) != CPTED_OK || (rc = make_reachable(b)) != CPTED_OK ||
-        (rc = checkpoint(b, 0.85)) != CPTED_OK || (rc = make_accessible(b)) != CPTED_OK)
+        (rc = checkpoint(b, 0.85)) != CPTED_OK)
+        return rc;
+    if (GEOSisEmpty_r(ctx->geos, b->fs->reachable))
+        return not_assessed(b,
+                            "no entry meets the free space: vehicle %s (width %.2f m) cannot "
+                            "enter the study from %s",
+                            vehicle_name(b), b->w,
+                            b->explicit_entries ? "the entry features"
+                                                : "the edge of the drivable data");
+    if ((rc = make_accessible(b)) != CPTED_OK)
         return rc;
     cpted__progress(ctx, 1.0, "freespace");
     return CPTED_OK;
@@ -701,7 +765,7 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
                    .r = vehicle->width_m / 2.0 - PASS_TOL_M,
                    .quadsegs = (int)fs->opts.quadrant_segments};
         rc = compute(&b);
-        destroy(ctx, b.edge);
+        destroy(ctx, b.network);
     }
     if (rc != CPTED_OK) {
         cpted_freespace_free(fs);
@@ -723,6 +787,7 @@ CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs)
     destroy(ctx, fs->reachable);
     destroy(ctx, fs->accessible);
     destroy(ctx, fs->entries);
+    cpted__free(fs->not_assessed);
     cpted__free(fs);
     cpted__context_unref(ctx);
 }
@@ -770,4 +835,9 @@ CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t
                             cpted__geos_error(fs->ctx));
     *out_m2 = a;
     return CPTED_OK;
+}
+
+CPTED_API const char *CPTED_CALL cpted_freespace_not_assessed(const cpted_freespace *fs)
+{
+    return fs ? fs->not_assessed : "no free space";
 }

@@ -839,3 +839,9 @@ GEOSGeometry *cpted__closed_line_to_polygon(cpted_context *ctx, GEOSGeometry *g)
     GEOSGeom_destroy_r(ctx->geos, g);
     return poly;
 }
+
+double cpted__circumscribed(double d, int quadrant_segments)
+{
+    const double pi = 3.14159265358979323846;
+    return d / cos(pi / (4.0 * (double)quadrant_segments));
+}

@@ -174,6 +174,13 @@ int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEO
 int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
                                 double distance, double xy[4]);
 
+/* Radius at which a buffer with q segments per quarter circle circumscribes
+ * the circle of radius d (its chords touch the circle): d / cos(π / 4q). Sets
+ * that must never be smaller than the exact one (A, encroachment zones) are
+ * grown by this; sets that must never be larger (blocking footprints, their
+ * dilation) use d itself, whose polygon lies inside the circle. */
+double cpted__circumscribed(double d, int quadrant_segments);
+
 /* ---- CRS (crs.c) ------------------------------------------------------ */
 /* Checks a user CRS string (authority code, WKT, PROJJSON, proj string) and
  * returns its canonical text in *out ("AUTH:CODE" when it has an identifier,
@@ -301,6 +308,7 @@ struct cpted_freespace {
     GEOSGeometry *reachable;       /* R */
     GEOSGeometry *accessible;      /* A = R ⊕ w/2 */
     GEOSGeometry *entries;         /* entry zones in use */
+    char *not_assessed;            /* why nothing can be assessed (R empty), or NULL */
 };
 /* True when features of this role block vehicles under these options. */
 bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);

@@ -426,19 +426,23 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
         explicit_entries |= role == CPTED_ROLE_ENTRY;
         ground_given |= role == CPTED_ROLE_GROUND || role == CPTED_ROLE_ROAD;
     }
-    text[3] = cpted__strdup(explicit_entries ? "vehicles come from the features with role 'entry'"
-                                             : "vehicles come from the edge of the study where "
-                                               "drivable ground meets it");
+    text[3] = cpted__strdup(explicit_entries
+                                ? "vehicles come from the features with role 'entry'"
+                            : ground_given
+                                ? "vehicles come from the mapped ground and roads where they "
+                                  "reach the edge of the data (the ring of their convex hull, "
+                                  "and the given boundary's ring)"
+                                : "vehicles come from the edge of the data");
     /* The ground model changes results most: a report must say which one it used. */
     text[4] = cpted__strdup(
-        o->everything_drivable
-            ? "everything inside the boundary that is not blocked is drivable, pavements and "
-              "plazas included (everything_drivable)"
+        o->drivable == CPTED_DRIVABLE_EVERYTHING
+            ? "drivable = everything: everything inside the boundary that is not blocked is "
+              "drivable, pavements and plazas included (a hostile vehicle mounts kerbs)"
         : ground_given
-            ? "vehicles drive only on the given ground and roads: pavements and plazas not "
-              "mapped as ground are not drivable (the conservative model is everything_drivable)"
-            : "no ground or roads given: everything inside the boundary that is not blocked is "
-              "drivable");
+            ? "drivable = roads: vehicles drive only on the given ground and roads; pavements "
+              "and plazas not mapped as ground are not drivable (not the conservative model)"
+            : "drivable = roads, but no ground or roads given: everything inside the boundary "
+              "that is not blocked is drivable");
     if (s->charge_kg > 0.0)
         text[5] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
                                 "the asset as a hemispherical surface burst (Kingery-Bulmash, "

@@ -821,9 +821,23 @@ typedef enum cpted_space {
     CPTED_SPACE_REACHABLE = 4,  /**< R: parts of F connected to an entry */
     CPTED_SPACE_ACCESSIBLE = 5, /**< A = R dilated by half the vehicle width */
     CPTED_SPACE_ENTRIES = 6,    /**< entry zones in use (polygons): explicit entries grown by w/2 + 0.5 m,
-                                     or the ground within w + 1 m of the edge of the study */
+                                     or the drivable network (mapped ground and roads; with none,
+                                     the ground) within w + 1 m of the edge of the data: the ring
+                                     of the network's convex hull and the given boundary's ring */
     CPTED_SPACE_BOUNDARY = 7    /**< the study boundary */
 } cpted_space;
+
+/**
+ * @brief The ground model: where a vehicle may drive (docs/method-freespace.md).
+ * @since 1.0
+ */
+typedef enum cpted_drivable {
+    CPTED_DRIVABLE_EVERYTHING = 0, /**< everything inside the boundary that is not blocked: a
+                                        hostile vehicle mounts kerbs and drives on pavements and
+                                        plazas; mapped ground and roads only give the entries */
+    CPTED_DRIVABLE_ROADS = 1       /**< only mapped ground and roads (traffic studies); with
+                                        none mapped, everything inside the boundary */
+} cpted_drivable;
 
 /**
  * @brief Options shared by free space and the analyses built on it.
@@ -835,10 +849,8 @@ typedef struct cpted_freespace_options {
     double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
     double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
     double quadrant_segments;      /**< arc segments per quarter circle in buffers (default 8) */
-    int32_t everything_drivable;   /**< 1: everything inside the boundary that is not blocked is
-                                        drivable even where ground or road features are given
-                                        (kerbs and pavements do not stop a hostile vehicle: the
-                                        conservative model); default 0: ground and roads only */
+    int32_t drivable;              /**< a ::cpted_drivable: where the vehicle may drive
+                                        (default CPTED_DRIVABLE_EVERYTHING, the conservative model) */
 } cpted_freespace_options;
 
 /**
@@ -854,19 +866,32 @@ CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *o
 /**
  * @brief Computes ground, blocked set, F, R and A for a vehicle (model: docs/method-freespace.md).
  *
- * An explicit entry that meets no free space is not an error: R and A are then empty.
+ * When no vehicle can enter the study (no drivable ground, no entry zone, an
+ * empty free space, or no entry meeting it) the call succeeds with R and A
+ * empty, and cpted_freespace_not_assessed() says why: every analysis then
+ * reports "not assessed", never "unreached".
  * @param[out] out the result; free with cpted_freespace_free().
  * @param site the site.
  * @param vehicle the vehicle (validated).
  * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID (bad argument or option; no features, no drivable
- *         ground, no entry, or the vehicle wider than every passage), CPTED_E_GEOMETRY,
- *         CPTED_E_NOMEM, CPTED_E_INTERRUPTED, CPTED_E_VERSION.
+ * @return CPTED_OK, CPTED_E_INVALID (bad argument or option; a site without features),
+ *         CPTED_E_GEOMETRY, CPTED_E_NOMEM, CPTED_E_INTERRUPTED, CPTED_E_VERSION.
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
                                              const cpted_vehicle *vehicle,
                                              const cpted_freespace_options *opts);
+
+/**
+ * @brief Why nothing can be assessed on this free space.
+ * @param fs the free space.
+ * @return NULL when the reachable space R is not empty (the analyses can run);
+ *         otherwise borrowed text (valid while @p fs lives) naming the reason:
+ *         no drivable ground, no entry, an empty free space, or no entry
+ *         meeting it.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_freespace_not_assessed(const cpted_freespace *fs);
 
 /**
  * @brief Frees a free-space result.

@@ -125,32 +125,32 @@ static cpted_site *road_site(cpted_context *ctx, const frame *f, const char *ass
     return site;
 }
 
-/* everything_drivable: the road no longer limits the ground, so the car can
- * drive across the (unblocked) pavement up to the facade; a building across
- * the approach then decides. */
-static void test_everything_drivable(void **state)
+/* The default ground model is the conservative one: the road no longer limits
+ * the ground, so the car can drive across the (unblocked) pavement up to the
+ * facade. drivable = roads keeps the car on the 7 m carriageway: 20 m. */
+static void test_drivable_models(void **state)
 {
     cpted_site *site = road_site(*state, &IDENTITY, NULL);
     cpted_standoff_options o;
     assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
-    assert_int_equal(o.freespace.everything_drivable, 0);
+    assert_int_equal(o.freespace.drivable, CPTED_DRIVABLE_EVERYTHING);
     cpted_standoff *res = run(site, "M1", &o);
-    assert_near(record(res, 0).standoff_m, 20.0, 1e-3);
-    cpted_standoff_free(res);
-
-    o.freespace.everything_drivable = 1;
-    res = run(site, "M1", &o);
     cpted_standoff_asset a = record(res, 0);
     assert_int_equal(a.reachable, 1);
     assert_near(a.standoff_m, 0.0, 0.0);
     cpted_standoff_free(res);
 
-    o.freespace.everything_drivable = 2;
+    o.freespace.drivable = CPTED_DRIVABLE_ROADS;
+    res = run(site, "M1", &o);
+    assert_near(record(res, 0).standoff_m, 20.0, 1e-3);
+    cpted_standoff_free(res);
+
+    o.freespace.drivable = 2;
     cpted_standoff *bad = NULL;
     cpted_vehicle v = vehicle("M1");
     assert_int_equal(cpted_standoff_run(&bad, site, &v, &o), CPTED_E_INVALID);
     assert_null(bad);
-    assert_non_null(strstr(cpted_context_last_error(*state), "everything_drivable = 2"));
+    assert_non_null(strstr(cpted_context_last_error(*state), "drivable = 2"));
     cpted_site_free(site);
 }
 
@@ -614,7 +614,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_road_edge_20m),
-        cmocka_unit_test(test_everything_drivable),
+        cmocka_unit_test(test_drivable_models),
         cmocka_unit_test(test_asset_touching_road),
         cmocka_unit_test(test_bollard_row_stops_car),
         cmocka_unit_test(test_gap_car_passes_truck_does_not),
