@@ -65,6 +65,8 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
+            "  --boundary FILE|BBOX   extent of the study: a file of polygons, or\n"
+            "                         minx,miny,maxx,maxy in the output CRS\n"
             "  --drivable MODEL       everything (default: all unblocked ground inside the\n"
             "                         boundary; pavements do not stop a vehicle) or roads\n"
             "                         (only mapped ground and roads: traffic studies)\n"
@@ -146,6 +148,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             slot = &o->out_format;
         else if (strcmp(arg, "--drivable") == 0)
             slot = &o->drivable;
+        else if (strcmp(arg, "--boundary") == 0)
+            slot = &o->boundary;
         if (slot || strcmp(arg, "--role") == 0 || strcmp(arg, "--vehicle") == 0) {
             if (!value)
                 return usage_error(command, usage, "%s needs a value", arg);
@@ -288,6 +292,7 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     so.role_map = o->roles;
     so.role_map_count = o->role_count;
     so.lenient = o->lenient;
+    so.boundary = o->boundary;
     int rc = cpted_site_open(out, ctx, o->sources, o->source_count, &so);
     return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
 }

@@ -41,6 +41,7 @@ typedef struct cli_options {
     int quiet;                /* --quiet */
     int lenient;              /* --lenient */
     int soft_blocking;        /* --soft-blocking */
+    const char *boundary;     /* --boundary FILE|BBOX */
     const char *drivable;     /* --drivable everything|roads (NULL: everything) */
     int fail_on_findings;     /* --fail-on-findings */
     cpted_vehicle vehicle;    /* --vehicle CLASS + --vehicle-* overrides (default M1) */

@@ -287,6 +287,9 @@ int cpted__site_push(cpted_site *site, cpted__feature *f);
  * replaced by a new geometry (the old one is destroyed). */
 int cpted__site_check_geometry(cpted_context *ctx, int32_t role, GEOSGeometry **geom,
                                bool *repaired, const char **why);
+/* strtod in the C locale whatever the process locale is (a comma-decimal
+ * locale must not change how numbers are read). */
+double cpted__strtod(const char *text, char **end);
 /* Parses a numeric attribute strictly; returns false for text, NaN/Inf or negative values. */
 bool cpted__parse_number(const char *text, double *out);
 /* Sets a feature's kept attribute from text ("name", "diameter", "thickness",

@@ -68,6 +68,7 @@ typedef struct reader {
     GEOSWKBReader *wkb;
     size_t source_index, source_count;
     int64_t seen;
+    bool boundary_source; /* reading the --boundary file: every feature is the boundary */
 } reader;
 
 /* What one OGR layer needs while its features are read. */
@@ -502,9 +503,11 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     char *kind = NULL;
     bool unverified = false;
     osm_tags tags = {lc, feat, NULL};
-    int m = map_find(r, layer);
+    int m = r->boundary_source ? -1 : map_find(r, layer);
     int rc = CPTED_OK;
-    if (m >= 0) {
+    if (r->boundary_source) {
+        role = CPTED_ROLE_BOUNDARY;
+    } else if (m >= 0) {
         role = r->map_role[m];
     } else if (lc->idx_role >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_role) &&
                *OGR_F_GetFieldAsString(feat, lc->idx_role)) {
@@ -938,6 +941,87 @@ static int closing_warnings(reader *r)
     return rc;
 }
 
+/* ---- the study boundary given as an option ---------------------------------- */
+
+/* "minx,miny,maxx,maxy": four finite numbers with minx < maxx, miny < maxy. */
+static bool parse_bbox(const char *text, double bbox[4])
+{
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        char *end = NULL;
+        bbox[i] = cpted__strtod(p, &end);
+        if (end == p || !isfinite(bbox[i]))
+            return false;
+        p = end;
+        while (*p == ' ')
+            p++;
+        if (i < 3 && *p++ != ',')
+            return false;
+    }
+    return *p == '\0' && bbox[0] < bbox[2] && bbox[1] < bbox[3];
+}
+
+/* Little-endian ISO WKB of a polygon with one ring of n points (xy). */
+static unsigned char *ring_wkb(const double *xy, uint32_t n, size_t *size_out)
+{
+    size_t size = 1 + 4 + 4 + 4 + (size_t)n * 16;
+    unsigned char *b = cpted__malloc(size), *p = b;
+    if (!b)
+        return NULL;
+    const uint32_t head[3] = {3, 1, n}; /* polygon, one ring, n points */
+    *p++ = 1;
+    for (int i = 0; i < 3; i++, p += 4)
+        for (int k = 0; k < 4; k++)
+            p[k] = (unsigned char)(head[i] >> (8 * k));
+    for (uint32_t i = 0; i < 2 * n; i++, p += 8) {
+        uint64_t bits;
+        memcpy(&bits, &xy[i], 8);
+        for (int k = 0; k < 8; k++)
+            p[k] = (unsigned char)(bits >> (8 * k));
+    }
+    *size_out = size;
+    return b;
+}
+
+/* The bbox, given in the output CRS, as a boundary feature in the working
+ * CRS: each edge sampled at EDGE_SAMPLES points, so a rectangle in lon/lat
+ * keeps its curved edges in a projected working CRS. */
+static int add_bbox_boundary(reader *r, const double bbox[4])
+{
+    enum { EDGE_SAMPLES = 32, N = 4 * EDGE_SAMPLES + 1 };
+    cpted_site *site = r->site;
+    double xy[2 * N];
+    const double corner[5][2] = {{bbox[0], bbox[1]}, {bbox[2], bbox[1]}, {bbox[2], bbox[3]},
+                                 {bbox[0], bbox[3]}, {bbox[0], bbox[1]}};
+    for (int e = 0, k = 0; e < 4; e++)
+        for (int i = 0; i < EDGE_SAMPLES + (e == 3); i++, k++) {
+            double t = (double)i / EDGE_SAMPLES;
+            double x = corner[e][0] + t * (corner[e + 1][0] - corner[e][0]);
+            double y = corner[e][1] + t * (corner[e + 1][1] - corner[e][1]);
+            if (site->to_output) {
+                PJ_COORD c = proj_trans(site->to_output, PJ_INV, proj_coord(x, y, 0, 0));
+                x = c.xy.x;
+                y = c.xy.y;
+            }
+            if (!isfinite(x) || !isfinite(y))
+                return cpted__error(r->ctx, CPTED_E_CRS,
+                                    "--boundary %s: the point (%g, %g) cannot be transformed from "
+                                    "the output CRS %s into the working CRS %s",
+                                    r->opts.boundary, corner[e][0], corner[e][1],
+                                    site->output_crs, site->crs);
+            xy[2 * k] = x;
+            xy[2 * k + 1] = y;
+        }
+    size_t size = 0;
+    unsigned char *wkb = ring_wkb(xy, N, &size);
+    if (!wkb)
+        return nomem(r);
+    int rc = cpted_site_add_wkb(site, "boundary", CPTED_ROLE_BOUNDARY, wkb, size, NULL, NULL, 0,
+                                NULL);
+    cpted__free(wkb);
+    return rc;
+}
+
 CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                                          const char *const *paths, size_t path_count,
                                          const cpted_site_options *opts)
@@ -996,6 +1080,14 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
         r.source_index = i;
         rc = read_source(&r, paths[i]);
     }
+    /* --boundary: a bounding box in the output CRS, or a source of boundary polygons */
+    double bbox[4];
+    bool boundary_bbox = r.opts.boundary && parse_bbox(r.opts.boundary, bbox);
+    if (rc == CPTED_OK && r.opts.boundary && !boundary_bbox) {
+        r.boundary_source = true;
+        rc = read_source(&r, r.opts.boundary);
+        r.boundary_source = false;
+    }
     if (rc == CPTED_OK && r.first_crs == NO_CRS)
         rc = cpted__error(ctx, CPTED_E_FORMAT, "'%s': no layer with geometry in the source%s",
                           paths[0], path_count > 1 ? "s" : "");
@@ -1005,6 +1097,8 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
         rc = cpted__site_set_crs(r.site, working, output ? output : r.crs[r.first_crs]);
     if (rc == CPTED_OK)
         rc = reproject(&r);
+    if (rc == CPTED_OK && boundary_bbox)
+        rc = add_bbox_boundary(&r, bbox);
     if (rc == CPTED_OK)
         rc = closing_warnings(&r);
     if (rc == CPTED_OK)

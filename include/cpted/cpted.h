@@ -270,6 +270,10 @@ typedef struct cpted_site_options {
     int32_t lenient;               /**< 0: bad features are errors; 1: skipped with a counted warning */
     double boundary_margin_m;      /**< margin of the default boundary around all features (20 m) */
     double lane_width_m;           /**< width of one lane for roads with `lanes` (3.25 m) */
+    const char *boundary;          /**< extent of the study: "minx,miny,maxx,maxy" in the output
+                                        CRS, or a GDAL source whose every feature is a boundary
+                                        polygon; NULL: boundary features, else the extent of all
+                                        features grown by boundary_margin_m */
 } cpted_site_options;
 
 /**
