@@ -490,6 +490,8 @@ static int make_entries(build *b)
     b->explicit_entries = l.count > 0;
     if (l.count) {
         b->fs->entries = list_union(ctx, &l);
+    } else if (b->network && GEOSisEmpty_r(ctx->geos, b->network)) {
+        b->fs->entries = cpted__empty_polygon(ctx); /* every mapped road lies outside B */
     } else {
         const GEOSGeometry *source = b->network ? b->network : b->fs->ground;
         GEOSGeometry *edge = data_edge(b, b->network);
@@ -677,12 +679,9 @@ static int compute(build *b)
     if ((rc = make_entries(b)) != CPTED_OK || (rc = checkpoint(b, 0.2)) != CPTED_OK)
         return rc;
     if (GEOSisEmpty_r(ctx->geos, b->fs->entries))
-        return not_assessed(b,
-                            b->explicit_entries
-                                ? "no entry: the entry features lie outside the drivable ground"
-                                : "no entry: no feature has the role 'entry' and no drivable "
-                                  "ground lies within %.2f m of the edge of the drivable data",
-                            b->w + EDGE_REACH_M);
+        return not_assessed(b, "no entry: no feature has the role 'entry' and no mapped "
+                               "ground or road lies inside the boundary of the study (give "
+                               "entries, or a boundary that the roads cross)");
     GEOSGeometry *extended = NULL, *dilated = NULL;
     GEOSGeometry *f0 = make_centre_ground(b, &extended);
     if (!f0)

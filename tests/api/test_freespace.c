@@ -6,6 +6,9 @@
  * open). Round buffers are regular polygons inscribed in the circle, with
  * 4 * quadrant_segments (default 8: 32) sides; a disc of radius a has area
  * 16 a^2 sin(pi/16) instead of pi a^2 (0.6 % less), which the expected values use.
+ * A = R ⊕ w/2 is grown by the circumscribing radius (w/2) / cos(pi/32) instead
+ * (never smaller than the exact set): its straight edges lie DELTA beyond the
+ * exact ones.
  */
 #include "testutil.h"
 
@@ -17,6 +20,8 @@
 static const double PI = 3.14159265358979323846;
 
 static double half(double w) { return w / 2.0 - 1e-6; }
+/* How far A's straight edges lie beyond the exact set (r = w/2 - 1e-6 in F). */
+static double delta(double w) { return w / 2.0 / cos(PI / 32.0) - half(w); }
 /* Area of the 32-gon inscribed in a circle of radius a (GEOS buffer, 8 segments per quadrant). */
 static double disc32(double a) { return 16.0 * a * a * sin(PI / 16.0); }
 
@@ -68,6 +73,8 @@ static double area(const cpted_freespace *fs, int32_t space)
 
 static cpted_freespace *run(cpted_site *site, const char *code, const cpted_freespace_options *o)
 {
+    if (o && o->struct_size == 0)
+        o = NULL;
     cpted_vehicle v = vehicle(code);
     cpted_freespace *fs = NULL;
     int rc = cpted_freespace_new(&fs, site, &v, o);
@@ -89,6 +96,7 @@ static void test_options_init(void **state)
     assert_near(o.bollard_diameter_m, 0.2, 0);
     assert_near(o.wall_thickness_m, 0.2, 0);
     assert_near(o.quadrant_segments, 8, 0);
+    assert_int_equal(o.drivable, CPTED_DRIVABLE_EVERYTHING);
     assert_int_equal(cpted_freespace_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_freespace_options_init(&o, sizeof o - 1), CPTED_E_VERSION);
 }
@@ -112,10 +120,14 @@ static void test_rectangle_areas(void **state)
     double dilated = 200 + 2 * r * (20 + 10) + disc32(r);
     assert_near(area(fs, CPTED_SPACE_FREE), 5000 - dilated, 1e-6);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), 5000 - dilated, 1e-6);
-    /* A: the building's corners are rounded off by the chords of the arcs of R,
-     * left inside the building: A is a few cm^2 larger than B - building */
-    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 4800, 0.001); /* measured: +0.0007 m2 */
-    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) >= 4800 - 1e-6);
+    /* A reaches DELTA into the building on every side (circumscribed arcs):
+     * B - the building shrunk by DELTA; at each corner the union of the
+     * grown arc vertices leaves a sliver of the corner uncovered, measured
+     * 0.00014 m2 each */
+    double d = delta(1.8);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 5000 - (20 - 2 * d) * (10 - 2 * d), 1e-3);
+    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) >= 4800); /* never smaller than exact */
+    assert_null(cpted_freespace_not_assessed(fs));
     /* default entries: the ground within w + 1 = 2.8 m of the boundary ring */
     assert_near(area(fs, CPTED_SPACE_ENTRIES), 5000 - 94.4 * 44.4, 1e-6);
     cpted_freespace_free(fs);
@@ -133,15 +145,31 @@ static void test_road_cut_by_boundary(void **state)
     test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=7", NULL);
     add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, -50, -20, 50, 60);
     add_rect(site, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5);
-    cpted_freespace *fs = run(site, "M1", NULL);
-    double r = half(1.8);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    cpted_freespace *fs = run(site, "M1", &o);
+    double r = half(1.8), d = delta(1.8);
     assert_near(area(fs, CPTED_SPACE_BOUNDARY), 100 * 80, TOL);
     assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 7, TOL);
     assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (3.5 - r), TOL);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), 100 * 2 * (3.5 - r), TOL);
-    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * 7, TOL);
-    /* the ground within w + 1 m of the boundary ring: both cut ends */
-    assert_near(area(fs, CPTED_SPACE_ENTRIES), 2 * 2.8 * 7, TOL);
+    /* A is clipped to B only: it reaches DELTA past both edges of the carriageway */
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * (7 + 2 * d), TOL);
+    /* entries: the network within w + 1 = 2.8 m of the boundary's ring (both cut
+     * ends) or of its own hull's ring (the road is its own hull: both long
+     * sides): all of the road but the middle |y| < 0.7 between x = ±47.2 */
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), 700 - 1.4 * 94.4, TOL);
+    cpted_freespace_free(fs);
+
+    /* the default, conservative model: all of B is ground; the road gives the entries */
+    fs = run(site, "M1", NULL);
+    assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 80, TOL);
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), 700 - 1.4 * 94.4, TOL);
+    double dilated_asset = 400 + 80 * r + disc32(r);
+    assert_near(area(fs, CPTED_SPACE_FREE), 8000 - dilated_asset, 1e-6);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 8000 - dilated_asset, 1e-6);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 8000 - (20 - 2 * d) * (20 - 2 * d), 1e-3);
     cpted_freespace_free(fs);
     cpted_site_free(site);
 }
@@ -156,20 +184,28 @@ static void test_road_default_boundary(void **state)
     unsigned char *wkb = test_wkb_line(xy, 2, &n);
     test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=7", NULL);
     add_rect(site, "assets", CPTED_ROLE_ASSET, -10, 23.5, 10, 43.5);
-    cpted_freespace *fs = run(site, "M1", NULL);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    cpted_freespace *fs = run(site, "M1", &o);
     /* B = [-120,120] x [-20,63.5] */
     assert_near(area(fs, CPTED_SPACE_BOUNDARY), 240 * 83.5, TOL);
     /* G: 200 x 7 strip with round ends of radius 3.5 */
     assert_near(area(fs, CPTED_SPACE_GROUND), 200 * 7 + disc32(3.5), TOL);
-    /* entries: the ground within 2.8 m of the data's edge, the ring of the
-     * extent [-100,100] x [0,43.5], whose bottom side is the road's
-     * centreline: at least the strip |y| <= 2.8, at most all of G */
-    assert_true(area(fs, CPTED_SPACE_ENTRIES) >= 200 * 5.6 - TOL);
-    assert_true(area(fs, CPTED_SPACE_ENTRIES) <= area(fs, CPTED_SPACE_GROUND) + TOL);
+    /* entries: the network within 2.8 m of the ring of its own hull (the
+     * rounded strip itself): all of it but the core |y| < 0.7, a 200 x 1.4
+     * strip with ends of radius about 0.7 (the 32-gon caps eroded: within
+     * 0.1 m2 of a disc) */
+    assert_near(area(fs, CPTED_SPACE_ENTRIES),
+                area(fs, CPTED_SPACE_GROUND) - (200 * 1.4 + disc32(0.7)), 0.1);
+    assert_true(area(fs, CPTED_SPACE_ENTRIES) < area(fs, CPTED_SPACE_GROUND) - 200 * 1.4);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), area(fs, CPTED_SPACE_FREE), 0);
-    /* A: the ground up to the chords of the eroded-then-dilated end caps */
-    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), area(fs, CPTED_SPACE_GROUND), 0.05);
-    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) <= area(fs, CPTED_SPACE_GROUND) + TOL);
+    /* A: the ground grown by DELTA, up to the chords of the end caps */
+    double d = delta(1.8);
+    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) >= area(fs, CPTED_SPACE_GROUND) + 2 * 200 * d);
+    /* and at most the exact stadium grown by DELTA (the caps are polygons inside it) */
+    assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) <=
+                200 * (7 + 2 * d) + PI * (3.5 + d) * (3.5 + d));
     cpted_freespace_free(fs);
     cpted_site_free(site);
 }
@@ -194,10 +230,10 @@ static void test_entries_explicit_vs_default(void **state)
             assert_near(area(fs, CPTED_SPACE_REACHABLE), left, 1e-6);
             /* a point entry ⊕ (w/2 + 0.5 m) */
             assert_near(area(fs, CPTED_SPACE_ENTRIES), disc32(1.4), 1e-9);
-            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 49.9 * 100, 1e-6);
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), (49.9 + delta(1.8)) * 100, 1e-6);
         } else {
             assert_near(area(fs, CPTED_SPACE_REACHABLE), 2 * left, 1e-6);
-            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 99.8 * 100, 1e-6);
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), (99.8 + 2 * delta(1.8)) * 100, 1e-6);
         }
         cpted_freespace_free(fs);
         cpted_site_free(site);
@@ -302,7 +338,10 @@ static void test_wkb_round_trip(void **state)
                                         0, NULL),
                      CPTED_OK);
     cpted_free(wkb);
-    cpted_freespace *fs2 = run(copy, "M1", NULL);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    cpted_freespace *fs2 = run(copy, "M1", &o);
     assert_near(area(fs2, CPTED_SPACE_GROUND), area(fs, CPTED_SPACE_ACCESSIBLE), 1e-6);
 
     /* every set can be written; an unknown one cannot */
@@ -336,20 +375,85 @@ static void expect_error(cpted_site *site, const char *code, const cpted_freespa
         fail_msg("error '%s' does not mention '%s'", msg, text);
 }
 
+static cpted_freespace_options roads_only(void)
+{
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    return o;
+}
+
+/* Nothing can enter: the call succeeds, R and A are empty and the free space
+ * says why (the analyses then report "not assessed"). */
+static void expect_not_assessed(cpted_freespace *fs, const char *why)
+{
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 0, 0);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 0, 0);
+    const char *reason = cpted_freespace_not_assessed(fs);
+    assert_non_null(reason);
+    if (!strstr(reason, why))
+        fail_msg("reason '%s' does not mention '%s'", reason, why);
+}
+
 static void test_no_entry(void **state)
 {
     cpted_site *site = new_site(*state);
     add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100);
     add_rect(site, "ground", CPTED_ROLE_GROUND, 40, 40, 60, 60);
-    expect_error(site, "M1", NULL, CPTED_E_INVALID, "site has no entry");
-    /* an explicit entry makes it a valid (if unreachable) site */
+    /* the ground square is the drivable network: its edge is the entry */
+    cpted_freespace_options o = roads_only();
+    cpted_freespace *fs = run(site, "M1", &o);
+    assert_null(cpted_freespace_not_assessed(fs));
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), 400 - 14.4 * 14.4, TOL);
+    cpted_freespace_free(fs);
+    /* an explicit entry outside the ground: nothing can enter */
     add_point(site, "entries", CPTED_ROLE_ENTRY, 5, 5);
-    cpted_freespace *fs = run(site, "M1", NULL);
-    assert_near(area(fs, CPTED_SPACE_REACHABLE), 0, 0);
-    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 0, 0);
+    fs = run(site, "M1", &o);
+    expect_not_assessed(fs, "no entry meets the free space");
     /* the 20 m square of ground eroded by r on all four sides (inside the boundary) */
     double r = half(1.8);
     assert_near(area(fs, CPTED_SPACE_FREE), (20 - 2 * r) * (20 - 2 * r), 1e-6);
+    cpted_freespace_free(fs);
+    /* in the conservative model the vehicle drives from the entry over everything */
+    fs = run(site, "M1", NULL);
+    assert_null(cpted_freespace_not_assessed(fs));
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 10000, TOL);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+
+    /* every mapped road lies outside the given boundary: no entry in either model */
+    site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100);
+    add_line(site, "roads", CPTED_ROLE_ROAD, -50, 200, 150, 200);
+    fs = run(site, "M1", NULL);
+    expect_not_assessed(fs, "no mapped ground or road lies inside the boundary");
+    cpted_freespace_free(fs);
+    fs = run(site, "M1", &o);
+    expect_not_assessed(fs, "no drivable ground");
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
+/* Real extracts: footways, kerbs and buildings reach far past the roads. The
+ * entries come from the roads' own edge, not from the hull of all the data
+ * (which would leave the roads-only model without any entry). */
+static void test_entries_from_the_network_not_the_data(void **state)
+{
+    cpted_site *site = new_site(*state);
+    add_line(site, "roads", CPTED_ROLE_ROAD, -50, 0, 50, 0); /* 7.5 m: 2 lanes x 3.25 m default? */
+    add_rect(site, "buildings", CPTED_ROLE_BUILDING, -200, 60, -150, 90);
+    add_rect(site, "buildings", CPTED_ROLE_BUILDING, 150, -90, 200, -60);
+    add_line(site, "kerbs", CPTED_ROLE_SOFT, -250, 10, 250, 10);
+    add_rect(site, "assets", CPTED_ROLE_ASSET, -10, 20, 10, 40);
+    cpted_freespace_options o = roads_only();
+    cpted_freespace *fs = run(site, "M1", &o);
+    assert_null(cpted_freespace_not_assessed(fs));
+    assert_true(area(fs, CPTED_SPACE_ENTRIES) > 0);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), area(fs, CPTED_SPACE_FREE), 0);
+    cpted_freespace_free(fs);
+    fs = run(site, "M1", NULL);
+    assert_null(cpted_freespace_not_assessed(fs));
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), area(fs, CPTED_SPACE_FREE), 0);
     cpted_freespace_free(fs);
     cpted_site_free(site);
 }
@@ -359,8 +463,14 @@ static void test_vehicle_wider_than_every_passage(void **state)
     cpted_site *site = new_site(*state);
     add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 20);
     add_rect(site, "ground", CPTED_ROLE_GROUND, 0, 9, 100, 11); /* 2 m lane */
-    expect_error(site, "N3C", NULL, CPTED_E_INVALID, "width 2.50 m");
-    cpted_freespace *fs = run(site, "M1", NULL); /* 1.8 m fits */
+    cpted_freespace_options o = roads_only();
+    cpted_vehicle v = vehicle("N3C");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, &o), CPTED_OK);
+    expect_not_assessed(fs, "width 2.50 m");
+    assert_near(area(fs, CPTED_SPACE_FREE), 0, 0);
+    cpted_freespace_free(fs);
+    fs = run(site, "M1", &o); /* 1.8 m fits */
     assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (1 - half(1.8)), 1e-6);
     cpted_freespace_free(fs);
     cpted_site_free(site);
@@ -393,6 +503,9 @@ static void test_bad_arguments(void **state)
     cpted_freespace_options_init(&o, sizeof o);
     o.wall_thickness_m = NAN;
     expect_error(site, "M1", &o, CPTED_E_INVALID, "wall_thickness_m");
+    cpted_freespace_options_init(&o, sizeof o);
+    o.drivable = 2;
+    expect_error(site, "M1", &o, CPTED_E_INVALID, "drivable = 2");
     cpted_freespace_options_init(&o, sizeof o);
     o.struct_size = 4;
     expect_error(site, "M1", &o, CPTED_E_VERSION, "struct_size");
@@ -461,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_line_thickness),
         cmocka_unit_test(test_wkb_round_trip),
         cmocka_unit_test(test_no_entry),
+        cmocka_unit_test(test_entries_from_the_network_not_the_data),
         cmocka_unit_test(test_vehicle_wider_than_every_passage),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_progress_and_interrupt),
