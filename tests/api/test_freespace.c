@@ -440,7 +440,7 @@ static void test_no_entry(void **state)
 static void test_entries_from_the_network_not_the_data(void **state)
 {
     cpted_site *site = new_site(*state);
-    add_line(site, "roads", CPTED_ROLE_ROAD, -50, 0, 50, 0); /* 7.5 m: 2 lanes x 3.25 m default? */
+    add_line(site, "roads", CPTED_ROLE_ROAD, -50, 0, 50, 0); /* default width */
     add_rect(site, "buildings", CPTED_ROLE_BUILDING, -200, 60, -150, 90);
     add_rect(site, "buildings", CPTED_ROLE_BUILDING, 150, -90, 200, -60);
     add_line(site, "kerbs", CPTED_ROLE_SOFT, -250, 10, 250, 10);
