@@ -270,6 +270,18 @@ typedef struct cpted_site_options {
     int32_t lenient;               /**< 0: bad features are errors; 1: skipped with a counted warning */
     double boundary_margin_m;      /**< margin of the default boundary around all features (20 m) */
     double lane_width_m;           /**< width of one lane for roads with `lanes` (3.25 m) */
+    int32_t allow_distortion;      /**< 0: a working CRS whose point scale factor anywhere on
+                                        the site's extent differs from 1 by more than 0.1 %
+                                        (Web Mercator, a far UTM zone) is CPTED_E_CRS naming
+                                        the CRS and the factor; 1: accepted, and distances are
+                                        those of the CRS (docs/crs.md) */
+    const char *const *source_crs; /**< CRS overrides: entries "SOURCE=CRS" (SOURCE: a path as
+                                        given, its file name or its stem) replace the CRS that
+                                        SOURCE's layers declare (or give one where they declare
+                                        none); an entry whose part before the first '=' names
+                                        no source is a CRS for all sources (at most one such
+                                        entry). Per-source entries win. */
+    size_t source_crs_count;       /**< number of entries in source_crs */
 } cpted_site_options;
 
 /**

@@ -504,23 +504,45 @@ static void test_ids_unique_across_sources(void **state)
     cpted_site_free(site);
 }
 
-/* A latitude of 95° passes the checks in the source CRS (finite) but PROJ
- * refuses it ("Invalid latitude"): the transform fails after reading, and the
- * lenient load drops the feature from the site (docs/crs.md). */
+/* A latitude of 95° is beyond the lon/lat limits: refused while reading, in
+ * the source CRS, before any repair or transformation (docs/crs.md). */
+static void test_latitude_beyond_limits(void **state)
+{
+    const char *path = test_tmp_path("pole95.geojson");
+    test_write_file(path,
+                    "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                    "\"Point\",\"coordinates\":[9.0,50.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+                    "{\"type\":\"Point\",\"coordinates\":[9.0,95.0]}}]}");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_mentions(state, "layer 'bollards' feature 1: coordinates outside lon/lat limits "
+                                 "(|x| up to 9, |y| up to 95; the layer's CRS EPSG:4326 is "
+                                 "lon/lat: longitudes within +-180, latitudes within +-90)");
+}
+
+/* A point on the far side of the globe has no place in an orthographic
+ * projection centred on 9°E 50°N: it passes the checks in the source CRS but
+ * PROJ cannot transform it (`echo -171 -50 | cs2cs +proj=longlat
+ * +datum=WGS84 +to +proj=ortho +lat_0=50 +lon_0=9 +datum=WGS84 +units=m`
+ * prints `* *`); the lenient load drops it from the site (docs/crs.md). */
 static void test_untransformable_feature(void **state)
 {
-    const char *path = test_tmp_path("pole.geojson");
+    const char *path = test_tmp_path("farside.geojson");
     test_write_file(path,
                     "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
                     "{\"type\":\"Feature\",\"properties\":{\"name\":\"a\"},\"geometry\":{\"type\":"
                     "\"Point\",\"coordinates\":[9.0,50.0]}},"
-                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"pole\"},\"geometry\":"
-                    "{\"type\":\"Point\",\"coordinates\":[9.0,95.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"far\"},\"geometry\":"
+                    "{\"type\":\"Point\",\"coordinates\":[-171.0,-50.0]}},"
                     "{\"type\":\"Feature\",\"properties\":{\"name\":\"c\"},\"geometry\":{\"type\":"
                     "\"Point\",\"coordinates\":[10.0,50.0]}}]}");
     cpted_site_options o;
     CPTED_SITE_OPTIONS_INIT(&o);
-    o.working_crs = "EPSG:3857";
+    o.working_crs = "+proj=ortho +lat_0=50 +lon_0=9 +datum=WGS84 +units=m +type=crs";
+    o.allow_distortion = 1; /* the site spans the globe */
     cpted_site *site = NULL;
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
     assert_null(site);
@@ -534,10 +556,12 @@ static void test_untransformable_feature(void **state)
     assert_string_equal(cpted_site_feature_id(site, 1), "bollards:2");
     assert_int_equal(cpted_site_warning_count(site), 1);
     assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: cannot transform"));
-    /* x = R * lon in radians: 6378137 m * 10° * pi / 180 */
+    /* `echo 10 50 | cs2cs -f %.6f +proj=longlat +datum=WGS84 +to +proj=ortho
+     * +lat_0=50 +lon_0=9 +datum=WGS84 +units=m`: 71692.113709 479.273866 */
     double x, y;
     test_point_xy(site, 1, &x, &y);
-    assert_near(x, 6378137.0 * 10.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
+    assert_near(x, 71692.113709, 1e-5);
+    assert_near(y, 479.273866, 1e-5);
     cpted_site_free(site);
 }
 
@@ -658,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_dxf_layers),
         cmocka_unit_test(test_no_crs),
         cmocka_unit_test(test_ids_unique_across_sources),
+        cmocka_unit_test(test_latitude_beyond_limits),
         cmocka_unit_test(test_untransformable_feature),
         cmocka_unit_test(test_osm_helsinki),
         cmocka_unit_test(test_osm_interrupt),
