@@ -180,7 +180,19 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
     return CPTED_OK;
 }
 
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions);
+
 char *cpted__crs_utm_for(double lon_deg, double lat_deg)
+{
+    return utm_zone(lon_deg, lat_deg, true);
+}
+
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg)
+{
+    return utm_zone(lon_deg, lat_deg, false);
+}
+
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions)
 {
     /* UTM is defined from 80°S to 84°N; beyond are the polar (UPS) systems. */
     if (!isfinite(lon_deg) || !isfinite(lat_deg) || lon_deg < -180.0 || lon_deg > 180.0 ||
@@ -190,9 +202,9 @@ char *cpted__crs_utm_for(double lon_deg, double lat_deg)
     if (zone > 60)
         zone = 60; /* lon = 180° exactly */
     /* The two exceptions of the MGRS grid: south-west Norway (32V) and Svalbard. */
-    if (lat_deg >= 56.0 && lat_deg < 64.0 && lon_deg >= 3.0 && lon_deg < 12.0)
+    if (grid_exceptions && lat_deg >= 56.0 && lat_deg < 64.0 && lon_deg >= 3.0 && lon_deg < 12.0)
         zone = 32;
-    if (lat_deg >= 72.0) {
+    if (grid_exceptions && lat_deg >= 72.0) {
         if (lon_deg >= 0.0 && lon_deg < 9.0)
             zone = 31;
         else if (lon_deg >= 9.0 && lon_deg < 21.0)

@@ -190,6 +190,8 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
 bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
 /* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad input. */
 char *cpted__crs_utm_for(double lon_deg, double lat_deg);
+/* The same without the two grid exceptions (Norway, Svalbard): the zone by longitude. */
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg);
 /* The point scale factor of a working CRS at a lon/lat (WGS 84) point: of
  * the largest and smallest scale over all directions (Tissot), the one
  * farther from 1; 1 for "" and engineering CRSs. CPTED_E_CRS when PROJ

@@ -265,19 +265,29 @@ static int parse_source_crs(reader *r, const char *const *paths)
 
 /* ---- CRS of a layer -------------------------------------------------------- */
 
-/* A CRS sidecar (NAME.prj) of the layer in the source's file list, or NULL;
- * cpted__free. */
+/* A CRS sidecar (NAME.prj, as a Shapefile has) next to a file of the source
+ * whose stem is the layer's name, or NULL; cpted__free. (GDAL does not list a
+ * .prj that it cannot parse among the source's files.) */
 static char *prj_of_layer(reader *r, const char *layer)
 {
     char **files = GDALGetFileList(r->ds);
     char *found = NULL;
+    size_t l = strlen(layer);
     for (char **f = files; f && *f && !found; f++) {
         const char *base = *f + strlen(*f);
         while (base > *f && base[-1] != '/' && base[-1] != '\\')
             base--;
-        size_t n = strlen(base), l = strlen(layer);
-        if (n == l + 4 && strncasecmp(base, layer, l) == 0 && strcasecmp(base + l, ".prj") == 0)
-            found = cpted__strdup(*f);
+        const char *dot = strrchr(base, '.');
+        if (!dot || (size_t)(dot - base) != l || strncasecmp(base, layer, l) != 0)
+            continue;
+        for (int upper = 0; upper < 2 && !found; upper++) {
+            char *prj = cpted__printf("%.*s%s", (int)(dot - *f), *f, upper ? ".PRJ" : ".prj");
+            VSIStatBufL st;
+            if (prj && VSIStatL(prj, &st) == 0)
+                found = prj;
+            else
+                cpted__free(prj);
+        }
     }
     CSLDestroy(files);
     return found;
@@ -1061,6 +1071,15 @@ static int utm_of_features(reader *r, char **out)
     return CPTED_OK;
 }
 
+/* The UTM zone of the site centre by longitude alone (no grid exceptions), or NULL. */
+static char *utm_plain_of_features(reader *r)
+{
+    double ll[4];
+    if (lonlat_extent(r, ll) != CPTED_OK || !(ll[0] <= ll[2]))
+        return NULL;
+    return cpted__crs_utm_plain(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]));
+}
+
 static int choose_working_crs(reader *r, char **out)
 {
     *out = NULL;
@@ -1293,6 +1312,18 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
         rc = choose_working_crs(&r, &working);
     if (rc == CPTED_OK)
         rc = check_distortion(&r, working, automatic);
+    if (rc == CPTED_E_CRS && automatic && working) { /* e.g. zone 32 at 3.2°E 56.5°N (Norway's 32V) */
+        char *plain = utm_plain_of_features(&r);
+        if (plain && strcmp(plain, working) != 0 && check_distortion(&r, plain, true) == CPTED_OK) {
+            cpted__free(working);
+            working = plain;
+            plain = NULL;
+            rc = CPTED_OK;
+        } else {
+            rc = check_distortion(&r, working, true); /* the first message */
+        }
+        cpted__free(plain);
+    }
     if (rc == CPTED_OK)
         rc = cpted__site_set_crs(r.site, working, output ? output : r.crs[r.first_crs]);
     if (rc == CPTED_OK)
