@@ -305,7 +305,10 @@ CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_
  * repaired and counted; bad features fail the call (or are skipped and
  * counted when lenient). Features of OpenStreetMap sources whose geometry is
  * broken (objects cut at the extract's edge) are always skipped and counted,
- * with a warning naming the OSM id. See docs/roles.md and docs/crs.md.
+ * with a warning naming the OSM id. A declared CRS that cannot be read, a
+ * working CRS that distorts distances at the site by more than 0.1 % (unless
+ * allow_distortion) and coordinates far outside their CRS's area of use fail
+ * the call. See docs/roles.md and docs/crs.md.
  * @param[out] out the new site; free with cpted_site_free().
  * @param ctx the context.
  * @param paths UTF-8 paths or GDAL connection strings.
