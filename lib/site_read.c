@@ -987,12 +987,10 @@ static int read_source(reader *r, const char *path)
         if (r->geojson >= CPTED__GEOJSON_NAMED && !r->geojson_crs)
             rc = nomem(r);
     }
-    if (rc != CPTED_OK)
-        ; /* out of memory */
-    else if (strcmp(driver, "OSM") == 0)
-        rc = read_osm(r, path, ds);
-    else
-        rc = read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
+    if (rc == CPTED_OK)
+        rc = strcmp(driver, "OSM") == 0
+                 ? read_osm(r, path, ds)
+                 : read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
     GDALClose(ds);
     r->ds = NULL;
     cpted__gdal_end(&cap);
