@@ -62,6 +62,10 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "  --role LAYER=ROLE      map a layer to a role (repeatable)\n"
             "  --crs CRS              working CRS (metric); default: the data's, or UTM for lon/lat\n"
             "  --assume-crs CRS       CRS of sources that declare none\n"
+            "  --source-crs [SOURCE=]CRS  CRS of SOURCE (path, file name or stem; all\n"
+            "                         sources without SOURCE=), replacing what it declares\n"
+            "  --allow-distortion     accept a working CRS whose scale at the site is off\n"
+            "                         by more than 0.1 %% (distances are then that CRS's)\n"
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
@@ -128,6 +132,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             flag = &o->soft_blocking;
         else if (strcmp(arg, "--fail-on-findings") == 0)
             flag = &o->fail_on_findings;
+        else if (strcmp(arg, "--allow-distortion") == 0)
+            flag = &o->allow_distortion;
         if (flag) {
             *flag = 1;
             continue;
@@ -150,6 +156,13 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             slot = &o->drivable;
         else if (strcmp(arg, "--boundary") == 0)
             slot = &o->boundary;
+        if (strcmp(arg, "--source-crs") == 0) {
+            if (!value || o->source_crs_count == CLI_MAX_ITEMS)
+                return usage_error(command, usage, "%s needs a value", arg);
+            o->source_crs[o->source_crs_count++] = value;
+            i++;
+            continue;
+        }
         if (slot || strcmp(arg, "--role") == 0 || strcmp(arg, "--vehicle") == 0) {
             if (!value)
                 return usage_error(command, usage, "%s needs a value", arg);
@@ -288,6 +301,9 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     CPTED_SITE_OPTIONS_INIT(&so);
     so.working_crs = o->crs;
     so.assume_crs = o->assume_crs;
+    so.source_crs = o->source_crs;
+    so.source_crs_count = o->source_crs_count;
+    so.allow_distortion = o->allow_distortion;
     so.output_crs = o->output_crs;
     so.role_map = o->roles;
     so.role_map_count = o->role_count;

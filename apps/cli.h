@@ -33,6 +33,9 @@ typedef struct cli_options {
     size_t role_count;
     const char *crs;          /* --crs (working CRS) */
     const char *assume_crs;   /* --assume-crs */
+    const char *source_crs[CLI_MAX_ITEMS]; /* --source-crs [SOURCE=]CRS */
+    size_t source_crs_count;
+    int allow_distortion;     /* --allow-distortion */
     const char *output_crs;   /* --output-crs */
     const char *json_path;    /* --json FILE|- */
     const char *out_path;     /* -o OUT */

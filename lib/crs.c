@@ -8,8 +8,12 @@
  */
 #include "internal.h"
 
+#include <cpl_vsi.h>
+
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 /* The horizontal part of a CRS (the CRS itself, or the first member of a
  * compound CRS, or the source of a bound CRS); a new object or NULL. */
@@ -88,6 +92,21 @@ static char *canonical_text(PJ_CONTEXT *pc, const PJ *crs)
     return cpted__strdup(wkt ? wkt : "");
 }
 
+/* proj_create also takes the name of a CRS, and when no CRS has that name it
+ * silently takes the one whose name is most similar ("FOO" becomes
+ * "Amersfoort"). True when `text` is none of the structured forms (PROJJSON,
+ * WKT, PROJ string, AUTH:CODE, URN, URL), i.e. PROJ would look it up by name. */
+static bool is_bare_name(PJ_CONTEXT *pc, const char *text)
+{
+    while (isspace((unsigned char)*text))
+        text++;
+    if (*text == '{' || *text == '+' || strstr(text, "proj=") || strstr(text, "init="))
+        return false;
+    if (proj_context_guess_wkt_dialect(pc, text) != PJ_GUESSED_NOT_WKT)
+        return false;
+    return strchr(text, ':') == NULL; /* AUTH:CODE, urn:ogc:def:crs:..., http://... */
+}
+
 int cpted__crs_normalize(cpted_context *ctx, const char *user_crs, bool must_be_metric,
                          char **out)
 {
@@ -105,6 +124,17 @@ int cpted__crs_normalize(cpted_context *ctx, const char *user_crs, bool must_be_
             proj_destroy(crs);
         return cpted__error(ctx, CPTED_E_CRS, "unknown CRS '%.200s'%s%s", user_crs,
                             err ? ": " : "", err ? proj_context_errno_string(ctx->proj, err) : "");
+    }
+    /* A name is taken only when it is exactly (ignoring case) the CRS's name. */
+    const char *found = proj_get_name(crs);
+    if (is_bare_name(ctx->proj, user_crs) && (!found || strcasecmp(found, user_crs) != 0)) {
+        int rc = cpted__error(ctx, CPTED_E_CRS,
+                              "unknown CRS '%.200s': no CRS has exactly this name (the nearest "
+                              "is '%.200s'); give an authority code (e.g. EPSG:25832), WKT, "
+                              "PROJJSON or a PROJ string",
+                              user_crs, found ? found : "none");
+        proj_destroy(crs);
+        return rc;
     }
     if (must_be_metric && !is_metric(ctx->proj, crs)) {
         const char *name = proj_get_name(crs);
@@ -150,7 +180,19 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
     return CPTED_OK;
 }
 
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions);
+
 char *cpted__crs_utm_for(double lon_deg, double lat_deg)
+{
+    return utm_zone(lon_deg, lat_deg, true);
+}
+
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg)
+{
+    return utm_zone(lon_deg, lat_deg, false);
+}
+
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions)
 {
     /* UTM is defined from 80°S to 84°N; beyond are the polar (UPS) systems. */
     if (!isfinite(lon_deg) || !isfinite(lat_deg) || lon_deg < -180.0 || lon_deg > 180.0 ||
@@ -160,9 +202,9 @@ char *cpted__crs_utm_for(double lon_deg, double lat_deg)
     if (zone > 60)
         zone = 60; /* lon = 180° exactly */
     /* The two exceptions of the MGRS grid: south-west Norway (32V) and Svalbard. */
-    if (lat_deg >= 56.0 && lat_deg < 64.0 && lon_deg >= 3.0 && lon_deg < 12.0)
+    if (grid_exceptions && lat_deg >= 56.0 && lat_deg < 64.0 && lon_deg >= 3.0 && lon_deg < 12.0)
         zone = 32;
-    if (lat_deg >= 72.0) {
+    if (grid_exceptions && lat_deg >= 72.0) {
         if (lon_deg >= 0.0 && lon_deg < 9.0)
             zone = 31;
         else if (lon_deg >= 9.0 && lon_deg < 21.0)
@@ -173,4 +215,270 @@ char *cpted__crs_utm_for(double lon_deg, double lat_deg)
             zone = 37;
     }
     return cpted__printf("EPSG:%d", (lat_deg >= 0.0 ? 32600 : 32700) + zone);
+}
+
+/* ---- distortion and plausible coordinates -------------------------------- */
+
+int cpted__crs_scale_factor(cpted_context *ctx, const char *crs, double lon_deg, double lat_deg,
+                            double *out)
+{
+    *out = 1.0;
+    if (!crs || !*crs)
+        return CPTED_OK; /* the unnamed local system: no projection */
+    PJ *pj = proj_create(ctx->proj, crs);
+    PJ *h = pj ? horizontal_crs(ctx->proj, pj) : NULL;
+    if (pj)
+        proj_destroy(pj);
+    if (!h)
+        return cpted__error(ctx, CPTED_E_CRS, "unknown CRS '%.200s'", crs);
+    if (proj_get_type(h) != PJ_TYPE_PROJECTED_CRS) { /* engineering: no map projection */
+        proj_destroy(h);
+        return CPTED_OK;
+    }
+    const double deg = acos(-1.0) / 180.0;
+    proj_errno_reset(h);
+    PJ_FACTORS f = proj_factors(h, proj_coord(lon_deg * deg, lat_deg * deg, 0.0, 0.0));
+    int err = proj_errno(h);
+    proj_destroy(h);
+    /* The Tissot semi-axes are the largest and the smallest scale over all
+     * directions at the point (meridian and parallel scale for conformal maps). */
+    double a = f.tissot_semimajor, b = f.tissot_semiminor;
+    if (err || !isfinite(a) || !isfinite(b) || !(a > 0.0) || !(b > 0.0))
+        return cpted__error(ctx, CPTED_E_CRS,
+                            "cannot compute the scale factor of %.200s at %.6f, %.6f (lon, lat)",
+                            crs, lon_deg, lat_deg);
+    *out = fabs(a - 1.0) >= fabs(b - 1.0) ? a : b;
+    return CPTED_OK;
+}
+
+bool cpted__crs_plausible_box(cpted_context *ctx, const char *crs, double box[4])
+{
+    box[0] = box[1] = -1e8;
+    box[2] = box[3] = 1e8;
+    if (!crs || !*crs)
+        return false;
+    PJ *pj = proj_create(ctx->proj, crs);
+    PJ *h = pj ? horizontal_crs(ctx->proj, pj) : NULL;
+    PJ_TYPE type = h ? proj_get_type(h) : PJ_TYPE_UNKNOWN;
+    bool geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+    if (geographic) {
+        /* lon/lat in the axis unit (radians per unit from PROJ), GIS order */
+        PJ *cs = proj_crs_get_coordinate_system(ctx->proj, h);
+        double per_unit = 0.0;
+        if (!cs || !proj_cs_get_axis_info(ctx->proj, cs, 0, NULL, NULL, NULL, &per_unit, NULL,
+                                          NULL, NULL) ||
+            !(per_unit > 0.0))
+            per_unit = acos(-1.0) / 180.0;
+        if (cs)
+            proj_destroy(cs);
+        double half_turn = acos(-1.0) / per_unit;
+        box[0] = -half_turn;
+        box[1] = -half_turn / 2.0;
+        box[2] = half_turn;
+        box[3] = half_turn / 2.0;
+    } else if (h) {
+        /* The area of use in the CRS's own coordinates, widened on each side
+         * by its larger dimension: "far outside", not "just beyond the edge". */
+        double w, s, e, n;
+        PJ *to = NULL;
+        if (proj_get_area_of_use(ctx->proj, pj, &w, &s, &e, &n, NULL) && w > -1000.0 &&
+            cpted__crs_transformer(ctx, "EPSG:4326", crs, &to) == CPTED_OK && to) {
+            double b[4];
+            if (proj_trans_bounds(ctx->proj, to, PJ_FWD, w, s, e, n, &b[0], &b[1], &b[2], &b[3],
+                                  21) &&
+                isfinite(b[0]) && isfinite(b[1]) && isfinite(b[2]) && isfinite(b[3]) &&
+                b[0] < b[2] && b[1] < b[3]) {
+                double grow = fmax(b[2] - b[0], b[3] - b[1]);
+                box[0] = b[0] - grow;
+                box[1] = b[1] - grow;
+                box[2] = b[2] + grow;
+                box[3] = b[3] + grow;
+            }
+        }
+        if (to)
+            proj_destroy(to);
+    }
+    if (h)
+        proj_destroy(h);
+    if (pj)
+        proj_destroy(pj);
+    return geographic;
+}
+
+/* ---- the CRS a GeoJSON file declares ----------------------------------------- */
+
+/* GDAL's GeoJSON driver reads an unknown "crs" member as WGS 84 (or as no
+ * CRS) with at most a message, so the member is read here, as text: only the
+ * top-level object's "crs" is looked at, every other member is skipped. */
+typedef struct json_in {
+    VSILFILE *f;        /* NULL: reads mem */
+    const char *mem;
+    char *buf;
+    size_t len, pos;
+} json_in;
+
+typedef struct json_text {
+    char text[2048];
+    size_t len;
+    bool overflow;
+} json_text;
+
+static int json_next(json_in *in)
+{
+    if (in->pos == in->len) {
+        if (!in->f)
+            return -1;
+        in->len = VSIFReadL(in->buf, 1, 65536, in->f);
+        in->pos = 0;
+        if (in->len == 0)
+            return -1;
+    }
+    return (unsigned char)(in->f ? in->buf : in->mem)[in->pos++];
+}
+
+static int json_skip_ws(json_in *in)
+{
+    int c;
+    do
+        c = json_next(in);
+    while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+    return c;
+}
+
+static void json_put(json_text *t, int c)
+{
+    if (!t)
+        return;
+    if (t->len + 1 >= sizeof t->text) {
+        t->overflow = true;
+        return;
+    }
+    t->text[t->len++] = (char)c;
+    t->text[t->len] = '\0';
+}
+
+/* Consumes a value starting with `c` (copied to t unless NULL); returns the
+ * character that ends it (',', '}' or ']'), or -1. */
+static int json_skip_value(json_in *in, int c, json_text *t)
+{
+    int depth = 0;
+    for (;; c = json_next(in)) {
+        if (c < 0)
+            return -1;
+        if (depth == 0 && (c == ',' || c == '}' || c == ']'))
+            return c;
+        json_put(t, c);
+        if (c == '"') {
+            while ((c = json_next(in)) >= 0 && c != '"') {
+                json_put(t, c);
+                if (c == '\\' && (c = json_next(in)) >= 0)
+                    json_put(t, c);
+            }
+            if (c < 0)
+                return -1;
+            json_put(t, c);
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+}
+
+/* In an object whose '{' was read: the member `key` into t. 1 found, 0 not, -1 malformed. */
+static int json_member(json_in *in, const char *key, json_text *t)
+{
+    for (;;) {
+        int c = json_skip_ws(in);
+        if (c == '}')
+            return 0;
+        if (c != '"')
+            return -1;
+        char name[32];
+        size_t n = 0;
+        while ((c = json_next(in)) >= 0 && c != '"') {
+            if (c == '\\')
+                c = json_next(in);
+            if (n + 1 < sizeof name)
+                name[n++] = (char)c;
+        }
+        name[n] = '\0';
+        if (c < 0 || json_skip_ws(in) != ':')
+            return -1;
+        bool hit = strcmp(name, key) == 0;
+        c = json_skip_value(in, json_skip_ws(in), hit ? t : NULL);
+        if (hit)
+            return c < 0 ? -1 : 1;
+        if (c != ',')
+            return c == '}' ? 0 : -1;
+    }
+}
+
+/* The member `key` of the object text `obj`, as a string (unquoted,
+ * simple escapes undone) or a number; false when absent or another type. */
+static bool json_scalar(const char *obj, const char *key, char *out, size_t size)
+{
+    json_in in = {NULL, obj, NULL, strlen(obj), 0};
+    json_text t = {{0}, 0, false};
+    if (json_skip_ws(&in) != '{' || json_member(&in, key, &t) != 1 || t.overflow)
+        return false;
+    const char *v = t.text;
+    size_t n = t.len;
+    while (n > 0 && isspace((unsigned char)v[n - 1]))
+        n--;
+    if (n >= 2 && v[0] == '"') {
+        v++;
+        n -= 2;
+    } else if (n == 0 || !(isdigit((unsigned char)v[0]) || v[0] == '-')) {
+        return false;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++) {
+        if (v[i] == '\\' && i + 1 < n)
+            i++;
+        out[k++] = v[i];
+    }
+    out[k] = '\0';
+    return true;
+}
+
+int cpted__geojson_crs(const char *path, char **text_out)
+{
+    *text_out = NULL;
+    json_in in = {VSIFOpenL(path, "rb"), NULL, NULL, 0, 0};
+    if (!in.f)
+        return CPTED__GEOJSON_UNREAD;
+    in.buf = cpted__malloc(65536);
+    json_text crs = {{0}, 0, false};
+    int found = in.buf && json_skip_ws(&in) == '{' ? json_member(&in, "crs", &crs) : -1;
+    VSIFCloseL(in.f);
+    cpted__free(in.buf);
+    if (found < 0)
+        return CPTED__GEOJSON_UNREAD; /* not an object: GDAL will say what it is */
+    const char *v = crs.text;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (found == 0 || strncmp(v, "null", 4) == 0)
+        return CPTED__GEOJSON_NO_CRS;
+    char type[64] = "", props_name[1024] = "";
+    json_text props = {{0}, 0, false};
+    json_in pin = {NULL, crs.text, NULL, crs.len, 0};
+    bool has_props = !crs.overflow && json_skip_ws(&pin) == '{' &&
+                     json_member(&pin, "properties", &props) == 1 && !props.overflow;
+    if (crs.overflow || !json_scalar(crs.text, "type", type, sizeof type)) {
+        *text_out = cpted__strdup("(unreadable)");
+        return CPTED__GEOJSON_OTHER;
+    }
+    if (strcmp(type, "name") == 0 && has_props &&
+        json_scalar(props.text, "name", props_name, sizeof props_name)) {
+        *text_out = cpted__strdup(props_name);
+        return CPTED__GEOJSON_NAMED;
+    }
+    if (strcasecmp(type, "EPSG") == 0 && has_props &&
+        json_scalar(props.text, "code", props_name, sizeof props_name)) {
+        *text_out = cpted__printf("EPSG:%s", props_name);
+        return CPTED__GEOJSON_NAMED;
+    }
+    *text_out = cpted__strdup(type);
+    return CPTED__GEOJSON_OTHER;
 }

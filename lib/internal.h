@@ -197,6 +197,30 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
 bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
 /* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad input. */
 char *cpted__crs_utm_for(double lon_deg, double lat_deg);
+/* The same without the two grid exceptions (Norway, Svalbard): the zone by longitude. */
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg);
+/* The point scale factor of a working CRS at a lon/lat (WGS 84) point: of
+ * the largest and smallest scale over all directions (Tissot), the one
+ * farther from 1; 1 for "" and engineering CRSs. CPTED_E_CRS when PROJ
+ * cannot compute it (e.g. outside the projection's domain). */
+int cpted__crs_scale_factor(cpted_context *ctx, const char *crs, double lon_deg, double lat_deg,
+                            double *out);
+/* The box {xmin, ymin, xmax, ymax} (the CRS's units, GIS axis order) beyond
+ * which coordinates in `crs` are implausible: [-180, 180] x [-90, 90] degrees
+ * for geographic CRSs (returns true); for others the area of use in the CRS,
+ * widened on each side by its larger dimension, or +-1e8 when that is not
+ * known (returns false). Leaves no error. */
+bool cpted__crs_plausible_box(cpted_context *ctx, const char *crs, double box[4]);
+/* What a GeoJSON file's top-level "crs" member declares (docs/crs.md). */
+enum {
+    CPTED__GEOJSON_UNREAD,  /* the file cannot be read as a JSON object here */
+    CPTED__GEOJSON_NO_CRS,  /* no "crs" member, or null: RFC 7946's WGS 84 lon/lat */
+    CPTED__GEOJSON_NAMED,   /* *text_out: the name ("name" type) or "EPSG:code" ("EPSG" type) */
+    CPTED__GEOJSON_OTHER    /* another type ("link", ...): *text_out is the type */
+};
+/* Reads it (VSI paths too); *text_out to be freed with cpted__free (NULL when
+ * out of memory for NAMED/OTHER). */
+int cpted__geojson_crs(const char *path, char **text_out);
 
 /* ---- roles (roles.c) ------------------------------------------------- */
 /* Default carriageway width from the width attribute, lanes or the road's
@@ -292,9 +316,12 @@ int cpted__site_check_geometry(cpted_context *ctx, int32_t role, GEOSGeometry **
 double cpted__strtod(const char *text, char **end);
 /* Parses a numeric attribute strictly; returns false for text, NaN/Inf or negative values. */
 bool cpted__parse_number(const char *text, double *out);
+/* False (with *why) when a size attribute ("diameter", "thickness", "width",
+ * "lanes") is outside its plausible range (docs/roles.md); other keys pass. */
+bool cpted__attribute_plausible(const char *key, double value, const char **why);
 /* Sets a feature's kept attribute from text ("name", "diameter", "thickness",
  * "width", "lanes", "rating", "required_standoff_m"; other keys are ignored
- * and return CPTED_OK). Bad numbers give CPTED_E_FORMAT with *why set. */
+ * and return CPTED_OK). Bad or implausible numbers give CPTED_E_FORMAT with *why set. */
 int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char *value,
                                  const char **why);
 

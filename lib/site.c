@@ -315,6 +315,35 @@ bool cpted__parse_number(const char *text, double *out)
     return true;
 }
 
+bool cpted__attribute_plausible(const char *key, double value, const char **why)
+{
+    /* Upper bounds catch values in the wrong unit (a diameter of 200 in
+     * millimetres read as metres) and typing errors; docs/roles.md gives the
+     * reasons. A value too large is unsafe: it closes gaps that are open. */
+    static const struct {
+        const char *key;
+        double max;
+        bool count;
+        const char *why;
+    } ranges[] = {
+        {"diameter", 3.0, false, "outside the plausible range (0, 3] m of a diameter"},
+        {"thickness", 5.0, false, "outside the plausible range (0, 5] m of a thickness"},
+        {"width", 100.0, false, "outside the plausible range (0, 100] m of a width"},
+        {"lanes", 20.0, true, "not a whole number of lanes from 1 to 20"},
+    };
+    *why = NULL;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcasecmp(key, ranges[i].key) != 0)
+            continue;
+        bool ok = isfinite(value) && value > 0.0 && value <= ranges[i].max &&
+                  (!ranges[i].count || (value >= 1.0 && value == floor(value)));
+        if (!ok)
+            *why = ranges[i].why;
+        return ok;
+    }
+    return true;
+}
+
 static int set_text(char **slot, const char *value)
 {
     char *copy = cpted__strdup(value);
@@ -358,6 +387,8 @@ int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char 
         *why = "must be greater than zero";
         return CPTED_E_FORMAT;
     }
+    if (!cpted__attribute_plausible(key, v, why))
+        return CPTED_E_FORMAT;
     *slot = v;
     return CPTED_OK;
 }

@@ -16,6 +16,7 @@
 #include "internal.h"
 
 #include <cpl_conv.h>
+#include <cpl_string.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -42,6 +43,12 @@ typedef struct origin {
     bool repaired;      /* already repaired (and warned about) in the source CRS */
 } origin;
 
+/* What is known of one distinct source CRS. */
+typedef struct crs_info {
+    double box[4];      /* cpted__crs_plausible_box */
+    bool geographic;
+} crs_info;
+
 /* The id prefix of the features of one (source, layer): see unique_prefix(). */
 typedef struct id_prefix {
     size_t source;      /* index of the source */
@@ -64,6 +71,12 @@ typedef struct reader {
     size_t prefix_count, prefix_cap;
     char **crs;         /* distinct canonical source CRSs */
     size_t crs_count, crs_cap;
+    crs_info *crs_info; /* one per r->crs */
+    size_t crs_info_cap;
+    char **source_crs;  /* per source: the override (canonical), or NULL */
+    GDALDatasetH ds;    /* the source being read */
+    int geojson;        /* its CPTED__GEOJSON_* state (UNREAD for other formats) */
+    char *geojson_crs;  /* what it declares */
     size_t first_crs;   /* the first source's CRS, NO_CRS until known */
     GEOSWKBReader *wkb;
     size_t source_index, source_count;
@@ -117,6 +130,11 @@ static void reader_free(reader *r)
     for (size_t i = 0; i < r->crs_count; i++)
         cpted__free(r->crs[i]);
     cpted__free(r->crs);
+    cpted__free(r->crs_info);
+    for (size_t i = 0; r->source_crs && i < r->source_count; i++)
+        cpted__free(r->source_crs[i]);
+    cpted__free(r->source_crs);
+    cpted__free(r->geojson_crs);
     if (r->wkb)
         GEOSWKBReader_destroy_r(r->ctx->geos, r->wkb);
 }
@@ -174,7 +192,143 @@ static int parse_role_map(reader *r)
     return CPTED_OK;
 }
 
+/* A --source-crs SOURCE names a path as given, its file name or its stem. */
+static bool names_source(const char *name, size_t len, const char *path)
+{
+    const char *base = path + strlen(path);
+    while (base > path && base[-1] != '/' && base[-1] != '\\')
+        base--;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return (strlen(path) == len && strncmp(path, name, len) == 0) ||
+           (strlen(base) == len && strncmp(base, name, len) == 0) ||
+           (stem == len && strncmp(base, name, len) == 0);
+}
+
+/* opts.source_crs -> r->source_crs (docs/crs.md, "Overriding a source's CRS"). */
+static int parse_source_crs(reader *r, const char *const *paths)
+{
+    const cpted_site_options *o = &r->opts;
+    if (o->source_crs_count == 0)
+        return CPTED_OK;
+    if (!o->source_crs)
+        return cpted__error(r->ctx, CPTED_E_INVALID, "source_crs is NULL but source_crs_count is %zu",
+                            o->source_crs_count);
+    r->source_crs = cpted__calloc(r->source_count, sizeof *r->source_crs);
+    if (!r->source_crs)
+        return nomem(r);
+    char *all = NULL;
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < o->source_crs_count && rc == CPTED_OK; i++) {
+        const char *entry = o->source_crs[i] ? o->source_crs[i] : "";
+        const char *eq = strchr(entry, '=');
+        size_t len = eq ? (size_t)(eq - entry) : 0;
+        bool named = false;
+        for (size_t k = 0; eq && k < r->source_count; k++)
+            named = named || names_source(entry, len, paths[k]);
+        char *crs = NULL;
+        rc = cpted__crs_normalize(r->ctx, named ? eq + 1 : entry, false, &crs);
+        if (rc != CPTED_OK) {
+            rc = cpted__error(r->ctx, rc, "source CRS '%s': %s%s", entry,
+                              cpted_context_last_error(r->ctx),
+                              eq && !named ? " (and no source is named by what precedes '=')"
+                                           : "");
+            break;
+        }
+        if (!named) {
+            if (all) {
+                cpted__free(crs);
+                rc = cpted__error(r->ctx, CPTED_E_INVALID,
+                                  "source CRS '%s': a CRS for all sources is already given", entry);
+                break;
+            }
+            all = crs;
+            continue;
+        }
+        for (size_t k = 0; k < r->source_count && rc == CPTED_OK; k++) {
+            if (!names_source(entry, len, paths[k]))
+                continue;
+            if (r->source_crs[k])
+                rc = cpted__error(r->ctx, CPTED_E_INVALID,
+                                  "source CRS '%s': '%s' already has a CRS override", entry,
+                                  paths[k]);
+            else if (!(r->source_crs[k] = cpted__strdup(crs)))
+                rc = nomem(r);
+        }
+        cpted__free(crs);
+    }
+    for (size_t k = 0; all && rc == CPTED_OK && k < r->source_count; k++)
+        if (!r->source_crs[k] && !(r->source_crs[k] = cpted__strdup(all)))
+            rc = nomem(r);
+    cpted__free(all);
+    return rc;
+}
+
 /* ---- CRS of a layer -------------------------------------------------------- */
+
+/* A CRS sidecar (NAME.prj, as a Shapefile has) next to a file of the source
+ * whose stem is the layer's name, or NULL; cpted__free. (GDAL does not list a
+ * .prj that it cannot parse among the source's files.) */
+static char *prj_of_layer(reader *r, const char *layer)
+{
+    char **files = GDALGetFileList(r->ds);
+    char *found = NULL;
+    size_t l = strlen(layer);
+    for (char **f = files; f && *f && !found; f++) {
+        const char *base = *f + strlen(*f);
+        while (base > *f && base[-1] != '/' && base[-1] != '\\')
+            base--;
+        const char *dot = strrchr(base, '.');
+        if (!dot || (size_t)(dot - base) != l || strncasecmp(base, layer, l) != 0)
+            continue;
+        for (int upper = 0; upper < 2 && !found; upper++) {
+            char *prj = cpted__printf("%.*s%s", (int)(dot - *f), *f, upper ? ".PRJ" : ".prj");
+            VSIStatBufL st;
+            if (prj && VSIStatL(prj, &st) == 0)
+                found = prj;
+            else
+                cpted__free(prj);
+        }
+    }
+    CSLDestroy(files);
+    return found;
+}
+
+/* The CRS of a layer that has an SRS (text: canonical), as declared. */
+static int declared_crs(reader *r, const char *path, const char *name, OGRSpatialReferenceH srs,
+                        char **text)
+{
+    if (r->geojson == CPTED__GEOJSON_OTHER)
+        return cpted__error(r->ctx, CPTED_E_CRS,
+                            "'%s' layer '%s': the file declares its CRS as a \"crs\" of type "
+                            "'%s', which cpted does not read; give the CRS with --source-crs",
+                            path, name, r->geojson_crs);
+    if (r->geojson == CPTED__GEOJSON_NAMED) {
+        /* read here: GDAL turns a name it does not know into WGS 84 */
+        int rc = cpted__crs_normalize(r->ctx, r->geojson_crs, false, text);
+        if (rc != CPTED_OK)
+            return cpted__error(r->ctx, rc,
+                                "'%s' layer '%s': the file declares the CRS '%s', which is not "
+                                "known (%s); correct it or give the CRS with --source-crs",
+                                path, name, r->geojson_crs, cpted_context_last_error(r->ctx));
+        return CPTED_OK;
+    }
+    /* WKT2 keeps the authority identifier when the SRS has one; PROJ
+     * identifies the rest, as for a CRS the user gives (one mechanism). */
+    char *wkt = NULL;
+    const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
+    if (OSRExportToWktEx(srs, &wkt, wkt_opts) != OGRERR_NONE || !wkt) {
+        CPLFree(wkt);
+        return cpted__error(r->ctx, CPTED_E_CRS, "'%s' layer '%s': cannot describe its CRS",
+                            path, name);
+    }
+    int rc = cpted__crs_normalize(r->ctx, wkt, false, text);
+    CPLFree(wkt);
+    if (rc != CPTED_OK)
+        return cpted__error(r->ctx, rc, "'%s' layer '%s': %s", path, name,
+                            cpted_context_last_error(r->ctx));
+    return CPTED_OK;
+}
 
 /* Reads the layer's CRS (or the assumed one) into r->crs; *out is its index. */
 static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
@@ -182,7 +336,20 @@ static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
     const char *name = OGR_L_GetName(layer);
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
     char *text = NULL;
-    if (!srs) {
+    const char *override = r->source_crs ? r->source_crs[r->source_index] : NULL;
+    char *prj = !override && !srs ? prj_of_layer(r, name) : NULL;
+    if (prj) {
+        int rc = cpted__error(r->ctx, CPTED_E_CRS,
+                              "'%s' layer '%s': its CRS file '%s' is not a CRS GDAL can read; "
+                              "correct it or give the CRS with --source-crs",
+                              path, name, prj);
+        cpted__free(prj);
+        return rc;
+    }
+    if (override) {
+        if (!(text = cpted__strdup(override)))
+            return nomem(r);
+    } else if (!srs) {
         if (!r->assume_crs)
             return cpted__error(r->ctx, CPTED_E_CRS,
                                 "'%s' layer '%s' has no CRS; give one with --assume-crs", path,
@@ -191,20 +358,9 @@ static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
         if (!text)
             return nomem(r);
     } else {
-        /* WKT2 keeps the authority identifier when the SRS has one; PROJ
-         * identifies the rest, as for a CRS the user gives (one mechanism). */
-        char *wkt = NULL;
-        const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
-        if (OSRExportToWktEx(srs, &wkt, wkt_opts) != OGRERR_NONE || !wkt) {
-            CPLFree(wkt);
-            return cpted__error(r->ctx, CPTED_E_CRS, "'%s' layer '%s': cannot describe its CRS",
-                                path, name);
-        }
-        int rc = cpted__crs_normalize(r->ctx, wkt, false, &text);
-        CPLFree(wkt);
+        int rc = declared_crs(r, path, name, srs, &text);
         if (rc != CPTED_OK)
-            return cpted__error(r->ctx, rc, "'%s' layer '%s': %s", path, name,
-                                cpted_context_last_error(r->ctx));
+            return rc;
     }
     for (size_t i = 0; i < r->crs_count; i++) {
         if (strcmp(r->crs[i], text) == 0) {
@@ -213,11 +369,15 @@ static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
             goto found;
         }
     }
-    if (!cpted__grow((void **)&r->crs, &r->crs_cap, r->crs_count + 1, sizeof *r->crs)) {
+    if (!cpted__grow((void **)&r->crs, &r->crs_cap, r->crs_count + 1, sizeof *r->crs) ||
+        !cpted__grow((void **)&r->crs_info, &r->crs_info_cap, r->crs_count + 1,
+                     sizeof *r->crs_info)) {
         cpted__free(text);
         return nomem(r);
     }
     r->crs[r->crs_count] = text;
+    crs_info *info = &r->crs_info[r->crs_count];
+    info->geographic = cpted__crs_plausible_box(r->ctx, text, info->box);
     *out = r->crs_count++;
 found:
     if (r->first_crs == NO_CRS)
@@ -325,6 +485,59 @@ static bool is_element_outline(cpted_context *ctx, int32_t role, const GEOSGeome
     return cpted__line_is_circle(ctx, g, &cx, &cy, &r);
 }
 
+/* Coordinates that the layer's CRS cannot hold (a vertex at 1e308; projected
+ * numbers in a lon/lat file) are refused before any repair or reprojection
+ * would turn them into another shape (docs/crs.md). Returns the reason, or
+ * NULL; *status and `detail` say more. Non-finite values are left to the
+ * geometry check. */
+static const char *implausible(const layer_ctx *lc, const GEOSGeometry *g, int *status,
+                               char *detail, size_t size)
+{
+    reader *r = lc->r;
+    GEOSContextHandle_t h = r->ctx->geos;
+    double e[4];
+    if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
+        !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
+        return NULL;
+    for (int i = 0; i < 4; i++)
+        if (!isfinite(e[i]))
+            return NULL;
+    const crs_info *info = &r->crs_info[lc->crs];
+    const double *b = info->box;
+    if (e[0] >= b[0] && e[1] >= b[1] && e[2] <= b[2] && e[3] <= b[3])
+        return NULL;
+    double ax = fmax(fabs(e[0]), fabs(e[2])), ay = fmax(fabs(e[1]), fabs(e[3]));
+    const char *crs = r->crs[lc->crs];
+    if (info->geographic) {
+        *status = CPTED_E_CRS;
+        if (!(ax > b[2] * 2.0 || ay > b[3] * 2.0)) {
+            snprintf(detail, size,
+                     " (|x| up to %.10g, |y| up to %.10g; the layer's CRS %.200s is lon/lat: "
+                     "longitudes within +-%g, latitudes within +-%g)",
+                     ax, ay, crs, b[2], b[3]);
+            return "coordinates outside lon/lat limits";
+        }
+        if (r->geojson == CPTED__GEOJSON_NO_CRS)
+            snprintf(detail, size,
+                     " (|x| up to %.10g, |y| up to %.10g); the file declares no CRS, so "
+                     "GeoJSON's default WGS 84 lon/lat was assumed: give the CRS with "
+                     "--source-crs",
+                     ax, ay);
+        else
+            snprintf(detail, size,
+                     " (|x| up to %.10g, |y| up to %.10g) but the layer's CRS %.200s is "
+                     "lon/lat; if it is wrong, give the right one with --source-crs",
+                     ax, ay, crs);
+        return "coordinates look projected, not lon/lat";
+    }
+    *status = CPTED_E_GEOMETRY;
+    snprintf(detail, size,
+             " (x %.10g to %.10g, y %.10g to %.10g; plausible for %.200s: x %.0f to %.0f, y %.0f "
+             "to %.0f)",
+             e[0], e[2], e[1], e[3], *crs ? crs : "the local CRS", b[0], b[2], b[1], b[3]);
+    return "coordinates far outside the area of use of the layer's CRS";
+}
+
 /* Copies the kept attributes of a plain/DXF feature; a bad value rejects it.
  * *highway borrows the road class from `feat` (valid until its next field read). */
 static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, cpted__feature *f,
@@ -373,12 +586,13 @@ static int osm_attributes(const layer_ctx *lc, osm_tags *tags, cpted__feature *f
         double value;
         bool ok = numbers[i].bare_unit_m > 0.0 ? cpted__osm_length(v, numbers[i].bare_unit_m, &value)
                                                : cpted__parse_number(v, &value) && value > 0.0;
+        const char *why = "is not understood";
+        if (ok && !cpted__attribute_plausible(numbers[i].key, value, &why))
+            ok = false;
         if (!ok) {
-            int rc = cpted__site_warn(r->site,
-                                      "'%s' layer '%s' feature %lld%s: %s='%s' is not "
-                                      "understood; ignored",
+            int rc = cpted__site_warn(r->site, "'%s' layer '%s' feature %lld%s: %s='%s' %s; ignored",
                                       lc->source, lc->layer, (long long)f->fid, ref,
-                                      numbers[i].key, v);
+                                      numbers[i].key, v, why);
             if (rc != CPTED_OK)
                 return rc;
             continue;
@@ -563,6 +777,15 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
             why = lc->kind == SRC_OSM ? "ring not closed or with fewer than 4 points (an object "
                                         "cut at the extract's edge)"
                                       : "geometry GEOS cannot read";
+    }
+    char where[512];
+    int status = CPTED_E_GEOMETRY;
+    const char *far = f.geom ? implausible(lc, f.geom, &status, where, sizeof where) : NULL;
+    if (far) {
+        rc = reject(lc, g, layer, fid, ref, status, far, where);
+        cpted__feature_clear(ctx, &f);
+        cpted__free(tags.scratch);
+        return rc;
     }
     if (f.geom && lc->kind == SRC_DXF &&
         (needs_area(role) || is_element_outline(ctx, role, f.geom)))
@@ -758,23 +981,37 @@ static int read_source(reader *r, const char *path)
         return rc;
     }
     const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
-    if (strcmp(driver, "OSM") == 0)
-        rc = read_osm(r, path, ds);
-    else
-        rc = read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
+    r->ds = ds;
+    r->geojson = CPTED__GEOJSON_UNREAD;
+    cpted__free(r->geojson_crs);
+    r->geojson_crs = NULL;
+    if (strcmp(driver, "GeoJSON") == 0 && !(r->source_crs && r->source_crs[r->source_index])) {
+        r->geojson = cpted__geojson_crs(path, &r->geojson_crs);
+        if (r->geojson >= CPTED__GEOJSON_NAMED && !r->geojson_crs)
+            rc = nomem(r);
+    }
+    if (rc == CPTED_OK)
+        rc = strcmp(driver, "OSM") == 0
+                 ? read_osm(r, path, ds)
+                 : read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
     GDALClose(ds);
+    r->ds = NULL;
     cpted__gdal_end(&cap);
     return rc;
 }
 
 /* ---- working CRS and reprojection ---------------------------------------------- */
 
-/* The UTM zone of the centre of all features' extent (in lon/lat). */
-static int utm_of_features(reader *r, char **out)
+/* The extent of all features in lon/lat (WGS 84); empty (min > max) when
+ * there are none (features in the unnamed local system are not counted). */
+static int lonlat_extent(reader *r, double lonlat[4])
 {
     const cpted_site *site = r->site;
-    double lonlat[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    lonlat[0] = lonlat[1] = INFINITY;
+    lonlat[2] = lonlat[3] = -INFINITY;
     for (size_t c = 0; c < r->crs_count; c++) {
+        if (!*r->crs[c])
+            continue;
         double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
         for (size_t i = 0; i < site->feature_count; i++) {
             double minx, miny, maxx, maxy;
@@ -810,6 +1047,16 @@ static int utm_of_features(reader *r, char **out)
         lonlat[2] = fmax(lonlat[2], b[2]);
         lonlat[3] = fmax(lonlat[3], b[3]);
     }
+    return CPTED_OK;
+}
+
+/* The UTM zone of the centre of all features' extent (in lon/lat). */
+static int utm_of_features(reader *r, char **out)
+{
+    double lonlat[4];
+    int rc = lonlat_extent(r, lonlat);
+    if (rc != CPTED_OK)
+        return rc;
     if (!(lonlat[0] <= lonlat[2]))
         return cpted__error(r->ctx, CPTED_E_CRS,
                             "the data are in lon/lat (%s) and there are no features to choose a "
@@ -825,6 +1072,15 @@ static int utm_of_features(reader *r, char **out)
     return CPTED_OK;
 }
 
+/* The UTM zone of the site centre by longitude alone (no grid exceptions), or NULL. */
+static char *utm_plain_of_features(reader *r)
+{
+    double ll[4];
+    if (lonlat_extent(r, ll) != CPTED_OK || !(ll[0] <= ll[2]))
+        return NULL;
+    return cpted__crs_utm_plain(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]));
+}
+
 static int choose_working_crs(reader *r, char **out)
 {
     *out = NULL;
@@ -836,6 +1092,54 @@ static int choose_working_crs(reader *r, char **out)
         return *out ? CPTED_OK : nomem(r);
     }
     return utm_of_features(r, out);
+}
+
+/* A working CRS must keep distances true to 0.1 % over the site: its point
+ * scale factor is evaluated at the corners, edge midpoints and centre of the
+ * site's lon/lat extent, and the worst one (farthest from 1) decides
+ * (docs/crs.md). `automatic`: the UTM zone chosen for lon/lat data. */
+static int check_distortion(reader *r, const char *working, bool automatic)
+{
+    if (r->opts.allow_distortion || !*working)
+        return CPTED_OK;
+    double ll[4];
+    int rc = lonlat_extent(r, ll);
+    if (rc != CPTED_OK || !(ll[0] <= ll[2]))
+        return rc;
+    double worst = 1.0, at_lon = 0.0, at_lat = 0.0;
+    for (int i = 0; i < 9; i++) {
+        double lon = ll[0] + 0.5 * (i % 3) * (ll[2] - ll[0]);
+        double lat = ll[1] + 0.5 * (i / 3) * (ll[3] - ll[1]);
+        double k;
+        rc = cpted__crs_scale_factor(r->ctx, working, lon, lat, &k);
+        if (rc != CPTED_OK)
+            return cpted__error(r->ctx, rc,
+                                "working CRS %.200s: %s; it cannot hold the site: use a local "
+                                "projected CRS with --crs",
+                                working, cpted_context_last_error(r->ctx));
+        if (fabs(k - 1.0) > fabs(worst - 1.0)) {
+            worst = k;
+            at_lon = lon;
+            at_lat = lat;
+        }
+    }
+    if (fabs(worst - 1.0) <= 1e-3)
+        return CPTED_OK;
+    if (automatic)
+        return cpted__error(r->ctx, CPTED_E_CRS,
+                            "the site (%.4f to %.4f E, %.4f to %.4f N) is too wide for UTM "
+                            "(%s): its scale factor reaches %.4f at %.4f, %.4f (more than 0.1 "
+                            "%%); give a working CRS centred on the site with --crs, or allow "
+                            "it with --allow-distortion",
+                            ll[0], ll[2], ll[1], ll[3], working, worst, at_lon, at_lat);
+    char *utm = cpted__crs_utm_for(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]));
+    rc = cpted__error(r->ctx, CPTED_E_CRS,
+                      "working CRS %.200s distorts distances at the site by a factor %.4f (at "
+                      "%.4f, %.4f lon/lat; more than 0.1 %%); use a local projected CRS (e.g. "
+                      "%s) with --crs, or allow it with --allow-distortion",
+                      working, worst, at_lon, at_lat, utm ? utm : "a transverse Mercator");
+    cpted__free(utm);
+    return rc;
 }
 
 static int transform_xy(double *x, double *y, void *userdata)
@@ -1058,6 +1362,8 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
 
     char *working = NULL, *output = NULL;
     int rc = parse_role_map(&r);
+    if (rc == CPTED_OK)
+        rc = parse_source_crs(&r, paths);
     if (rc == CPTED_OK && r.opts.assume_crs)
         rc = cpted__crs_normalize(ctx, r.opts.assume_crs, false, &r.assume_crs);
     if (rc == CPTED_OK && r.opts.working_crs) /* fail before reading anything */
@@ -1091,8 +1397,23 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
     if (rc == CPTED_OK && r.first_crs == NO_CRS)
         rc = cpted__error(ctx, CPTED_E_FORMAT, "'%s': no layer with geometry in the source%s",
                           paths[0], path_count > 1 ? "s" : "");
+    bool automatic = rc == CPTED_OK && !working && !cpted__crs_is_metric(ctx, r.crs[r.first_crs]);
     if (rc == CPTED_OK && !working)
         rc = choose_working_crs(&r, &working);
+    if (rc == CPTED_OK)
+        rc = check_distortion(&r, working, automatic);
+    if (rc == CPTED_E_CRS && automatic && working) { /* e.g. zone 32 at 3.2°E 56.5°N (Norway's 32V) */
+        char *plain = utm_plain_of_features(&r);
+        if (plain && strcmp(plain, working) != 0 && check_distortion(&r, plain, true) == CPTED_OK) {
+            cpted__free(working);
+            working = plain;
+            plain = NULL;
+            rc = CPTED_OK;
+        } else {
+            rc = check_distortion(&r, working, true); /* the first message */
+        }
+        cpted__free(plain);
+    }
     if (rc == CPTED_OK)
         rc = cpted__site_set_crs(r.site, working, output ? output : r.crs[r.first_crs]);
     if (rc == CPTED_OK)

@@ -274,6 +274,18 @@ typedef struct cpted_site_options {
                                         CRS, or a GDAL source whose every feature is a boundary
                                         polygon; NULL: boundary features, else the extent of all
                                         features grown by boundary_margin_m */
+    int32_t allow_distortion;      /**< 0: a working CRS whose point scale factor anywhere on
+                                        the site's extent differs from 1 by more than 0.1 %
+                                        (Web Mercator, a far UTM zone) is CPTED_E_CRS naming
+                                        the CRS and the factor; 1: accepted, and distances are
+                                        those of the CRS (docs/crs.md) */
+    const char *const *source_crs; /**< CRS overrides: entries "SOURCE=CRS" (SOURCE: a path as
+                                        given, its file name or its stem) replace the CRS that
+                                        SOURCE's layers declare (or give one where they declare
+                                        none); an entry whose part before the first '=' names
+                                        no source is a CRS for all sources (at most one such
+                                        entry). Per-source entries win. */
+    size_t source_crs_count;       /**< number of entries in source_crs */
 } cpted_site_options;
 
 /**
@@ -297,7 +309,10 @@ CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_
  * repaired and counted; bad features fail the call (or are skipped and
  * counted when lenient). Features of OpenStreetMap sources whose geometry is
  * broken (objects cut at the extract's edge) are always skipped and counted,
- * with a warning naming the OSM id. See docs/roles.md and docs/crs.md.
+ * with a warning naming the OSM id. A declared CRS that cannot be read, a
+ * working CRS that distorts distances at the site by more than 0.1 % (unless
+ * allow_distortion) and coordinates far outside their CRS's area of use fail
+ * the call. See docs/roles.md and docs/crs.md.
  * @param[out] out the new site; free with cpted_site_free().
  * @param ctx the context.
  * @param paths UTF-8 paths or GDAL connection strings.

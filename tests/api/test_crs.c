@@ -276,6 +276,262 @@ static void test_bad_output_crs(void **state)
     cpted_site_free(site);
 }
 
+/* ---- distortion of the working CRS (docs/crs.md) ------------------------------ */
+
+static void assert_error_has(void **state, const char *needle)
+{
+    const char *msg = cpted_context_last_error(ctx_of(state));
+    if (!strstr(msg, needle))
+        fail_msg("error '%s' does not mention '%s'", msg, needle);
+}
+
+/* Web Mercator at 50°N: PROJ's scale factors (`echo 9 50 | proj -S
+ * +proj=webmerc +ellps=WGS84`) are h = 1.55699 along the meridian and
+ * k = 1.55267 along the parallel; by hand, Web Mercator applies the sphere's
+ * formulas to ellipsoidal latitudes, so k = sqrt(1 - e² sin²φ) / cos φ and
+ * h = (1 - e² sin²φ)^1.5 / ((1 - e²) cos φ) (computed below). The larger
+ * deviation, h, is reported: a site plan in EPSG:3857 measures every distance
+ * about 56 % too long. */
+static void test_web_mercator_refused(void **state)
+{
+    const char *path = test_data_path("webmerc_9e50n.geojson");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_CRS);
+    assert_null(site);
+    const double pi = 4.0 * atan(1.0), e2 = 0.00669437999014; /* WGS 84 */
+    double phi = 50.0 * pi / 180.0, w = 1.0 - e2 * sin(phi) * sin(phi);
+    double h = pow(w, 1.5) / ((1.0 - e2) * cos(phi)), k = sqrt(w) / cos(phi);
+    assert_near(h, 1.556987, 5e-6);
+    assert_near(k, 1.552664, 5e-6);
+    assert_error_has(state, "working CRS EPSG:3857 distorts distances at the site by a factor "
+                            "1.5570 (at 9.0000, 50.0000 lon/lat; more than 0.1 %); use a local "
+                            "projected CRS (e.g. EPSG:32632) with --crs, or allow it with "
+                            "--allow-distortion");
+
+    /* allowed: the site stays in EPSG:3857 and the points 10 m apart in the
+     * file stay 10 m apart (6.4 m on the ground: the caller's choice) */
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.allow_distortion = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:3857");
+    double x0, y0, x1, y1;
+    test_point_xy(site, 0, &x0, &y0);
+    test_point_xy(site, 1, &x1, &y1);
+    assert_near(x0, 1001875.0, 1e-9);
+    assert_near(y0, 6446276.0, 1e-9);
+    assert_near(hypot(x1 - x0, y1 - y0), 10.0, 1e-9);
+    cpted_site_free(site);
+}
+
+/* 9°E 50°N in UTM zone 35 (central meridian 27°E, 18° away): `echo 9 50 |
+ * proj -S +proj=utm +zone=35 +ellps=WGS84` gives the scale 1.01997; by the
+ * series k = k0 (1 + (1 + η²) L²/2 + L⁴ (5 - 4 tan²φ)/24), L = Δλ cos φ, it
+ * is 0.9996 x 1.02040 = 1.01999: 2 % too long. */
+static void test_far_utm_zone_refused(void **state)
+{
+    const char *path = test_data_path("lonlat_9e50n.geojson");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.working_crs = "EPSG:32635";
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_has(state, "working CRS EPSG:32635 distorts distances at the site by a factor "
+                            "1.0200");
+    assert_error_has(state, "(e.g. EPSG:32632)");
+    o.allow_distortion = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32635");
+    cpted_site_free(site);
+}
+
+/* The automatic UTM zone passes within its zone: 0.0005°E on the equator is
+ * 2.9995° from zone 31's meridian, where `echo 0 0 | proj -S +proj=utm
+ * +zone=31 +ellps=WGS84` gives 1.00098 (0.098 %, the worst case at a zone's
+ * edge). In Norway's zone 32V the grid exception puts 3.2°E 56.5°N in zone 32,
+ * whose scale there is 1.00116 (`proj -S +zone=32`): too much, so the zone
+ * by longitude, 31 (0.999602), is taken. A site from 0.5°E to 11.5°E at 50°N
+ * is too wide for any zone. */
+static void test_automatic_utm_distortion(void **state)
+{
+    char crs[64];
+    assert_int_equal(utm_for(state, 0.0005, 0.0005, crs, sizeof crs), CPTED_OK);
+    assert_string_equal(crs, "EPSG:32631");
+    assert_int_equal(utm_for(state, 3.2, 56.5, crs, sizeof crs), CPTED_OK);
+    assert_string_equal(crs, "EPSG:32631");
+
+    const char *path = test_tmp_path("crs_wide.geojson");
+    test_write_file(path, "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
+                          "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                          "\"Point\",\"coordinates\":[0.5,50]}},"
+                          "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                          "\"Point\",\"coordinates\":[11.5,50]}}]}");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_CRS);
+    assert_error_has(state, "the site (0.5000 to 11.5000 E, 50.0000 to 50.0000 N) is too wide "
+                            "for UTM (EPSG:32632)");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.allow_distortion = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    cpted_site_free(site);
+}
+
+/* ---- exact CRS matching -------------------------------------------------------- */
+
+/* PROJ resolves "FOO" to "Amersfoort" (the most similar name, `projinfo FOO`);
+ * cpted takes a bare name only when it is exactly a CRS's name. */
+static void test_exact_crs_names(void **state)
+{
+    const char *path = test_data_path("lonlat_9e50n.geojson");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    cpted_site *site = NULL;
+    o.working_crs = "FOO";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_has(state, "unknown CRS 'FOO': no CRS has exactly this name");
+    o.working_crs = "UTM zone 32N"; /* part of a name */
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_error_has(state, "unknown CRS 'UTM zone 32N'");
+    o.working_crs = NULL;
+    o.output_crs = "Amersfoor";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_error_has(state, "unknown CRS 'Amersfoor'");
+    o.output_crs = NULL;
+    /* an exact name (case aside) is a CRS */
+    o.working_crs = "etrs89 / UTM zone 32N";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:25832");
+    cpted_site_free(site);
+    /* the assumed CRS of sources without one follows the same rule */
+    const char *csv = test_data_path("bollards.csv");
+    o.working_crs = NULL;
+    o.assume_crs = "FOO";
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &csv, 1, &o), CPTED_E_CRS);
+    assert_error_has(state, "unknown CRS 'FOO'");
+}
+
+/* ---- CRSs that sources declare -------------------------------------------------- */
+
+/* GDAL reads a GeoJSON "crs" it does not know as WGS 84 (EPSG:99999: with an
+ * error message only; "FOO": silently); cpted reads the member itself. */
+static void test_unknown_declared_crs(void **state)
+{
+    char buf[4096]; /* (test_*_path share one buffer) */
+    snprintf(buf, sizeof buf, "%s", test_data_path("unknown_crs.geojson"));
+    const char *path = buf;
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:32632"; /* only for sources that declare none */
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_has(state, "unknown_crs.geojson' layer 'bollards': the file declares the CRS "
+                            "'urn:ogc:def:crs:EPSG::99999', which is not known");
+    assert_error_has(state, "give the CRS with --source-crs");
+
+    const char *named = test_tmp_path("crs_foo.geojson");
+    test_write_file(named, "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"crs\":{"
+                           "\"type\":\"name\",\"properties\":{\"name\":\"FOO\"}},\"features\":["
+                           "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                           "\"Point\",\"coordinates\":[500000,5538630]}}]}");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &named, 1, NULL), CPTED_E_CRS);
+    assert_error_has(state, "the file declares the CRS 'FOO', which is not known (unknown CRS "
+                            "'FOO': no CRS has exactly this name");
+
+    const char *link = test_tmp_path("crs_link.geojson");
+    test_write_file(link, "{\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+                          "{\"type\":\"Point\",\"coordinates\":[500000,5538630]}}],"
+                          "\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"crs\":{"
+                          "\"type\":\"link\",\"properties\":{\"href\":\"x.prj\"}}}");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &link, 1, NULL), CPTED_E_CRS);
+    assert_error_has(state, "declares its CRS as a \"crs\" of type 'link'");
+
+    /* the EPSG type of GeoJSON 2008, after the features */
+    const char *epsg = test_tmp_path("crs_epsg_type.geojson");
+    test_write_file(epsg, "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
+                          "{\"type\":\"Feature\",\"properties\":{\"name\":\"a \\\"b\\\"\"},"
+                          "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500000,5538630]}}],"
+                          "\"crs\":{\"type\":\"EPSG\",\"properties\":{\"code\":32632}}}");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &epsg, 1, NULL), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    cpted_site_free(site);
+
+    /* overridden: the file's declaration is not read at all */
+    const char *fix[] = {"unknown_crs.geojson=EPSG:32632"};
+    o.source_crs = fix;
+    o.source_crs_count = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    double x, y;
+    test_point_xy(site, 0, &x, &y);
+    assert_near(x, 500000.0, 1e-9);
+    assert_near(y, 5538630.0, 1e-9);
+    cpted_site_free(site);
+}
+
+/* A .prj GDAL cannot parse leaves the layer without a CRS in GDAL; it is an
+ * error, which --assume-crs does not silence (the file does declare one). */
+static void test_garbage_prj(void **state)
+{
+    const char *path = test_data_path("garbage_prj/bollards.shp");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:32632";
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_has(state, "bollards.shp' layer 'bollards': its CRS file '");
+    assert_error_has(state, "bollards.prj' is not a CRS GDAL can read");
+    const char *fix[] = {"bollards=EPSG:32632"}; /* by stem */
+    o.source_crs = fix;
+    o.source_crs_count = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    cpted_site_free(site);
+}
+
+/* A GeoJSON without "crs" is lon/lat (RFC 7946); projected numbers in it get
+ * a message saying so, and --source-crs gives their CRS. */
+static void test_projected_numbers_without_crs(void **state)
+{
+    const char *path = test_data_path("projected_no_crs.geojson");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_has(state, "projected_no_crs.geojson' layer 'bollards' feature 0: coordinates "
+                            "look projected, not lon/lat (|x| up to 385000, |y| up to 5538630); "
+                            "the file declares no CRS, so GeoJSON's default WGS 84 lon/lat was "
+                            "assumed: give the CRS with --source-crs");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    const char *all[] = {"EPSG:32632"}; /* no SOURCE=: every source */
+    o.source_crs = all;
+    o.source_crs_count = 1;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:32632");
+    cpted_site_free(site);
+
+    /* entries that cannot be right */
+    const char *typo[] = {"projected.geojson=EPSG:32632"};
+    o.source_crs = typo;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
+    assert_error_has(state, "source CRS 'projected.geojson=EPSG:32632': unknown CRS");
+    assert_error_has(state, "no source is named by what precedes '='");
+    const char *twice[] = {"EPSG:32632", "EPSG:25832"};
+    o.source_crs = twice;
+    o.source_crs_count = 2;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+    assert_error_has(state, "a CRS for all sources is already given");
+    o.source_crs = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +541,13 @@ int main(void)
         cmocka_unit_test(test_layer_crs_identified),
         cmocka_unit_test(test_assume_crs_only_for_sources_without_one),
         cmocka_unit_test(test_bad_output_crs),
+        cmocka_unit_test(test_web_mercator_refused),
+        cmocka_unit_test(test_far_utm_zone_refused),
+        cmocka_unit_test(test_automatic_utm_distortion),
+        cmocka_unit_test(test_exact_crs_names),
+        cmocka_unit_test(test_unknown_declared_crs),
+        cmocka_unit_test(test_garbage_prj),
+        cmocka_unit_test(test_projected_numbers_without_crs),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

@@ -504,23 +504,123 @@ static void test_ids_unique_across_sources(void **state)
     cpted_site_free(site);
 }
 
-/* A latitude of 95° passes the checks in the source CRS (finite) but PROJ
- * refuses it ("Invalid latitude"): the transform fails after reading, and the
- * lenient load drops the feature from the site (docs/crs.md). */
+/* A diameter of 200 (millimetres typed into a metre field) would make a
+ * 200 m bollard that closes every gap: refused, or skipped when lenient
+ * (ranges: docs/roles.md). */
+static void test_absurd_diameter(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "absurd_diameter.geojson", NULL), CPTED_E_FORMAT);
+    assert_null(site);
+    assert_error_mentions(state, "absurd_diameter.geojson' layer 'bollards' feature 1: bad "
+                                 "attribute diameter='200': outside the plausible range (0, 3] m "
+                                 "of a diameter");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "absurd_diameter.geojson", &o), CPTED_OK);
+    assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 1, 0, 1);
+    assert_int_equal(cpted_site_warning_count(site), 1);
+    assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: bad attribute "
+                                                        "diameter='200'"));
+    assert_non_null(strstr(cpted_site_warning(site, 0), "; skipped"));
+    cpted_site_free(site);
+
+    /* the bounds themselves: 3 m is a diameter, 3.001 m is not; lanes are whole */
+    static const struct {
+        const char *props;
+        int status;
+    } cases[] = {
+        {"\"diameter\":3", CPTED_OK},       {"\"diameter\":3.001", CPTED_E_FORMAT},
+        {"\"thickness\":5", CPTED_OK},      {"\"thickness\":5.5", CPTED_E_FORMAT},
+        {"\"width\":100", CPTED_OK},        {"\"width\":150", CPTED_E_FORMAT},
+        {"\"lanes\":20", CPTED_OK},         {"\"lanes\":21", CPTED_E_FORMAT},
+        {"\"lanes\":2.5", CPTED_E_FORMAT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "{\"type\":\"FeatureCollection\",\"name\":\"roads\",\"crs\":{\"type\":\"name\","
+                 "\"properties\":{\"name\":\"EPSG:32632\"}},\"features\":[{\"type\":\"Feature\","
+                 "\"properties\":{%s},\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+                 "[[500000,5538600],[500100,5538600]]}}]}",
+                 cases[i].props);
+        const char *path = test_tmp_path("attribute_range.geojson");
+        test_write_file(path, text);
+        int rc = cpted_site_open(&site, ctx_of(state), &path, 1, NULL);
+        if (rc != cases[i].status)
+            fail_msg("%s: status %d, expected %d (%s)", cases[i].props, rc, cases[i].status,
+                     cpted_context_last_error(ctx_of(state)));
+        cpted_site_free(site);
+        site = NULL;
+    }
+}
+
+/* A vertex at 1e308 in a UTM file: make-valid would "repair" the polygon into
+ * another shape, and `info` would print a 309-digit extent. It is refused in
+ * the source CRS, before any repair; the plausible box of EPSG:32632 is its
+ * area of use (0°-84°N, 6°-12°E: x about 166 km to 834 km, y 0 to 9.3e6 m)
+ * widened by its larger side. */
+static void test_huge_vertex(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "huge_vertex.geojson", NULL), CPTED_E_GEOMETRY);
+    assert_null(site);
+    assert_error_mentions(state, "huge_vertex.geojson' layer 'assets' feature 1: coordinates far "
+                                 "outside the area of use of the layer's CRS (x 500000 to 1e+308");
+    assert_error_mentions(state, "plausible for EPSG:32632");
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    assert_int_equal(open1(state, &site, "huge_vertex.geojson", &o), CPTED_OK);
+    assert_counts(site, "assets", CPTED_ROLE_ASSET, 1, 0, 1);
+    assert_int_equal(cpted_site_feature_count(site), 1);
+    double e[4];
+    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_near(e[2], 500020.0, 1e-9);
+    assert_near(e[3], 5538620.0, 1e-9);
+    cpted_site_free(site);
+}
+
+/* A latitude of 95° is beyond the lon/lat limits: refused while reading, in
+ * the source CRS, before any repair or transformation (docs/crs.md). */
+static void test_latitude_beyond_limits(void **state)
+{
+    const char *path = test_tmp_path("pole95.geojson");
+    test_write_file(path,
+                    "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                    "\"Point\",\"coordinates\":[9.0,50.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+                    "{\"type\":\"Point\",\"coordinates\":[9.0,95.0]}}]}");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_CRS);
+    assert_null(site);
+    assert_error_mentions(state, "layer 'bollards' feature 1: coordinates outside lon/lat limits "
+                                 "(|x| up to 9, |y| up to 95; the layer's CRS EPSG:4326 is "
+                                 "lon/lat: longitudes within +-180, latitudes within +-90)");
+}
+
+/* A point on the far side of the globe has no place in an orthographic
+ * projection centred on 9°E 50°N: it passes the checks in the source CRS but
+ * PROJ cannot transform it (`echo -171 -50 | cs2cs +proj=longlat
+ * +datum=WGS84 +to +proj=ortho +lat_0=50 +lon_0=9 +datum=WGS84 +units=m`
+ * prints `* *`); the lenient load drops it from the site (docs/crs.md). */
 static void test_untransformable_feature(void **state)
 {
-    const char *path = test_tmp_path("pole.geojson");
+    const char *path = test_tmp_path("farside.geojson");
     test_write_file(path,
                     "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"features\":["
                     "{\"type\":\"Feature\",\"properties\":{\"name\":\"a\"},\"geometry\":{\"type\":"
                     "\"Point\",\"coordinates\":[9.0,50.0]}},"
-                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"pole\"},\"geometry\":"
-                    "{\"type\":\"Point\",\"coordinates\":[9.0,95.0]}},"
+                    "{\"type\":\"Feature\",\"properties\":{\"name\":\"far\"},\"geometry\":"
+                    "{\"type\":\"Point\",\"coordinates\":[-171.0,-50.0]}},"
                     "{\"type\":\"Feature\",\"properties\":{\"name\":\"c\"},\"geometry\":{\"type\":"
                     "\"Point\",\"coordinates\":[10.0,50.0]}}]}");
     cpted_site_options o;
     CPTED_SITE_OPTIONS_INIT(&o);
-    o.working_crs = "EPSG:3857";
+    o.working_crs = "+proj=ortho +lat_0=50 +lon_0=9 +datum=WGS84 +units=m +type=crs";
+    o.allow_distortion = 1; /* the site spans the globe */
     cpted_site *site = NULL;
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_E_CRS);
     assert_null(site);
@@ -534,10 +634,12 @@ static void test_untransformable_feature(void **state)
     assert_string_equal(cpted_site_feature_id(site, 1), "bollards:2");
     assert_int_equal(cpted_site_warning_count(site), 1);
     assert_non_null(strstr(cpted_site_warning(site, 0), "feature 1: cannot transform"));
-    /* x = R * lon in radians: 6378137 m * 10° * pi / 180 */
+    /* `echo 10 50 | cs2cs -f %.6f +proj=longlat +datum=WGS84 +to +proj=ortho
+     * +lat_0=50 +lon_0=9 +datum=WGS84 +units=m`: 71692.113709 479.273866 */
     double x, y;
     test_point_xy(site, 1, &x, &y);
-    assert_near(x, 6378137.0 * 10.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
+    assert_near(x, 71692.113709, 1e-5);
+    assert_near(y, 479.273866, 1e-5);
     cpted_site_free(site);
 }
 
@@ -658,6 +760,9 @@ int main(void)
         cmocka_unit_test(test_dxf_layers),
         cmocka_unit_test(test_no_crs),
         cmocka_unit_test(test_ids_unique_across_sources),
+        cmocka_unit_test(test_latitude_beyond_limits),
+        cmocka_unit_test(test_absurd_diameter),
+        cmocka_unit_test(test_huge_vertex),
         cmocka_unit_test(test_untransformable_feature),
         cmocka_unit_test(test_osm_helsinki),
         cmocka_unit_test(test_osm_interrupt),

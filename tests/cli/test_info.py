@@ -201,3 +201,61 @@ def test_repaired_polygon_is_counted(cpted, validate):
     line = [l for l in r.stdout.splitlines() if " buildings " in l][0]
     assert line.split()[-4:] == ["building", "1", "1", "0"]
     assert "invalid polygon repaired" in r.stdout
+
+
+def test_distorting_crs_needs_allow_distortion(cpted, validate):
+    """Web Mercator at 50 N measures distances 1.557 x too long (proj -S +proj=webmerc:
+    meridional scale 1.55699): refused unless --allow-distortion."""
+    src = DATA / "webmerc_9e50n.geojson"
+    one_line_error(cpted("info", src), "working CRS EPSG:3857 distorts distances at the site by "
+                   "a factor 1.5570", "--allow-distortion", "EPSG:32632")
+    r = cpted("info", src, "--allow-distortion", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert doc["crs"]["working"] == "EPSG:3857"
+    # a UTM zone 18 degrees away (proj -S +proj=utm +zone=35 at 9 E 50 N: 1.01997)
+    lonlat = DATA / "lonlat_9e50n.geojson"
+    one_line_error(cpted("info", lonlat, "--crs", "EPSG:32635"), "EPSG:32635", "factor 1.0200")
+    assert cpted("info", lonlat, "--crs", "EPSG:32635", "--allow-distortion").returncode == 0
+    # a name that is no CRS's name is not matched approximately ("FOO" is not Amersfoort)
+    one_line_error(cpted("info", lonlat, "--crs", "FOO"), "unknown CRS 'FOO'")
+
+
+def test_source_crs_overrides_what_a_source_declares(cpted, validate):
+    bad = DATA / "unknown_crs.geojson"
+    one_line_error(cpted("info", bad), "unknown_crs.geojson' layer 'bollards'",
+                   "urn:ogc:def:crs:EPSG::99999", "--source-crs")
+    # --assume-crs is for sources that declare no CRS: this one declares one
+    one_line_error(cpted("info", bad, "--assume-crs", "EPSG:32632"), "EPSG::99999")
+    r = cpted("info", bad, "--source-crs", "unknown_crs=EPSG:32632", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "info")
+    assert doc["crs"] == {"working": "EPSG:32632", "output": "EPSG:32632"}
+    assert doc["extent"] == [500000, 5538630, 500000, 5538630]
+
+    projected = DATA / "projected_no_crs.geojson"
+    one_line_error(cpted("info", projected), "feature 0: coordinates look projected",
+                   "declares no CRS", "--source-crs")
+    r = cpted("info", projected, "--source-crs", "EPSG:32632", "--json", "-")
+    assert r.returncode == 0, r.stderr
+    assert validate(r.stdout, "info")["extent"] == [385000, 5538630, 385000, 5538630]
+    # an entry naming no source, not a CRS either
+    one_line_error(cpted("info", projected, "--source-crs", "nothing.geojson=EPSG:32632"),
+                   "no source is named")
+    shp = DATA / "garbage_prj" / "bollards.shp"
+    one_line_error(cpted("info", shp, "--assume-crs", "EPSG:32632"), "bollards.prj",
+                   "--source-crs")
+    assert cpted("info", shp, "--source-crs", "bollards.shp=EPSG:32632").returncode == 0
+
+
+def test_implausible_input_exits_3(cpted):
+    one_line_error(cpted("info", DATA / "huge_vertex.geojson"), "layer 'assets' feature 1",
+                   "far outside the area of use")
+    r = cpted("info", DATA / "huge_vertex.geojson", "--lenient")
+    assert r.returncode == 0, r.stderr
+    extent = [l for l in r.stdout.splitlines() if l.startswith("extent")]
+    assert extent == ["extent (working CRS): 500000.000 5538600.000 500020.000 5538620.000  "
+                      "(20.0 m x 20.0 m)"]
+    assert "feature 1: coordinates far outside" in r.stdout + r.stderr
+    one_line_error(cpted("info", DATA / "absurd_diameter.geojson"), "feature 1",
+                   "diameter='200'", "(0, 3] m")
