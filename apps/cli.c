@@ -64,6 +64,12 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "  --assume-crs CRS       CRS of sources that declare none\n"
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
+            "  --gates-closed         OSM gates stay closed and operable bollards are up\n"
+            "  --assets-where SQL     buildings matching this OGR attribute filter are assets\n"
+            "  --asset-id ID          this building is an asset: way/123, relation/45 or\n"
+            "                         layer:fid (repeatable)\n"
+            "  --asset-name TEXT      buildings whose name contains TEXT are assets\n"
+            "                         (repeatable; ASCII case-insensitive)\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
             "  --everything-drivable  all unblocked ground is drivable, even where roads or\n"
             "                         ground are given (pavements do not stop a vehicle)\n"
@@ -121,6 +127,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             flag = &o->quiet;
         else if (strcmp(arg, "--lenient") == 0)
             flag = &o->lenient;
+        else if (strcmp(arg, "--gates-closed") == 0)
+            flag = &o->gates_closed;
         else if (strcmp(arg, "--soft-blocking") == 0)
             flag = &o->soft_blocking;
         else if (strcmp(arg, "--everything-drivable") == 0)
@@ -145,6 +153,12 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             slot = &o->out_path;
         else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--format") == 0)
             slot = &o->out_format;
+        else if (strcmp(arg, "--assets-where") == 0)
+            slot = &o->assets_where;
+        else if (strcmp(arg, "--asset-id") == 0 && o->asset_id_count < CLI_MAX_ITEMS)
+            slot = &o->asset_ids[o->asset_id_count++];
+        else if (strcmp(arg, "--asset-name") == 0 && o->asset_name_count < CLI_MAX_ITEMS)
+            slot = &o->asset_names[o->asset_name_count++];
         if (slot || strcmp(arg, "--role") == 0 || strcmp(arg, "--vehicle") == 0) {
             if (!value)
                 return usage_error(command, usage, "%s needs a value", arg);
@@ -283,6 +297,12 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     so.role_map = o->roles;
     so.role_map_count = o->role_count;
     so.lenient = o->lenient;
+    so.gates_closed = o->gates_closed;
+    so.assets_where = o->assets_where;
+    so.asset_ids = o->asset_ids;
+    so.asset_id_count = o->asset_id_count;
+    so.asset_names = o->asset_names;
+    so.asset_name_count = o->asset_name_count;
     int rc = cpted_site_open(out, ctx, o->sources, o->source_count, &so);
     return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
 }

@@ -132,14 +132,40 @@ static void test_osm_preset(void **state)
         {{"highway=platform"}, 2, CPTED_ROLE_NONE, NULL, false},
         {{"highway=bus_stop"}, 0, CPTED_ROLE_NONE, NULL, false},
         {{"amenity=bench"}, 0, CPTED_ROLE_NONE, NULL, false},
+        /* issue 7 item 5: semantics that do not err on the unsafe side */
+        {{"barrier=city_wall"}, 1, CPTED_ROLE_OBSTACLE, "barrier=city_wall", false},
+        {{"barrier=city_wall"}, 0, CPTED_ROLE_NONE, NULL, false},
+        {{"barrier=jersey_barrier"}, 0, CPTED_ROLE_BARRIER, "barrier=jersey_barrier", false},
+        {{"barrier=rock"}, 0, CPTED_ROLE_SOFT, "barrier=rock", false},
+        {{"barrier=collision_protection"}, 1, CPTED_ROLE_SOFT, "barrier=collision_protection",
+         false},
+        {{"barrier=bollard", "bollard=removable"}, 0, CPTED_ROLE_SOFT,
+         "barrier=bollard;bollard=removable", false},
+        {{"barrier=bollard", "bollard=rising"}, 0, CPTED_ROLE_SOFT,
+         "barrier=bollard;bollard=rising", false},
+        {{"barrier=bollard", "bollard=foldable"}, 1, CPTED_ROLE_SOFT,
+         "barrier=bollard;bollard=foldable", false},
+        {{"barrier=bollard", "bollard=fixed"}, 0, CPTED_ROLE_BARRIER, "barrier=bollard", false},
+        {{"barrier=lift_gate", "highway=service"}, 1, CPTED_ROLE_SOFT, "barrier=lift_gate", false},
+        {{"building=roof"}, 2, CPTED_ROLE_NONE, "building=roof", false},
+        {{"building=construction"}, 2, CPTED_ROLE_NONE, "building=construction", false},
+        {{"landuse=construction"}, 2, CPTED_ROLE_NONE, NULL, false},
+        {{"building=yes", "asset=yes"}, 2, CPTED_ROLE_ASSET, "asset=yes", false},
+        {{"building=yes", "role=asset"}, 2, CPTED_ROLE_ASSET, "role=asset", false},
+        {{"building=yes", "asset=no"}, 2, CPTED_ROLE_BUILDING, "building=yes", false},
+        {{"asset=yes"}, 0, CPTED_ROLE_NONE, NULL, false},
+        {{"highway=service", "tunnel=building_passage"}, 1, CPTED_ROLE_ROAD, "highway=service",
+         false},
+        {{"highway=residential", "covered=yes"}, 1, CPTED_ROLE_ROAD, "highway=residential",
+         false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fake_tags t = {cases[i].tags};
-        int32_t role = -1;
-        char *kind = NULL;
-        bool unverified = true;
-        assert_int_equal(cpted__osm_role(&role, &kind, &unverified, cases[i].dim, fake_tag, &t),
-                         CPTED_OK);
+        cpted__osm_class oc;
+        assert_int_equal(cpted__osm_role(&oc, cases[i].dim, false, fake_tag, &t), CPTED_OK);
+        int32_t role = oc.role;
+        char *kind = oc.kind;
+        bool unverified = oc.unverified_row;
         if (role != cases[i].role)
             fail_msg("case %zu (%s, dim %d): %s, expected %s", i, cases[i].tags[0],
                      cases[i].dim, cpted_role_name(role), cpted_role_name(cases[i].role));
@@ -150,6 +176,74 @@ static void test_osm_preset(void **state)
         assert_int_equal(unverified, cases[i].unverified);
         cpted__free(kind);
     }
+}
+
+/* Operable bollards and gates are flagged; gates_closed puts the bollards up. */
+static void test_osm_operable(void **state)
+{
+    (void)state;
+    static const char *const rising[] = {"barrier=bollard", "bollard=rising", NULL};
+    static const char *const fixed[] = {"barrier=bollard", NULL};
+    static const char *const gate[] = {"barrier=gate", NULL};
+    static const char *const fence[] = {"barrier=fence", NULL};
+    static const char *const roof[] = {"building=roof", NULL};
+    fake_tags t = {rising};
+    cpted__osm_class oc;
+    assert_int_equal(cpted__osm_role(&oc, 0, false, fake_tag, &t), CPTED_OK);
+    assert_int_equal(oc.role, CPTED_ROLE_SOFT);
+    assert_true(oc.operable);
+    cpted__free(oc.kind);
+    assert_int_equal(cpted__osm_role(&oc, 0, true, fake_tag, &t), CPTED_OK);
+    assert_int_equal(oc.role, CPTED_ROLE_BARRIER);
+    assert_true(oc.operable);
+    assert_string_equal(oc.kind, "barrier=bollard;bollard=rising");
+    cpted__free(oc.kind);
+    t.kv = fixed;
+    assert_int_equal(cpted__osm_role(&oc, 0, false, fake_tag, &t), CPTED_OK);
+    assert_false(oc.operable);
+    cpted__free(oc.kind);
+    t.kv = gate;
+    assert_int_equal(cpted__osm_role(&oc, 0, true, fake_tag, &t), CPTED_OK);
+    assert_int_equal(oc.role, CPTED_ROLE_SOFT); /* a gate node itself is never a barrier */
+    assert_true(oc.operable);
+    cpted__free(oc.kind);
+    t.kv = fence;
+    assert_int_equal(cpted__osm_role(&oc, 1, false, fake_tag, &t), CPTED_OK);
+    assert_false(oc.operable);
+    cpted__free(oc.kind);
+    t.kv = roof;
+    assert_int_equal(cpted__osm_role(&oc, 2, false, fake_tag, &t), CPTED_OK);
+    assert_true(oc.open_building);
+    assert_int_equal(oc.role, CPTED_ROLE_NONE);
+    cpted__free(oc.kind);
+    assert_true(cpted__osm_is_gate("lift_gate"));
+    assert_true(cpted__osm_is_gate("sliding_gate"));
+    assert_false(cpted__osm_is_gate("fence"));
+    assert_false(cpted__osm_is_gate(NULL));
+}
+
+/* Passages: highway ways tagged tunnel=building_passage or covered=yes; the
+ * width is the width tag, else the class width, else 3.0 m. */
+static void test_osm_passage(void **state)
+{
+    (void)state;
+    static const char *const tunnel[] = {"highway=service", "tunnel=building_passage", NULL};
+    static const char *const covered[] = {"highway=footway", "covered=yes", NULL};
+    static const char *const road_tunnel[] = {"highway=primary", "tunnel=yes", NULL};
+    static const char *const no_highway[] = {"tunnel=building_passage", NULL};
+    fake_tags t = {tunnel};
+    assert_true(cpted__osm_is_passage(fake_tag, &t));
+    t.kv = covered;
+    assert_true(cpted__osm_is_passage(fake_tag, &t));
+    t.kv = road_tunnel;
+    assert_false(cpted__osm_is_passage(fake_tag, &t));
+    t.kv = no_highway;
+    assert_false(cpted__osm_is_passage(fake_tag, &t));
+    assert_true(cpted__passage_width(NULL, 3.0, NAN, "service") == 3.0);
+    assert_true(cpted__passage_width(NULL, NAN, NAN, "service") == 3.5);
+    assert_true(cpted__passage_width(NULL, NAN, 2.0, "footway") == 6.5);
+    assert_true(cpted__passage_width(NULL, NAN, NAN, "footway") == 3.0);
+    assert_true(cpted__passage_width(NULL, NAN, NAN, "") == 3.0);
 }
 
 /* The real extract: every way tagged barrier=bollard is an unverified row,
@@ -182,7 +276,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_role_names),   cmocka_unit_test(test_role_from_name),
         cmocka_unit_test(test_road_width),   cmocka_unit_test(test_osm_preset),
-        cmocka_unit_test(test_osm_unverified_rows),
+        cmocka_unit_test(test_osm_unverified_rows), cmocka_unit_test(test_osm_operable),
+        cmocka_unit_test(test_osm_passage),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }
