@@ -254,7 +254,11 @@ typedef struct cpted__feature {
     double required_standoff_m;
     bool unverified_row;   /* OSM way tagged barrier=bollard: spacing unknown */
     bool operable;         /* OSM operable bollard or gate: open unless gates_closed */
-    int32_t passages;      /* buildings: drivable passages cut through it */
+    int32_t passages;      /* buildings, assets: drivable passages cut through it */
+    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
+                              asset keeps its whole footprint for measuring (cutting it
+                              would move the asset away from the vehicle); only its
+                              blocking footprint (cpted__footprint) has them cut out */
     int32_t gates;         /* lines: gate openings cut into it */
     char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
     char *address;         /* "addr:street addr:housenumber", or NULL */
@@ -317,9 +321,10 @@ int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char 
 
 /* Site-level OSM post-processing (docs/roles.md), in the working CRS. */
 /* Cuts a drivable passage (the way buffered by width_m/2, flat ends) out of
- * every building and asset it crosses; one warning per building naming
- * `way_ref`. A building left with no area is removed. *cut_out (may be NULL)
- * gets the number of buildings cut. */
+ * every building it crosses, and adds it to the `opening` of every asset it
+ * crosses; one warning per building or asset naming `way_ref`. A building
+ * left with no area is removed. *cut_out (may be NULL) gets the number of
+ * buildings and assets crossed. */
 int cpted__site_cut_passage(cpted_site *site, const GEOSGeometry *way, double width_m,
                             const char *way_ref, size_t *cut_out);
 /* Cuts a gate opening (a disc of diameter width_m round the gate node) out
@@ -358,7 +363,7 @@ struct cpted_freespace {
 bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
 /* Footprint of one blocking feature: bollard points become discs of their
  * diameter (or the default), lines are buffered by half their thickness (or
- * the default), polygons are themselves. Returns a new geometry, or NULL with
+ * the default), polygons are themselves less their `opening` (passages). Returns a new geometry, or NULL with
  * the context error set. */
 GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
                                const cpted_freespace_options *opts);

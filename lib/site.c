@@ -73,6 +73,8 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
     cpted__free(f->osm_id);
     cpted__free(f->address);
     cpted__free(f->amenity);
+    if (f->opening)
+        GEOSGeom_destroy_r(ctx->geos, f->opening);
     if (f->geom)
         GEOSGeom_destroy_r(ctx->geos, f->geom);
     memset(f, 0, sizeof *f);
@@ -731,6 +733,37 @@ int cpted__site_cut_passage(cpted_site *site, const GEOSGeometry *way, double wi
             continue;
         if (GEOSPreparedIntersects_r(h, pband, f->geom) != 1)
             continue;
+        if (f->role == CPTED_ROLE_ASSET) {
+            /* the asset stays whole (its standoff is measured to all of it);
+             * the passage opens only its blocking footprint */
+            double inside = 0.0;
+            GEOSGeometry *part = GEOSIntersection_r(h, f->geom, band);
+            if (!part) {
+                rc = cpted__geos_fail(ctx, "site", "opening a passage through an asset");
+                break;
+            }
+            GEOSArea_r(h, part, &inside);
+            GEOSGeom_destroy_r(h, part);
+            if (!(inside > 0.0))
+                continue; /* touches only */
+            GEOSGeometry *opening = f->opening ? GEOSUnion_r(h, f->opening, band)
+                                               : GEOSGeom_clone_r(h, band);
+            if (!opening) {
+                rc = cpted__geos_fail(ctx, "site", "opening a passage through an asset");
+                break;
+            }
+            if (f->opening)
+                GEOSGeom_destroy_r(h, f->opening);
+            f->opening = opening;
+            f->passages++;
+            if (cut_out)
+                (*cut_out)++;
+            rc = cpted__site_warn(site,
+                                  "asset %s: drivable passage %s (%.2f m wide) opened through it "
+                                  "(its standoff is measured to the whole footprint)",
+                                  ref_of(f), way_ref, width_m);
+            continue;
+        }
         GEOSGeometry *cut = GEOSDifference_r(h, f->geom, band);
         cut = cut ? cpted__polygonal(ctx, cut) : NULL;
         if (!cut) {
@@ -752,12 +785,13 @@ int cpted__site_cut_passage(cpted_site *site, const GEOSGeometry *way, double wi
         if (GEOSisEmpty_r(h, cut) || after <= 0.0) {
             drop[i] = any_drop = true;
             rc = cpted__site_warn(site,
-                                  "%s %s: drivable passage %s (%.2f m wide) covers all of it; "
-                                  "removed",
-                                  cpted_role_name(f->role), ref_of(f), way_ref, width_m);
+                                  "building %s: drivable passage %s (%.2f m wide) covers all of "
+                                  "it; removed",
+                                  ref_of(f), way_ref, width_m);
         } else {
-            rc = cpted__site_warn(site, "%s %s: drivable passage %s (%.2f m wide) cut through it",
-                                  cpted_role_name(f->role), ref_of(f), way_ref, width_m);
+            rc = cpted__site_warn(site,
+                                  "building %s: drivable passage %s (%.2f m wide) cut through it",
+                                  ref_of(f), way_ref, width_m);
         }
     }
     if (rc == CPTED_OK && any_drop)

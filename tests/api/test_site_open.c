@@ -880,9 +880,14 @@ static void test_assets_pick(void **state)
     const char *names[] = {"GALLERY", "sage ho"};
     assert_int_equal(open_picked(state, &site, NULL, NULL, 0, names, 2), CPTED_OK);
     assert_asset_roles(site, A, A, B);
-    /* the passage is cut through the asset too */
-    assert_true(number(site, (size_t)find_osm(site, "way/100"), "passages") == 1.0);
-    assert_true(has_warning(site, "asset way/100: drivable passage way/200"));
+    /* the passage opens the asset too, but the asset stays whole for measuring */
+    long house = find_osm(site, "way/100");
+    assert_true(number(site, (size_t)house, "passages") == 1.0);
+    assert_true(has_warning(site, "asset way/100: drivable passage way/200 (3.00 m wide) opened "
+                                  "through it"));
+    double parts[2];
+    assert_int_equal(measure_parts(site, (size_t)house, parts, 2), 1);
+    assert_near(parts[0], 200.0, 0.35);
     cpted_site_free(site);
 }
 

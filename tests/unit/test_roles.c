@@ -311,6 +311,27 @@ static void test_cut_passage(void **state)
     assert_int_equal(cut, 1);
     assert_int_equal(site->feature_count, 1);
     assert_int_equal(cpted__site_cut_passage(site, wide, 0.0, "way/458", &cut), CPTED_E_INVALID);
+    /* an asset stays whole for measuring: cutting it would move it away from
+     * the vehicle. Only its blocking footprint loses the passage. */
+    wkb = test_wkb_rect(60, 0, 80, 10, &n);
+    test_add(site, "assets", CPTED_ROLE_ASSET, wkb, n);
+    GEOSGeometry *through = wkt(site, "LINESTRING (70 -5, 70 15)");
+    assert_int_equal(cpted__site_cut_passage(site, through, 3.0, "way/459", &cut), CPTED_OK);
+    assert_int_equal(cut, 1);
+    assert_true(area_of(site, 1) == 200.0);
+    assert_int_equal(site->features[1].passages, 1);
+    cpted_freespace_options fo;
+    assert_int_equal(cpted_freespace_options_init(&fo, sizeof fo), CPTED_OK);
+    GEOSGeometry *fp = cpted__footprint(site->ctx, &site->features[1], &fo);
+    assert_non_null(fp);
+    double fp_area = 0.0;
+    GEOSArea_r(h, fp, &fp_area);
+    assert_true(fp_area == 170.0);
+    GEOSGeom_destroy_r(h, fp);
+    assert_string_equal(cpted_site_warning(site, cpted_site_warning_count(site) - 1),
+                        "asset assets:1: drivable passage way/459 (3.00 m wide) opened through "
+                        "it (its standoff is measured to the whole footprint)");
+    GEOSGeom_destroy_r(h, through);
     GEOSGeom_destroy_r(h, way);
     GEOSGeom_destroy_r(h, edge);
     GEOSGeom_destroy_r(h, wide);
