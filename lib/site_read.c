@@ -57,7 +57,6 @@ typedef struct osm_extra {
     size_t crs;
     double width_m;
     char *ref;          /* "way/456", "node/7" */
-    bool width_given;   /* width from a tag, else the default */
 } osm_extra;
 
 /* Features of one (source, OGR layer) that assets_where matched: sorted fids. */
@@ -578,9 +577,8 @@ static int collect_osm_extra(const layer_ctx *lc, OGRFeatureH feat, osm_tags *ta
     char highway[64] = "";
     if (!gate && (v = osm_tag(tags, "highway")) && strlen(v) < sizeof highway)
         strcpy(highway, v);
-    bool given = isfinite(width);
     if (gate)
-        width = given ? width : CPTED__GATE_WIDTH_M;
+        width = isfinite(width) ? width : CPTED__GATE_WIDTH_M;
     else
         width = cpted__passage_width(r->site, width, lanes, highway);
 
@@ -599,7 +597,7 @@ static int collect_osm_extra(const layer_ctx *lc, OGRFeatureH feat, osm_tags *ta
         cpted__free(ref);
         return nomem(r);
     }
-    r->extras[r->extra_count++] = (osm_extra){gate, g, lc->crs, width, ref, given};
+    r->extras[r->extra_count++] = (osm_extra){gate, g, lc->crs, width, ref};
     return CPTED_OK;
 }
 
@@ -1012,14 +1010,10 @@ static int read_source(reader *r, const char *path)
     const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
     int kind = strcmp(driver, "OSM") == 0 ? SRC_OSM : strcmp(driver, "DXF") == 0 ? SRC_DXF
                                                                                  : SRC_PLAIN;
-    if (r->opts.assets_where)
+    if (r->opts.assets_where) /* before reading: it reads the building layers itself */
         rc = where_prepass(r, path, ds, kind, &cap);
-    if (rc != CPTED_OK)
-        ;
-    else if (kind == SRC_OSM)
-        rc = read_osm(r, path, ds);
-    else
-        rc = read_layers(r, path, ds, kind, &cap);
+    if (rc == CPTED_OK)
+        rc = kind == SRC_OSM ? read_osm(r, path, ds) : read_layers(r, path, ds, kind, &cap);
     GDALClose(ds);
     cpted__gdal_end(&cap);
     return rc;
