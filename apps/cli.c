@@ -68,6 +68,12 @@ static void print_usage(FILE *f, const char *usage, const cli_extra_option *extr
             "                         by more than 0.1 %% (distances are then that CRS's)\n"
             "  --output-crs CRS       CRS of results; default: the first source's\n"
             "  --lenient              skip bad features with a counted warning\n"
+            "  --gates-closed         OSM gates stay closed and operable bollards are up\n"
+            "  --assets-where SQL     buildings matching this OGR attribute filter are assets\n"
+            "  --asset-id ID          this building is an asset: way/123, relation/45 or\n"
+            "                         layer:fid (repeatable)\n"
+            "  --asset-name TEXT      buildings whose name contains TEXT are assets\n"
+            "                         (repeatable; ASCII case-insensitive)\n"
             "  --soft-blocking        soft features (street furniture) block vehicles\n"
             "  --boundary FILE|BBOX   extent of the study: a file of polygons, or\n"
             "                         minx,miny,maxx,maxy in the output CRS\n"
@@ -128,6 +134,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             flag = &o->quiet;
         else if (strcmp(arg, "--lenient") == 0)
             flag = &o->lenient;
+        else if (strcmp(arg, "--gates-closed") == 0)
+            flag = &o->gates_closed;
         else if (strcmp(arg, "--soft-blocking") == 0)
             flag = &o->soft_blocking;
         else if (strcmp(arg, "--fail-on-findings") == 0)
@@ -163,6 +171,12 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
             i++;
             continue;
         }
+        else if (strcmp(arg, "--assets-where") == 0)
+            slot = &o->assets_where;
+        else if (strcmp(arg, "--asset-id") == 0 && o->asset_id_count < CLI_MAX_ITEMS)
+            slot = &o->asset_ids[o->asset_id_count++];
+        else if (strcmp(arg, "--asset-name") == 0 && o->asset_name_count < CLI_MAX_ITEMS)
+            slot = &o->asset_names[o->asset_name_count++];
         if (slot || strcmp(arg, "--role") == 0 || strcmp(arg, "--vehicle") == 0) {
             if (!value)
                 return usage_error(command, usage, "%s needs a value", arg);
@@ -309,6 +323,12 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     so.role_map_count = o->role_count;
     so.lenient = o->lenient;
     so.boundary = o->boundary;
+    so.gates_closed = o->gates_closed;
+    so.assets_where = o->assets_where;
+    so.asset_ids = o->asset_ids;
+    so.asset_id_count = o->asset_id_count;
+    so.asset_names = o->asset_names;
+    so.asset_name_count = o->asset_name_count;
     int rc = cpted_site_open(out, ctx, o->sources, o->source_count, &so);
     return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
 }

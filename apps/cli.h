@@ -43,6 +43,12 @@ typedef struct cli_options {
     int overwrite;            /* --overwrite */
     int quiet;                /* --quiet */
     int lenient;              /* --lenient */
+    int gates_closed;         /* --gates-closed */
+    const char *assets_where; /* --assets-where SQL */
+    const char *asset_ids[CLI_MAX_ITEMS];   /* --asset-id ID (repeatable) */
+    size_t asset_id_count;
+    const char *asset_names[CLI_MAX_ITEMS]; /* --asset-name TEXT (repeatable) */
+    size_t asset_name_count;
     int soft_blocking;        /* --soft-blocking */
     const char *boundary;     /* --boundary FILE|BBOX */
     const char *drivable;     /* --drivable everything|roads (NULL: everything) */

@@ -228,6 +228,14 @@ GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
         return buffer(ctx, f->geom, t / 2.0, quadsegs, GEOSBUF_CAP_FLAT);
     }
     default: {
+        if (f->opening) { /* an asset with a passage through it (site.c) */
+            GEOSGeometry *g = GEOSDifference_r(ctx->geos, f->geom, f->opening);
+            g = g ? cpted__polygonal(ctx, g) : NULL;
+            if (!g)
+                cpted__error(ctx, CPTED_E_GEOMETRY, "footprint of %s less its passages: %s",
+                             f->id, cpted__geos_error(ctx));
+            return g;
+        }
         GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, f->geom);
         if (!g)
             cpted__error(ctx, CPTED_E_NOMEM, "out of memory copying feature %s", f->id);

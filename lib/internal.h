@@ -239,12 +239,32 @@ char *cpted__osm_hstore_get(const char *text, const char *key);
 bool cpted__osm_length(const char *text, double bare_unit_m, double *out);
 
 typedef const char *(*cpted__osm_tag_fn)(void *payload, const char *key);
-/* The OSM preset (docs/roles.md): role of a feature from its tags and its
- * dimension (0 point, 1 line, 2 area). *kind_out gets "key=value" of the tag
- * that decided (cpted__free) or NULL with CPTED_ROLE_NONE; *unverified_out is
- * true for a way tagged barrier=bollard. Returns CPTED_OK or CPTED_E_NOMEM. */
-int cpted__osm_role(int32_t *role_out, char **kind_out, bool *unverified_out, int dim,
-                    cpted__osm_tag_fn tag, void *payload);
+/* What the OSM preset decided for one feature. */
+typedef struct cpted__osm_class {
+    int32_t role;          /* CPTED_ROLE_NONE: no role */
+    char *kind;            /* "key=value" of the deciding tag(s) (cpted__free), or NULL */
+    bool unverified_row;   /* a way tagged barrier=bollard */
+    bool operable;         /* an operable bollard (bollard=removable/rising/...) or a gate */
+    bool open_building;    /* building=roof/construction: no role, kind set */
+} cpted__osm_class;
+/* The OSM preset (docs/roles.md): class of a feature from its tags and its
+ * dimension (0 point, 1 line, 2 area). Operable bollards are soft, or barriers
+ * when gates_closed. Returns CPTED_OK or CPTED_E_NOMEM. */
+int cpted__osm_role(cpted__osm_class *out, int dim, bool gates_closed, cpted__osm_tag_fn tag,
+                    void *payload);
+/* True for a barrier=* value that is a gate (gate, lift_gate, swing_gate, ...). */
+bool cpted__osm_is_gate(const char *barrier);
+/* True for a highway way tagged tunnel=building_passage or covered=yes. */
+bool cpted__osm_is_passage(cpted__osm_tag_fn tag, void *payload);
+/* Width of a passage through a building: the width tag, else the road width
+ * of its class (lanes, class default), else CPTED__PASSAGE_WIDTH_M for a way
+ * without a vehicle class (footway, cycleway, ...). */
+double cpted__passage_width(const cpted_site *site, double width_m, double lanes,
+                            const char *highway);
+/* Defaults (docs/roles.md): the width of a passage without width tag or
+ * vehicle class, and of a gate without width/maxwidth tag. */
+#define CPTED__PASSAGE_WIDTH_M 3.0
+#define CPTED__GATE_WIDTH_M 3.5
 
 /* ---- site (site.c) --------------------------------------------------- */
 #define CPTED__NO_LAYER ((size_t)-1)
@@ -264,6 +284,17 @@ typedef struct cpted__feature {
     double lanes;
     double required_standoff_m;
     bool unverified_row;   /* OSM way tagged barrier=bollard: spacing unknown */
+    bool operable;         /* OSM operable bollard or gate: open unless gates_closed */
+    int32_t passages;      /* buildings, assets: drivable passages cut through it */
+    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
+                              asset keeps its whole footprint for measuring (cutting it
+                              would move the asset away from the vehicle); only its
+                              blocking footprint (cpted__footprint) has them cut out */
+    int32_t gates;         /* lines: gate openings cut into it */
+    char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
+    char *address;         /* "addr:street addr:housenumber", or NULL */
+    char *amenity;         /* OSM amenity=*, or NULL */
+    bool picked;           /* matched cpted_site_options.assets_where (during the load) */
 } cpted__feature;
 
 typedef struct cpted__group {
@@ -325,6 +356,32 @@ bool cpted__attribute_plausible(const char *key, double value, const char **why)
 int cpted__feature_set_attribute(cpted__feature *f, const char *key, const char *value,
                                  const char **why);
 
+/* Site-level OSM post-processing (docs/roles.md), in the working CRS. */
+/* Cuts a drivable passage (the way buffered by width_m/2, flat ends) out of
+ * every building it crosses, and adds it to the `opening` of every asset it
+ * crosses; one warning per building or asset naming `way_ref`. A building
+ * left with no area is removed. *cut_out (may be NULL) gets the number of
+ * buildings and assets crossed. */
+int cpted__site_cut_passage(cpted_site *site, const GEOSGeometry *way, double width_m,
+                            const char *way_ref, size_t *cut_out);
+/* Cuts a gate opening (a disc of diameter width_m round the gate node) out
+ * of every line with role obstacle, soft or barrier (not an unverified row)
+ * that passes within 1 mm of the node; one warning per line. *cut_out (may
+ * be NULL) gets the number of lines cut. */
+int cpted__site_cut_gate(cpted_site *site, const GEOSGeometry *node, double width_m,
+                         const char *gate_ref, size_t *cut_out);
+/* Changes a feature's role and moves it to the group (same source and
+ * layer) of the new role. */
+int cpted__site_set_role(cpted_site *site, size_t i, int32_t role);
+/* Asset picking (cpted_site_options): with `where` (the attribute filter
+ * given; NULL: none) the features flagged `picked`, and those whose OSM id or
+ * feature id is in ids, or whose name contains one of names (ASCII case
+ * folding), become assets; every other asset becomes a building. Only
+ * buildings and assets are candidates. A filter, id or name that matches no
+ * building is CPTED_E_NOTFOUND naming it. Call only when a selector is given. */
+int cpted__site_pick_assets(cpted_site *site, const char *where, const char *const *ids,
+                            size_t id_count, const char *const *names, size_t name_count);
+
 /* ---- free space (freespace.c) ----------------------------------------- */
 struct cpted_freespace {
     cpted_site *site;              /* borrowed: the site outlives the result */
@@ -344,7 +401,7 @@ struct cpted_freespace {
 bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
 /* Footprint of one blocking feature: bollard points become discs of their
  * diameter (or the default), lines are buffered by half their thickness (or
- * the default), polygons are themselves. Returns a new geometry, or NULL with
+ * the default), polygons are themselves less their `opening` (passages). Returns a new geometry, or NULL with
  * the context error set. */
 GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
                                const cpted_freespace_options *opts);

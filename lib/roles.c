@@ -133,34 +133,65 @@ static bool set_kind(char **kind_out, const char *key, const char *value)
     return *kind_out != NULL;
 }
 
-int cpted__osm_role(int32_t *role_out, char **kind_out, bool *unverified_out, int dim,
-                    cpted__osm_tag_fn tag, void *payload)
+/* bollard=* values that are lowered, removed or folded by whoever holds the
+ * key: barriers only while someone keeps them up. */
+static const char *const operable_bollards[] = {"removable", "rising", "foldable", "retractable",
+                                                NULL};
+
+int cpted__osm_role(cpted__osm_class *out, int dim, bool gates_closed, cpted__osm_tag_fn tag,
+                    void *payload)
 {
     static const char *const hard_barriers[] = {"bollard", "block", "jersey_barrier", "planter",
                                                 NULL};
-    static const char *const walls[] = {"wall", "retaining_wall", NULL};
-    *role_out = CPTED_ROLE_NONE;
-    *kind_out = NULL;
-    *unverified_out = false;
+    static const char *const walls[] = {"wall", "retaining_wall", "city_wall", NULL};
+    /* Buildings a vehicle drives under or into: a roof on pillars (carport,
+     * petrol station canopy), a building site. */
+    static const char *const open_buildings[] = {"roof", "construction", NULL};
+    int32_t *role_out = &out->role;
+    char **kind_out = &out->kind;
+    memset(out, 0, sizeof *out);
     const char *v;
 
+    /* An asset by tag: the caller marked the building in the data. */
+    if (dim == 2 && (((v = tag(payload, "asset")) && strcmp(v, "yes") == 0) ||
+                     ((v = tag(payload, "role")) && strcmp(v, "asset") == 0))) {
+        *role_out = CPTED_ROLE_ASSET;
+        return set_kind(kind_out, strcmp(v, "yes") == 0 ? "asset" : "role", v) ? CPTED_OK
+                                                                              : CPTED_E_NOMEM;
+    }
     /* Order matters where tags combine: a building with a barrier tag is a
      * building; a wall along a road is a wall. */
     if (dim == 2 && (v = tag(payload, "building")) && strcmp(v, "no") != 0) {
+        if (one_of(v, open_buildings)) {
+            out->open_building = true;
+            return set_kind(kind_out, "building", v) ? CPTED_OK : CPTED_E_NOMEM;
+        }
         *role_out = CPTED_ROLE_BUILDING;
         return set_kind(kind_out, "building", v) ? CPTED_OK : CPTED_E_NOMEM;
     }
     if ((v = tag(payload, "barrier"))) {
+        if (strcmp(v, "bollard") == 0) {
+            const char *b = tag(payload, "bollard");
+            v = "bollard"; /* (the lookup may have reused the text v pointed to) */
+            if (b && one_of(b, operable_bollards)) {
+                /* open unless the caller says operable barriers are closed */
+                out->operable = true;
+                *role_out = gates_closed ? CPTED_ROLE_BARRIER : CPTED_ROLE_SOFT;
+                *kind_out = cpted__printf("barrier=bollard;bollard=%s", b);
+                return *kind_out ? CPTED_OK : CPTED_E_NOMEM;
+            }
+        }
         if (one_of(v, hard_barriers)) {
             *role_out = CPTED_ROLE_BARRIER;
             /* A way tagged bollard is a row whose spacing nobody mapped. */
-            *unverified_out = dim == 1 && strcmp(v, "bollard") == 0;
+            out->unverified_row = dim == 1 && strcmp(v, "bollard") == 0;
         } else if (one_of(v, walls)) {
             if (dim == 0)
                 return CPTED_OK; /* a wall as a point has no extent to block with */
             *role_out = CPTED_ROLE_OBSTACLE;
         } else if (strcmp(v, "no") != 0) {
             *role_out = CPTED_ROLE_SOFT;
+            out->operable = cpted__osm_is_gate(v);
         } else {
             return CPTED_OK;
         }
@@ -188,4 +219,31 @@ int cpted__osm_role(int32_t *role_out, char **kind_out, bool *unverified_out, in
         }
     }
     return CPTED_OK;
+}
+
+bool cpted__osm_is_gate(const char *barrier)
+{
+    static const char *const gates[] = {"gate", "lift_gate", "swing_gate", "sliding_gate",
+                                        "hampshire_gate", "bump_gate", "full-height_turnstile",
+                                        NULL};
+    return barrier && one_of(barrier, gates);
+}
+
+bool cpted__osm_is_passage(cpted__osm_tag_fn tag, void *payload)
+{
+    const char *v;
+    if (!tag(payload, "highway"))
+        return false;
+    return ((v = tag(payload, "tunnel")) && strcmp(v, "building_passage") == 0) ||
+           ((v = tag(payload, "covered")) && strcmp(v, "yes") == 0);
+}
+
+double cpted__passage_width(const cpted_site *site, double width_m, double lanes,
+                            const char *highway)
+{
+    if (isfinite(width_m) && width_m > 0.0)
+        return width_m;
+    if (road_class(highway) == -1 && !(isfinite(lanes) && lanes > 0.0))
+        return CPTED__PASSAGE_WIDTH_M; /* footway, cycleway, ...: no class width */
+    return cpted__road_width(site, width_m, lanes, highway);
 }

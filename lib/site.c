@@ -70,6 +70,11 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
     cpted__free(f->name);
     cpted__free(f->rating);
     cpted__free(f->kind);
+    cpted__free(f->osm_id);
+    cpted__free(f->address);
+    cpted__free(f->amenity);
+    if (f->opening)
+        GEOSGeom_destroy_r(ctx->geos, f->opening);
     if (f->geom)
         GEOSGeom_destroy_r(ctx->geos, f->geom);
     memset(f, 0, sizeof *f);
@@ -666,6 +671,14 @@ CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_
         v = f->lanes;
     else if (strcasecmp(key, "required_standoff_m") == 0)
         v = f->required_standoff_m;
+    else if (strcasecmp(key, "unverified_row") == 0)
+        v = f->unverified_row ? 1.0 : 0.0;
+    else if (strcasecmp(key, "operable") == 0)
+        v = f->operable ? 1.0 : 0.0;
+    else if (strcasecmp(key, "passages") == 0)
+        v = (double)f->passages;
+    else if (strcasecmp(key, "gates") == 0)
+        v = (double)f->gates;
     if (isnan(v))
         return CPTED_E_NOTFOUND;
     *out = v;
@@ -684,7 +697,332 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_text(const cpted_site *site,
         return f->rating;
     if (strcasecmp(key, "kind") == 0)
         return f->kind;
+    if (strcasecmp(key, "osm_id") == 0)
+        return f->osm_id;
+    if (strcasecmp(key, "address") == 0)
+        return f->address;
+    if (strcasecmp(key, "amenity") == 0)
+        return f->amenity;
     return NULL;
+}
+
+/* ---- OSM post-processing (docs/roles.md) ------------------------------ */
+
+static bool is_line_geom(cpted_context *ctx, const GEOSGeometry *g)
+{
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    return t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING;
+}
+
+/* "way/123" when the feature came from OSM, else its feature id. */
+static const char *ref_of(const cpted__feature *f) { return f->osm_id ? f->osm_id : f->id; }
+
+/* Removes the features flagged in `drop` (a count is kept in their groups as
+ * features no more); the array is indexed like site->features. */
+static void drop_features(cpted_site *site, const bool *drop)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < site->feature_count; i++) {
+        cpted__feature *f = &site->features[i];
+        if (drop[i]) {
+            if (f->group < site->group_count)
+                site->groups[f->group].features--;
+            cpted__feature_clear(site->ctx, f);
+            continue;
+        }
+        site->features[kept++] = *f;
+    }
+    site->feature_count = kept;
+}
+
+int cpted__site_cut_passage(cpted_site *site, const GEOSGeometry *way, double width_m,
+                            const char *way_ref, size_t *cut_out)
+{
+    cpted_context *ctx = site->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    if (cut_out)
+        *cut_out = 0;
+    if (!(width_m > 0.0) || !isfinite(width_m))
+        return cpted__error(ctx, CPTED_E_INVALID, "passage %s: width %g m is not positive",
+                            way_ref, width_m);
+    GEOSBufferParams *bp = GEOSBufferParams_create_r(h);
+    if (!bp)
+        return cpted__nomem(ctx, "site");
+    GEOSBufferParams_setEndCapStyle_r(h, bp, GEOSBUF_CAP_FLAT);
+    GEOSBufferParams_setQuadrantSegments_r(h, bp, 8);
+    GEOSGeometry *band = GEOSBufferWithParams_r(h, way, bp, width_m / 2.0);
+    GEOSBufferParams_destroy_r(h, bp);
+    if (!band)
+        return cpted__geos_fail(ctx, "site", "buffering a building passage");
+    const GEOSPreparedGeometry *pband = GEOSPrepare_r(h, band);
+    bool *drop = cpted__calloc(site->feature_count + 1, sizeof *drop);
+    int rc = pband && drop ? CPTED_OK : cpted__nomem(ctx, "site");
+    bool any_drop = false;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        cpted__feature *f = &site->features[i];
+        if (f->role != CPTED_ROLE_BUILDING && f->role != CPTED_ROLE_ASSET)
+            continue;
+        if (GEOSPreparedIntersects_r(h, pband, f->geom) != 1)
+            continue;
+        if (f->role == CPTED_ROLE_ASSET) {
+            /* the asset stays whole (its standoff is measured to all of it);
+             * the passage opens only its blocking footprint */
+            double inside = 0.0;
+            GEOSGeometry *part = GEOSIntersection_r(h, f->geom, band);
+            if (!part) {
+                rc = cpted__geos_fail(ctx, "site", "opening a passage through an asset");
+                break;
+            }
+            GEOSArea_r(h, part, &inside);
+            GEOSGeom_destroy_r(h, part);
+            if (!(inside > 0.0))
+                continue; /* touches only */
+            GEOSGeometry *opening = f->opening ? GEOSUnion_r(h, f->opening, band)
+                                               : GEOSGeom_clone_r(h, band);
+            if (!opening) {
+                rc = cpted__geos_fail(ctx, "site", "opening a passage through an asset");
+                break;
+            }
+            if (f->opening)
+                GEOSGeom_destroy_r(h, f->opening);
+            f->opening = opening;
+            f->passages++;
+            if (cut_out)
+                (*cut_out)++;
+            rc = cpted__site_warn(site,
+                                  "asset %s: drivable passage %s (%.2f m wide) opened through it "
+                                  "(its standoff is measured to the whole footprint)",
+                                  ref_of(f), way_ref, width_m);
+            continue;
+        }
+        GEOSGeometry *cut = GEOSDifference_r(h, f->geom, band);
+        cut = cut ? cpted__polygonal(ctx, cut) : NULL;
+        if (!cut) {
+            rc = cpted__geos_fail(ctx, "site", "cutting a building passage");
+            break;
+        }
+        double before = 0.0, after = 0.0;
+        GEOSArea_r(h, f->geom, &before);
+        GEOSArea_r(h, cut, &after);
+        if (!(after < before)) { /* touches the band only along an edge */
+            GEOSGeom_destroy_r(h, cut);
+            continue;
+        }
+        GEOSGeom_destroy_r(h, f->geom);
+        f->geom = cut;
+        f->passages++;
+        if (cut_out)
+            (*cut_out)++;
+        if (GEOSisEmpty_r(h, cut) || after <= 0.0) {
+            drop[i] = any_drop = true;
+            rc = cpted__site_warn(site,
+                                  "building %s: drivable passage %s (%.2f m wide) covers all of "
+                                  "it; removed",
+                                  ref_of(f), way_ref, width_m);
+        } else {
+            rc = cpted__site_warn(site,
+                                  "building %s: drivable passage %s (%.2f m wide) cut through it",
+                                  ref_of(f), way_ref, width_m);
+        }
+    }
+    if (rc == CPTED_OK && any_drop)
+        drop_features(site, drop);
+    cpted__free(drop);
+    if (pband)
+        GEOSPreparedGeom_destroy_r(h, pband);
+    GEOSGeom_destroy_r(h, band);
+    return rc;
+}
+
+/* Appends to parts the pieces of `line` (a LineString) left when the stretch
+ * [s - w/2, s + w/2] round position s is taken out (a closed line wraps). */
+static int gate_pieces(cpted_context *ctx, const GEOSGeometry *line, double s, double w,
+                       GEOSGeometry ***parts, size_t *count, size_t *cap)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    double len = 0.0;
+    GEOSLength_r(h, line, &len);
+    bool closed = GEOSisClosed_r(h, line) == 1;
+    double a = s - w / 2.0, b = s + w / 2.0;
+    double spans[2][2];
+    int n = 0;
+    if (closed && w < len) {
+        /* from the gate's far side round to its near side */
+        spans[n][0] = fmod(b, len);
+        spans[n][1] = spans[n][0] + len - w;
+        n++;
+    } else if (!closed) {
+        if (a > 0.0) {
+            spans[n][0] = 0.0;
+            spans[n++][1] = a;
+        }
+        if (b < len) {
+            spans[n][0] = b;
+            spans[n++][1] = len;
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        GEOSGeometry *piece = cpted__line_substring(ctx, line, spans[k][0], spans[k][1]);
+        if (!piece)
+            return CPTED_E_GEOMETRY;
+        if (!cpted__grow((void **)parts, cap, *count + 1, sizeof **parts)) {
+            GEOSGeom_destroy_r(h, piece);
+            return cpted__nomem(ctx, "site");
+        }
+        (*parts)[(*count)++] = piece;
+    }
+    return CPTED_OK;
+}
+
+int cpted__site_cut_gate(cpted_site *site, const GEOSGeometry *node, double width_m,
+                         const char *gate_ref, size_t *cut_out)
+{
+    cpted_context *ctx = site->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    if (cut_out)
+        *cut_out = 0;
+    if (!(width_m > 0.0) || !isfinite(width_m))
+        return cpted__error(ctx, CPTED_E_INVALID, "gate %s: width %g m is not positive", gate_ref,
+                            width_m);
+    const double on_line_m = 1e-3;
+    int rc = CPTED_OK;
+    bool *drop = cpted__calloc(site->feature_count + 1, sizeof *drop);
+    if (!drop)
+        return cpted__nomem(ctx, "site");
+    bool any_drop = false;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        cpted__feature *f = &site->features[i];
+        if ((f->role != CPTED_ROLE_OBSTACLE && f->role != CPTED_ROLE_SOFT &&
+             f->role != CPTED_ROLE_BARRIER) ||
+            f->unverified_row || !is_line_geom(ctx, f->geom))
+            continue;
+        double d = INFINITY;
+        if (!GEOSDistance_r(h, f->geom, node, &d) || !(d <= on_line_m))
+            continue;
+        GEOSGeometry **parts = NULL;
+        size_t count = 0, cap = 0;
+        int n = GEOSGetNumGeometries_r(h, f->geom);
+        for (int k = 0; k < n && rc == CPTED_OK; k++) {
+            const GEOSGeometry *part = GEOSGetGeometryN_r(h, f->geom, k);
+            double dk = INFINITY;
+            GEOSDistance_r(h, part, node, &dk);
+            if (dk <= on_line_m) {
+                rc = gate_pieces(ctx, part, GEOSProject_r(h, part, node), width_m, &parts, &count,
+                                 &cap);
+            } else {
+                GEOSGeometry *copy = GEOSGeom_clone_r(h, part);
+                if (!copy || !cpted__grow((void **)&parts, &cap, count + 1, sizeof *parts)) {
+                    if (copy)
+                        GEOSGeom_destroy_r(h, copy);
+                    rc = cpted__nomem(ctx, "site");
+                } else {
+                    parts[count++] = copy;
+                }
+            }
+        }
+        GEOSGeometry *cut = NULL;
+        if (rc == CPTED_OK && count == 1) {
+            cut = parts[0];
+        } else if (rc == CPTED_OK && count > 1) {
+            cut = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, (unsigned)count);
+            if (!cut)
+                rc = cpted__geos_fail(ctx, "site", "cutting a gate opening");
+        }
+        if (rc != CPTED_OK && !cut)
+            for (size_t k = 0; k < count; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+        cpted__free(parts);
+        if (rc != CPTED_OK)
+            break;
+        f->gates++;
+        if (cut_out)
+            (*cut_out)++;
+        if (cut) {
+            GEOSGeom_destroy_r(h, f->geom);
+            f->geom = cut;
+            rc = cpted__site_warn(site, "%s %s: gate %s opens %.2f m of it",
+                                  f->kind ? f->kind : cpted_role_name(f->role), ref_of(f),
+                                  gate_ref, width_m);
+        } else {
+            drop[i] = any_drop = true;
+            rc = cpted__site_warn(site, "%s %s: gate %s (%.2f m) is as wide as all of it; removed",
+                                  f->kind ? f->kind : cpted_role_name(f->role), ref_of(f),
+                                  gate_ref, width_m);
+        }
+    }
+    if (rc == CPTED_OK && any_drop)
+        drop_features(site, drop);
+    cpted__free(drop);
+    return rc;
+}
+
+int cpted__site_set_role(cpted_site *site, size_t i, int32_t role)
+{
+    cpted__feature *f = &site->features[i];
+    if (f->role == role)
+        return CPTED_OK;
+    const cpted__group *old = &site->groups[f->group];
+    size_t g = cpted__site_group(site, old->source, old->layer, role);
+    if (g == CPTED__NO_LAYER)
+        return cpted__nomem(site->ctx, "site");
+    site->groups[f->group].features--;
+    site->groups[g].features++;
+    f->group = g;
+    f->role = role;
+    return CPTED_OK;
+}
+
+/* Case-insensitive (ASCII) substring test. */
+static bool contains_ci(const char *text, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return true;
+    for (; *text; text++)
+        if (strncasecmp(text, needle, n) == 0)
+            return true;
+    return false;
+}
+
+int cpted__site_pick_assets(cpted_site *site, const char *where, const char *const *ids,
+                            size_t id_count, const char *const *names, size_t name_count)
+{
+    cpted_context *ctx = site->ctx;
+    bool *id_used = cpted__calloc(id_count + 1, sizeof *id_used);
+    bool *name_used = cpted__calloc(name_count + 1, sizeof *name_used);
+    int rc = id_used && name_used ? CPTED_OK : cpted__nomem(ctx, "site");
+    bool where_used = false;
+    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
+        cpted__feature *f = &site->features[i];
+        if (f->role != CPTED_ROLE_BUILDING && f->role != CPTED_ROLE_ASSET)
+            continue;
+        bool hit = false;
+        if (where && f->picked)
+            hit = where_used = true;
+        for (size_t k = 0; k < id_count; k++) {
+            if ((f->osm_id && strcmp(f->osm_id, ids[k]) == 0) || strcmp(f->id, ids[k]) == 0)
+                hit = id_used[k] = true;
+        }
+        for (size_t k = 0; k < name_count; k++)
+            if (f->name && contains_ci(f->name, names[k]))
+                hit = name_used[k] = true;
+        rc = cpted__site_set_role(site, i, hit ? CPTED_ROLE_ASSET : CPTED_ROLE_BUILDING);
+    }
+    for (size_t k = 0; k < id_count && rc == CPTED_OK; k++)
+        if (!id_used[k])
+            rc = cpted__error(ctx, CPTED_E_NOTFOUND,
+                              "asset id '%s' matches no building (OSM ids: way/123, "
+                              "relation/45; feature ids: layer:fid)",
+                              ids[k]);
+    for (size_t k = 0; k < name_count && rc == CPTED_OK; k++)
+        if (!name_used[k])
+            rc = cpted__error(ctx, CPTED_E_NOTFOUND, "asset name '%s' matches no building name",
+                              names[k]);
+    if (rc == CPTED_OK && where && !where_used)
+        rc = cpted__error(ctx, CPTED_E_NOTFOUND, "assets_where '%s' matches no building", where);
+    cpted__free(id_used);
+    cpted__free(name_used);
+    return rc;
 }
 
 /* ---- cpted/info/1 ------------------------------------------------------ */

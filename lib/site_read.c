@@ -56,6 +56,24 @@ typedef struct id_prefix {
     char *prefix;
 } id_prefix;
 
+/* An OSM way or node that changes other features once everything is read:
+ * a drivable passage through buildings, or a gate in a wall. */
+typedef struct osm_extra {
+    bool gate;          /* else a passage */
+    GEOSGeometry *geom; /* source CRS until post-processing */
+    size_t crs;
+    double width_m;
+    char *ref;          /* "way/456", "node/7" */
+} osm_extra;
+
+/* Features of one (source, OGR layer) that assets_where matched: sorted fids. */
+typedef struct where_match {
+    size_t source;
+    char *layer;
+    int64_t *fids;
+    size_t count, cap;
+} where_match;
+
 typedef struct reader {
     cpted_context *ctx;
     cpted_site_options opts;
@@ -82,6 +100,11 @@ typedef struct reader {
     size_t source_index, source_count;
     int64_t seen;
     bool boundary_source; /* reading the --boundary file: every feature is the boundary */
+    osm_extra *extras;  /* OSM passages and gates, cut once all is read */
+    size_t extra_count, extra_cap;
+    where_match *matches; /* assets_where: matched fids per (source, layer) */
+    size_t match_count, match_cap;
+    int64_t open_buildings; /* building=roof/construction areas given no role */
 } reader;
 
 /* What one OGR layer needs while its features are read. */
@@ -137,6 +160,17 @@ static void reader_free(reader *r)
     cpted__free(r->geojson_crs);
     if (r->wkb)
         GEOSWKBReader_destroy_r(r->ctx->geos, r->wkb);
+    for (size_t i = 0; i < r->extra_count; i++) {
+        if (r->extras[i].geom)
+            GEOSGeom_destroy_r(r->ctx->geos, r->extras[i].geom);
+        cpted__free(r->extras[i].ref);
+    }
+    cpted__free(r->extras);
+    for (size_t i = 0; i < r->match_count; i++) {
+        cpted__free(r->matches[i].layer);
+        cpted__free(r->matches[i].fids);
+    }
+    cpted__free(r->matches);
 }
 
 /* ---- options and the role map -------------------------------------------- */
@@ -424,6 +458,21 @@ static void osm_ref(const layer_ctx *lc, OGRFeatureH feat, char *buf, size_t siz
     }
 }
 
+/* "way/123" (the OSM id as osm.org writes it); empty when not known. */
+static void osm_id_text(const layer_ctx *lc, OGRFeatureH feat, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (lc->kind != SRC_OSM)
+        return;
+    if (lc->idx_osm_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_id)) {
+        const char *type = lc->dim == 0 ? "node" : strcmp(lc->layer, "lines") == 0 ? "way"
+                                                                                   : "relation";
+        snprintf(buf, size, "%s/%s", type, OGR_F_GetFieldAsString(feat, lc->idx_osm_id));
+    } else if (lc->idx_osm_way_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_way_id)) {
+        snprintf(buf, size, "way/%s", OGR_F_GetFieldAsString(feat, lc->idx_osm_way_id));
+    }
+}
+
 /* ---- one feature ------------------------------------------------------------ */
 
 /* A bad feature: an error naming it, or a counted warning when the caller is
@@ -575,6 +624,29 @@ static int osm_attributes(const layer_ctx *lc, osm_tags *tags, cpted__feature *f
     const char *v = osm_tag(tags, "name");
     if (v && *v && !(f->name = cpted__strdup(v)))
         return nomem(r);
+    char id[64];
+    osm_id_text(lc, tags->feat, id, sizeof id);
+    if (id[0] && !(f->osm_id = cpted__strdup(id)))
+        return nomem(r);
+    if ((v = osm_tag(tags, "amenity")) && *v && !(f->amenity = cpted__strdup(v)))
+        return nomem(r);
+    /* "Street 12": street, then house number, as most of Europe writes it */
+    char *street = NULL;
+    if ((v = osm_tag(tags, "addr:street")) && *v && !(street = cpted__strdup(v)))
+        return nomem(r);
+    const char *number = osm_tag(tags, "addr:housenumber");
+    if (number && !*number)
+        number = NULL;
+    bool want = street || number;
+    if (street && number)
+        f->address = cpted__printf("%s %s", street, number);
+    else if (number)
+        f->address = cpted__strdup(number);
+    else
+        f->address = street, street = NULL;
+    cpted__free(street);
+    if (want && !f->address)
+        return nomem(r);
     static const struct {
         const char *key;
         double bare_unit_m; /* 0: a count */
@@ -693,6 +765,159 @@ static int push_feature(reader *r, const layer_ctx *lc, const char *layer, cpted
     return cpted__site_push(r->site, f);
 }
 
+/* ---- OSM passages and gates ---------------------------------------------------- */
+
+/* OSM ways and nodes that act on other features once everything is read: a
+ * highway way through buildings (tunnel=building_passage, covered=yes) and a
+ * gate node (on a wall or fence). Kept on the side in the source CRS, whatever
+ * the feature's own role (a footway passage has none). */
+static int collect_osm_extra(const layer_ctx *lc, OGRFeatureH feat, osm_tags *tags)
+{
+    reader *r = lc->r;
+    bool gate = false;
+    if (lc->dim == 0) {
+        if (r->opts.gates_closed || !cpted__osm_is_gate(osm_tag(tags, "barrier")))
+            return CPTED_OK;
+        gate = true;
+    } else if (lc->dim != 1 || strcmp(lc->layer, "lines") != 0 ||
+               !cpted__osm_is_passage(osm_tag, tags)) {
+        return CPTED_OK;
+    }
+    double width = NAN, lanes = NAN;
+    const char *v = osm_tag(tags, "width");
+    if (!(v && cpted__osm_length(v, 1.0, &width)) && gate && (v = osm_tag(tags, "maxwidth")))
+        (void)cpted__osm_length(v, 1.0, &width); /* (sets width only when understood) */
+    if (!gate && (v = osm_tag(tags, "lanes")) && !(cpted__parse_number(v, &lanes) && lanes > 0.0))
+        lanes = NAN;
+    char highway[64] = "";
+    if (!gate && (v = osm_tag(tags, "highway")) && strlen(v) < sizeof highway)
+        strcpy(highway, v);
+    if (gate)
+        width = isfinite(width) ? width : CPTED__GATE_WIDTH_M;
+    else
+        width = cpted__passage_width(r->site, width, lanes, highway);
+
+    OGRGeometryH og = OGR_F_GetGeometryRef(feat);
+    if (!og || OGR_G_IsEmpty(og))
+        return CPTED_OK; /* (the feature itself is reported where it has a role) */
+    GEOSGeometry *g = ogr_to_geos(r, og);
+    if (!g)
+        return CPTED_OK;
+    char id[64];
+    osm_id_text(lc, feat, id, sizeof id);
+    char *ref = cpted__strdup(id[0] ? id : "(no OSM id)");
+    if (!ref || !cpted__grow((void **)&r->extras, &r->extra_cap, r->extra_count + 1,
+                             sizeof *r->extras)) {
+        GEOSGeom_destroy_r(r->ctx->geos, g);
+        cpted__free(ref);
+        return nomem(r);
+    }
+    r->extras[r->extra_count++] = (osm_extra){gate, g, lc->crs, width, ref};
+    return CPTED_OK;
+}
+
+/* ---- assets_where ------------------------------------------------------------ */
+
+static int compare_fid(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Applies assets_where to one layer and records the fids it matches; the
+ * layer's filter is cleared again. */
+static int filter_layer(reader *r, const char *path, OGRLayerH layer, cpted__gdal_errors *cap)
+{
+    const char *name = OGR_L_GetName(layer);
+    cap->last[0] = '\0';
+    if (OGR_L_SetAttributeFilter(layer, r->opts.assets_where) != OGRERR_NONE) {
+        int rc = cpted__error(r->ctx, CPTED_E_INVALID, "assets_where '%s' on '%s' layer '%s': %s",
+                              r->opts.assets_where, path, name,
+                              cap->last[0] ? cap->last : "not a valid OGR SQL filter");
+        OGR_L_SetAttributeFilter(layer, NULL);
+        return rc;
+    }
+    if (!cpted__grow((void **)&r->matches, &r->match_cap, r->match_count + 1, sizeof *r->matches))
+        return nomem(r);
+    where_match *m = &r->matches[r->match_count];
+    memset(m, 0, sizeof *m);
+    m->source = r->source_index;
+    if (!(m->layer = cpted__strdup(name)))
+        return nomem(r);
+    r->match_count++;
+    OGR_L_ResetReading(layer);
+    OGRFeatureH feat;
+    int rc = CPTED_OK;
+    while (rc == CPTED_OK && (feat = OGR_L_GetNextFeature(layer)) != NULL) {
+        if (!cpted__grow((void **)&m->fids, &m->cap, m->count + 1, sizeof *m->fids))
+            rc = nomem(r);
+        else
+            m->fids[m->count++] = OGR_F_GetFID(feat);
+        OGR_F_Destroy(feat);
+    }
+    OGR_L_SetAttributeFilter(layer, NULL);
+    OGR_L_ResetReading(layer);
+    if (m->count > 1)
+        qsort(m->fids, m->count, sizeof *m->fids, compare_fid);
+    return rc;
+}
+
+/* The layers whose features may be buildings: OSM multipolygons (read from a
+ * second handle, so the one-pass reading stays untouched); in other sources the
+ * layers named or mapped as buildings or assets, layers with a `role` field and
+ * DXF entities. */
+static int where_prepass(reader *r, const char *path, GDALDatasetH ds, int kind,
+                         cpted__gdal_errors *cap)
+{
+    if (kind == SRC_OSM) {
+        GDALDatasetH second =
+            GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!second)
+            return cpted__error(r->ctx, CPTED_E_IO, "cannot open '%s' again: %s", path, cap->last);
+        OGRLayerH l = GDALDatasetExecuteSQL(second, "SET interest_layers = multipolygons", NULL,
+                                            NULL);
+        if (l)
+            GDALDatasetReleaseResultSet(second, l);
+        OGRLayerH mp = GDALDatasetGetLayerByName(second, "multipolygons");
+        int rc = mp ? filter_layer(r, path, mp, cap) : CPTED_OK;
+        GDALClose(second);
+        return rc;
+    }
+    int n = GDALDatasetGetLayerCount(ds);
+    for (int i = 0; i < n; i++) {
+        OGRLayerH layer = GDALDatasetGetLayer(ds, i);
+        const char *name = OGR_L_GetName(layer);
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+        int32_t role = CPTED_ROLE_NONE;
+        bool mapped = false;
+        for (size_t k = 0; k < r->map_count && !mapped; k++)
+            if (strcasecmp(r->map_layer[k], name) == 0)
+                role = r->map_role[k], mapped = true;
+        if (!mapped && cpted_role_from_name(&role, name) != CPTED_OK)
+            role = CPTED_ROLE_NONE;
+        bool candidate = kind == SRC_DXF || role == CPTED_ROLE_BUILDING ||
+                         role == CPTED_ROLE_ASSET || OGR_FD_GetFieldIndex(defn, "role") >= 0;
+        if (!candidate || OGR_FD_GetGeomFieldCount(defn) == 0)
+            continue;
+        int rc = filter_layer(r, path, layer, cap);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+/* True when assets_where matched feature `fid` of OGR layer `layer` of the
+ * source being read. */
+static bool where_matched(const reader *r, const char *layer, int64_t fid)
+{
+    for (size_t i = 0; i < r->match_count; i++) {
+        const where_match *m = &r->matches[i];
+        if (m->source == r->source_index && strcmp(m->layer, layer) == 0)
+            return m->count && bsearch(&fid, m->fids, m->count, sizeof *m->fids, compare_fid);
+    }
+    return false;
+}
+
 /* ---- reading a feature ------------------------------------------------------- */
 
 static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
@@ -709,14 +934,21 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     }
     char ref[64];
     osm_ref(lc, feat, ref, sizeof ref);
+    osm_tags tags = {lc, feat, NULL};
+    if (lc->kind == SRC_OSM) {
+        int rc = collect_osm_extra(lc, feat, &tags);
+        if (rc != CPTED_OK) {
+            cpted__free(tags.scratch);
+            return rc;
+        }
+    }
 
     /* Role, by precedence: role map, `role` attribute, layer name, OSM preset. */
     int32_t name_role = CPTED_ROLE_NONE;
     bool by_name = cpted_role_from_name(&name_role, layer) == CPTED_OK;
     int32_t role = CPTED_ROLE_NONE;
     char *kind = NULL;
-    bool unverified = false;
-    osm_tags tags = {lc, feat, NULL};
+    bool unverified = false, operable = false;
     int m = r->boundary_source ? -1 : map_find(r, layer);
     int rc = CPTED_OK;
     if (r->boundary_source) {
@@ -740,10 +972,20 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     } else if (by_name) {
         role = name_role;
     } else if (lc->kind == SRC_OSM) {
-        rc = cpted__osm_role(&role, &kind, &unverified, lc->dim, osm_tag, &tags);
+        cpted__osm_class oc;
+        rc = cpted__osm_role(&oc, lc->dim, r->opts.gates_closed != 0, osm_tag, &tags);
         if (rc != CPTED_OK) {
             cpted__free(tags.scratch);
             return nomem(r);
+        }
+        role = oc.role;
+        kind = oc.kind;
+        unverified = oc.unverified_row;
+        operable = oc.operable;
+        if (oc.open_building) { /* building=roof/construction: counted, not blocking */
+            r->open_buildings++;
+            cpted__free(kind);
+            kind = NULL;
         }
     }
     size_t g = cpted__site_group(site, lc->source, layer, role);
@@ -763,6 +1005,9 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     f.fid = fid;
     f.kind = kind;
     f.unverified_row = unverified;
+    f.operable = operable;
+    f.picked = (role == CPTED_ROLE_BUILDING || role == CPTED_ROLE_ASSET) && r->match_count &&
+               where_matched(r, lc->layer, fid);
     f.diameter_m = f.thickness_m = f.width_m = f.lanes = f.required_standoff_m = NAN;
 
     /* Geometry, checked in the source CRS: NaN must be caught before PROJ. */
@@ -819,6 +1064,14 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         rc = cpted__site_warn(site, "'%s' layer '%s' feature %lld%s: invalid polygon repaired",
                               lc->source, layer, (long long)fid, ref);
     }
+    if (rc == CPTED_OK && !rejected && f.operable && f.kind &&
+        strncmp(f.kind, "barrier=bollard;", 16) == 0)
+        rc = cpted__site_warn(site,
+                              "'%s' layer '%s' feature %lld%s: %s is an operable bollard: %s",
+                              lc->source, layer, (long long)fid, ref, f.kind,
+                              r->opts.gates_closed ? "modelled up (gates_closed)"
+                                                   : "modelled lowered, not blocking (give "
+                                                     "gates_closed to model it up)");
     if (rc != CPTED_OK || rejected) {
         cpted__feature_clear(ctx, &f);
         return rc;
@@ -990,10 +1243,13 @@ static int read_source(reader *r, const char *path)
         if (r->geojson >= CPTED__GEOJSON_NAMED && !r->geojson_crs)
             rc = nomem(r);
     }
+    int kind = strcmp(driver, "OSM") == 0 ? SRC_OSM : strcmp(driver, "DXF") == 0 ? SRC_DXF
+                                                                                 : SRC_PLAIN;
+    /* before reading: it reads the building layers itself */
+    if (rc == CPTED_OK && r->opts.assets_where && !r->boundary_source)
+        rc = where_prepass(r, path, ds, kind, &cap);
     if (rc == CPTED_OK)
-        rc = strcmp(driver, "OSM") == 0
-                 ? read_osm(r, path, ds)
-                 : read_layers(r, path, ds, strcmp(driver, "DXF") == 0 ? SRC_DXF : SRC_PLAIN, &cap);
+        rc = kind == SRC_OSM ? read_osm(r, path, ds) : read_layers(r, path, ds, kind, &cap);
     GDALClose(ds);
     r->ds = NULL;
     cpted__gdal_end(&cap);
@@ -1224,6 +1480,68 @@ static int reproject(reader *r)
     return rc;
 }
 
+/* OSM passages and gates, in the working CRS: passages are cut out of the
+ * buildings they cross, open gates out of the walls and fences they lie on
+ * (docs/roles.md). */
+static int osm_postprocess(reader *r)
+{
+    cpted_context *ctx = r->ctx;
+    cpted_site *site = r->site;
+    if (r->open_buildings > 0)
+        cpted__log(ctx, CPTED_LOG_NOTICE,
+                   "%lld building=roof/construction area(s) do not block: a vehicle drives "
+                   "under a roof or into a building site",
+                   (long long)r->open_buildings);
+    if (r->extra_count == 0)
+        return CPTED_OK;
+    PJ **pj = cpted__calloc(r->crs_count, sizeof *pj);
+    if (!pj)
+        return nomem(r);
+    int rc = CPTED_OK;
+    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++)
+        rc = cpted__crs_transformer(ctx, r->crs[c], site->crs, &pj[c]);
+    size_t passages = 0, cut_buildings = 0, gates = 0, cut_lines = 0;
+    /* passages first: a gate never reopens a building */
+    for (int pass = 0; pass < 2 && rc == CPTED_OK; pass++) {
+        for (size_t i = 0; i < r->extra_count && rc == CPTED_OK; i++) {
+            osm_extra *e = &r->extras[i];
+            if (e->gate != (pass == 1))
+                continue;
+            if (pj[e->crs]) {
+                GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, e->geom, transform_xy,
+                                                             pj[e->crs]);
+                if (!moved) {
+                    rc = cpted__site_warn(site, "%s %s: cannot transform to %s; not applied",
+                                          e->gate ? "gate" : "passage", e->ref, site->crs);
+                    continue;
+                }
+                GEOSGeom_destroy_r(ctx->geos, e->geom);
+                e->geom = moved;
+            }
+            size_t n = 0;
+            if (e->gate) {
+                rc = cpted__site_cut_gate(site, e->geom, e->width_m, e->ref, &n);
+                gates += n > 0;
+                cut_lines += n;
+            } else {
+                rc = cpted__site_cut_passage(site, e->geom, e->width_m, e->ref, &n);
+                passages += n > 0;
+                cut_buildings += n;
+            }
+        }
+    }
+    for (size_t c = 0; c < r->crs_count; c++)
+        if (pj[c])
+            proj_destroy(pj[c]);
+    cpted__free(pj);
+    if (rc == CPTED_OK && (passages || gates))
+        cpted__log(ctx, CPTED_LOG_NOTICE,
+                   "%zu drivable passage(s) cut through %zu building(s); %zu open gate(s) cut "
+                   "into %zu wall or fence line(s)",
+                   passages, cut_buildings, gates, cut_lines);
+    return rc;
+}
+
 /* Warnings about the whole load: layers with no role, unused role map entries. */
 static int closing_warnings(reader *r)
 {
@@ -1360,6 +1678,26 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                             "> 0 (got %g and %g)",
                             r.opts.boundary_margin_m, r.opts.lane_width_m);
 
+    if (r.opts.gates_closed != 0 && r.opts.gates_closed != 1)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "cpted_site_options: gates_closed = %d must be 0 or 1",
+                            (int)r.opts.gates_closed);
+    if ((r.opts.asset_id_count && !r.opts.asset_ids) ||
+        (r.opts.asset_name_count && !r.opts.asset_names))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "cpted_site_options: asset_ids or asset_names is NULL but its count "
+                            "is not 0");
+    for (size_t i = 0; i < r.opts.asset_id_count; i++)
+        if (!r.opts.asset_ids[i] || !*r.opts.asset_ids[i])
+            return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_options: asset id %zu is empty",
+                                i);
+    for (size_t i = 0; i < r.opts.asset_name_count; i++)
+        if (!r.opts.asset_names[i] || !*r.opts.asset_names[i])
+            return cpted__error(ctx, CPTED_E_INVALID,
+                                "cpted_site_options: asset name %zu is empty", i);
+    if (r.opts.assets_where && !*r.opts.assets_where)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_site_options: assets_where is empty");
+
     char *working = NULL, *output = NULL;
     int rc = parse_role_map(&r);
     if (rc == CPTED_OK)
@@ -1420,6 +1758,13 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
         rc = reproject(&r);
     if (rc == CPTED_OK && boundary_bbox)
         rc = add_bbox_boundary(&r, bbox);
+    if (rc == CPTED_OK && (r.opts.assets_where || r.opts.asset_id_count ||
+                           r.opts.asset_name_count))
+        rc = cpted__site_pick_assets(r.site, r.opts.assets_where, r.opts.asset_ids,
+                                     r.opts.asset_id_count, r.opts.asset_names,
+                                     r.opts.asset_name_count);
+    if (rc == CPTED_OK)
+        rc = osm_postprocess(&r);
     if (rc == CPTED_OK)
         rc = closing_warnings(&r);
     if (rc == CPTED_OK)

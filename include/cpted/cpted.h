@@ -286,6 +286,20 @@ typedef struct cpted_site_options {
                                         no source is a CRS for all sources (at most one such
                                         entry). Per-source entries win. */
     size_t source_crs_count;       /**< number of entries in source_crs */
+    int32_t gates_closed;          /**< 0 (default): OSM gates on walls and fences are open (an
+                                        opening of the gate's width is cut into the wall) and
+                                        operable bollards (bollard=removable, rising, foldable,
+                                        retractable) do not block; 1: gates stay closed and
+                                        operable bollards block as barriers (docs/roles.md) */
+    const char *assets_where;      /**< OGR SQL attribute filter (the WHERE part) over the layers
+                                        that hold buildings (OSM: `multipolygons`); the buildings
+                                        it matches are assets. NULL: none */
+    const char *const *asset_ids;  /**< ids of the buildings that are assets: OSM "way/123",
+                                        "relation/45", or feature ids "layer:fid" */
+    size_t asset_id_count;         /**< number of entries in asset_ids */
+    const char *const *asset_names; /**< substrings of building names (ASCII case folding) whose
+                                        buildings are assets */
+    size_t asset_name_count;       /**< number of entries in asset_names */
 } cpted_site_options;
 
 /**
@@ -312,14 +326,23 @@ CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_
  * with a warning naming the OSM id. A declared CRS that cannot be read, a
  * working CRS that distorts distances at the site by more than 0.1 % (unless
  * allow_distortion) and coordinates far outside their CRS's area of use fail
- * the call. See docs/roles.md and docs/crs.md.
+ * the call. In OpenStreetMap sources, drivable
+ * passages (highway ways tagged tunnel=building_passage or covered=yes) are
+ * cut out of the buildings they cross, and open gates out of the walls and
+ * fences they lie on, each named in a warning. When an asset selector is given
+ * (assets_where, asset_ids, asset_names), exactly the buildings it matches
+ * are assets and every other asset becomes a building; a selector that
+ * matches no building fails with CPTED_E_NOTFOUND naming it. See
+ * docs/roles.md, docs/osm-workflow.md and docs/crs.md.
  * @param[out] out the new site; free with cpted_site_free().
  * @param ctx the context.
  * @param paths UTF-8 paths or GDAL connection strings.
  * @param path_count number of paths (at least 1).
  * @param opts options, or NULL for defaults.
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS,
- *         CPTED_E_GEOMETRY, CPTED_E_VERSION, CPTED_E_INTERRUPTED.
+ * @return CPTED_OK, CPTED_E_INVALID (also a bad assets_where, with GDAL's
+ *         message), CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS, CPTED_E_GEOMETRY,
+ *         CPTED_E_NOTFOUND (an asset selector matches no building),
+ *         CPTED_E_VERSION, CPTED_E_INTERRUPTED.
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
@@ -533,6 +556,12 @@ CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i
  * @brief A numeric attribute of a feature: "diameter", "thickness", "width"
  *        (for roads: the carriageway width in use, derived when not given),
  *        "lanes" or "required_standoff_m", in metres (lanes: a count).
+ *
+ * Flags and counts, present on every feature: "unverified_row" (1 for an
+ * OSM way tagged barrier=bollard, a row whose spacing is unknown and which
+ * is modelled solid; else 0), "operable" (1 for an OSM operable bollard or
+ * gate), "passages" (drivable passages cut through a building), "gates"
+ * (gate openings cut into a wall or fence line). See docs/roles.md.
  * @param site the site.
  * @param i index below cpted_site_feature_count().
  * @param key the attribute name.
@@ -544,8 +573,10 @@ CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_
                                                    const char *key, double *out);
 
 /**
- * @brief A text attribute of a feature: "name", "rating" or "kind" (the source
- *        tag that gave the role, e.g. "barrier=bollard").
+ * @brief A text attribute of a feature: "name", "rating", "kind" (the source
+ *        tag that gave the role, e.g. "barrier=bollard"), and for OpenStreetMap
+ *        features "osm_id" ("node/1", "way/123", "relation/45"), "address"
+ *        (addr:street and addr:housenumber, "Street 12") and "amenity".
  * @param site the site.
  * @param i index below cpted_site_feature_count().
  * @param key the attribute name.

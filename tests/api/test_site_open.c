@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -660,9 +661,10 @@ static void test_osm_helsinki(void **state)
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_OK);
     assert_string_equal(cpted_site_crs(site), "EPSG:32635");
     assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
-    /* 494 multipolygons carry building=*: 482 load, 11 of them repaired; 12
-     * cut at the extract's edge are skipped with a warning naming the OSM id */
-    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 482, 11, 12);
+    /* 494 multipolygons carry building=*: 11 are building=roof (no role, a
+     * vehicle drives under them); 471 load, 11 of them repaired; 12 cut at the
+     * extract's edge are skipped with a warning naming the OSM id */
+    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 471, 11, 12);
     /* 125 bollard nodes + 3 barrier=block nodes */
     assert_counts(site, "points", CPTED_ROLE_BARRIER, 128, 0, 0);
     /* 57 ways tagged barrier=bollard (no jersey_barrier/planter/block ways) */
@@ -687,6 +689,16 @@ static void test_osm_helsinki(void **state)
     for (size_t i = 0; i < cpted_site_warning_count(site); i++)
         found_cut += strstr(cpted_site_warning(site, i), "(OSM way 22499189)") != NULL;
     assert_int_equal(found_cut, 1);
+    /* 34 highway ways tagged tunnel=building_passage (33) or covered=yes (1)
+     * cut 38 times through 19 buildings; 36 of the 66 gate nodes lie on a wall
+     * or fence (29 fences, 6 walls, 1 retaining wall) and open it */
+    size_t passages = 0, gates = 0;
+    for (size_t i = 0; i < cpted_site_warning_count(site); i++) {
+        passages += strstr(cpted_site_warning(site, i), "cut through it") != NULL;
+        gates += strstr(cpted_site_warning(site, i), "opens 3.50 m of it") != NULL;
+    }
+    assert_int_equal(passages, 38);
+    assert_int_equal(gates, 36);
     /* the site lies in central Helsinki: about 24.94 E, 60.17 N */
     double e[4];
     assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
@@ -697,6 +709,338 @@ static void test_osm_helsinki(void **state)
     assert_true(lon > 24.9 && lon < 25.0);
     assert_true(lat > 60.1 && lat < 60.2);
     cpted_site_free(site);
+}
+
+/* ---- OSM semantics (tests/data/osm_semantics.osm) ----------------------------
+ * The file's nodes lie on a metre grid in UTM 31N, written to 1e-7 degrees as
+ * GDAL's OSM driver keeps them: each coordinate is off by up to 0.6 cm, so
+ * lengths agree with the grid to 2 cm and areas of the 20 m x 10 m building to
+ * 0.35 m2. The exact arithmetic of the cuts is in tests/unit/test_roles.c. */
+
+static long find_osm(const cpted_site *site, const char *osm_id)
+{
+    for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
+        const char *id = cpted_site_feature_text(site, i, "osm_id");
+        if (id && strcmp(id, osm_id) == 0)
+            return (long)i;
+    }
+    fail_msg("no feature %s", osm_id);
+    return -1;
+}
+
+static uint32_t wkb_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static double wkb_f64(const unsigned char *p)
+{
+    double v;
+    memcpy(&v, p, sizeof v); /* little-endian host, as the WKB (checked below) */
+    return v;
+}
+
+/* Areas (Polygon: one; MultiPolygon: one per part) or lengths (LineString,
+ * MultiLineString) of feature i's little-endian 2D ISO WKB; returns the count. */
+static size_t measure_parts(const cpted_site *site, size_t i, double *out, size_t max)
+{
+    unsigned char *wkb = NULL;
+    size_t size = 0;
+    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &size), CPTED_OK);
+    const unsigned char *p = wkb;
+    assert_int_equal(p[0], 1);
+    uint32_t type = wkb_u32(p + 1);
+    size_t parts = 1, count = 0;
+    p += 5;
+    if (type == 5 || type == 6) {
+        parts = wkb_u32(p);
+        p += 4;
+    }
+    for (size_t k = 0; k < parts && count < max; k++) {
+        if (type == 5 || type == 6)
+            p += 5; /* each part's own header */
+        bool polygon = type == 3 || type == 6;
+        uint32_t rings = polygon ? wkb_u32(p) : 1;
+        if (polygon)
+            p += 4;
+        double value = 0.0;
+        for (uint32_t r = 0; r < rings; r++) {
+            uint32_t n = wkb_u32(p);
+            p += 4;
+            double ring = 0.0;
+            for (uint32_t v = 0; v + 1 < n; v++) {
+                double x0 = wkb_f64(p + 16 * v), y0 = wkb_f64(p + 16 * v + 8);
+                double x1 = wkb_f64(p + 16 * v + 16), y1 = wkb_f64(p + 16 * v + 24);
+                ring += polygon ? x0 * y1 - x1 * y0 : hypot(x1 - x0, y1 - y0);
+            }
+            value += polygon ? (r == 0 ? 0.5 * fabs(ring) : -0.5 * fabs(ring)) : ring;
+            p += 16 * (size_t)n;
+        }
+        out[count++] = value;
+    }
+    assert_true((size_t)(p - wkb) == size || count == max);
+    cpted_free(wkb);
+    return count;
+}
+
+static double number(const cpted_site *site, size_t i, const char *key)
+{
+    double v = NAN;
+    assert_int_equal(cpted_site_feature_number(site, i, key, &v), CPTED_OK);
+    return v;
+}
+
+static bool has_warning(const cpted_site *site, const char *text)
+{
+    for (size_t i = 0; i < cpted_site_warning_count(site); i++)
+        if (strstr(cpted_site_warning(site, i), text))
+            return true;
+    return false;
+}
+
+/* way/200 (highway=service, tunnel=building_passage, width=3) crosses the
+ * 20 m x 10 m building way/100: 200 - 3 * 10 = 170 m2 are left in two pieces
+ * of 8.5 m x 10 m; the road itself stays a road. */
+static void test_osm_building_passage(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "osm_semantics.osm", NULL), CPTED_OK);
+    long b = find_osm(site, "way/100");
+    assert_int_equal(cpted_site_feature_role(site, (size_t)b), CPTED_ROLE_BUILDING);
+    assert_true(number(site, (size_t)b, "passages") == 1.0);
+    double parts[4];
+    assert_int_equal(measure_parts(site, (size_t)b, parts, 4), 2);
+    assert_near(parts[0] + parts[1], 170.0, 0.35);
+    assert_near(parts[0], 85.0, 0.2);
+    assert_near(parts[1], 85.0, 0.2);
+    assert_true(has_warning(site, "building way/100: drivable passage way/200 (3.00 m wide) cut "
+                                  "through it"));
+    long road = find_osm(site, "way/200");
+    assert_int_equal(cpted_site_feature_role(site, (size_t)road), CPTED_ROLE_ROAD);
+    assert_string_equal(cpted_site_feature_text(site, (size_t)road, "kind"), "highway=service");
+    assert_true(number(site, (size_t)road, "width") == 3.0);
+    /* the building's attributes, for the outputs */
+    assert_string_equal(cpted_site_feature_text(site, (size_t)b, "name"), "Passage House");
+    assert_string_equal(cpted_site_feature_text(site, (size_t)b, "address"), "Testgatan 12");
+    assert_string_equal(cpted_site_feature_text(site, (size_t)b, "amenity"), "townhall");
+    assert_null(cpted_site_feature_text(site, (size_t)road, "address"));
+    /* the other building is not crossed */
+    long g = find_osm(site, "way/104");
+    assert_true(number(site, (size_t)g, "passages") == 0.0);
+    assert_int_equal(measure_parts(site, (size_t)g, parts, 4), 1);
+    assert_near(parts[0], 200.0, 0.35);
+    cpted_site_free(site);
+}
+
+/* Gates on 20 m walls: width=4 leaves 8 + 8 m, no width (3.5 m) 8.25 + 8.25
+ * m, a lift_gate with maxwidth=5 on a fence 7.5 + 7.5 m. gates_closed keeps
+ * them whole. */
+static void test_osm_gates(void **state)
+{
+    static const struct {
+        const char *way;
+        double piece_m;
+        int32_t role;
+    } walls[] = {{"way/300", 8.0, CPTED_ROLE_OBSTACLE},
+                 {"way/301", 8.25, CPTED_ROLE_OBSTACLE},
+                 {"way/302", 7.5, CPTED_ROLE_SOFT}};
+    for (int closed = 0; closed <= 1; closed++) {
+        cpted_site_options o;
+        CPTED_SITE_OPTIONS_INIT(&o);
+        o.gates_closed = closed;
+        cpted_site *site = NULL;
+        assert_int_equal(open1(state, &site, "osm_semantics.osm", &o), CPTED_OK);
+        for (size_t k = 0; k < sizeof walls / sizeof walls[0]; k++) {
+            long w = find_osm(site, walls[k].way);
+            assert_int_equal(cpted_site_feature_role(site, (size_t)w), walls[k].role);
+            double parts[4];
+            size_t n = measure_parts(site, (size_t)w, parts, 4);
+            if (closed) {
+                assert_int_equal(n, 1);
+                assert_near(parts[0], 20.0, 0.02);
+                assert_true(number(site, (size_t)w, "gates") == 0.0);
+            } else {
+                assert_int_equal(n, 2);
+                assert_near(parts[0], walls[k].piece_m, 0.02);
+                assert_near(parts[1], walls[k].piece_m, 0.02);
+                assert_true(number(site, (size_t)w, "gates") == 1.0);
+            }
+        }
+        assert_int_equal(has_warning(site, "barrier=wall way/300: gate node/20 opens 4.00 m of it"),
+                         !closed);
+        assert_int_equal(has_warning(site, "barrier=wall way/301: gate node/23 opens 3.50 m of it"),
+                         !closed);
+        /* a lift_gate across a road: soft (does not block), the road is whole */
+        long lg = find_osm(site, "node/40");
+        assert_string_equal(cpted_site_feature_text(site, (size_t)lg, "kind"), "barrier=lift_gate");
+        assert_int_equal(cpted_site_feature_role(site, (size_t)lg), CPTED_ROLE_SOFT);
+        assert_true(number(site, (size_t)lg, "operable") == 1.0);
+        long road = find_osm(site, "way/201");
+        double len[2];
+        assert_int_equal(measure_parts(site, (size_t)road, len, 2), 1);
+        assert_near(len[0], 130.0, 0.02);
+        cpted_site_free(site);
+    }
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.gates_closed = 2;
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "osm_semantics.osm", &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "gates_closed = 2 must be 0 or 1");
+}
+
+/* Operable bollards are soft (lowered) unless gates_closed; fixed ones and
+ * city walls block; a bollard way is an unverified row; roof and construction
+ * buildings get no role; asset=yes makes an asset. */
+static void test_osm_barrier_semantics(void **state)
+{
+    for (int closed = 0; closed <= 1; closed++) {
+        cpted_site_options o;
+        CPTED_SITE_OPTIONS_INIT(&o);
+        o.gates_closed = closed;
+        cpted_site *site = NULL;
+        assert_int_equal(open1(state, &site, "osm_semantics.osm", &o), CPTED_OK);
+        int32_t operable_role = closed ? CPTED_ROLE_BARRIER : CPTED_ROLE_SOFT;
+        long rem = find_osm(site, "node/28"), ris = find_osm(site, "node/29");
+        long fixed = find_osm(site, "node/30");
+        assert_int_equal(cpted_site_feature_role(site, (size_t)rem), operable_role);
+        assert_int_equal(cpted_site_feature_role(site, (size_t)ris), operable_role);
+        assert_string_equal(cpted_site_feature_text(site, (size_t)rem, "kind"),
+                            "barrier=bollard;bollard=removable");
+        assert_string_equal(cpted_site_feature_text(site, (size_t)ris, "kind"),
+                            "barrier=bollard;bollard=rising");
+        assert_true(number(site, (size_t)rem, "operable") == 1.0);
+        assert_true(has_warning(site, closed ? "barrier=bollard;bollard=removable is an operable "
+                                               "bollard: modelled up (gates_closed)"
+                                             : "barrier=bollard;bollard=removable is an operable "
+                                               "bollard: modelled lowered, not blocking"));
+        assert_int_equal(cpted_site_feature_role(site, (size_t)fixed), CPTED_ROLE_BARRIER);
+        assert_true(number(site, (size_t)fixed, "operable") == 0.0);
+        assert_true(number(site, (size_t)fixed, "unverified_row") == 0.0);
+        long city = find_osm(site, "way/303");
+        assert_int_equal(cpted_site_feature_role(site, (size_t)city), CPTED_ROLE_OBSTACLE);
+        long row = find_osm(site, "way/304");
+        assert_int_equal(cpted_site_feature_role(site, (size_t)row), CPTED_ROLE_BARRIER);
+        assert_true(number(site, (size_t)row, "unverified_row") == 1.0);
+        /* building=roof and building=construction: counted under none, not kept */
+        assert_int_equal(find_feature(site, "Roof Canopy"), -1);
+        assert_int_equal(find_feature(site, "Building Site"), -1);
+        assert_counts(site, "multipolygons", CPTED_ROLE_NONE, 2, 0, 0);
+        assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 2, 0, 0);
+        long tagged = find_osm(site, "way/105");
+        assert_int_equal(cpted_site_feature_role(site, (size_t)tagged), CPTED_ROLE_ASSET);
+        assert_string_equal(cpted_site_feature_text(site, (size_t)tagged, "kind"), "asset=yes");
+        cpted_site_free(site);
+    }
+}
+
+/* Opens osm_semantics.osm with asset selectors; returns the status. */
+static int open_picked(void **state, cpted_site **site, const char *where,
+                       const char *const *ids, size_t id_count, const char *const *names,
+                       size_t name_count)
+{
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assets_where = where;
+    o.asset_ids = ids;
+    o.asset_id_count = id_count;
+    o.asset_names = names;
+    o.asset_name_count = name_count;
+    return open1(state, site, "osm_semantics.osm", &o);
+}
+
+/* Roles of the three buildings: Passage House, Gallery North, Tagged Asset. */
+static void assert_asset_roles(const cpted_site *site, int32_t passage, int32_t gallery,
+                               int32_t tagged)
+{
+    assert_int_equal(cpted_site_feature_role(site, (size_t)find_osm(site, "way/100")), passage);
+    assert_int_equal(cpted_site_feature_role(site, (size_t)find_osm(site, "way/104")), gallery);
+    assert_int_equal(cpted_site_feature_role(site, (size_t)find_osm(site, "way/105")), tagged);
+}
+
+static void test_assets_pick(void **state)
+{
+    const int32_t A = CPTED_ROLE_ASSET, B = CPTED_ROLE_BUILDING;
+    cpted_site *site = NULL;
+    /* an attribute filter over the multipolygons layer */
+    assert_int_equal(open_picked(state, &site, "name = 'Gallery North'", NULL, 0, NULL, 0),
+                     CPTED_OK);
+    assert_asset_roles(site, B, A, B); /* the tagged asset is a building now */
+    assert_counts(site, "multipolygons", CPTED_ROLE_ASSET, 1, 0, 0);
+    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 2, 0, 0);
+    cpted_site_free(site);
+    assert_int_equal(open_picked(state, &site, "amenity = 'townhall'", NULL, 0, NULL, 0),
+                     CPTED_OK);
+    assert_asset_roles(site, A, B, B);
+    cpted_site_free(site);
+    /* ids: OSM and feature ids */
+    const char *ids[] = {"way/100", "multipolygons:104"};
+    assert_int_equal(open_picked(state, &site, NULL, ids, 2, NULL, 0), CPTED_OK);
+    assert_asset_roles(site, A, A, B);
+    cpted_site_free(site);
+    /* names: substrings, ASCII case folded */
+    const char *names[] = {"GALLERY", "sage ho"};
+    assert_int_equal(open_picked(state, &site, NULL, NULL, 0, names, 2), CPTED_OK);
+    assert_asset_roles(site, A, A, B);
+    /* the passage opens the asset too, but the asset stays whole for measuring */
+    long house = find_osm(site, "way/100");
+    assert_true(number(site, (size_t)house, "passages") == 1.0);
+    assert_true(has_warning(site, "asset way/100: drivable passage way/200 (3.00 m wide) opened "
+                                  "through it"));
+    double parts[2];
+    assert_int_equal(measure_parts(site, (size_t)house, parts, 2), 1);
+    assert_near(parts[0], 200.0, 0.35);
+    cpted_site_free(site);
+}
+
+static void test_assets_pick_errors(void **state)
+{
+    cpted_site *site = NULL;
+    const char *missing[] = {"way/100", "way/999"};
+    assert_int_equal(open_picked(state, &site, NULL, missing, 2, NULL, 0), CPTED_E_NOTFOUND);
+    assert_null(site);
+    assert_error_mentions(state, "asset id 'way/999' matches no building");
+    const char *wall[] = {"way/300"}; /* exists, but is a wall */
+    assert_int_equal(open_picked(state, &site, NULL, wall, 1, NULL, 0), CPTED_E_NOTFOUND);
+    assert_error_mentions(state, "asset id 'way/300' matches no building");
+    const char *nobody[] = {"Nowhere Hall"};
+    assert_int_equal(open_picked(state, &site, NULL, NULL, 0, nobody, 1), CPTED_E_NOTFOUND);
+    assert_error_mentions(state, "asset name 'Nowhere Hall' matches no building name");
+    const char *roof[] = {"Roof Canopy"}; /* a roof is not a building */
+    assert_int_equal(open_picked(state, &site, NULL, NULL, 0, roof, 1), CPTED_E_NOTFOUND);
+    assert_int_equal(open_picked(state, &site, "name = 'zzz'", NULL, 0, NULL, 0),
+                     CPTED_E_NOTFOUND);
+    assert_error_mentions(state, "assets_where 'name = 'zzz'' matches no building");
+    assert_int_equal(open_picked(state, &site, "name = = 1", NULL, 0, NULL, 0), CPTED_E_INVALID);
+    assert_error_mentions(state, "assets_where 'name = = 1' on '");
+    assert_error_mentions(state, "layer 'multipolygons': ");
+    assert_error_mentions(state, "syntax error");
+    assert_int_equal(open_picked(state, &site, "", NULL, 0, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(open_picked(state, &site, NULL, NULL, 1, NULL, 0), CPTED_E_INVALID);
+    const char *empty[] = {""};
+    assert_int_equal(open_picked(state, &site, NULL, NULL, 0, empty, 1), CPTED_E_INVALID);
+    assert_error_mentions(state, "asset name 0 is empty");
+    assert_null(site);
+}
+
+/* assets_where on a plain source: the layer named `buildings`. */
+static void test_assets_where_plain(void **state)
+{
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assets_where = "name = 'plain'";
+    cpted_site *site = NULL;
+    assert_int_equal(open1(state, &site, "precedence.geojson", &o), CPTED_OK);
+    long plain = find_feature(site, "plain");
+    assert_int_equal(cpted_site_feature_role(site, (size_t)plain), CPTED_ROLE_ASSET);
+    assert_null(cpted_site_feature_text(site, (size_t)plain, "osm_id"));
+    long planter = find_feature(site, "planter");
+    assert_int_equal(cpted_site_feature_role(site, (size_t)planter), CPTED_ROLE_BARRIER);
+    cpted_site_free(site);
+    o.assets_where = "height > 3";
+    assert_int_equal(open1(state, &site, "precedence.geojson", &o), CPTED_E_INVALID);
+    assert_error_mentions(state, "layer 'buildings': ");
+    assert_error_mentions(state, "height");
 }
 
 static void test_osm_interrupt(void **state)
@@ -765,6 +1109,12 @@ int main(void)
         cmocka_unit_test(test_huge_vertex),
         cmocka_unit_test(test_untransformable_feature),
         cmocka_unit_test(test_osm_helsinki),
+        cmocka_unit_test(test_osm_building_passage),
+        cmocka_unit_test(test_osm_gates),
+        cmocka_unit_test(test_osm_barrier_semantics),
+        cmocka_unit_test(test_assets_pick),
+        cmocka_unit_test(test_assets_pick_errors),
+        cmocka_unit_test(test_assets_where_plain),
         cmocka_unit_test(test_osm_interrupt),
         cmocka_unit_test(test_progress),
     };

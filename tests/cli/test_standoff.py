@@ -2,6 +2,7 @@
 (samples/plaza/README.md, "Standoff of the Town Hall")."""
 import json
 import math
+import pathlib
 
 import pytest
 
@@ -238,3 +239,35 @@ def test_everything_drivable_ignores_road_limits(cpted, validate, tmp_path):
                for a in roads_only["assumptions"])
     assert any("pavements and plazas included (everything_drivable)" in a
                for a in everything["assumptions"])
+
+
+# tests/data/osm_semantics.osm: buildings way/100 "Passage House", way/104 "Gallery
+# North" and way/105 (asset=yes) along a residential road 20 m south of them.
+OSM_SEMANTICS = pathlib.Path(__file__).resolve().parents[1] / "data" / "osm_semantics.osm"
+
+
+def test_asset_selectors(cpted, validate):
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-name", "gallery", "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "standoff")
+    assert [(a["id"], a["name"]) for a in doc["assets"]] == [("multipolygons:104", "Gallery North")]
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-id", "way/100", "--asset-id", "way/104",
+              "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    ids = [a["id"] for a in json.loads(r.stdout)["assets"]]
+    assert ids == ["multipolygons:100", "multipolygons:104"]   # way/105 is a building now
+    r = cpted("standoff", OSM_SEMANTICS, "--assets-where", "amenity = 'townhall'", "--json", "-",
+              "--quiet", "--gates-closed")
+    assert r.returncode == 0, r.stderr
+    assert [a["name"] for a in json.loads(r.stdout)["assets"]] == ["Passage House"]
+
+
+def test_asset_selector_errors_exit_3(cpted):
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-id", "way/999", "--quiet")
+    assert r.returncode == 3 and "asset id 'way/999' matches no building" in r.stderr
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-name", "Nowhere", "--quiet")
+    assert r.returncode == 3 and "asset name 'Nowhere' matches no building name" in r.stderr
+    r = cpted("standoff", OSM_SEMANTICS, "--assets-where", "name = = 1", "--quiet")
+    assert r.returncode == 3 and "assets_where 'name = = 1'" in r.stderr
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-id")
+    assert r.returncode == 2 and "--asset-id needs a value" in r.stderr
