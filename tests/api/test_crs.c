@@ -460,6 +460,16 @@ static void test_unknown_declared_crs(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:32632");
     cpted_site_free(site);
 
+    /* "crs": null is read as GDAL reads it: RFC 7946's WGS 84 lon/lat */
+    const char *null_crs = test_tmp_path("crs_null.geojson");
+    test_write_file(null_crs, "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"crs\":null,"
+                              "\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+                              "{\"type\":\"Point\",\"coordinates\":[9,50]}}]}");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &null_crs, 1, NULL), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
+    cpted_site_free(site);
+
     /* overridden: the file's declaration is not read at all */
     const char *fix[] = {"unknown_crs.geojson=EPSG:32632"};
     o.source_crs = fix;
