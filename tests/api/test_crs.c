@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -209,6 +210,42 @@ static void test_site_new_crs(void **state)
     assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "EPSG:2263"));
     assert_int_equal(cpted_site_new(&site, ctx_of(state), "no such crs"), CPTED_E_CRS);
     assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "no such crs"));
+}
+
+/* A feature added from memory with a vertex at 1e308 is refused before
+ * make-valid sees it; the local system's box is +-1e8 m. */
+static void test_memory_feature_far_outside(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_new(&site, ctx_of(state), "EPSG:25832"), CPTED_OK);
+    const double tri[] = {500000, 5538600, 1e308, 5538600, 500020, 5538620, 500000, 5538600};
+    size_t n = 0;
+    unsigned char *wkb = test_wkb_polygon(tri, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_E_GEOMETRY);
+    const char *msg = cpted_context_last_error(ctx_of(state));
+    if (!strstr(msg, "memory layer 'assets' feature 1: coordinates far outside the area of use "
+                     "of the site's CRS (x 500000 to 1e+308"))
+        fail_msg("unexpected message '%s'", msg);
+    assert_int_equal(cpted_site_feature_count(site), 0);
+    free(wkb);
+    cpted_site_free(site);
+
+    assert_int_equal(cpted_site_new(&site, ctx_of(state), NULL), CPTED_OK);
+    const double far[] = {0, 0, 2e8, 0, 10, 10, 0, 0};
+    wkb = test_wkb_polygon(far, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_E_GEOMETRY);
+    free(wkb);
+    const double near[] = {0, 0, 9e7, 0, 10, 10, 0, 0};
+    wkb = test_wkb_polygon(near, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_OK);
+    free(wkb);
+    cpted_site_free(site);
 }
 
 /* --assume-crs applies to sources that declare no CRS, never to those that do;
@@ -549,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_explicit_working_crs), cmocka_unit_test(test_bad_assume_crs),
         cmocka_unit_test(test_utm_zone_rules),       cmocka_unit_test(test_site_new_crs),
         cmocka_unit_test(test_layer_crs_identified),
+        cmocka_unit_test(test_memory_feature_far_outside),
         cmocka_unit_test(test_assume_crs_only_for_sources_without_one),
         cmocka_unit_test(test_bad_output_crs),
         cmocka_unit_test(test_web_mercator_refused),
