@@ -564,6 +564,16 @@ static void test_projected_numbers_without_crs(void **state)
     assert_string_equal(cpted_site_output_crs(site), "EPSG:32632");
     cpted_site_free(site);
 
+    /* a PROJ string has '=' but names no source before it: a CRS for all sources */
+    const char *proj_string[] = {"+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs +type=crs"};
+    o.source_crs = proj_string;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    double x, y;
+    test_point_xy(site, 0, &x, &y);
+    assert_near(x, 385000.0, 1e-9);
+    assert_near(y, 5538630.0, 1e-9);
+    cpted_site_free(site);
+
     /* entries that cannot be right */
     const char *typo[] = {"projected.geojson=EPSG:32632"};
     o.source_crs = typo;
