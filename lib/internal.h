@@ -319,6 +319,7 @@ struct cpted_site {
     size_t warning_count, warning_cap;
     double boundary_margin_m;
     double lane_width_m;
+    double plausible_box[4]; /* cpted__crs_plausible_box of crs: features added from memory */
 };
 
 /* Creates an empty site with the given CRS strings (copied). */

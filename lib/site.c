@@ -61,7 +61,32 @@ int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *o
     site->crs = crs;
     site->output_crs = output;
     site->to_output = to_output;
+    cpted__crs_plausible_box(site->ctx, crs, site->plausible_box);
     return CPTED_OK;
+}
+
+/* Features from memory must lie in the plausible box of the site's CRS (a
+ * vertex at 1e308 is refused before make-valid turns it into another shape,
+ * docs/crs.md); non-finite values are left to the geometry check. */
+static int check_plausible(cpted_site *site, const char *layer, int64_t fid, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = site->ctx->geos;
+    double e[4];
+    if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
+        !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
+        return CPTED_OK;
+    for (int i = 0; i < 4; i++)
+        if (!isfinite(e[i]))
+            return CPTED_OK;
+    const double *b = site->plausible_box;
+    if (e[0] >= b[0] && e[1] >= b[1] && e[2] <= b[2] && e[3] <= b[3])
+        return CPTED_OK;
+    return cpted__error(site->ctx, CPTED_E_GEOMETRY,
+                        "memory layer '%s' feature %lld: coordinates far outside the area of use "
+                        "of the site's CRS (x %.10g to %.10g, y %.10g to %.10g; plausible for "
+                        "%.200s: x %.0f to %.0f, y %.0f to %.0f)",
+                        layer, (long long)fid, e[0], e[2], e[1], e[3],
+                        *site->crs ? site->crs : "the local CRS", b[0], b[2], b[1], b[3]);
 }
 
 void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
@@ -453,7 +478,12 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
      * and WKB is written back in 2D. */
     bool repaired = false;
     const char *why = NULL;
-    int rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
+    int rc = check_plausible(site, layer, fid, f.geom);
+    if (rc != CPTED_OK) {
+        cpted__feature_clear(ctx, &f);
+        return rc;
+    }
+    rc = cpted__site_check_geometry(ctx, role, &f.geom, &repaired, &why);
     if (rc != CPTED_OK) {
         cpted__feature_clear(ctx, &f);
         return cpted__error(ctx, rc, "memory layer '%s' feature %lld (%s): %s", layer,

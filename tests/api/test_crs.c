@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -209,6 +210,42 @@ static void test_site_new_crs(void **state)
     assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "EPSG:2263"));
     assert_int_equal(cpted_site_new(&site, ctx_of(state), "no such crs"), CPTED_E_CRS);
     assert_non_null(strstr(cpted_context_last_error(ctx_of(state)), "no such crs"));
+}
+
+/* A feature added from memory with a vertex at 1e308 is refused before
+ * make-valid sees it; the local system's box is +-1e8 m. */
+static void test_memory_feature_far_outside(void **state)
+{
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_new(&site, ctx_of(state), "EPSG:25832"), CPTED_OK);
+    const double tri[] = {500000, 5538600, 1e308, 5538600, 500020, 5538620, 500000, 5538600};
+    size_t n = 0;
+    unsigned char *wkb = test_wkb_polygon(tri, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_E_GEOMETRY);
+    const char *msg = cpted_context_last_error(ctx_of(state));
+    if (!strstr(msg, "memory layer 'assets' feature 1: coordinates far outside the area of use "
+                     "of the site's CRS (x 500000 to 1e+308"))
+        fail_msg("unexpected message '%s'", msg);
+    assert_int_equal(cpted_site_feature_count(site), 0);
+    free(wkb);
+    cpted_site_free(site);
+
+    assert_int_equal(cpted_site_new(&site, ctx_of(state), NULL), CPTED_OK);
+    const double far[] = {0, 0, 2e8, 0, 10, 10, 0, 0};
+    wkb = test_wkb_polygon(far, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_E_GEOMETRY);
+    free(wkb);
+    const double near[] = {0, 0, 9e7, 0, 10, 10, 0, 0};
+    wkb = test_wkb_polygon(near, 4, &n);
+    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
+                                        NULL),
+                     CPTED_OK);
+    free(wkb);
+    cpted_site_free(site);
 }
 
 /* --assume-crs applies to sources that declare no CRS, never to those that do;
@@ -460,6 +497,16 @@ static void test_unknown_declared_crs(void **state)
     assert_string_equal(cpted_site_crs(site), "EPSG:32632");
     cpted_site_free(site);
 
+    /* "crs": null is read as GDAL reads it: RFC 7946's WGS 84 lon/lat */
+    const char *null_crs = test_tmp_path("crs_null.geojson");
+    test_write_file(null_crs, "{\"type\":\"FeatureCollection\",\"name\":\"bollards\",\"crs\":null,"
+                              "\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":"
+                              "{\"type\":\"Point\",\"coordinates\":[9,50]}}]}");
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &null_crs, 1, NULL), CPTED_OK);
+    assert_string_equal(cpted_site_crs(site), "EPSG:32632");
+    assert_string_equal(cpted_site_output_crs(site), "EPSG:4326");
+    cpted_site_free(site);
+
     /* overridden: the file's declaration is not read at all */
     const char *fix[] = {"unknown_crs.geojson=EPSG:32632"};
     o.source_crs = fix;
@@ -517,6 +564,16 @@ static void test_projected_numbers_without_crs(void **state)
     assert_string_equal(cpted_site_output_crs(site), "EPSG:32632");
     cpted_site_free(site);
 
+    /* a PROJ string has '=' but names no source before it: a CRS for all sources */
+    const char *proj_string[] = {"+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs +type=crs"};
+    o.source_crs = proj_string;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
+    double x, y;
+    test_point_xy(site, 0, &x, &y);
+    assert_near(x, 385000.0, 1e-9);
+    assert_near(y, 5538630.0, 1e-9);
+    cpted_site_free(site);
+
     /* entries that cannot be right */
     const char *typo[] = {"projected.geojson=EPSG:32632"};
     o.source_crs = typo;
@@ -539,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_explicit_working_crs), cmocka_unit_test(test_bad_assume_crs),
         cmocka_unit_test(test_utm_zone_rules),       cmocka_unit_test(test_site_new_crs),
         cmocka_unit_test(test_layer_crs_identified),
+        cmocka_unit_test(test_memory_feature_far_outside),
         cmocka_unit_test(test_assume_crs_only_for_sources_without_one),
         cmocka_unit_test(test_bad_output_crs),
         cmocka_unit_test(test_web_mercator_refused),

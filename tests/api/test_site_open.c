@@ -557,6 +557,30 @@ static void test_absurd_diameter(void **state)
     }
 }
 
+/* OSM tags never fail a load: diameter=5000 (OSM's unit is the millimetre:
+ * 5 m) is outside (0, 3] m and ignored with a warning; diameter=200 is 0.2 m. */
+static void test_osm_implausible_tag_ignored(void **state)
+{
+    const char *path = test_tmp_path("implausible.osm");
+    test_write_file(path,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\">\n"
+                    " <node id=\"1\" lat=\"50.0\" lon=\"9.0\" version=\"1\"><tag k=\"barrier\" "
+                    "v=\"bollard\"/><tag k=\"diameter\" v=\"5000\"/></node>\n"
+                    " <node id=\"2\" lat=\"50.0\" lon=\"9.0001\" version=\"1\"><tag k=\"barrier\" "
+                    "v=\"bollard\"/><tag k=\"diameter\" v=\"200\"/></node>\n</osm>\n");
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_OK);
+    assert_counts(site, "points", CPTED_ROLE_BARRIER, 2, 0, 0);
+    assert_non_null(strstr(cpted_site_warning(site, 0),
+                           "layer 'points' feature 1 (OSM node 1): diameter='5000' outside the "
+                           "plausible range (0, 3] m of a diameter; ignored"));
+    double d = 0.0;
+    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", &d), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
+    assert_near(d, 0.2, 1e-12);
+    cpted_site_free(site);
+}
+
 /* A vertex at 1e308 in a UTM file: make-valid would "repair" the polygon into
  * another shape, and `info` would print a 309-digit extent. It is refused in
  * the source CRS, before any repair; the plausible box of EPSG:32632 is its
@@ -569,7 +593,10 @@ static void test_huge_vertex(void **state)
     assert_null(site);
     assert_error_mentions(state, "huge_vertex.geojson' layer 'assets' feature 1: coordinates far "
                                  "outside the area of use of the layer's CRS (x 500000 to 1e+308");
-    assert_error_mentions(state, "plausible for EPSG:32632");
+    /* x: 166021 m (`echo 6 0 | proj +proj=utm +zone=32 +ellps=WGS84`) and
+     * 833979 m; y: 0 to 9329005 m (`echo 6 84 | proj ...`); widened by 9329005 m */
+    assert_error_mentions(state, "plausible for EPSG:32632: x -9162984 to 10162984, y -9329005 "
+                                 "to 18658010)");
     cpted_site_options o;
     CPTED_SITE_OPTIONS_INIT(&o);
     o.lenient = 1;
@@ -1107,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_latitude_beyond_limits),
         cmocka_unit_test(test_absurd_diameter),
         cmocka_unit_test(test_huge_vertex),
+        cmocka_unit_test(test_osm_implausible_tag_ignored),
         cmocka_unit_test(test_untransformable_feature),
         cmocka_unit_test(test_osm_helsinki),
         cmocka_unit_test(test_osm_building_passage),
