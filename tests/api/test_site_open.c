@@ -71,6 +71,12 @@ static void test_options_init(void **state)
     assert_int_equal(o.lenient, 0);
     assert_true(o.boundary_margin_m == 20.0);
     assert_true(o.lane_width_m == 3.25);
+    assert_int_equal(o.gates_closed, 0); /* gates open, operable bollards down */
+    assert_null(o.assets_where);
+    assert_null(o.asset_ids);
+    assert_int_equal(o.asset_id_count, 0);
+    assert_null(o.asset_names);
+    assert_int_equal(o.asset_name_count, 0);
     assert_int_equal(cpted_site_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_site_options_init(&o, 4), CPTED_E_VERSION);
     assert_int_equal(cpted_site_options_init(&o, sizeof o - 1), CPTED_E_VERSION);
@@ -727,6 +733,18 @@ static void test_osm_building_passage(void **state)
     assert_true(number(site, (size_t)g, "passages") == 0.0);
     assert_int_equal(measure_parts(site, (size_t)g, parts, 4), 1);
     assert_near(parts[0], 200.0, 0.35);
+    cpted_site_free(site);
+    /* the passage is cut even when the role map drops the lines layer */
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    const char *map[] = {"lines=none"};
+    o.role_map = map;
+    o.role_map_count = 1;
+    assert_int_equal(open1(state, &site, "osm_semantics.osm", &o), CPTED_OK);
+    b = find_osm(site, "way/100");
+    assert_true(number(site, (size_t)b, "passages") == 1.0);
+    assert_int_equal(measure_parts(site, (size_t)b, parts, 4), 2);
+    assert_near(parts[0] + parts[1], 170.0, 0.35);
     cpted_site_free(site);
 }
 
