@@ -71,6 +71,12 @@ static void test_options_init(void **state)
     assert_int_equal(o.lenient, 0);
     assert_true(o.boundary_margin_m == 20.0);
     assert_true(o.lane_width_m == 3.25);
+    assert_int_equal(o.gates_closed, 0); /* gates open, operable bollards down */
+    assert_null(o.assets_where);
+    assert_null(o.asset_ids);
+    assert_int_equal(o.asset_id_count, 0);
+    assert_null(o.asset_names);
+    assert_int_equal(o.asset_name_count, 0);
     assert_int_equal(cpted_site_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_site_options_init(&o, 4), CPTED_E_VERSION);
     assert_int_equal(cpted_site_options_init(&o, sizeof o - 1), CPTED_E_VERSION);
@@ -857,6 +863,18 @@ static void test_osm_building_passage(void **state)
     assert_int_equal(measure_parts(site, (size_t)g, parts, 4), 1);
     assert_near(parts[0], 200.0, 0.35);
     cpted_site_free(site);
+    /* the passage is cut even when the role map drops the lines layer */
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    const char *map[] = {"lines=none"};
+    o.role_map = map;
+    o.role_map_count = 1;
+    assert_int_equal(open1(state, &site, "osm_semantics.osm", &o), CPTED_OK);
+    b = find_osm(site, "way/100");
+    assert_true(number(site, (size_t)b, "passages") == 1.0);
+    assert_int_equal(measure_parts(site, (size_t)b, parts, 4), 2);
+    assert_near(parts[0] + parts[1], 170.0, 0.35);
+    cpted_site_free(site);
 }
 
 /* Gates on 20 m walls: width=4 leaves 8 + 8 m, no width (3.5 m) 8.25 + 8.25
@@ -953,7 +971,7 @@ static void test_osm_barrier_semantics(void **state)
         assert_int_equal(find_feature(site, "Roof Canopy"), -1);
         assert_int_equal(find_feature(site, "Building Site"), -1);
         assert_counts(site, "multipolygons", CPTED_ROLE_NONE, 2, 0, 0);
-        assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 2, 0, 0);
+        assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 3, 0, 0);
         long tagged = find_osm(site, "way/105");
         assert_int_equal(cpted_site_feature_role(site, (size_t)tagged), CPTED_ROLE_ASSET);
         assert_string_equal(cpted_site_feature_text(site, (size_t)tagged, "kind"), "asset=yes");
@@ -976,7 +994,7 @@ static int open_picked(void **state, cpted_site **site, const char *where,
     return open1(state, site, "osm_semantics.osm", &o);
 }
 
-/* Roles of the three buildings: Passage House, Gallery North, Tagged Asset. */
+/* Roles of three of the buildings: Passage House, Gallery North, Tagged Asset. */
 static void assert_asset_roles(const cpted_site *site, int32_t passage, int32_t gallery,
                                int32_t tagged)
 {
@@ -994,7 +1012,7 @@ static void test_assets_pick(void **state)
                      CPTED_OK);
     assert_asset_roles(site, B, A, B); /* the tagged asset is a building now */
     assert_counts(site, "multipolygons", CPTED_ROLE_ASSET, 1, 0, 0);
-    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 2, 0, 0);
+    assert_counts(site, "multipolygons", CPTED_ROLE_BUILDING, 3, 0, 0);
     cpted_site_free(site);
     assert_int_equal(open_picked(state, &site, "amenity = 'townhall'", NULL, 0, NULL, 0),
                      CPTED_OK);

@@ -271,3 +271,16 @@ def test_asset_selector_errors_exit_3(cpted):
     assert r.returncode == 3 and "assets_where 'name = = 1'" in r.stderr
     r = cpted("standoff", OSM_SEMANTICS, "--asset-id")
     assert r.returncode == 2 and "--asset-id needs a value" in r.stderr
+
+
+def test_building_passage_leads_to_the_courtyard(cpted):
+    # Courtyard Hall (way/106, y 17..27) lies behind Passage House (y 0..10); the only way
+    # there is the 3 m passage way/200 (x = 10, y -5..15), fed by way/202 from the road at
+    # y = -20. Open, a car's body reaches the passage road's round end at y = 15 + 1.5 =
+    # 16.5: 0.5 m from the hall (the nodes are good to 1e-7 degrees, about 1 cm). With the
+    # passage shut the nearest approach would be the road south of Passage House, 17 m away.
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-name", "courtyard", "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    (hall,) = json.loads(r.stdout)["assets"]
+    assert hall["name"] == "Courtyard Hall" and hall["reachable"]
+    assert abs(hall["standoff_m"] - 0.5) < 0.02
