@@ -45,24 +45,28 @@ static void print_table(const cpted_site *site)
 int cmd_info(int argc, char **argv)
 {
     cli_options o;
-    int rc = cli_parse(argc, argv, "info", usage, NULL, NULL, &o);
+    int rc = cli_parse(argc, argv, "info", usage, NULL, NULL, 0, &o);
     if (rc >= 0)
+        return rc;
+    rc = cli_check_outputs(&o, NULL);
+    if (rc != CLI_EXIT_OK)
         return rc;
     cpted_context *ctx = cli_context(&o);
     /* Warnings are part of this command's output: do not echo them on stderr too. */
     cpted_context_set_log(ctx, 0, NULL, NULL);
     cpted_site *site = NULL;
     rc = cli_open_site(ctx, &o, &site);
-    if (rc == CLI_EXIT_OK) {
-        if (o.json_path) {
-            char *json = NULL;
-            int status = cpted_site_info_json(site, &json);
-            rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
-            cpted_free(json);
-        }
-        if (!o.json_path || strcmp(o.json_path, "-") != 0)
-            print_table(site);
+    char *json = NULL;
+    if (rc == CLI_EXIT_OK && o.json_path) {
+        int status = cpted_site_info_json(site, &json);
+        if (status != CPTED_OK)
+            rc = cli_fail(ctx, &o, status);
     }
+    if (rc == CLI_EXIT_OK)
+        rc = cli_commit_outputs(ctx, &o, json, NULL, NULL);
+    cpted_free(json);
+    if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
+        print_table(site);
     cpted_site_free(site);
     cpted_context_free(ctx);
     return rc;
