@@ -344,19 +344,64 @@ int cli_report_interrupt(const cli_options *o)
 
 /* ---- messages and tables ------------------------------------------------- */
 
+/* Writes msg[0..n) with the library's hidden temporary file names
+ * ".STEM.tmp-PID-HEX.EXT" (lib/write.c, which GDAL's reasons repeat) shown as
+ * the file they become, "STEM.EXT". */
+static void put_untemp(FILE *f, const char *msg, size_t n)
+{
+    char mark[40];
+    int m = snprintf(mark, sizeof mark, ".tmp-%lu-", (unsigned long)getpid());
+    const char *p = msg, *end = msg + n;
+    while (p < end) {
+        const char *q = NULL;
+        for (const char *t = p; t + m <= end && !q; t++)
+            if (memcmp(t, mark, (size_t)m) == 0)
+                q = t;
+        if (!q) {
+            fwrite(p, 1, (size_t)(end - p), f);
+            return;
+        }
+        const char *start = q;
+        while (start > p && start[-1] != '/' && start[-1] != ' ' && start[-1] != '\'' &&
+               start[-1] != '(')
+            start--;
+        const char *after = q + m;
+        while (after < end && ((*after >= '0' && *after <= '9') || (*after >= 'a' && *after <= 'f')))
+            after++;
+        if (*start != '.' || start == q) { /* not a hidden temporary name: keep it */
+            fwrite(p, 1, (size_t)(after - p), f);
+            p = after;
+            continue;
+        }
+        fwrite(p, 1, (size_t)(start - p), f);
+        fwrite(start + 1, 1, (size_t)(q - start - 1), f);
+        p = after;
+    }
+}
+
 void cli_print_message(FILE *f, const cli_options *o, const char *msg)
 {
+    /* first our temporary directory, then the library's temporary names */
     size_t n = o->tmp_prefix ? strlen(o->tmp_prefix) : 0;
-    for (const char *p = msg; *p;) {
-        const char *hit = n ? strstr(p, o->tmp_prefix) : NULL;
-        if (!hit) {
-            fputs(p, f);
-            break;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = n ? open_memstream(&buf, &size) : NULL;
+    if (mem) {
+        for (const char *p = msg; *p;) {
+            const char *hit = strstr(p, o->tmp_prefix);
+            if (!hit) {
+                fputs(p, mem);
+                break;
+            }
+            fwrite(p, 1, (size_t)(hit - p), mem);
+            fputs(o->real_prefix, mem);
+            p = hit + n;
         }
-        fwrite(p, 1, (size_t)(hit - p), f);
-        fputs(o->real_prefix, f);
-        p = hit + n;
+        fclose(mem);
+        msg = buf;
     }
+    put_untemp(f, msg, strlen(msg));
+    free(buf);
 }
 
 /* Decodes one UTF-8 sequence at s (never past its NUL); returns its length
