@@ -1,7 +1,7 @@
 /*
  * cli.h - what every `cpted` command shares: option parsing, opening the
  * site, the vehicle, writing JSON, error reporting and exit codes
- * (architecture.md §9).
+ * (docs/user-guide.md, "Outputs and exit codes").
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,7 +13,7 @@
 
 #include "cpted/cpted.h"
 
-/* Exit codes of architecture.md §9. */
+/* Exit codes (docs/user-guide.md, "Outputs and exit codes"). */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FINDINGS = 1, /* only with --fail-on-findings */

@@ -1,7 +1,7 @@
 /*
  * cmd_coverage.c - `cpted coverage SOURCE... [--max-gap M] [--snap M]
  * [--chain M]`: gaps, open ends, ratings and breaches of the line of
- * protection (architecture.md §6, docs/method-coverage.md).
+ * protection (docs/method-coverage.md).
  *
  * SPDX-License-Identifier: MIT
  */
