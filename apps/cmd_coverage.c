@@ -83,6 +83,12 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
                    or_end(g.before_id), or_end(g.after_id));
         }
     }
+    if (nl == 0) {
+        /* nothing was analysed: never print "breaches: 0" as if the site were closed */
+        printf("\nNOT ASSESSED: the site has no line of protection (no perimeter line, barrier "
+               "line or row of barrier points), so no gap or breach was looked for\n");
+        return;
+    }
     size_t nb = cpted_coverage_breach_count(cov);
     const char *crs = cpted_site_output_crs(site);
     printf("\nbreaches: %zu%s%s%s\n", nb, nb ? " (points in " : "",

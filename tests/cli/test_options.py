@@ -293,3 +293,17 @@ def test_osm_hint_for_assets(cpted, samples_dir):
         "their own whose layer is named 'assets' (e.g. assets.geojson, cpted standoff "
         "map.osm.pbf assets.geojson); --role multipolygons=asset would make every OSM area "
         "an asset")
+
+
+def test_coverage_without_lines_is_not_assessed(cpted, tmp_path):
+    """No line of protection: the table says nothing was assessed, not "breaches: 0"."""
+    path = write_geojson(tmp_path / "road.geojson", [{
+        "type": "Feature", "properties": {"role": "road", "width": 7},
+        "geometry": {"type": "LineString", "coordinates": [[500000, 5800000],
+                                                           [500100, 5800000]]}}])
+    r = cpted("coverage", path, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (
+        "max clear gap 1.200 m, snap 1.000 m; 0 line(s)\n\n"
+        "NOT ASSESSED: the site has no line of protection (no perimeter line, barrier line "
+        "or row of barrier points), so no gap or breach was looked for\n")
