@@ -6,10 +6,30 @@
  */
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] = "cpted info [options] SOURCE... [--json FILE|-]";
+
+/* The output-CRS extent exactly as the cpted/info/1 JSON gives it (the
+ * working extent's densified boundary transformed; no public accessor yet). */
+static int json_extent(const char *json, double *e)
+{
+    const char *p = json ? strstr(json, "\"extent\":[") : NULL;
+    if (!p)
+        return -1;
+    p += strlen("\"extent\":[");
+    for (int i = 0; i < 4; i++) {
+        char *end = NULL;
+        e[i] = strtod(p, &end);
+        if (end == p || (*end != ',' && *end != ']'))
+            return -1;
+        p = end + 1;
+    }
+    return 0;
+}
 
 static void print_table(const cpted_site *site)
 {
@@ -22,6 +42,20 @@ static void print_table(const cpted_site *site)
                e[3], e[2] - e[0], e[3] - e[1]);
     else
         printf("extent: none (no features)\n");
+    char *json = NULL;
+    double oe[4];
+    if (*cpted_site_output_crs(site) &&
+        strcmp(cpted_site_crs(site), cpted_site_output_crs(site)) != 0 &&
+        cpted_site_info_json(site, &json) == CPTED_OK && json_extent(json, oe) == 0) {
+        /* 7 decimals for degrees (about 1 cm), 3 for metres, as in the other tables */
+        int d = fabs(oe[0]) <= 360 && fabs(oe[2]) <= 360 && fabs(oe[1]) <= 90 &&
+                        fabs(oe[3]) <= 90
+                    ? 7
+                    : 3;
+        printf("extent (output CRS):  %.*f %.*f %.*f %.*f\n", d, oe[0], d, oe[1], d, oe[2], d,
+               oe[3]);
+    }
+    cpted_free(json);
     printf("\n%-40s %-24s %-10s %9s %9s %9s\n", "source", "layer", "role", "features", "repaired",
            "skipped");
     for (size_t i = 0; i < cpted_site_layer_count(site); i++) {

@@ -307,3 +307,14 @@ def test_coverage_without_lines_is_not_assessed(cpted, tmp_path):
         "max clear gap 1.200 m, snap 1.000 m; 0 line(s)\n\n"
         "NOT ASSESSED: the site has no line of protection (no perimeter line, barrier line "
         "or row of barrier points), so no gap or breach was looked for\n")
+
+
+def test_info_extent_in_the_output_crs(cpted, samples_dir):
+    """info's table gives the extent in the output CRS as its JSON does (and the working
+    extent, labelled)."""
+    osm = samples_dir / "osm" / "helsinki_centre_osm_2019.osm.pbf"
+    doc = json.loads(cpted("info", osm, "--lenient", "--quiet", "--json", "-").stdout)
+    table = cpted("info", osm, "--lenient", "--quiet").stdout
+    assert ("extent (output CRS):  %s\n" % " ".join("%.7f" % v for v in doc["extent"])) in table
+    assert table.startswith("working CRS: EPSG:32635\noutput CRS:  EPSG:4326\n"
+                            "extent (working CRS): ")
