@@ -62,11 +62,22 @@ static void print_table(const cpted_site *site)
         int64_t n = 0, repaired = 0, skipped = 0;
         cpted_site_layer_counts(site, i, &n, &repaired, &skipped);
         const char *source = cpted_site_layer_source(site, i);
-        size_t len = strlen(source);
-        /* long paths keep their informative end */
-        printf("%s%-*s %-24s %-10s %9lld %9lld %9lld\n", len > 40 ? "..." : "", len > 40 ? 37 : 40,
-               len > 40 ? source + len - 37 : source,
-               cpted_site_layer_name(site, i), cpted_role_name(cpted_site_layer_role(site, i)),
+        /* long paths keep their informative end: "..." and the last 37 columns,
+         * cut at a character boundary */
+        if (cli_text_width(source) > 40) {
+            const char *tail = source + strlen(source);
+            while (tail > source && cli_text_width(tail - 1) <= 37)
+                tail--;
+            while ((*tail & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
+                tail++;
+            printf("...");
+            cli_print_cell(tail, 37);
+        } else {
+            cli_print_cell(source, 40);
+        }
+        printf(" ");
+        cli_print_cell(cpted_site_layer_name(site, i), 24);
+        printf(" %-10s %9lld %9lld %9lld\n", cpted_role_name(cpted_site_layer_role(site, i)),
                (long long)n, (long long)repaired, (long long)skipped);
     }
     size_t nw = cpted_site_warning_count(site);

@@ -318,3 +318,28 @@ def test_info_extent_in_the_output_crs(cpted, samples_dir):
     assert ("extent (output CRS):  %s\n" % " ".join("%.7f" % v for v in doc["extent"])) in table
     assert table.startswith("working CRS: EPSG:32635\noutput CRS:  EPSG:4326\n"
                             "extent (working CRS): ")
+
+
+def test_info_table_aligns_utf8_sources_and_layers(cpted, tmp_path):
+    feats = [{"type": "Feature", "properties": {"role": "road", "width": 7},
+              "geometry": {"type": "LineString",
+                           "coordinates": [[500000, 5800000], [500100, 5800000]]}}]
+    deep = tmp_path / ("ä" * 30)
+    deep.mkdir()
+    paths = [write_geojson(tmp_path / "東京_köln.geojson", feats),
+             write_geojson(deep / "straße.geojson", feats)]
+    r = cpted("info", *paths, "--role", "東京_köln=road", "--role", "straße=road")
+    assert r.returncode == 0, r.stderr
+
+    def width(s):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    lines = r.stdout.splitlines()
+    header = [l for l in lines if l.startswith("source ")][0]
+    rows = [l for l in lines if " road " in l]
+    assert len(rows) == 2
+    role_col = width(header[: header.index("role")])
+    for row in rows:
+        assert width(row[: row.index(" road ") + 1]) == role_col, row
+    # the long path keeps its end, cut at a character: "..." + 37 columns
+    assert rows[1].startswith("..." + ("ä" * 22) + "/straße.geojson straße "), rows[1]
