@@ -366,7 +366,8 @@ static void put_untemp(FILE *f, const char *msg, size_t n)
                start[-1] != '(')
             start--;
         const char *after = q + m;
-        while (after < end && ((*after >= '0' && *after <= '9') || (*after >= 'a' && *after <= 'f')))
+        while (after < end &&
+               ((*after >= '0' && *after <= '9') || (*after >= 'a' && *after <= 'f')))
             after++;
         if (*start != '.' || start == q) { /* not a hidden temporary name: keep it */
             fwrite(p, 1, (size_t)(after - p), f);

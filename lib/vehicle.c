@@ -235,8 +235,9 @@ int cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle)
         memcpy(&value, (const char *)vehicle + r->offset, sizeof value);
         bool ok = isfinite(value) && value <= r->hi && (r->lo_open ? value > r->lo : value >= r->lo);
         if (!ok)
-            return cpted__error(ctx, CPTED_E_INVALID, "vehicle %s: %s = %g must be in %c%g, %g]%s%s (%s)",
-                                code, r->name, value, r->lo_open ? '(' : '[', r->lo, r->hi,
+            return cpted__error(ctx, CPTED_E_INVALID,
+                                "vehicle %s: %s = %g must be in %c%g, %g]%s%s (%s)", code,
+                                r->name, value, r->lo_open ? '(' : '[', r->lo, r->hi,
                                 *r->unit ? " " : "", r->unit, r->why);
     }
     if (vehicle->width_m >= vehicle->length_m)
