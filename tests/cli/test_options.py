@@ -343,3 +343,31 @@ def test_info_table_aligns_utf8_sources_and_layers(cpted, tmp_path):
         assert width(row[: row.index(" road ") + 1]) == role_col, row
     # the long path keeps its end, cut at a character: "..." + 37 columns
     assert rows[1].startswith("..." + ("ä" * 22) + "/straße.geojson straße "), rows[1]
+
+
+def test_double_dash_ends_the_options(cpted, tmp_path):
+    feats = [{"type": "Feature", "properties": {"role": "road", "width": 7},
+              "geometry": {"type": "LineString",
+                           "coordinates": [[500000, 5800000], [500100, 5800000]]}}]
+    write_geojson(tmp_path / "-x.geojson", feats)
+    r = cpted("info", "-x.geojson", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith("cpted info: unknown option -x.geojson\n")
+    r = cpted("info", "--quiet", "--", "-x.geojson", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "-x.geojson" in r.stdout
+
+
+def test_named_format_without_extension_checks_its_files(cpted, plaza, tmp_path):
+    """-f GeoJSON with OUT lacking an extension writes OUT_<layer>.geojson (docs/outputs.md):
+    those are the files checked before any work, and the files written."""
+    (tmp_path / "out_breaches.geojson").write_text("old")
+    r = cpted("coverage", plaza, "-o", tmp_path / "out", "-f", "geojson")
+    assert r.returncode == 2
+    assert r.stderr == "cpted coverage: '%s' exists; use --overwrite to replace it\n" % (
+        tmp_path / "out_breaches.geojson")
+    r = cpted("coverage", plaza, "-o", tmp_path / "out", "-f", "geojson", "--overwrite",
+              "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert sorted(os.listdir(tmp_path)) == ["out_breaches.geojson", "out_gaps.geojson",
+                                            "out_perimeter_lines.geojson"]
+    assert (tmp_path / "out_breaches.geojson").read_text() != "old"
