@@ -633,8 +633,10 @@ CPTED_API const char *CPTED_CALL cpted_vehicle_preset_code(size_t i);
 CPTED_API const char *CPTED_CALL cpted_vehicle_preset_description(size_t i);
 
 /**
- * @brief Checks that every field of a vehicle is physically meaningful
- *        (finite, positive, width < length, ...).
+ * @brief Checks that every field of a vehicle is finite and within the
+ *        plausible range of a road vehicle (e.g. width 1-3.5 m, mass
+ *        500-100,000 kg, top speed at most 250 km/h; docs/vehicles.md), and
+ *        width < length.
  * @param ctx context that receives the reason (may be NULL).
  * @param vehicle the vehicle.
  * @return CPTED_OK, CPTED_E_INVALID (the message names the field), CPTED_E_VERSION.
