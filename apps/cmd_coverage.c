@@ -162,6 +162,11 @@ int cmd_coverage(int argc, char **argv)
     cpted_free(json);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
         print_table(cov, &copts, site);
+    if (rc == CLI_EXIT_OK && !o.quiet && cpted_coverage_line_count(cov) == 0)
+        fprintf(stderr,
+                "cpted coverage: note: no line of protection: give it as a line layer named "
+                "'perimeter' (or --role LAYER=perimeter); barrier points (OpenStreetMap "
+                "barrier=bollard nodes) less than --chain m apart also form rows\n");
     if (rc == CLI_EXIT_OK && o.fail_on_findings && has_findings(cov))
         rc = CLI_EXIT_FINDINGS;
     cpted_coverage_free(cov);

@@ -301,8 +301,13 @@ def test_coverage_without_lines_is_not_assessed(cpted, tmp_path):
         "type": "Feature", "properties": {"role": "road", "width": 7},
         "geometry": {"type": "LineString", "coordinates": [[500000, 5800000],
                                                            [500100, 5800000]]}}])
-    r = cpted("coverage", path, "--quiet")
+    r = cpted("coverage", path)
     assert r.returncode == 0, r.stderr
+    assert r.stderr == (
+        "cpted coverage: note: no line of protection: give it as a line layer named "
+        "'perimeter' (or --role LAYER=perimeter); barrier points (OpenStreetMap "
+        "barrier=bollard nodes) less than --chain m apart also form rows\n")
+    assert cpted("coverage", path, "--quiet").stderr == ""
     assert r.stdout == (
         "max clear gap 1.200 m, snap 1.000 m; 0 line(s)\n\n"
         "NOT ASSESSED: the site has no line of protection (no perimeter line, barrier line "
