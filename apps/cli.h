@@ -1,7 +1,7 @@
 /*
  * cli.h - what every `cpted` command shares: option parsing, opening the
  * site, the vehicle, writing JSON, error reporting and exit codes
- * (architecture.md §9).
+ * (docs/user-guide.md, "Outputs and exit codes").
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,13 +13,21 @@
 
 #include "cpted/cpted.h"
 
-/* Exit codes of architecture.md §9. */
+/* Exit codes (docs/user-guide.md, "Outputs and exit codes"). */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FINDINGS = 1, /* only with --fail-on-findings */
     CLI_EXIT_USAGE = 2,
     CLI_EXIT_INPUT = 3,
-    CLI_EXIT_INTERNAL = 4
+    CLI_EXIT_INTERNAL = 4,
+    CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM: 128 + SIGINT, as shells report it */
+};
+
+/* Option groups a command takes besides the common ones (--role, the CRS
+ * options, --lenient, --json, --overwrite, --quiet, --help). */
+enum {
+    CLI_TAKES_ANALYSIS = 1 /* --vehicle*, --soft-blocking, --drivable, -o, -f,
+                              --fail-on-findings */
 };
 
 #define CLI_MAX_ITEMS 256
@@ -54,9 +62,14 @@ typedef struct cli_options {
     const char *drivable;     /* --drivable everything|roads (NULL: everything) */
     int fail_on_findings;     /* --fail-on-findings */
     cpted_vehicle vehicle;    /* --vehicle CLASS + --vehicle-* overrides (default M1) */
+    unsigned takes;           /* CLI_TAKES_* of the command */
+    /* While the GIS output is written into a temporary directory, messages
+     * naming `tmp_prefix` are shown with `real_prefix` instead (outputs.c). */
+    const char *tmp_prefix;
+    const char *real_prefix;
 } cli_options;
 
-/* A command-specific option: `--name VALUE` (takes_value) or `--name`. */
+/* A command-specific option: `--name VALUE` / `--name=VALUE` (takes_value) or `--name`. */
 typedef struct cli_extra_option {
     const char *name;      /* without the leading dashes */
     int takes_value;
@@ -64,13 +77,67 @@ typedef struct cli_extra_option {
     /* Stores the value; returns 0, or non-zero when the value is bad (the
      * handler prints nothing: cli_parse reports "invalid value"). */
     int (*handle)(const char *value, void *payload);
+    /* NULL, or the library option field (cpted_option_range) whose plausible
+     * range a numeric value must lie in; cli_parse checks it and names the
+     * range in its error before the handler is called. */
+    const char *range;
 } cli_extra_option;
 
 /* Parses argv (after the command name). `extra` ends with a {NULL} entry and
- * may be NULL. Returns -1 to go on, or an exit code to return at once (usage
- * error: 2; --help: 0). `usage` is the command's synopsis line. */
+ * may be NULL; `takes` is the CLI_TAKES_* set of the command (the other
+ * options are unknown to it, and --help lists only the ones it takes).
+ * Returns -1 to go on, or an exit code to return at once (usage error: 2;
+ * --help: 0). `usage` is the command's synopsis line. */
 int cli_parse(int argc, char **argv, const char *command, const char *usage,
-              const cli_extra_option *extra, void *payload, cli_options *out);
+              const cli_extra_option *extra, void *payload, unsigned takes, cli_options *out);
+
+/* Installs the SIGINT/SIGTERM handlers (main.c, before a command runs): a
+ * signal only raises a flag that the library polls through the context's
+ * interrupt callback; the command then stops, commits nothing and exits 130. */
+void cli_install_signals(void);
+
+/* Non-zero once SIGINT or SIGTERM arrived. */
+int cli_interrupted(void);
+
+/* Prints "cpted COMMAND: interrupted" and returns CLI_EXIT_INTERRUPTED. */
+int cli_report_interrupt(const cli_options *o);
+
+/* Prints `msg` with the temporary prefix of o (if any) replaced by the real one. */
+void cli_print_message(FILE *f, const cli_options *o, const char *msg);
+
+/* Prints `text` left-aligned in `width` terminal columns, cut at `width`
+ * columns (at a character boundary) when longer. Counts UTF-8 code points,
+ * East Asian wide and fullwidth characters as 2 columns and combining marks as
+ * 0 (docs/user-guide.md, "Tables"). */
+void cli_print_cell(const char *text, int width);
+
+/* Display width of UTF-8 text in terminal columns (as cli_print_cell). */
+int cli_text_width(const char *text);
+
+/* Prints "(x, y)" of a working-CRS point in the output CRS of the site, as the
+ * JSON gives it (3 decimals for metres, 7 for degrees). */
+void cli_print_point(const cpted_site *site, double x, double y);
+
+/* Checks every output before any work: --json is not a directory, the
+ * directories exist and are writable, the -o format is known (-f or the
+ * extension), and without --overwrite no file the command would write exists
+ * (for a one-layer-per-file format: every `<stem>_<layer>.<ext>` of `layers`,
+ * NULL-terminated). Prints the reason and returns CLI_EXIT_USAGE, else
+ * CLI_EXIT_OK. */
+int cli_check_outputs(const cli_options *o, const char *const *layers);
+
+/* Writes GIS layers of `result` to `path` (cpted_standoff_write and friends). */
+typedef int (*cli_gis_writer)(const void *result, const char *path, const char *format,
+                              int32_t overwrite);
+
+/* The end of a command: commits its outputs together or not at all. Writes the
+ * GIS output (if -o) into a temporary directory beside it and the JSON (if
+ * --json FILE) into a temporary file beside it, checks for an interrupt, then
+ * renames them all into place; on any failure or interrupt removes every
+ * temporary file and leaves the targets untouched. --json - is printed after
+ * the commit. Returns an exit code (130 when interrupted). */
+int cli_commit_outputs(cpted_context *ctx, cli_options *o, const char *json,
+                       cli_gis_writer write, const void *result);
 
 /* Parses a strictly positive/non-negative finite number for option handlers. */
 int cli_parse_double(const char *text, double *out);
@@ -84,22 +151,14 @@ cpted_context *cli_context(const cli_options *o);
 int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out);
 
 /* Copies the free-space choices of the command line (--soft-blocking,
- * --everything-drivable) into options filled by cpted_freespace_options_init. */
+ * --drivable) into options filled by cpted_freespace_options_init. */
 void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs);
 
 /* Validates the vehicle; prints and returns CLI_EXIT_USAGE when it is absurd. */
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o);
 
-/* Writes text to --json (file, atomically, honouring --overwrite; "-" =
- * stdout). Returns an exit code. */
-int cli_write_json(const cli_options *o, const char *json);
-
-/* Writes `text` to `path` atomically (temporary file renamed into place);
- * refuses to replace an existing file unless overwrite. Returns an exit code
- * and prints the reason on failure. */
-int cli_write_file_atomic(const char *path, const char *text, int overwrite);
-
-/* Prints "cpted COMMAND: <last error>" and maps a status to an exit code. */
+/* Prints "cpted COMMAND: <last error>" and maps a status to an exit code;
+ * after SIGINT/SIGTERM prints "interrupted" and returns 130 instead. */
 int cli_fail(cpted_context *ctx, const cli_options *o, int status);
 
 /* Maps a cpted status to an exit code (input errors 3, the rest 4). */

@@ -1,7 +1,7 @@
 /*
  * cmd_coverage.c - `cpted coverage SOURCE... [--max-gap M] [--snap M]
  * [--chain M]`: gaps, open ends, ratings and breaches of the line of
- * protection (architecture.md §6, docs/method-coverage.md).
+ * protection (docs/method-coverage.md).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,36 +14,46 @@ static const char usage[] =
     "cpted coverage [options] SOURCE... [--max-gap M] [--snap M] [--chain M] [--json FILE|-] "
     "[-o OUT]";
 
+/* The values are range-checked by cli_parse (the library's plausible ranges). */
 static int set_max_gap(const char *value, void *payload)
 {
-    cpted_coverage_options *o = payload;
-    return cli_parse_double(value, &o->max_gap_m) != 0 || !(o->max_gap_m > 0);
+    return cli_parse_double(value, &((cpted_coverage_options *)payload)->max_gap_m);
 }
 
 static int set_snap(const char *value, void *payload)
 {
-    cpted_coverage_options *o = payload;
-    return cli_parse_double(value, &o->snap_m) != 0 || !(o->snap_m >= 0);
+    return cli_parse_double(value, &((cpted_coverage_options *)payload)->snap_m);
 }
 
 static int set_chain(const char *value, void *payload)
 {
-    cpted_coverage_options *o = payload;
-    return cli_parse_double(value, &o->chain_m) != 0 || !(o->chain_m > 0);
+    return cli_parse_double(value, &((cpted_coverage_options *)payload)->chain_m);
 }
 
 static const cli_extra_option extra[] = {
-    {"max-gap", 1, "largest compliant clear gap in m, > 0 (default 1.2)", set_max_gap},
-    {"snap", 1, "footprints within this many m of a line cover it, >= 0 (default 1.0)", set_snap},
-    {"chain", 1, "barrier points closer than this many m form a row when no perimeter is "
-                 "given, > 0 (default 5)",
-     set_chain},
-    {NULL, 0, NULL, NULL},
+    {"max-gap", 1, "largest compliant clear gap in m, in (0, 5] (default 1.2)", set_max_gap,
+     "max_gap_m"},
+    {"snap", 1, "footprints within this many m of a line cover it, in [0, 10] (default 1.0)",
+     set_snap, "snap_m"},
+    {"chain", 1,
+     "barrier points closer than this many m form a row when no perimeter is given, in "
+     "(0, 50] (default 5)",
+     set_chain, "chain_m"},
+    {NULL, 0, NULL, NULL, NULL},
 };
+
+/* The GIS layers of docs/outputs.md, for the checks before any work. */
+static const char *const layers[] = {"perimeter_lines", "gaps", "breaches", NULL};
+
+static int write_gis(const void *result, const char *path, const char *format, int32_t overwrite)
+{
+    return cpted_coverage_write(result, path, format, overwrite);
+}
 
 static const char *or_end(const char *id) { return id ? id : "(line end)"; }
 
-static void print_table(const cpted_coverage *cov, const cpted_coverage_options *o)
+static void print_table(const cpted_coverage *cov, const cpted_coverage_options *o,
+                        const cpted_site *site)
 {
     size_t nl = cpted_coverage_line_count(cov);
     printf("max clear gap %.3f m, snap %.3f m; %zu line(s)\n", o->max_gap_m, o->snap_m, nl);
@@ -73,21 +83,31 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
                    or_end(g.before_id), or_end(g.after_id));
         }
     }
+    if (nl == 0) {
+        /* nothing was analysed: never print "breaches: 0" as if the site were closed */
+        printf("\nNOT ASSESSED: the site has no line of protection (no perimeter line, barrier "
+               "line or row of barrier points), so no gap or breach was looked for\n");
+        return;
+    }
     size_t nb = cpted_coverage_breach_count(cov);
-    printf("\nbreaches: %zu\n", nb);
+    const char *crs = cpted_site_output_crs(site);
+    printf("\nbreaches: %zu%s%s%s\n", nb, nb ? " (points in " : "",
+           nb ? (*crs ? crs : "local metres") : "", nb ? ")" : "");
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b;
         b.struct_size = sizeof b;
         if (cpted_coverage_get_breach(cov, i, &b) != CPTED_OK)
             continue;
-        if (strcmp(b.kind, "bypass") == 0)
-            printf("  line %s: bypass round its end at (%.3f, %.3f) (working CRS), passage %.3f m "
-                   "wide\n",
-                   b.line_id, b.x, b.y, b.width_m);
-        else
-            printf("  line %s at (%.3f, %.3f) (working CRS): %.3f m of line the vehicle centre "
-                   "can cross\n",
-                   b.line_id, b.x, b.y, b.width_m);
+        printf("  line %s ", b.line_id);
+        if (strcmp(b.kind, "bypass") == 0) {
+            printf("bypass round its end at ");
+            cli_print_point(site, b.x, b.y);
+            printf(", passage %.3f m wide\n", b.width_m);
+        } else {
+            printf("at ");
+            cli_print_point(site, b.x, b.y);
+            printf(": %.3f m of line the vehicle centre can cross\n", b.width_m);
+        }
     }
 }
 
@@ -113,8 +133,11 @@ int cmd_coverage(int argc, char **argv)
         return CLI_EXIT_INTERNAL;
     }
     cli_options o;
-    int rc = cli_parse(argc, argv, "coverage", usage, extra, &copts, &o);
+    int rc = cli_parse(argc, argv, "coverage", usage, extra, &copts, CLI_TAKES_ANALYSIS, &o);
     if (rc >= 0)
+        return rc;
+    rc = cli_check_outputs(&o, layers);
+    if (rc != CLI_EXIT_OK)
         return rc;
     cli_freespace_options(&o, &copts.freespace);
     cpted_context *ctx = cli_context(&o);
@@ -128,19 +151,22 @@ int cmd_coverage(int argc, char **argv)
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
+    char *json = NULL;
     if (rc == CLI_EXIT_OK && o.json_path) {
-        char *json = NULL;
         int status = cpted_coverage_to_json(cov, &json);
-        rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
-        cpted_free(json);
-    }
-    if (rc == CLI_EXIT_OK && o.out_path) {
-        int status = cpted_coverage_write(cov, o.out_path, o.out_format, o.overwrite);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
+    if (rc == CLI_EXIT_OK)
+        rc = cli_commit_outputs(ctx, &o, json, write_gis, cov);
+    cpted_free(json);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
-        print_table(cov, &copts);
+        print_table(cov, &copts, site);
+    if (rc == CLI_EXIT_OK && !o.quiet && cpted_coverage_line_count(cov) == 0)
+        fprintf(stderr,
+                "cpted coverage: note: no line of protection: give it as a line layer named "
+                "'perimeter' (or --role LAYER=perimeter); barrier points (OpenStreetMap "
+                "barrier=bollard nodes) less than --chain m apart also form rows\n");
     if (rc == CLI_EXIT_OK && o.fail_on_findings && has_findings(cov))
         rc = CLI_EXIT_FINDINGS;
     cpted_coverage_free(cov);

@@ -20,32 +20,34 @@ typedef struct threat {
     double allowable_kpa;
 } threat;
 
-static int set_positive(const char *value, double *slot)
-{
-    double v;
-    if (cli_parse_double(value, &v) != 0 || !(v > 0.0))
-        return -1;
-    *slot = v;
-    return 0;
-}
-
+/* The values are range-checked by cli_parse (the library's plausible ranges). */
 static int on_charge(const char *value, void *payload)
 {
-    return set_positive(value, &((threat *)payload)->charge_kg);
+    return cli_parse_double(value, &((threat *)payload)->charge_kg);
 }
 
 static int on_allowable(const char *value, void *payload)
 {
-    return set_positive(value, &((threat *)payload)->allowable_kpa);
+    return cli_parse_double(value, &((threat *)payload)->allowable_kpa);
 }
 
 static const cli_extra_option extra[] = {
-    {"charge", 1, "TNT-equivalent charge in kg (> 0): blast load at each standoff", on_charge},
+    {"charge", 1, "TNT-equivalent charge in kg, in (0, 100000]: blast load at each standoff",
+     on_charge, "charge_kg"},
     {"allowable-kpa", 1,
-     "allowable incident overpressure in kPa (> 0, needs --charge): gives the required standoff",
-     on_allowable},
-    {NULL, 0, NULL, NULL},
+     "allowable incident overpressure in kPa, in [0.25, 17000] (needs --charge): gives the "
+     "required standoff",
+     on_allowable, "allowable_kpa"},
+    {NULL, 0, NULL, NULL, NULL},
 };
+
+/* The GIS layers of docs/outputs.md, for the checks before any work. */
+static const char *const layers[] = {"standoff_lines", "encroachment", "accessible_area", NULL};
+
+static int write_gis(const void *result, const char *path, const char *format, int32_t overwrite)
+{
+    return cpted_standoff_write(result, path, format, overwrite);
+}
 
 static void print_number(double v, int width, int decimals)
 {
@@ -55,6 +57,16 @@ static void print_number(double v, int width, int decimals)
         printf(" %*s", width, "-");
 }
 
+/* A lower bound ">=X" for a standoff closer than the blast fits reach: the
+ * pressure falls with the distance, so it is at least its value at the
+ * fits' smallest scaled distance. */
+static void print_at_least(double v, int width)
+{
+    char text[32];
+    snprintf(text, sizeof text, ">=%.2f", v);
+    printf(" %*s", width, text);
+}
+
 static void print_table(const cpted_standoff *res, const cli_options *o, const threat *t)
 {
     printf("vehicle %s (width %.2f m)", o->vehicle.class_code, o->vehicle.width_m);
@@ -62,15 +74,30 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
         printf(", charge %g kg TNT", t->charge_kg);
     if (t->allowable_kpa > 0)
         printf(", allowable incident overpressure %g kPa", t->allowable_kpa);
-    printf("\n\n%-24s %-20s %10s %10s %-4s %7s %12s %13s\n", "asset", "name", "standoff_m",
-           "required_m", "ok", "Z", "incident_kpa", "reflected_kpa");
+    printf("\n\n");
+    cli_print_cell("asset", 24);
+    printf(" ");
+    cli_print_cell("name", 20);
+    printf(" %10s %10s %-4s %7s %12s %13s\n", "standoff_m", "required_m", "ok", "Z",
+           "incident_kpa", "reflected_kpa");
+    /* the load at the near end of the fits, for standoffs closer than that */
+    cpted_blast near_end;
+    memset(&near_end, 0, sizeof near_end);
+    near_end.struct_size = sizeof near_end;
+    int have_near_end = t->charge_kg > 0 &&
+                        cpted_blast_surface_burst(&near_end, t->charge_kg,
+                                                  cpted_blast_z_min() * cbrt(t->charge_kg)) ==
+                            CPTED_OK;
+    int closer_than_fits = 0;
     for (size_t i = 0; i < cpted_standoff_asset_count(res); i++) {
         cpted_standoff_asset a;
         memset(&a, 0, sizeof a);
         a.struct_size = sizeof a;
         if (cpted_standoff_get_asset(res, i, &a) != CPTED_OK)
             continue;
-        printf("%-24.24s %-20.20s", a.id, a.name ? a.name : "");
+        cli_print_cell(a.id, 24);
+        printf(" ");
+        cli_print_cell(a.name ? a.name : "", 20);
         if (a.reachable)
             print_number(a.standoff_m, 10, 3);
         else
@@ -78,12 +105,30 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
         print_number(a.required_m, 10, 3);
         printf(" %-4s", a.ok < 0 ? "-" : a.ok ? "yes" : "NO");
         print_number(a.scaled_distance, 7, 3);
-        print_number(a.incident_kpa, 12, 2);
-        print_number(a.reflected_kpa, 13, 2);
-        if (t->charge_kg > 0 && a.reachable && !a.blast_in_range)
-            printf("  (outside the blast fits)");
+        int closer = t->charge_kg > 0 && a.reachable && !a.blast_in_range &&
+                     isfinite(a.scaled_distance) && a.scaled_distance < cpted_blast_z_min();
+        if (closer && have_near_end && !isfinite(a.incident_kpa)) {
+            print_at_least(near_end.incident_kpa, 12);
+            if (isfinite(a.reflected_kpa))
+                print_number(a.reflected_kpa, 13, 2);
+            else if (isfinite(near_end.reflected_kpa))
+                print_at_least(near_end.reflected_kpa, 13);
+            else
+                printf(" %13s", "-");
+            printf("  (closer than the blast fits)");
+            closer_than_fits = 1;
+        } else {
+            print_number(a.incident_kpa, 12, 2);
+            print_number(a.reflected_kpa, 13, 2);
+            if (t->charge_kg > 0 && a.reachable && !a.blast_in_range)
+                printf("  (outside the blast fits)");
+        }
         printf("\n");
     }
+    if (closer_than_fits)
+        printf("\n>=: the standoff is closer than the fits reach (Z < %g m/kg^(1/3)); the load "
+               "is at least its value at Z = %g\n",
+               cpted_blast_z_min(), cpted_blast_z_min());
 }
 
 /* 1 when an asset with a requirement is closer than required. */
@@ -99,20 +144,50 @@ static int has_findings(const cpted_standoff *res)
     return 0;
 }
 
+/* After a failure: when no layer is an asset, say how to give one, in terms
+ * that fit the source (OpenStreetMap has no tag for a protected asset). */
+static void hint_assets(const cpted_site *site)
+{
+    if (!site)
+        return;
+    int osm = 0;
+    for (size_t i = 0; i < cpted_site_layer_count(site); i++) {
+        if (cpted_site_layer_role(site, i) == CPTED_ROLE_ASSET)
+            return;
+        const char *src = cpted_site_layer_source(site, i);
+        size_t n = strlen(src);
+        osm |= (n >= 4 && strcmp(src + n - 4, ".osm") == 0) ||
+               (n >= 4 && strcmp(src + n - 4, ".pbf") == 0);
+    }
+    if (osm)
+        fprintf(stderr,
+                "hint: OpenStreetMap has no tag for a protected asset: give the assets as a "
+                "source of their own whose layer is named 'assets' (e.g. assets.geojson, "
+                "cpted standoff map.osm.pbf assets.geojson); --role multipolygons=asset would "
+                "make every OSM area an asset\n");
+    else
+        fprintf(stderr, "hint: name the layer of protected buildings 'assets', or map it with "
+                        "--role LAYER=asset (cpted info lists the layers)\n");
+}
+
 int cmd_standoff(int argc, char **argv)
 {
     cli_options o;
     threat t = {0.0, 0.0};
-    int rc = cli_parse(argc, argv, "standoff", usage, extra, &t, &o);
+    int rc = cli_parse(argc, argv, "standoff", usage, extra, &t, CLI_TAKES_ANALYSIS, &o);
     if (rc >= 0)
         return rc;
     if (t.allowable_kpa > 0 && !(t.charge_kg > 0)) {
         fprintf(stderr, "cpted standoff: --allowable-kpa needs --charge\nusage: %s\n", usage);
         return CLI_EXIT_USAGE;
     }
+    rc = cli_check_outputs(&o, layers);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
     cpted_standoff *res = NULL;
+    char *json = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
@@ -123,26 +198,26 @@ int cmd_standoff(int argc, char **argv)
         so.allowable_kpa = t.allowable_kpa;
         cli_freespace_options(&o, &so.freespace);
         int status = cpted_standoff_run(&res, site, &o.vehicle, &so);
-        if (status != CPTED_OK)
+        if (status != CPTED_OK) {
             rc = cli_fail(ctx, &o, status);
+            if (rc == CLI_EXIT_INPUT)
+                hint_assets(site);
+        }
     }
     if (rc == CLI_EXIT_OK && o.json_path) {
-        char *json = NULL;
         int status = cpted_standoff_to_json(res, &json);
-        rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
-        cpted_free(json);
-    }
-    if (rc == CLI_EXIT_OK && o.out_path) {
-        int status = cpted_standoff_write(res, o.out_path, o.out_format, o.overwrite);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
+    if (rc == CLI_EXIT_OK)
+        rc = cli_commit_outputs(ctx, &o, json, write_gis, res);
     if (rc == CLI_EXIT_OK) {
         if (!o.json_path || strcmp(o.json_path, "-") != 0)
             print_table(res, &o, &t);
         if (o.fail_on_findings && has_findings(res))
             rc = CLI_EXIT_FINDINGS;
     }
+    cpted_free(json);
     cpted_standoff_free(res);
     cpted_site_free(site);
     cpted_context_free(ctx);

@@ -102,6 +102,13 @@ int cpted__check_struct(cpted_context *ctx, const void *p, size_t given, size_t 
 int cpted__copy_record(cpted_context *ctx, void *out, const void *record, size_t own_size,
                        size_t min_size, const char *what);
 
+/* ---- option ranges (ranges.c) ---------------------------------------- */
+/* True when `value` is finite and inside the plausible range of option `name`
+ * (a field name such as "charge_kg"; an unknown name is never in range). */
+bool cpted__in_range(const char *name, double value);
+/* CPTED_OK, or CPTED_E_INVALID with "charge_kg = 1e+09 must be in (0, 100000] kg". */
+int cpted__check_range(cpted_context *ctx, const char *name, double value);
+
 /* ---- geometry helpers (geom.c) --------------------------------------- */
 /* Geometry as ISO WKB, 2D, allocated with cpted__malloc (freed by cpted_free). */
 int cpted__geom_to_wkb(cpted_context *ctx, const GEOSGeometry *g, unsigned char **out,

@@ -22,6 +22,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -1224,12 +1225,25 @@ static int read_source(reader *r, const char *path)
     int rc = CPTED_OK;
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
+        /* say why the file itself cannot be read before blaming its format */
         VSIStatBufL st;
-        if (VSIStatL(path, &st) != 0)
-            rc = cpted__error(r->ctx, CPTED_E_IO, "cannot open '%s': No such file", path);
-        else
+        VSILFILE *f = NULL;
+        errno = 0;
+        if (VSIStatL(path, &st) != 0) {
+            int e = errno;
+            rc = cpted__error(r->ctx, CPTED_E_IO, "cannot open '%s': %s", path,
+                              e == ELOOP    ? "too many levels of symbolic links (a symlink loop)"
+                              : e == EACCES ? "permission denied"
+                                            : "No such file");
+        } else if (!VSI_ISDIR(st.st_mode) && (errno = 0, f = VSIFOpenL(path, "rb")) == NULL &&
+                   errno == EACCES) {
+            rc = cpted__error(r->ctx, CPTED_E_IO, "cannot open '%s': permission denied", path);
+        } else {
             rc = cpted__error(r->ctx, CPTED_E_FORMAT, "cannot open '%s': %s", path,
                               cap.last[0] ? cap.last : "not a vector format GDAL can read");
+        }
+        if (f)
+            VSIFCloseL(f);
         cpted__gdal_end(&cap);
         return rc;
     }

@@ -188,26 +188,34 @@ const char *cpted_vehicle_preset_description(size_t i)
     return i < PRESET_COUNT ? presets[i].description : NULL;
 }
 
-/* One field check: finite and within [lo, hi] (open at lo when lo_open). */
+/* One field check: finite and within [lo, hi] (open at lo when lo_open). The
+ * ranges and their reasons are documented in docs/vehicles.md, "Plausible
+ * values"; every preset lies inside them. */
 typedef struct field_rule {
     const char *name;
     size_t offset;
     double lo, hi;
     bool lo_open;
+    const char *unit;
     const char *why;
 } field_rule;
 
-#define RULE(f, lo, hi, open, why) {#f, offsetof(cpted_vehicle, f), lo, hi, open, why}
+#define RULE(f, lo, hi, open, unit, why) {#f, offsetof(cpted_vehicle, f), lo, hi, open, unit, why}
 
 static const field_rule rules[] = {
-    RULE(mass_kg, 0.0, 100000.0, true, "must be > 0 and at most 100 t"),
-    RULE(width_m, 0.0, 5.0, true, "must be > 0 and at most 5 m"),
-    RULE(length_m, 0.0, 50.0, true, "must be > 0 and at most 50 m"),
-    RULE(a0_mps2, 0.0, 20.0, true, "must be > 0 and at most 20 m/s2"),
-    RULE(vmax_mps, 0.0, 100.0, true, "must be > 0 and at most 100 m/s"),
-    RULE(lateral_friction, 0.0, 2.0, true, "must be > 0 and at most 2"),
-    RULE(braking_mps2, 0.0, 20.0, true, "must be > 0 and at most 20 m/s2"),
-    RULE(min_turn_radius_m, 0.0, 100.0, false, "must be >= 0 and at most 100 m"),
+    RULE(mass_kg, 500.0, 100000.0, false, "kg",
+         "from a light car to beyond the heaviest road combinations"),
+    RULE(width_m, 1.0, 3.5, false, "m",
+         "from the narrowest car to a wide load; the legal maximum is about 2.55 m"),
+    RULE(length_m, 2.0, 30.0, false, "m", "from the shortest car to the longest road combinations"),
+    RULE(a0_mps2, 0.0, 10.0, true, "m/s2",
+         "about 1 g, the traction limit of road tyres, bounds the acceleration"),
+    RULE(vmax_mps, 0.0, 250.0 / 3.6, true, "m/s", "250 km/h"),
+    RULE(lateral_friction, 0.0, 1.5, true, "",
+         "road tyres on dry asphalt stay near 1; 1.5 is beyond any road surface"),
+    RULE(braking_mps2, 0.0, 12.0, true, "m/s2", "beyond the braking of road tyres"),
+    RULE(min_turn_radius_m, 0.0, 25.0, false, "m",
+         "road vehicles turn within a 12.5 m outer radius"),
 };
 
 int cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle)
@@ -227,8 +235,10 @@ int cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle)
         memcpy(&value, (const char *)vehicle + r->offset, sizeof value);
         bool ok = isfinite(value) && value <= r->hi && (r->lo_open ? value > r->lo : value >= r->lo);
         if (!ok)
-            return cpted__error(ctx, CPTED_E_INVALID, "vehicle %s: %s = %g %s", code, r->name,
-                                value, r->why);
+            return cpted__error(ctx, CPTED_E_INVALID,
+                                "vehicle %s: %s = %g must be in %c%g, %g]%s%s (%s)", code,
+                                r->name, value, r->lo_open ? '(' : '[', r->lo, r->hi,
+                                *r->unit ? " " : "", r->unit, r->why);
     }
     if (vehicle->width_m >= vehicle->length_m)
         return cpted__error(ctx, CPTED_E_INVALID,

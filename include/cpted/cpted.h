@@ -81,6 +81,27 @@ typedef enum cpted_status {
 CPTED_API const char *CPTED_CALL cpted_status_string(int status);
 
 /**
+ * @brief Plausible range of a numeric analysis option, so that a front end
+ *        refuses an absurd value with the library's range and unit.
+ *
+ * Known names (the option fields): "charge_kg", "allowable_kpa" (standoff),
+ * "max_gap_m", "snap_m", "chain_m" (coverage). The reasons for each range are
+ * in docs/ranges.md; vehicle fields are checked by cpted_vehicle_validate().
+ * Every out-parameter may be NULL.
+ * @param name the option field name.
+ * @param[out] min_out lower bound.
+ * @param[out] max_out upper bound.
+ * @param[out] min_inclusive_out 1 when the lower bound is allowed, 0 when open.
+ * @param[out] max_inclusive_out 1 when the upper bound is allowed, 0 when open.
+ * @param[out] unit_out static unit text ("kg", "kPa", "m").
+ * @return CPTED_OK, CPTED_E_NOTFOUND (no such option), CPTED_E_INVALID (name NULL).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_option_range(const char *name, double *min_out, double *max_out,
+                                            int32_t *min_inclusive_out,
+                                            int32_t *max_inclusive_out, const char **unit_out);
+
+/**
  * @brief Version of the library at run time, as CPTED_VERSION_NUMBER (maj*10000+min*100+patch).
  * @return the runtime version number; compare with CPTED_VERSION_NUMBER to detect
  *         a header/library mismatch.
@@ -662,8 +683,10 @@ CPTED_API const char *CPTED_CALL cpted_vehicle_preset_code(size_t i);
 CPTED_API const char *CPTED_CALL cpted_vehicle_preset_description(size_t i);
 
 /**
- * @brief Checks that every field of a vehicle is physically meaningful
- *        (finite, positive, width < length, ...).
+ * @brief Checks that every field of a vehicle is finite and within the
+ *        plausible range of a road vehicle (e.g. width 1-3.5 m, mass
+ *        500-100,000 kg, top speed at most 250 km/h; docs/vehicles.md), and
+ *        width < length.
  * @param ctx context that receives the reason (may be NULL).
  * @param vehicle the vehicle.
  * @return CPTED_OK, CPTED_E_INVALID (the message names the field), CPTED_E_VERSION.

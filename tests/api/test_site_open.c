@@ -1,6 +1,7 @@
 /* test_site_open.c - cpted_site_open(): GIS files -> site (roles, attributes,
  * geometry checks, CRS), through the public API only. Data: tests/data/ and
  * the real OSM extract in samples/osm/. */
+#define _POSIX_C_SOURCE 200809L /* symlink() */
 #include "testutil.h"
 
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static cpted_context *ctx_of(void **state) { return *state; }
 
@@ -154,6 +156,28 @@ static void test_missing_file(void **state)
     assert_null(site);
     assert_error_mentions(state, "no_such_file.geojson");
     assert_error_mentions(state, "No such file");
+}
+
+/* A symlink loop is named as such, not "no such file" or "not a vector format". */
+static void test_symlink_loop(void **state)
+{
+    char a[4096], b[4096];
+    snprintf(a, sizeof a, "%s", test_tmp_path("loop_a.geojson"));
+    snprintf(b, sizeof b, "%s", test_tmp_path("loop_b.geojson"));
+    remove(a);
+    remove(b);
+    assert_int_equal(symlink(b, a), 0);
+    assert_int_equal(symlink(a, b), 0);
+    cpted_site *site = NULL;
+    const char *path = a;
+    assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, NULL), CPTED_E_IO);
+    assert_null(site);
+    char expected[4200];
+    snprintf(expected, sizeof expected,
+             "cannot open '%s': too many levels of symbolic links (a symlink loop)", a);
+    assert_string_equal(cpted_context_last_error(ctx_of(state)), expected);
+    remove(a);
+    remove(b);
 }
 
 static void test_garbage_file(void **state)
@@ -1134,6 +1158,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_garbage_file),
+        cmocka_unit_test(test_symlink_loop),
         cmocka_unit_test(test_empty_layer_is_listed),
         cmocka_unit_test(test_wrong_type_for_role),
         cmocka_unit_test(test_nan_coordinate),

@@ -180,8 +180,33 @@ static void test_validate_names_field_and_value(void **state)
     v = base, v.min_turn_radius_m = -0.5;
     expect_invalid(ctx, &v, "min_turn_radius_m", "-0.5");
 
-    v = base, v.lateral_friction = 2.0, v.min_turn_radius_m = 0; /* bounds are inclusive */
+    v = base, v.lateral_friction = 1.5, v.min_turn_radius_m = 0; /* bounds are inclusive */
     assert_int_equal(cpted_vehicle_validate(ctx, &v), CPTED_OK);
+    v = base, v.width_m = 1.0, v.mass_kg = 500, v.length_m = 30, v.min_turn_radius_m = 25;
+    assert_int_equal(cpted_vehicle_validate(ctx, &v), CPTED_OK);
+    v = base, v.vmax_mps = 250 / 3.6, v.a0_mps2 = 10, v.braking_mps2 = 12;
+    assert_int_equal(cpted_vehicle_validate(ctx, &v), CPTED_OK);
+
+    /* absurd values are refused with their plausible range (docs/vehicles.md) */
+    v = base, v.width_m = 0.01;
+    assert_int_equal(cpted_vehicle_validate(ctx, &v), CPTED_E_INVALID);
+    assert_string_equal(cpted_context_last_error(ctx),
+                        "vehicle N2A: width_m = 0.01 must be in [1, 3.5] m (from the narrowest "
+                        "car to a wide load; the legal maximum is about 2.55 m)");
+    v = base, v.mass_kg = 499;
+    expect_invalid(ctx, &v, "mass_kg = 499 must be in [500, 100000] kg", "499");
+    v = base, v.lateral_friction = 1.6;
+    expect_invalid(ctx, &v, "lateral_friction = 1.6 must be in (0, 1.5] (", "1.6");
+    v = base, v.vmax_mps = 70;
+    expect_invalid(ctx, &v, "vmax_mps = 70 must be in (0, 69.4444] m/s (250 km/h)", "70");
+    v = base, v.a0_mps2 = 10.5;
+    expect_invalid(ctx, &v, "a0_mps2 = 10.5 must be in (0, 10] m/s2", "10.5");
+    v = base, v.min_turn_radius_m = 26;
+    expect_invalid(ctx, &v, "min_turn_radius_m = 26 must be in [0, 25] m", "26");
+    v = base, v.length_m = 31;
+    expect_invalid(ctx, &v, "length_m = 31 must be in [2, 30] m", "31");
+    v = base, v.braking_mps2 = 13;
+    expect_invalid(ctx, &v, "braking_mps2 = 13 must be in (0, 12] m/s2", "13");
 
     v = base;
     memset(v.class_code, 'X', sizeof v.class_code);

@@ -154,7 +154,12 @@ def test_table_and_findings(cpted, plaza):
     proc = cpted("standoff", plaza, "--charge", "50", "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert "Town Hall" in proc.stdout
-    assert "outside the blast fits" in proc.stdout  # standoff 0: Z = 0
+    # standoff 0: Z = 0, closer than the fits reach (Z >= 0.2): the load is at least the
+    # fits' value at Z = 0.2, 17,310 kPa incident (docs/blast.md)
+    row = [l for l in proc.stdout.splitlines() if l.startswith("assets:1 ")][0]
+    assert row.split()[7:9] == [">=17310.36", ">=185300.90"], row
+    assert row.endswith("  (closer than the blast fits)")
+    assert "the load is at least its value at Z = 0.2" in proc.stdout
     proc = cpted("standoff", plaza, "--fail-on-findings", "--quiet")
     assert proc.returncode == 1
 
@@ -192,9 +197,14 @@ def test_gis_output(cpted, plaza, tmp_path):
 
 @pytest.mark.parametrize("args, needle", [
     (["--allowable-kpa", "20"], "--allowable-kpa needs --charge"),
-    (["--charge", "-5"], "--charge: '-5'"),
-    (["--charge", "abc"], "--charge: 'abc'"),
-    (["--charge", "100", "--allowable-kpa", "0"], "--allowable-kpa: '0'"),
+    (["--charge", "-5"], "--charge must be in (0, 100000] kg, not -5"),
+    (["--charge", "1e9"], "--charge must be in (0, 100000] kg, not 1e9"),
+    (["--charge=1e9"], "--charge must be in (0, 100000] kg, not 1e9"),
+    (["--charge", "abc"], "--charge needs a number, not 'abc'"),
+    (["--charge", "100", "--allowable-kpa", "0"],
+     "--allowable-kpa must be in [0.25, 17000] kPa, not 0"),
+    (["--charge", "100", "--allowable-kpa", "20000"],
+     "--allowable-kpa must be in [0.25, 17000] kPa, not 20000"),
     (["--vehicle", "TANK"], "'TANK'"),
 ])
 def test_usage_errors(cpted, plaza, args, needle):
@@ -208,8 +218,11 @@ def test_site_without_asset(cpted, tmp_path):
     path = write_geojson(tmp_path / "road.geojson", ROAD_ONLY)
     proc = cpted("standoff", path)
     assert proc.returncode == 3
-    assert "no asset" in proc.stderr
-    assert proc.stderr.count("\n") == 1  # one line
+    assert proc.stderr.splitlines() == [
+        "cpted standoff: standoff: the site has no asset (give protected buildings the role "
+        "'asset')",
+        "hint: name the layer of protected buildings 'assets', or map it with --role "
+        "LAYER=asset (cpted info lists the layers)"]
 
 
 def test_json_is_deterministic(cpted, plaza):
@@ -218,9 +231,10 @@ def test_json_is_deterministic(cpted, plaza):
     assert a == b
 
 
-def test_everything_drivable_ignores_road_limits(cpted, validate, tmp_path):
+def test_ground_models(cpted, validate, tmp_path):
     """A building 20 m behind the road edge (road y = 0, 7 m wide; asset from y = 23.5):
-    20 m with the roads as the only ground, 0 m when every unblocked place is drivable."""
+    20 m with the roads as the only ground, 0 m in the default model where every
+    unblocked place is drivable."""
     doc = json.loads(json.dumps(ROAD_ONLY))
     doc["features"].append({
         "type": "Feature",
@@ -230,15 +244,20 @@ def test_everything_drivable_ignores_road_limits(cpted, validate, tmp_path):
             [500040, 5800043.5], [500040, 5800023.5]]]},
     })
     path = write_geojson(tmp_path / "site.geojson", doc)
-    roads_only = validate(run_json(cpted, path).stdout, "standoff")
+    roads_only = validate(run_json(cpted, path, "--drivable", "roads").stdout, "standoff")
     assert roads_only["assets"][0]["standoff_m"] == pytest.approx(20.0, abs=1e-3)
-    everything = validate(run_json(cpted, path, "--everything-drivable").stdout, "standoff")
+    everything = validate(run_json(cpted, path).stdout, "standoff")
     assert everything["assets"][0]["standoff_m"] == 0
+    assert validate(run_json(cpted, path, "--drivable=everything").stdout,
+                    "standoff") == everything
     # the report says which ground model it used
-    assert any("vehicles drive only on the given ground and roads" in a
+    assert any(a.startswith("drivable = roads: vehicles drive only on the given ground")
                for a in roads_only["assumptions"])
-    assert any("pavements and plazas included (everything_drivable)" in a
+    assert any(a.startswith("drivable = everything: everything inside the boundary")
                for a in everything["assumptions"])
+    bad = cpted("standoff", path, "--drivable", "pavements")
+    assert bad.returncode == 2
+    assert "--drivable takes 'everything' or 'roads', not 'pavements'" in bad.stderr
 
 
 # tests/data/osm_semantics.osm: buildings way/100 "Passage House", way/104 "Gallery
