@@ -50,7 +50,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
     for (size_t i = 0; i < nl; i++) {
         cpted_coverage_line l;
         l.struct_size = sizeof l;
-        if (cpted_coverage_get_line(cov, i, &l) != CPTED_OK)
+        if (cpted_coverage_get_line(&l, cov, i) != CPTED_OK)
             continue;
         printf("\nline %s%s%s%s: %.2f m, covered %.2f m (%.1f%%), %zu gap(s), %zu non-compliant, "
                "%d open end(s)\n",
@@ -66,7 +66,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
         for (size_t k = 0; k < l.gap_count; k++) {
             cpted_coverage_gap g;
             g.struct_size = sizeof g;
-            if (cpted_coverage_get_gap(cov, i, k, &g) != CPTED_OK)
+            if (cpted_coverage_get_gap(&g, cov, i, k) != CPTED_OK)
                 continue;
             printf("  %9.3f %9.3f %9.3f  %-10s %-9s %s - %s\n", g.start_m, g.end_m,
                    g.clear_width_m, g.compliant ? "yes" : "NO", g.vehicle_passable ? "YES" : "no",
@@ -78,7 +78,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b;
         b.struct_size = sizeof b;
-        if (cpted_coverage_get_breach(cov, i, &b) != CPTED_OK)
+        if (cpted_coverage_get_breach(&b, cov, i) != CPTED_OK)
             continue;
         if (strcmp(b.kind, "bypass") == 0)
             printf("  line %s: bypass round its end at (%.3f, %.3f) (working CRS), passage %.3f m "
@@ -99,7 +99,7 @@ static int has_findings(const cpted_coverage *cov)
     for (size_t i = 0; i < cpted_coverage_line_count(cov); i++) {
         cpted_coverage_line l;
         l.struct_size = sizeof l;
-        if (cpted_coverage_get_line(cov, i, &l) == CPTED_OK && l.noncompliant_count)
+        if (cpted_coverage_get_line(&l, cov, i) == CPTED_OK && l.noncompliant_count)
             return 1;
     }
     return 0;

@@ -17,7 +17,7 @@ static void print_table(const cpted_site *site)
     printf("output CRS:  %s\n",
            *cpted_site_output_crs(site) ? cpted_site_output_crs(site) : "(local metres)");
     double e[4];
-    if (cpted_site_extent(site, e) == CPTED_OK)
+    if (cpted_site_get_extent(e, site) == CPTED_OK)
         printf("extent (working CRS): %.3f %.3f %.3f %.3f  (%.1f m x %.1f m)\n", e[0], e[1], e[2],
                e[3], e[2] - e[0], e[3] - e[1]);
     else
@@ -26,7 +26,7 @@ static void print_table(const cpted_site *site)
            "skipped");
     for (size_t i = 0; i < cpted_site_layer_count(site); i++) {
         int64_t n = 0, repaired = 0, skipped = 0;
-        cpted_site_layer_counts(site, i, &n, &repaired, &skipped);
+        cpted_site_get_layer_counts(&n, &repaired, &skipped, site, i);
         const char *source = cpted_site_layer_source(site, i);
         size_t len = strlen(source);
         /* long paths keep their informative end */

@@ -68,7 +68,7 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
         cpted_standoff_asset a;
         memset(&a, 0, sizeof a);
         a.struct_size = sizeof a;
-        if (cpted_standoff_get_asset(res, i, &a) != CPTED_OK)
+        if (cpted_standoff_get_asset(&a, res, i) != CPTED_OK)
             continue;
         printf("%-24.24s %-20.20s", a.id, a.name ? a.name : "");
         if (a.reachable)
@@ -93,7 +93,7 @@ static int has_findings(const cpted_standoff *res)
         cpted_standoff_asset a;
         memset(&a, 0, sizeof a);
         a.struct_size = sizeof a;
-        if (cpted_standoff_get_asset(res, i, &a) == CPTED_OK && a.ok == 0)
+        if (cpted_standoff_get_asset(&a, res, i) == CPTED_OK && a.ok == 0)
             return 1;
     }
     return 0;

@@ -798,8 +798,8 @@ CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *resul
     return result ? result->site : NULL;
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, size_t i,
-                                                 cpted_coverage_line *out)
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const cpted_coverage *result,
+                                                 size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -810,8 +810,8 @@ CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, s
                               "coverage line");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, size_t line,
-                                                size_t gap, cpted_coverage_gap *out)
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out, const cpted_coverage *result,
+                                                size_t line, size_t gap)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -822,8 +822,8 @@ CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, si
                               sizeof *out, "coverage gap");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result, size_t i,
-                                                   cpted_coverage_breach *out)
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out, const cpted_coverage *result,
+                                                   size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -839,7 +839,7 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
 static int json_xy(cpted__json *j, const cpted_site *site, double x, double y)
 {
     double ox, oy;
-    int rc = cpted_site_to_output(site, x, y, &ox, &oy);
+    int rc = cpted_site_to_output(&ox, &oy, site, x, y);
     if (rc != CPTED_OK)
         return rc;
     cpted__json_key(j, "x");

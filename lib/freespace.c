@@ -396,7 +396,7 @@ static int make_boundary(build *b)
         extent = GEOSGeom_clone_r(ctx->geos, b->fs->boundary);
     } else {
         double e[4];
-        if (cpted_site_extent(site, e) != CPTED_OK)
+        if (cpted_site_get_extent(e, site) != CPTED_OK)
             return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
         double m = site->boundary_margin_m;
         b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
@@ -741,28 +741,28 @@ const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t spac
     }
 }
 
-CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
-                                             unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *size_out,
+                                             const cpted_freespace *fs, int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;
     const GEOSGeometry *g = cpted__freespace_set(fs, space);
     if (!g)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_wkb: unknown space %d",
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_wkb: unknown space %d",
                             (int)space);
     return cpted__geom_to_wkb(fs->ctx, g, out, size_out);
 }
 
-CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
-                                              double *out_m2)
+CPTED_API int CPTED_CALL cpted_freespace_get_area(double *out_m2, const cpted_freespace *fs,
+                                              int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;
     if (!out_m2)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: out_m2 is NULL");
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_area: out_m2 is NULL");
     const GEOSGeometry *g = cpted__freespace_set(fs, space);
     if (!g)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: unknown space %d",
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_area: unknown space %d",
                             (int)space);
     double a = 0.0;
     if (!GEOSArea_r(fs->ctx->geos, g, &a))

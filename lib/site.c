@@ -372,10 +372,10 @@ static void feature_init(cpted__feature *f)
     f->required_standoff_m = NAN;
 }
 
-CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
-                                            const unsigned char *wkb, size_t wkb_size,
-                                            const char *const *keys, const char *const *values,
-                                            size_t attr_count, int64_t *fid_out)
+CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, const char *layer,
+                                            int32_t role, const unsigned char *wkb,
+                                            size_t wkb_size, const char *const *keys,
+                                            const char *const *values, size_t attr_count)
 {
     if (!site)
         return CPTED_E_INVALID;
@@ -480,8 +480,8 @@ CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site)
     return site ? site->output_crs : "";
 }
 
-CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
-                                              double *x_out, double *y_out)
+CPTED_API int CPTED_CALL cpted_site_to_output(double *x_out, double *y_out, const cpted_site *site,
+                                              double x, double y)
 {
     if (!site || !x_out || !y_out)
         return CPTED_E_INVALID;
@@ -501,7 +501,7 @@ CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, 
     return CPTED_OK;
 }
 
-CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out)
+CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *site)
 {
     if (!site || !out)
         return CPTED_E_INVALID;
@@ -553,9 +553,9 @@ CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_
     return g ? g->role : CPTED_ROLE_NONE;
 }
 
-CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
-                                                 int64_t *features_out, int64_t *repaired_out,
-                                                 int64_t *skipped_out)
+CPTED_API int CPTED_CALL cpted_site_get_layer_counts(int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out, const cpted_site *site,
+                                                 size_t i)
 {
     if (!site)
         return CPTED_E_INVALID;
@@ -604,8 +604,8 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, s
     return f ? f->id : NULL;
 }
 
-CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
-                                                unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_site_get_feature_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_site *site, size_t i)
 {
     if (!site || !out || !size_out)
         return CPTED_E_INVALID;
@@ -616,8 +616,8 @@ CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i
     return cpted__geom_to_wkb(site->ctx, f->geom, out, size_out);
 }
 
-CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
-                                                   const char *key, double *out)
+CPTED_API int CPTED_CALL cpted_site_get_feature_number(double *out, const cpted_site *site,
+                                                   size_t i, const char *key)
 {
     if (!site || !key || !out)
         return CPTED_E_INVALID;
@@ -681,7 +681,7 @@ CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out
     double working[4] = {0, 0, 0, 0}, extent[4] = {0, 0, 0, 0};
     bool has_extent = site->feature_count > 0;
     if (has_extent) {
-        cpted_site_extent(site, working);
+        cpted_site_get_extent(working, site);
         int rc = output_extent(site, working, extent);
         if (rc != CPTED_OK)
             return rc;

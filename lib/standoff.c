@@ -88,7 +88,7 @@ static void fill_blast(cpted_standoff *s, asset_result *a)
     r->blast_in_range = 0;
     if (!(s->charge_kg > 0.0) || !r->reachable)
         return;
-    cpted_blast_scaled_distance(r->standoff_m, s->charge_kg, &r->scaled_distance);
+    cpted_blast_scaled_distance(&r->scaled_distance, r->standoff_m, s->charge_kg);
     cpted_blast blast;
     memset(&blast, 0, sizeof blast);
     blast.struct_size = (uint32_t)sizeof blast;
@@ -208,7 +208,7 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
                             "'asset')");
     s->threat_required_m = NAN;
     if (s->charge_kg > 0.0 && s->allowable_kpa > 0.0) {
-        int rc = cpted_blast_standoff_for(s->charge_kg, s->allowable_kpa, &s->threat_required_m);
+        int rc = cpted_blast_standoff_for(&s->threat_required_m, s->charge_kg, s->allowable_kpa);
         if (rc != CPTED_OK)
             return cpted__error(ctx, rc,
                                 "standoff: allowable pressure %g kPa is outside the range of the "
@@ -302,8 +302,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
     return result ? result->count : 0;
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
-                                                  cpted_standoff_asset *out)
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out, const cpted_standoff *result,
+                                                  size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -316,8 +316,8 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, 
                               "standoff asset record");
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
-                                                         unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out, size_t *size_out,
+                                                         const cpted_standoff *result, size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -342,7 +342,7 @@ CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted
 static int json_point(cpted__json *j, const cpted_standoff *s, double x, double y)
 {
     double ox, oy;
-    int rc = cpted_site_to_output(s->site, x, y, &ox, &oy);
+    int rc = cpted_site_to_output(&ox, &oy, s->site, x, y);
     if (rc != CPTED_OK)
         return rc;
     cpted__json_begin_array(j);
@@ -473,7 +473,7 @@ CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, ch
     json_number_key(&j, "allowable_kpa", result->allowable_kpa > 0.0 ? result->allowable_kpa : NAN);
     json_number_key(&j, "threat_required_m", result->threat_required_m);
     double area = 0.0;
-    cpted_freespace_area(result->fs, CPTED_SPACE_ACCESSIBLE, &area);
+    cpted_freespace_get_area(&area, result->fs, CPTED_SPACE_ACCESSIBLE);
     json_number_key(&j, "accessible_area_m2", area);
     cpted__json_key(&j, "assets");
     cpted__json_begin_array(&j);

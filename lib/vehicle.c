@@ -251,8 +251,8 @@ static double run_up(double vmax, double v0, double y)
     return vmax * y_minus_x(y) - v0 * expm1(-y);
 }
 
-int cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps, double v_mps,
-                                    double *out_m)
+int cpted_vehicle_distance_to_speed(double *out_m, const cpted_vehicle *vehicle, double v0_mps,
+                                    double v_mps)
 {
     if (!out_m || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -266,8 +266,8 @@ int cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps,
     return CPTED_OK;
 }
 
-int cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps, double distance_m,
-                              double *out_mps)
+int cpted_vehicle_speed_after(double *out_mps, const cpted_vehicle *vehicle, double v0_mps,
+                              double distance_m)
 {
     if (!out_mps || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -297,7 +297,7 @@ int cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps, doubl
     return CPTED_OK;
 }
 
-int cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m, double *out_mps)
+int cpted_vehicle_corner_speed(double *out_mps, const cpted_vehicle *vehicle, double radius_m)
 {
     if (!out_mps || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -312,7 +312,7 @@ int cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m, do
     return CPTED_OK;
 }
 
-int cpted_kinetic_energy(double mass_kg, double speed_mps, double *out_j)
+int cpted_kinetic_energy(double *out_j, double mass_kg, double speed_mps)
 {
     if (!out_j || !isfinite(mass_kg) || !(mass_kg > 0.0) || !isfinite(speed_mps) ||
         !(speed_mps >= 0.0))

@@ -148,7 +148,7 @@ typedef struct w_transform {
 static int to_output_xy(double *x, double *y, void *userdata)
 {
     w_transform *t = userdata;
-    t->status = cpted_site_to_output(t->site, *x, *y, x, y);
+    t->status = cpted_site_to_output(x, y, t->site, *x, *y);
     return t->status == CPTED_OK;
 }
 
@@ -677,7 +677,7 @@ static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    int rc = cpted_standoff_get_asset(result, i, &a);
+    int rc = cpted_standoff_get_asset(&a, result, i);
     if (rc != CPTED_OK)
         return rc;
 
@@ -706,7 +706,7 @@ static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result
 
     unsigned char *wkb = NULL;
     size_t size = 0;
-    rc = cpted_standoff_encroachment_wkb(result, i, &wkb, &size);
+    rc = cpted_standoff_get_encroachment_wkb(&wkb, &size, result, i);
     if (rc != CPTED_OK)
         return rc;
     GEOSGeometry *area = NULL;
@@ -742,9 +742,9 @@ static int build_standoff(cpted_context *ctx, const void *data, w_layer *layers)
     unsigned char *wkb = NULL;
     size_t size = 0;
     double area_m2 = NAN;
-    int rc = cpted_freespace_wkb(fs, CPTED_SPACE_ACCESSIBLE, &wkb, &size);
+    int rc = cpted_freespace_get_wkb(&wkb, &size, fs, CPTED_SPACE_ACCESSIBLE);
     if (rc == CPTED_OK)
-        rc = cpted_freespace_area(fs, CPTED_SPACE_ACCESSIBLE, &area_m2);
+        rc = cpted_freespace_get_area(&area_m2, fs, CPTED_SPACE_ACCESSIBLE);
     GEOSGeometry *g = NULL;
     if (rc == CPTED_OK)
         rc = geom_from_wkb(ctx, wkb, size, "the vehicle-accessible area", &g);
@@ -827,7 +827,7 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
     cpted_coverage_line line;
     memset(&line, 0, sizeof line);
     line.struct_size = sizeof line;
-    int rc = cpted_coverage_get_line(result, li, &line);
+    int rc = cpted_coverage_get_line(&line, result, li);
     if (rc != CPTED_OK)
         return rc;
     /* The analysed line itself (derived rows included), not a lookup among the
@@ -856,7 +856,7 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
         cpted_coverage_gap gap;
         memset(&gap, 0, sizeof gap);
         gap.struct_size = sizeof gap;
-        rc = cpted_coverage_get_gap(result, li, gi, &gap);
+        rc = cpted_coverage_get_gap(&gap, result, li, gi);
         if (rc != CPTED_OK)
             return rc;
         /* the gap as the stretch of line it leaves open; x, y is its middle */
@@ -894,7 +894,7 @@ static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
         cpted_coverage_breach b;
         memset(&b, 0, sizeof b);
         b.struct_size = sizeof b;
-        int rc = cpted_coverage_get_breach(result, i, &b);
+        int rc = cpted_coverage_get_breach(&b, result, i);
         if (rc != CPTED_OK)
             return rc;
         GEOSGeometry *p = make_point(ctx, b.x, b.y);

@@ -339,10 +339,10 @@ CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, co
  *         An invalid polygon is repaired, counted and accepted.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
-                                            const unsigned char *wkb, size_t wkb_size,
-                                            const char *const *keys, const char *const *values,
-                                            size_t attr_count, int64_t *fid_out);
+CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, const char *layer,
+                                            int32_t role, const unsigned char *wkb,
+                                            size_t wkb_size, const char *const *keys,
+                                            const char *const *values, size_t attr_count);
 
 /**
  * @brief Frees a site.
@@ -386,8 +386,8 @@ CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site);
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS (transformation failed).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
-                                              double *x_out, double *y_out);
+CPTED_API int CPTED_CALL cpted_site_to_output(double *x_out, double *y_out, const cpted_site *site,
+                                              double x, double y);
 
 /**
  * @brief Extent of all features in the working CRS.
@@ -396,7 +396,7 @@ CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, 
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOTFOUND (the site has no features).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out);
+CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *site);
 
 /**
  * @brief Number of layer groups: one per (source, layer, role) met while loading.
@@ -444,9 +444,9 @@ CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_
  * @return CPTED_OK, CPTED_E_NOTFOUND (index out of range), CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
-                                                 int64_t *features_out, int64_t *repaired_out,
-                                                 int64_t *skipped_out);
+CPTED_API int CPTED_CALL cpted_site_get_layer_counts(int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out, const cpted_site *site,
+                                                 size_t i);
 
 /**
  * @brief Number of warnings collected while loading (repairs, skips, notices
@@ -507,8 +507,8 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, s
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
-                                                unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_site_get_feature_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_site *site, size_t i);
 
 /**
  * @brief A numeric attribute of a feature: "diameter", "thickness", "width"
@@ -521,8 +521,8 @@ CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i
  * @return CPTED_OK, CPTED_E_NOTFOUND (no such feature, or attribute absent), CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
-                                                   const char *key, double *out);
+CPTED_API int CPTED_CALL cpted_site_get_feature_number(double *out, const cpted_site *site,
+                                                   size_t i, const char *key);
 
 /**
  * @brief A text attribute of a feature: "name", "rating" or "kind" (the source
@@ -631,8 +631,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_validate(cpted_context *ctx, const cpted_
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (v >= vmax: never reached).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps,
-                                                         double v_mps, double *out_m);
+CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(double *out_m, const cpted_vehicle *vehicle,
+                                                         double v0_mps, double v_mps);
 
 /**
  * @brief Speed after accelerating over @p distance_m from @p v0_mps (inverse of
@@ -644,8 +644,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(const cpted_vehicle *ve
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps,
-                                                   double distance_m, double *out_mps);
+CPTED_API int CPTED_CALL cpted_vehicle_speed_after(double *out_mps, const cpted_vehicle *vehicle,
+                                                   double v0_mps, double distance_m);
 
 /**
  * @brief Highest speed through a turn of radius @p radius_m: min(vmax, sqrt(f g r)),
@@ -656,8 +656,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_speed_after(const cpted_vehicle *vehicle,
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m,
-                                                    double *out_mps);
+CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(double *out_mps, const cpted_vehicle *vehicle,
+                                                    double radius_m);
 
 /**
  * @brief Kinetic energy ½ m v².
@@ -667,7 +667,7 @@ CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(const cpted_vehicle *vehicle
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_kinetic_energy(double mass_kg, double speed_mps, double *out_j);
+CPTED_API int CPTED_CALL cpted_kinetic_energy(double *out_j, double mass_kg, double speed_mps);
 
 /** @} */
 
@@ -716,7 +716,7 @@ CPTED_API double CPTED_CALL cpted_blast_z_max(void);
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_blast_scaled_distance(double range_m, double charge_kg, double *out);
+CPTED_API int CPTED_CALL cpted_blast_scaled_distance(double *out, double range_m, double charge_kg);
 
 /**
  * @brief Blast load of a hemispherical surface burst of @p charge_kg TNT at
@@ -741,8 +741,8 @@ CPTED_API int CPTED_CALL cpted_blast_surface_burst(cpted_blast *out, double char
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (pressure outside the fit's range).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_blast_standoff_for(double charge_kg, double allowable_kpa,
-                                                  double *out_m);
+CPTED_API int CPTED_CALL cpted_blast_standoff_for(double *out_m, double charge_kg,
+                                                  double allowable_kpa);
 
 /** @} */
 
@@ -884,8 +884,8 @@ CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs);
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
-                                             unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *size_out,
+                                             const cpted_freespace *fs, int32_t space);
 
 /**
  * @brief Area of one of the sets (0 for an empty set).
@@ -895,8 +895,8 @@ CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t 
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
-                                              double *out_m2);
+CPTED_API int CPTED_CALL cpted_freespace_get_area(double *out_m2, const cpted_freespace *fs,
+                                              int32_t space);
 
 /** @} */
 
@@ -990,8 +990,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
-                                                  cpted_standoff_asset *out);
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out, const cpted_standoff *result,
+                                                  size_t i);
 
 /**
  * @brief Encroachment of asset @p i: A ∩ (asset ⊕ required) as ISO WKB (possibly empty).
@@ -1002,8 +1002,8 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, 
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
-                                                         unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out, size_t *size_out,
+                                                         const cpted_standoff *result, size_t i);
 
 /**
  * @brief The result as the `cpted/standoff/1` JSON document (coordinates in the output CRS).
@@ -1171,8 +1171,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_line_count(const cpted_coverage *resu
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, size_t i,
-                                                 cpted_coverage_line *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const cpted_coverage *result,
+                                                 size_t i);
 
 /**
  * @brief Reads one gap of a line.
@@ -1183,8 +1183,8 @@ CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, s
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, size_t line,
-                                                size_t gap, cpted_coverage_gap *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out, const cpted_coverage *result,
+                                                size_t line, size_t gap);
 
 /**
  * @brief Number of breaches.
@@ -1202,8 +1202,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *re
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result, size_t i,
-                                                   cpted_coverage_breach *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out, const cpted_coverage *result,
+                                                   size_t i);
 
 /**
  * @brief The result as the `cpted/coverage/1` JSON document (coordinates in the output CRS).

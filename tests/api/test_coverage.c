@@ -89,7 +89,7 @@ static cpted_coverage_line get_line(const fixture *f, size_t i)
     cpted_coverage_line l;
     memset(&l, 0, sizeof l);
     l.struct_size = sizeof l;
-    assert_int_equal(cpted_coverage_get_line(f->cov, i, &l), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, i), CPTED_OK);
     return l;
 }
 
@@ -98,7 +98,7 @@ static cpted_coverage_gap get_gap(const fixture *f, size_t line_i, size_t i)
     cpted_coverage_gap g;
     memset(&g, 0, sizeof g);
     g.struct_size = sizeof g;
-    assert_int_equal(cpted_coverage_get_gap(f->cov, line_i, i, &g), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, line_i, i), CPTED_OK);
     return g;
 }
 
@@ -107,7 +107,7 @@ static cpted_coverage_breach get_breach(const fixture *f, size_t i)
     cpted_coverage_breach b;
     memset(&b, 0, sizeof b);
     b.struct_size = sizeof b;
-    assert_int_equal(cpted_coverage_get_breach(f->cov, i, &b), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_breach(&b, f->cov, i), CPTED_OK);
     return b;
 }
 
@@ -193,17 +193,17 @@ static void test_options_defaults_and_bad_input(void **state)
     assert_int_equal(cpted_coverage_line_count(f->cov), 1);
     cpted_coverage_line l;
     l.struct_size = sizeof l;
-    assert_int_equal(cpted_coverage_get_line(f->cov, 1, &l), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_coverage_get_line(f->cov, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, 1), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_line(NULL, f->cov, 0), CPTED_E_INVALID);
     l.struct_size = 4;
-    assert_int_equal(cpted_coverage_get_line(f->cov, 0, &l), CPTED_E_VERSION);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, 0), CPTED_E_VERSION);
     cpted_coverage_gap g;
     g.struct_size = sizeof g;
-    assert_int_equal(cpted_coverage_get_gap(f->cov, 0, 1, &g), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_coverage_get_gap(f->cov, 1, 0, &g), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, 0, 1), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, 1, 0), CPTED_E_NOTFOUND);
     cpted_coverage_breach b;
     b.struct_size = sizeof b;
-    assert_int_equal(cpted_coverage_get_breach(f->cov, 99, &b), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_breach(&b, f->cov, 99), CPTED_E_NOTFOUND);
     char *text = NULL;
     assert_int_equal(cpted_coverage_to_json(NULL, &text), CPTED_E_INVALID);
     assert_int_equal(cpted_coverage_to_json(f->cov, NULL), CPTED_E_INVALID);
@@ -748,7 +748,7 @@ static void test_helsinki_osm_rows(void **state)
             continue;
         unsigned char *wkb = NULL;
         size_t n = 0;
-        assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_wkb(&wkb, &n, site, i), CPTED_OK);
         points += wkb[1] == 1; /* little-endian ISO WKB type 1 = point */
         const char *kind = cpted_site_feature_text(site, i, "kind");
         osm_rows += wkb[1] == 2 && kind && strcmp(kind, "barrier=bollard") == 0;
@@ -762,7 +762,7 @@ static void test_helsinki_osm_rows(void **state)
     for (size_t i = 0; i < cpted_coverage_line_count(cov); i++) {
         cpted_coverage_line l;
         l.struct_size = sizeof l;
-        assert_int_equal(cpted_coverage_get_line(cov, i, &l), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_line(&l, cov, i), CPTED_OK);
         derived += l.derived == 1;
         unverified += l.unverified == 1;
         gaps += l.gap_count;

@@ -38,7 +38,7 @@ static void test_lonlat_goes_to_utm(void **state)
     assert_near(y, utm_y, CS2CS_TOL);
     /* back to the output CRS in lon/lat order */
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, x, y, &lon, &lat), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&lon, &lat, site, x, y), CPTED_OK);
     assert_near(lon, 9.0, 1e-9);
     assert_near(lat, 50.0, 1e-9);
     cpted_site_free(site);
@@ -62,7 +62,7 @@ static void test_two_sources_merge(void **state)
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_near(e[2], 500040.0, 1e-9); /* the asset was not moved */
     assert_near(e[3], 5538640.0, 1e-9);
     cpted_site_free(site);
@@ -105,7 +105,7 @@ static void test_explicit_working_crs(void **state)
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, etrs_y, CS2CS_TOL);
     /* Web Mercator x = R * lon = 6378137 m * 9° * pi / 180 */
-    assert_int_equal(cpted_site_to_output(site, x, y, &ox, &oy), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&ox, &oy, site, x, y), CPTED_OK);
     assert_near(ox, 6378137.0 * 9.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
     cpted_site_free(site);
 }
@@ -270,7 +270,7 @@ static void test_bad_output_crs(void **state)
     o.working_crs = "EPSG:32632";
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, utm_x, utm_y, &lon, &lat), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&lon, &lat, site, utm_x, utm_y), CPTED_OK);
     assert_near(lon, 9.0, 1e-8);
     assert_near(lat, 50.0, 1e-8);
     cpted_site_free(site);

@@ -41,7 +41,7 @@ static void assert_counts(const cpted_site *site, const char *layer, int32_t rol
     if (g < 0)
         fail_msg("no group %s/%s", layer, cpted_role_name(role));
     int64_t f = -1, r = -1, s = -1;
-    assert_int_equal(cpted_site_layer_counts(site, (size_t)g, &f, &r, &s), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&f, &r, &s, site, (size_t)g), CPTED_OK);
     assert_int_equal(f, features);
     assert_int_equal(r, repaired);
     assert_int_equal(s, skipped);
@@ -94,7 +94,7 @@ static void test_options_struct_size(void **state)
     double w = 0; /* "two lanes": 2 x 3.5 m, so the options were read */
     long i = find_feature(site, "two lanes");
     assert_true(i >= 0);
-    assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&w, site, (size_t)i, "width"), CPTED_OK);
     assert_true(w == 7.0);
     cpted_site_free(site);
     big.future = 1.0; /* a newer option this library cannot honour */
@@ -176,7 +176,7 @@ static void test_empty_layer_is_listed(void **state)
     assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 1, 0, 1);
     assert_int_equal(cpted_site_feature_count(site), 1);
     double d = 0;
-    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 0, "diameter"), CPTED_OK);
     assert_true(d == 0.2);
     cpted_site_free(site);
 }
@@ -257,7 +257,7 @@ static void test_bowtie_repaired(void **state)
     assert_non_null(strstr(cpted_site_warning(site, 0), "repaired"));
     /* repair keeps both triangles of the bow-tie: the extent is unchanged */
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_near(e[0], 500000.0, 1e-6);
     assert_near(e[3], 5540010.0, 1e-6);
     cpted_site_free(site);
@@ -388,7 +388,7 @@ static void test_road_widths(void **state)
         assert_true(i >= 0);
         assert_int_equal(cpted_site_feature_role(site, (size_t)i), CPTED_ROLE_ROAD);
         double w = 0;
-        assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_number(&w, site, (size_t)i, "width"), CPTED_OK);
         assert_near(w, expect[k].width_m, 1e-12);
     }
     cpted_site_free(site);
@@ -417,7 +417,7 @@ static void test_dxf_layers(void **state)
             continue;
         unsigned char *wkb = NULL;
         size_t n = 0;
-        assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_wkb(&wkb, &n, site, i), CPTED_OK);
         uint32_t type;
         memcpy(&type, wkb + 1, 4);
         assert_int_equal(type, 3); /* polygon */
@@ -446,7 +446,7 @@ static void test_no_crs(void **state)
     double x, y, d;
     test_point_xy(site, 1, &x, &y);
     assert_near(x, 500001.5, 1e-9);
-    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 1, "diameter"), CPTED_OK);
     assert_near(d, 0.2, 1e-12);
     cpted_site_free(site);
 }
@@ -493,7 +493,7 @@ static void test_ids_unique_across_sources(void **state)
     assert_int_equal(cpted_site_layer_count(site), 2);
     assert_string_equal(cpted_site_layer_name(site, 1), "roads");
     int64_t f = 0;
-    assert_int_equal(cpted_site_layer_counts(site, 1, &f, NULL, NULL), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&f, NULL, NULL, site, 1), CPTED_OK);
     assert_int_equal(f, 8);
     cpted_site_free(site);
 
@@ -587,10 +587,10 @@ static void test_osm_helsinki(void **state)
     assert_int_equal(found_cut, 1);
     /* the site lies in central Helsinki: about 24.94 E, 60.17 N */
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, 0.5 * (e[0] + e[2]), 0.5 * (e[1] + e[3]), &lon,
-                                          &lat),
+    assert_int_equal(cpted_site_to_output(&lon, &lat, site, 0.5 * (e[0] + e[2]),
+                                          0.5 * (e[1] + e[3])),
                      CPTED_OK);
     assert_true(lon > 24.9 && lon < 25.0);
     assert_true(lat > 60.1 && lat < 60.2);

@@ -97,7 +97,7 @@ static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    assert_int_equal(cpted_standoff_get_asset(res, i, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, i), CPTED_OK);
     return a;
 }
 
@@ -176,8 +176,8 @@ static void test_road_edge_20m(void **state)
     assert_ptr_equal(cpted_standoff_site(res), site);
     assert_non_null(cpted_standoff_freespace(res));
     double area = 0;
-    assert_int_equal(cpted_freespace_area(cpted_standoff_freespace(res), CPTED_SPACE_ACCESSIBLE,
-                                          &area),
+    assert_int_equal(cpted_freespace_get_area(&area, cpted_standoff_freespace(res),
+                                          CPTED_SPACE_ACCESSIBLE),
                      CPTED_OK);
     assert_true(area > 200 * 7);
 
@@ -370,19 +370,19 @@ static void test_lonlat_same_metres(void **state)
         skip();
     }
     double e[4];
-    assert_int_equal(cpted_site_extent(seed, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, seed), CPTED_OK);
     double x0 = e[0], y0 = e[1];
     /* the road site relative to the seed point, in lon/lat */
     const double road[] = {-100, 0, 100, 0};
     const double asset[] = {-10, 23.5, 10, 23.5, 10, 43.5, -10, 43.5, -10, 23.5};
     double ll_road[4], ll_asset[10];
     for (size_t i = 0; i < 2; i++)
-        assert_int_equal(cpted_site_to_output(seed, x0 + road[2 * i], y0 + road[2 * i + 1],
-                                              &ll_road[2 * i], &ll_road[2 * i + 1]),
+        assert_int_equal(cpted_site_to_output(&ll_road[2 * i], &ll_road[2 * i + 1], seed,
+                                              x0 + road[2 * i], y0 + road[2 * i + 1]),
                          CPTED_OK);
     for (size_t i = 0; i < 5; i++)
-        assert_int_equal(cpted_site_to_output(seed, x0 + asset[2 * i], y0 + asset[2 * i + 1],
-                                              &ll_asset[2 * i], &ll_asset[2 * i + 1]),
+        assert_int_equal(cpted_site_to_output(&ll_asset[2 * i], &ll_asset[2 * i + 1], seed,
+                                              x0 + asset[2 * i], y0 + asset[2 * i + 1]),
                          CPTED_OK);
     assert_near(ll_road[0], 15.0 - 100 / 68600.0, 0.01); /* about 68.6 km per degree at 52N */
     char text[2048];
@@ -454,7 +454,7 @@ static void test_blast_at_standoff(void **state)
     assert_int_equal(a.blast_in_range, 1);
     /* required from the threat: where 100 kg falls to 10 kPa */
     double required = NAN;
-    assert_int_equal(cpted_blast_standoff_for(100, 10, &required), CPTED_OK);
+    assert_int_equal(cpted_blast_standoff_for(&required, 100, 10), CPTED_OK);
     assert_near(a.required_m, required, 1e-12);
     assert_true(required > 20); /* Z = 4.31 gives about 53 kPa: far too close */
     assert_int_equal(a.ok, 0);
@@ -508,10 +508,10 @@ static void test_encroachment(void **state)
     assert_near(a.encroachment_m2, expected, 0.05);
     unsigned char *wkb = NULL;
     size_t size = 0;
-    assert_int_equal(cpted_standoff_encroachment_wkb(res, 0, &wkb, &size), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_encroachment_wkb(&wkb, &size, res, 0), CPTED_OK);
     assert_true(size > 9 && wkb[0] == 1);
     cpted_free(wkb);
-    assert_int_equal(cpted_standoff_encroachment_wkb(res, 1, &wkb, &size), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_standoff_get_encroachment_wkb(&wkb, &size, res, 1), CPTED_E_NOTFOUND);
     char *json = NULL;
     assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
     assert_non_null(strstr(json, "\"required_source\":\"attribute\""));
@@ -583,10 +583,10 @@ static void test_bad_input(void **state)
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    assert_int_equal(cpted_standoff_get_asset(res, 1, &a), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, 1), CPTED_E_NOTFOUND);
     a.struct_size = 8;
-    assert_int_equal(cpted_standoff_get_asset(res, 0, &a), CPTED_E_VERSION);
-    assert_int_equal(cpted_standoff_get_asset(res, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, 0), CPTED_E_VERSION);
+    assert_int_equal(cpted_standoff_get_asset(NULL, res, 0), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_to_json(res, NULL), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_asset_count(NULL), 0);
     assert_null(cpted_standoff_site(NULL));
@@ -603,8 +603,8 @@ static void test_bad_input(void **state)
     size_t n;
     double flat[] = {0, 10, 10, 10, 20, 10, 0, 10};
     unsigned char *wkb = test_wkb_polygon(flat, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
-                                        NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL,
+                                        0),
                      CPTED_E_GEOMETRY);
     free(wkb);
     cpted_site_free(site);

@@ -207,7 +207,7 @@ static void check_standoff_lines(GDALDatasetH ds, const cpted_standoff *result,
                                  const double ax[2], const double ay[2], double tol)
 {
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "standoff_lines", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), a.id);
@@ -236,7 +236,7 @@ static void check_encroachment(cpted_context *ctx, GDALDatasetH ds, const cpted_
                                bool metric)
 {
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "encroachment", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), a.id);
@@ -254,8 +254,8 @@ static void check_accessible(cpted_context *ctx, GDALDatasetH ds, const cpted_st
                              bool metric)
 {
     double accessible = 0;
-    assert_int_equal(cpted_freespace_area(cpted_standoff_freespace(result), CPTED_SPACE_ACCESSIBLE,
-                                          &accessible),
+    assert_int_equal(cpted_freespace_get_area(&accessible, cpted_standoff_freespace(result),
+                                          CPTED_SPACE_ACCESSIBLE),
                      CPTED_OK);
     OGRLayerH l = layer_of(ds, "accessible_area", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
@@ -380,7 +380,7 @@ static void test_unreachable_asset(void **state)
     test_add(site, "assets", CPTED_ROLE_ASSET, w, n);
     cpted_standoff *result = run_standoff(site);
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     assert_int_equal(a.reachable, 0);
 
     const char *path = tmp_file("write_unreachable.gpkg");
@@ -425,7 +425,7 @@ static void test_coverage_gpkg(void **state)
 
     assert_int_equal(cpted_coverage_line_count(result), 1);
     cpted_coverage_line line = {.struct_size = sizeof line};
-    assert_int_equal(cpted_coverage_get_line(result, 0, &line), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_line(&line, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "perimeter_lines", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), line.id);
@@ -449,7 +449,7 @@ static void test_coverage_gpkg(void **state)
     bool found_wide = false;
     for (size_t i = 0; i < line.gap_count; i++) {
         cpted_coverage_gap gap = {.struct_size = sizeof gap};
-        assert_int_equal(cpted_coverage_get_gap(result, 0, i, &gap), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_gap(&gap, result, 0, i), CPTED_OK);
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), line.id);
         assert_same(num(f, "start_m"), gap.start_m);
@@ -486,7 +486,7 @@ static void test_coverage_gpkg(void **state)
     l = layer_of(ds, "breaches", (GIntBig)nb);
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b = {.struct_size = sizeof b};
-        assert_int_equal(cpted_coverage_get_breach(result, i, &b), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_breach(&b, result, i), CPTED_OK);
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), b.line_id);
         assert_string_equal(text(f, "kind"), "crossing");
