@@ -80,7 +80,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
         b.struct_size = sizeof b;
         if (cpted_coverage_get_breach(&b, cov, i) != CPTED_OK)
             continue;
-        if (strcmp(b.kind, "bypass") == 0)
+        if (b.kind == CPTED_BREACH_BYPASS)
             printf("  line %s: bypass round its end at (%.3f, %.3f) (working CRS), passage %.3f m "
                    "wide\n",
                    b.line_id, b.x, b.y, b.width_m);
@@ -89,20 +89,6 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
                    "can cross\n",
                    b.line_id, b.x, b.y, b.width_m);
     }
-}
-
-/* Any non-compliant gap or breach. */
-static int has_findings(const cpted_coverage *cov)
-{
-    if (cpted_coverage_breach_count(cov))
-        return 1;
-    for (size_t i = 0; i < cpted_coverage_line_count(cov); i++) {
-        cpted_coverage_line l;
-        l.struct_size = sizeof l;
-        if (cpted_coverage_get_line(&l, cov, i) == CPTED_OK && l.noncompliant_count)
-            return 1;
-    }
-    return 0;
 }
 
 int cmd_coverage(int argc, char **argv)
@@ -116,15 +102,23 @@ int cmd_coverage(int argc, char **argv)
     int rc = cli_parse(argc, argv, "coverage", usage, extra, &copts, &o);
     if (rc >= 0)
         return rc;
-    cli_freespace_options(&o, &copts.freespace);
+    cpted_freespace_options fo;
+    cpted_freespace_options_init(&fo, sizeof fo);
+    cli_freespace_options(&o, &fo);
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
+    cpted_freespace *fs = NULL;
     cpted_coverage *cov = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
     if (rc == CLI_EXIT_OK) {
-        int status = cpted_coverage_run(&cov, site, &o.vehicle, &copts);
+        int status = cpted_freespace_new(&fs, site, &o.vehicle, &fo);
+        if (status != CPTED_OK)
+            rc = cli_fail(ctx, &o, status);
+    }
+    if (rc == CLI_EXIT_OK) {
+        int status = cpted_coverage_run(&cov, fs, &copts);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -135,15 +129,22 @@ int cmd_coverage(int argc, char **argv)
         cpted_free(json);
     }
     if (rc == CLI_EXIT_OK && o.out_path) {
-        int status = cpted_coverage_write(cov, o.out_path, o.out_format, o.overwrite);
+        cpted_writer *w = NULL;
+        int status = cpted_writer_open(&w, ctx, o.out_path, o.out_format, o.overwrite);
+        if (status == CPTED_OK)
+            status = cpted_writer_add_coverage(w, cov);
+        if (status == CPTED_OK)
+            status = cpted_writer_commit(w);
+        cpted_writer_free(w);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
         print_table(cov, &copts);
-    if (rc == CLI_EXIT_OK && o.fail_on_findings && has_findings(cov))
+    if (rc == CLI_EXIT_OK && o.fail_on_findings && cpted_coverage_finding_count(cov) > 0)
         rc = CLI_EXIT_FINDINGS;
     cpted_coverage_free(cov);
+    cpted_freespace_free(fs);
     cpted_site_free(site);
     cpted_context_free(ctx);
     return rc;

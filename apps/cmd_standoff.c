@@ -86,19 +86,6 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
     }
 }
 
-/* 1 when an asset with a requirement is closer than required. */
-static int has_findings(const cpted_standoff *res)
-{
-    for (size_t i = 0; i < cpted_standoff_asset_count(res); i++) {
-        cpted_standoff_asset a;
-        memset(&a, 0, sizeof a);
-        a.struct_size = sizeof a;
-        if (cpted_standoff_get_asset(&a, res, i) == CPTED_OK && a.ok == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int cmd_standoff(int argc, char **argv)
 {
     cli_options o;
@@ -112,17 +99,25 @@ int cmd_standoff(int argc, char **argv)
     }
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
+    cpted_freespace *fs = NULL;
     cpted_standoff *res = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
     if (rc == CLI_EXIT_OK) {
+        cpted_freespace_options fo;
+        cpted_freespace_options_init(&fo, sizeof fo);
+        cli_freespace_options(&o, &fo);
+        int status = cpted_freespace_new(&fs, site, &o.vehicle, &fo);
+        if (status != CPTED_OK)
+            rc = cli_fail(ctx, &o, status);
+    }
+    if (rc == CLI_EXIT_OK) {
         cpted_standoff_options so;
         cpted_standoff_options_init(&so, sizeof so);
         so.charge_kg = t.charge_kg;
         so.allowable_kpa = t.allowable_kpa;
-        cli_freespace_options(&o, &so.freespace);
-        int status = cpted_standoff_run(&res, site, &o.vehicle, &so);
+        int status = cpted_standoff_run(&res, fs, &so);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -133,17 +128,24 @@ int cmd_standoff(int argc, char **argv)
         cpted_free(json);
     }
     if (rc == CLI_EXIT_OK && o.out_path) {
-        int status = cpted_standoff_write(res, o.out_path, o.out_format, o.overwrite);
+        cpted_writer *w = NULL;
+        int status = cpted_writer_open(&w, ctx, o.out_path, o.out_format, o.overwrite);
+        if (status == CPTED_OK)
+            status = cpted_writer_add_standoff(w, res);
+        if (status == CPTED_OK)
+            status = cpted_writer_commit(w);
+        cpted_writer_free(w);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
     if (rc == CLI_EXIT_OK) {
         if (!o.json_path || strcmp(o.json_path, "-") != 0)
             print_table(res, &o, &t);
-        if (o.fail_on_findings && has_findings(res))
+        if (o.fail_on_findings && cpted_standoff_finding_count(res) > 0)
             rc = CLI_EXIT_FINDINGS;
     }
     cpted_standoff_free(res);
+    cpted_freespace_free(fs);
     cpted_site_free(site);
     cpted_context_free(ctx);
     return rc;

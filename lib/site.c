@@ -30,6 +30,8 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
     site->ctx = ctx;
     site->boundary_margin_m = 20.0;
     site->lane_width_m = 3.25;
+    atomic_init(&site->refs, 1);
+    atomic_init(&site->frozen, false);
     cpted__context_ref(ctx);
     int rc = cpted__site_set_crs(site, working_crs, output_crs);
     if (rc != CPTED_OK) {
@@ -75,9 +77,17 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
     memset(f, 0, sizeof *f);
 }
 
+void cpted__site_ref(cpted_site *site) { atomic_fetch_add(&site->refs, 1); }
+
 CPTED_API void CPTED_CALL cpted_site_free(cpted_site *site)
 {
-    if (!site)
+    if (site)
+        cpted__site_unref(site);
+}
+
+void cpted__site_unref(cpted_site *site)
+{
+    if (atomic_fetch_sub(&site->refs, 1) != 1)
         return;
     cpted_context *ctx = site->ctx;
     for (size_t i = 0; i < site->feature_count; i++)
@@ -382,6 +392,11 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, 
     cpted_context *ctx = site->ctx;
     if (!layer)
         layer = "memory";
+    if (atomic_load(&site->frozen))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "layer '%s': site is frozen: a free space was computed from it (add "
+                            "every feature before cpted_freespace_new)",
+                            layer);
     if (role <= CPTED_ROLE_NONE || role > CPTED_ROLE_BOUNDARY)
         return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': %d is not a role", layer, (int)role);
     if (!wkb || wkb_size == 0)

@@ -14,13 +14,21 @@
  *    freed with cpted_free();
  *  - a directly returned `const char *` is borrowed from its parent object;
  *  - option and record structs start with `uint32_t struct_size`; fields are
- *    only ever appended;
+ *    only ever appended; each has a `CPTED_<NAME>_V1_SIZE`, the size of its 1.0
+ *    layout, and the library accepts any struct_size from it up (a larger one
+ *    only with a zero unknown tail);
+ *  - out-parameters come first, then the object, then the inputs; a fallible
+ *    reader that fills an out-parameter is `cpted_<obj>_get_<thing>`, a reader
+ *    that returns its value directly (counts, borrowed text) has no `_get_`;
  *  - SI units inside, the unit is part of every name (`_m`, `_kg`, `_mps`,
  *    `_kmh`, `_kpa`, `_deg`);
  *  - coordinates are in the site's working CRS (metres, easting/northing)
  *    unless a function says otherwise.
  *
- * Results (free space, standoff, coverage) borrow their site: free them before the site.
+ * Lifetimes: a free space keeps its site alive, a result (standoff, coverage)
+ * its free space and thereby the site, and every object its context
+ * (reference counts): the objects may be freed in any order. A site is frozen
+ * once a free space has been computed from it (cpted_site_add_wkb() then fails).
  *
  * Thread safety: different contexts may be used at the same time from
  * different threads. A context and every object created from it must be used
@@ -272,6 +280,9 @@ typedef struct cpted_site_options {
     double lane_width_m;           /**< width of one lane for roads with `lanes` (3.25 m) */
 } cpted_site_options;
 
+/** @brief Size of the 1.0 layout of ::cpted_site_options (options): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_SITE_OPTIONS_V1_SIZE (offsetof(cpted_site_options, lane_width_m) + sizeof(((cpted_site_options *)0)->lane_width_m))
+
 /**
  * @brief Fills options with defaults.
  * @param[out] opts the struct to fill.
@@ -334,7 +345,8 @@ CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, co
  * @param values attribute values as text (a NULL value means absent).
  * @param attr_count number of attributes.
  * @param[out] fid_out receives the feature id within the layer (may be NULL).
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY (unparsable, empty, NaN,
+ * @return CPTED_OK, CPTED_E_INVALID (bad argument, or the site is frozen: a free
+ *         space was computed from it), CPTED_E_GEOMETRY (unparsable, empty, NaN,
  *         wrong type for the role), CPTED_E_FORMAT (bad attribute), CPTED_E_NOMEM.
  *         An invalid polygon is repaired, counted and accepted.
  * @since 1.0
@@ -345,7 +357,8 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, 
                                             const char *const *values, size_t attr_count);
 
 /**
- * @brief Frees a site.
+ * @brief Releases the caller's reference to a site; the real free happens when
+ *        the last free space (and result) computed from it is freed too.
  * @param site the site; NULL is a no-op.
  * @since 1.0
  */
@@ -575,6 +588,9 @@ typedef struct cpted_vehicle {
     double min_turn_radius_m;  /**< tighter turns are taken at CPTED_CRAWL_SPEED_MPS */
 } cpted_vehicle;
 
+/** @brief Size of the 1.0 layout of ::cpted_vehicle (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_VEHICLE_V1_SIZE (offsetof(cpted_vehicle, min_turn_radius_m) + sizeof(((cpted_vehicle *)0)->min_turn_radius_m))
+
 /**
  * @brief Fills a vehicle from a preset class (case-insensitive): ISO 22343-1 /
  *        IWA 14-1 M1, N1G, N1, N2A, N2B, N3C, N3D, N3E, N3F and ASTM F2656 C,
@@ -694,6 +710,9 @@ typedef struct cpted_blast {
     double duration_ms;                /**< positive-phase duration */
 } cpted_blast;
 
+/** @brief Size of the 1.0 layout of ::cpted_blast (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_BLAST_V1_SIZE (offsetof(cpted_blast, duration_ms) + sizeof(((cpted_blast *)0)->duration_ms))
+
 /**
  * @brief Lower end of the validity range of the incident-overpressure fit, m/kg^(1/3).
  * @return the bound.
@@ -779,6 +798,9 @@ typedef struct cpted_rating {
     char category[4];            /**< penetration category as written ("P1", "L3"), or "" */
 } cpted_rating;
 
+/** @brief Size of the 1.0 layout of ::cpted_rating (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_RATING_V1_SIZE (offsetof(cpted_rating, category) + sizeof(((cpted_rating *)0)->category))
+
 /**
  * @brief Parses a rating string, e.g. "V/7500[N2]/48/90:3.5/10.0",
  *        "V/7200[N3C]/80/90:1.1", "M50/P1", "K12/L3".
@@ -834,12 +856,15 @@ typedef struct cpted_freespace_options {
     int32_t soft_blocking;         /**< 1: soft features block vehicles (default 0, conservative) */
     double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
     double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
-    double quadrant_segments;      /**< arc segments per quarter circle in buffers (default 8) */
+    int32_t quadrant_segments;     /**< arc segments per quarter circle in buffers, 1..256 (default 8) */
     int32_t everything_drivable;   /**< 1: everything inside the boundary that is not blocked is
                                         drivable even where ground or road features are given
                                         (kerbs and pavements do not stop a hostile vehicle: the
                                         conservative model); default 0: ground and roads only */
 } cpted_freespace_options;
+
+/** @brief Size of the 1.0 layout of ::cpted_freespace_options (options): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_FREESPACE_OPTIONS_V1_SIZE (offsetof(cpted_freespace_options, everything_drivable) + sizeof(((cpted_freespace_options *)0)->everything_drivable))
 
 /**
  * @brief Fills free-space options with defaults.
@@ -855,6 +880,12 @@ CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *o
  * @brief Computes ground, blocked set, F, R and A for a vehicle (model: docs/method-freespace.md).
  *
  * An explicit entry that meets no free space is not an error: R and A are then empty.
+ * The free space takes a reference on @p site (it stays alive until the free
+ * space and every result computed from it are freed) and freezes it: features
+ * can no longer be added. The vehicle is copied. One free space serves every
+ * analysis of the site for this vehicle (cpted_standoff_run(),
+ * cpted_coverage_run()); what several analyses need (footprints, indexes,
+ * barrier lines, parsed ratings) is computed once and kept with it.
  * @param[out] out the result; free with cpted_freespace_free().
  * @param site the site.
  * @param vehicle the vehicle (validated).
@@ -869,11 +900,46 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
                                              const cpted_freespace_options *opts);
 
 /**
- * @brief Frees a free-space result.
- * @param fs the result; NULL is a no-op.
+ * @brief Releases the caller's reference to a free space; the real free happens
+ *        when the last result computed from it is freed too.
+ * @param fs the free space; NULL is a no-op.
  * @since 1.0
  */
 CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs);
+
+/**
+ * @brief The site a free space was computed on.
+ * @param fs the free space.
+ * @return the site (borrowed: lives while @p fs does), or NULL for NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_site *CPTED_CALL cpted_freespace_site(const cpted_freespace *fs);
+
+/**
+ * @brief The vehicle a free space was computed for (its copy).
+ * @param[out] out the vehicle (struct_size must be set by the caller).
+ * @param fs the free space.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_get_vehicle(cpted_vehicle *out, const cpted_freespace *fs);
+
+/**
+ * @brief Number of warnings of a free space.
+ * @param fs the free space.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_freespace_warning_count(const cpted_freespace *fs);
+
+/**
+ * @brief One warning of a free space.
+ * @param fs the free space.
+ * @param i index below cpted_freespace_warning_count().
+ * @return borrowed text (lives while @p fs does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_freespace_warning(const cpted_freespace *fs, size_t i);
 
 /**
  * @brief One of the sets as ISO WKB in the working CRS (a (multi)polygon, possibly empty).
@@ -916,8 +982,10 @@ typedef struct cpted_standoff_options {
     uint32_t struct_size;              /**< set by cpted_standoff_options_init() */
     double charge_kg;                  /**< TNT-equivalent charge; 0 = no threat given */
     double allowable_kpa;              /**< allowable incident overpressure; 0 = none */
-    cpted_freespace_options freespace; /**< free-space options */
 } cpted_standoff_options;
+
+/** @brief Size of the 1.0 layout of ::cpted_standoff_options (options): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_STANDOFF_OPTIONS_V1_SIZE (offsetof(cpted_standoff_options, allowable_kpa) + sizeof(((cpted_standoff_options *)0)->allowable_kpa))
 
 /**
  * @brief Fills standoff options with defaults.
@@ -953,18 +1021,22 @@ typedef struct cpted_standoff_asset {
     double encroachment_m2;      /**< area of A inside the required standoff (0 if none) */
 } cpted_standoff_asset;
 
+/** @brief Size of the 1.0 layout of ::cpted_standoff_asset (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_STANDOFF_ASSET_V1_SIZE (offsetof(cpted_standoff_asset, encroachment_m2) + sizeof(((cpted_standoff_asset *)0)->encroachment_m2))
+
 /**
- * @brief Runs the standoff analysis for every asset.
+ * @brief Runs the standoff analysis for every asset of the free space's site.
+ *
+ * The result takes a reference on @p fs (and thereby its site).
  * @param[out] out the result; free with cpted_standoff_free().
- * @param site the site (must have at least one asset).
- * @param vehicle the vehicle.
+ * @param fs the free space (its site must have at least one asset).
  * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID (no asset, bad charge/pressure, bad vehicle),
- *         CPTED_E_GEOMETRY, CPTED_E_RANGE, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @return CPTED_OK, CPTED_E_INVALID (no asset, bad charge/pressure),
+ *         CPTED_E_GEOMETRY, CPTED_E_RANGE, CPTED_E_INTERRUPTED, CPTED_E_NOMEM,
+ *         CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_freespace *fs,
                                             const cpted_standoff_options *opts);
 
 /**
@@ -1015,20 +1087,46 @@ CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out
 CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out);
 
 /**
- * @brief The site a standoff result was computed on (borrowed).
+ * @brief The site a standoff result was computed on.
  * @param result the result.
- * @return the site, or NULL.
+ * @return the site (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
 CPTED_API cpted_site *CPTED_CALL cpted_standoff_site(const cpted_standoff *result);
 
 /**
- * @brief The free space the result was computed from (borrowed, lives with the result).
+ * @brief The free space the result was computed from.
  * @param result the result.
- * @return the free space, or NULL.
+ * @return the free space (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
-CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result);
+CPTED_API cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result);
+
+/**
+ * @brief Number of findings: assets with a requirement that the vehicle gets
+ *        closer to than required (`ok` = 0).
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_standoff_finding_count(const cpted_standoff *result);
+
+/**
+ * @brief Number of warnings of a standoff result.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_standoff_warning_count(const cpted_standoff *result);
+
+/**
+ * @brief One warning of a standoff result.
+ * @param result the result.
+ * @param i index below cpted_standoff_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_standoff_warning(const cpted_standoff *result, size_t i);
 
 /**
  * @brief Writes the result as GIS layers: `standoff_lines` (asset to nearest
@@ -1038,8 +1136,9 @@ CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted
  * The format comes from @p format (a GDAL driver name such as "GPKG",
  * "GeoJSON", "FlatGeobuf") or, when NULL, from the extension of @p path.
  * Formats with one layer per file write one file per layer (see docs/outputs.md).
- * The write is atomic (temporary file renamed into place).
- * @param result the result (its site must still be alive).
+ * The write is atomic (temporary file renamed into place). A shorthand for a
+ * ::cpted_writer with this one result.
+ * @param result the result.
  * @param path the output path (UTF-8).
  * @param format driver name or NULL.
  * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
@@ -1069,8 +1168,10 @@ typedef struct cpted_coverage_options {
     double snap_m;                     /**< footprints within this distance of a line cover it (1.0 m) */
     double chain_m;                    /**< barrier points closer than this form a row (5.0 m) */
     double tolerance_m;                /**< tolerance of the compliance test (0.001 m) */
-    cpted_freespace_options freespace; /**< free-space options (bollard default diameter, ...) */
 } cpted_coverage_options;
+
+/** @brief Size of the 1.0 layout of ::cpted_coverage_options (options): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_COVERAGE_OPTIONS_V1_SIZE (offsetof(cpted_coverage_options, tolerance_m) + sizeof(((cpted_coverage_options *)0)->tolerance_m))
 
 /**
  * @brief Fills coverage options with defaults.
@@ -1102,6 +1203,9 @@ typedef struct cpted_coverage_line {
     size_t unrated_count;      /**< barrier elements on the line without a valid rating */
 } cpted_coverage_line;
 
+/** @brief Size of the 1.0 layout of ::cpted_coverage_line (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_COVERAGE_LINE_V1_SIZE (offsetof(cpted_coverage_line, unrated_count) + sizeof(((cpted_coverage_line *)0)->unrated_count))
+
 /**
  * @brief One gap of a line.
  * @since 1.0
@@ -1119,6 +1223,23 @@ typedef struct cpted_coverage_gap {
     const char *after_id;     /**< bounding feature after the gap, NULL = line end (borrowed) */
 } cpted_coverage_gap;
 
+/** @brief Size of the 1.0 layout of ::cpted_coverage_gap (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_COVERAGE_GAP_V1_SIZE (offsetof(cpted_coverage_gap, after_id) + sizeof(((cpted_coverage_gap *)0)->after_id))
+
+/** @brief How a vehicle gets past a perimeter line. @since 1.0 */
+typedef enum cpted_breach_kind {
+    CPTED_BREACH_CROSSING = 1, /**< through the line: the reachable space crosses it */
+    CPTED_BREACH_BYPASS = 2    /**< round one of the line's open ends */
+} cpted_breach_kind;
+
+/**
+ * @brief Name of a breach kind: "crossing" or "bypass".
+ * @param kind a ::cpted_breach_kind.
+ * @return static text; "unknown" for other values.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_breach_kind_name(int32_t kind);
+
 /**
  * @brief A place where a vehicle can get past a perimeter line: through it (the
  *        reachable space crosses the line) or round one of its open ends.
@@ -1132,20 +1253,26 @@ typedef struct cpted_coverage_breach {
     double width_m;       /**< crossing: length of line the vehicle centre can cross; bypass:
                                width of the passage round the end (0 when unknown) */
     const char *line_id;  /**< the line concerned (borrowed) */
-    const char *kind;     /**< "crossing" or "bypass" (static text) */
+    int32_t kind;         /**< a ::cpted_breach_kind */
 } cpted_coverage_breach;
 
+/** @brief Size of the 1.0 layout of ::cpted_coverage_breach (record): the smallest struct_size accepted. @since 1.0 */
+#define CPTED_COVERAGE_BREACH_V1_SIZE (offsetof(cpted_coverage_breach, kind) + sizeof(((cpted_coverage_breach *)0)->kind))
+
 /**
- * @brief Runs the coverage analysis.
+ * @brief Runs the coverage analysis on the free space's site and vehicle.
+ *
+ * The result takes a reference on @p fs (and thereby its site). Footprints
+ * use the free space's options (bollard diameter, wall thickness, soft
+ * blocking); breaches its reachable space.
  * @param[out] out the result; free with cpted_coverage_free().
- * @param site the site.
- * @param vehicle the vehicle.
+ * @param fs the free space.
  * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_INTERRUPTED, CPTED_E_NOMEM,
+ *         CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_freespace *fs,
                                             const cpted_coverage_options *opts);
 
 /**
@@ -1220,7 +1347,7 @@ CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, ch
  *        line each gap leaves open, JSON fields as attributes) and `breaches`
  *        (points), in the site's output CRS; format and atomicity as
  *        cpted_standoff_write().
- * @param result the result (its site must still be alive).
+ * @param result the result.
  * @param path the output path (UTF-8).
  * @param format driver name or NULL (from the extension).
  * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
@@ -1231,12 +1358,118 @@ CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, cons
                                               const char *format, int32_t overwrite);
 
 /**
- * @brief The site a coverage result was computed on (borrowed).
+ * @brief The site a coverage result was computed on.
  * @param result the result.
- * @return the site, or NULL.
+ * @return the site (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
 CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *result);
+
+/**
+ * @brief The free space a coverage result was computed from.
+ * @param result the result.
+ * @return the free space (borrowed: lives while the result does), or NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_freespace *CPTED_CALL cpted_coverage_freespace(const cpted_coverage *result);
+
+/**
+ * @brief Number of findings: non-compliant gaps of all lines plus breaches.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_finding_count(const cpted_coverage *result);
+
+/**
+ * @brief Number of warnings of a coverage result (lines not analysed, ratings
+ *        not used, breaches not computed).
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_warning_count(const cpted_coverage *result);
+
+/**
+ * @brief One warning of a coverage result.
+ * @param result the result.
+ * @param i index below cpted_coverage_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_coverage_warning(const cpted_coverage *result, size_t i);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Writers: GIS layers of several results in one output            */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief An output being written: layers of results collected, then committed at once. @since 1.0 */
+typedef struct cpted_writer cpted_writer;
+
+/**
+ * @brief Opens an output. Nothing is written before cpted_writer_commit().
+ *
+ * The format comes from @p format (a GDAL driver name: "GPKG", "GeoJSON",
+ * "FlatGeobuf") or, when NULL, from the extension of @p path. Formats with one
+ * layer per file write one file per layer, `<stem>_<layer>.<ext>` (see
+ * docs/outputs.md).
+ * @param[out] out the writer; free with cpted_writer_free().
+ * @param ctx the context (receives the errors of every writer call).
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_FORMAT (unknown format), CPTED_E_IO
+ *         (the output exists), CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_open(cpted_writer **out, cpted_context *ctx,
+                                           const char *path, const char *format,
+                                           int32_t overwrite);
+
+/**
+ * @brief Adds the layers of a standoff result (`standoff_lines`, `encroachment`,
+ *        `accessible_area`, as cpted_standoff_write() describes them). The
+ *        layers are copied: the result may be freed before the commit.
+ * @param w the writer.
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL, committed writer, or a layer name
+ *         already in the output), CPTED_E_IO (a layer's file exists), CPTED_E_CRS,
+ *         CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result);
+
+/**
+ * @brief Adds the layers of a coverage result (`perimeter_lines`, `gaps`,
+ *        `breaches`, as cpted_coverage_write() describes them); copied as by
+ *        cpted_writer_add_standoff().
+ * @param w the writer.
+ * @param result the result.
+ * @return as cpted_writer_add_standoff().
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result);
+
+/**
+ * @brief Writes every layer added, atomically: all files are written to
+ *        temporary names and renamed into place only when all succeeded; on
+ *        failure nothing is left on disk. The writer can then only be freed.
+ * @param w the writer.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL, already committed, no layer added),
+ *         CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w);
+
+/**
+ * @brief Frees a writer; without a commit nothing is written (abort).
+ * @param w the writer; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_writer_free(cpted_writer *w);
 
 /** @} */
 

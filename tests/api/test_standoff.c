@@ -83,13 +83,32 @@ static cpted_site *new_site(cpted_context *ctx)
     return site;
 }
 
-static cpted_standoff *run(cpted_site *site, const char *code, const cpted_standoff_options *o)
+/* Free space (options fo, NULL: defaults) then standoff; the result keeps the
+ * free space alive, whose reference is dropped here. */
+static cpted_standoff *run_fs(cpted_site *site, const char *code, const cpted_standoff_options *o,
+                              const cpted_freespace_options *fo)
 {
     cpted_vehicle v = vehicle(code);
+    cpted_freespace *fs = NULL;
+    if (cpted_freespace_new(&fs, site, &v, fo) != CPTED_OK)
+        fail_msg("cpted_freespace_new: %s", cpted_context_last_error(cpted_site_context(site)));
     cpted_standoff *res = NULL;
-    if (cpted_standoff_run(&res, site, &v, o) != CPTED_OK)
+    if (cpted_standoff_run(&res, fs, o) != CPTED_OK)
         fail_msg("cpted_standoff_run: %s", cpted_context_last_error(cpted_site_context(site)));
+    cpted_freespace_free(fs);
     return res;
+}
+
+static cpted_standoff *run(cpted_site *site, const char *code, const cpted_standoff_options *o)
+{
+    return run_fs(site, code, o, NULL);
+}
+
+static cpted_freespace_options fs_options(void)
+{
+    cpted_freespace_options fo;
+    assert_int_equal(cpted_freespace_options_init(&fo, sizeof fo), CPTED_OK);
+    return fo;
 }
 
 static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
@@ -101,12 +120,11 @@ static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
     return a;
 }
 
-static double standoff_of(cpted_site *site, const char *code, double quadrant_segments)
+static double standoff_of(cpted_site *site, const char *code, int32_t quadrant_segments)
 {
-    cpted_standoff_options o;
-    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
-    o.freespace.quadrant_segments = quadrant_segments;
-    cpted_standoff *res = run(site, code, &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = quadrant_segments;
+    cpted_standoff *res = run_fs(site, code, NULL, &fo);
     cpted_standoff_asset a = record(res, 0);
     assert_int_equal(a.reachable, 1);
     cpted_standoff_free(res);
@@ -131,24 +149,23 @@ static cpted_site *road_site(cpted_context *ctx, const frame *f, const char *ass
 static void test_everything_drivable(void **state)
 {
     cpted_site *site = road_site(*state, &IDENTITY, NULL);
-    cpted_standoff_options o;
-    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
-    assert_int_equal(o.freespace.everything_drivable, 0);
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options o = fs_options();
+    assert_int_equal(o.everything_drivable, 0);
+    cpted_standoff *res = run_fs(site, "M1", NULL, &o);
     assert_near(record(res, 0).standoff_m, 20.0, 1e-3);
     cpted_standoff_free(res);
 
-    o.freespace.everything_drivable = 1;
-    res = run(site, "M1", &o);
+    o.everything_drivable = 1;
+    res = run_fs(site, "M1", NULL, &o);
     cpted_standoff_asset a = record(res, 0);
     assert_int_equal(a.reachable, 1);
     assert_near(a.standoff_m, 0.0, 0.0);
     cpted_standoff_free(res);
 
-    o.freespace.everything_drivable = 2;
-    cpted_standoff *bad = NULL;
+    o.everything_drivable = 2;
+    cpted_freespace *bad = NULL;
     cpted_vehicle v = vehicle("M1");
-    assert_int_equal(cpted_standoff_run(&bad, site, &v, &o), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(&bad, site, &v, &o), CPTED_E_INVALID);
     assert_null(bad);
     assert_non_null(strstr(cpted_context_last_error(*state), "everything_drivable = 2"));
     cpted_site_free(site);
@@ -439,8 +456,9 @@ static void test_blast_at_standoff(void **state)
     assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
     o.charge_kg = 100;
     o.allowable_kpa = 10;
-    o.freespace.quadrant_segments = 64;
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 64;
+    cpted_standoff *res = run_fs(site, "M1", &o, &fo);
     cpted_standoff_asset a = record(res, 0);
     cpted_blast b;
     memset(&b, 0, sizeof b);
@@ -496,8 +514,9 @@ static void test_encroachment(void **state)
     assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
     o.charge_kg = 100;
     o.allowable_kpa = 50;
-    o.freespace.quadrant_segments = 64;
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 64;
+    cpted_standoff *res = run_fs(site, "M1", &o, &fo);
     cpted_standoff_asset a = record(res, 0);
     assert_near(a.required_m, 30, 0);
     assert_int_equal(a.ok, 0);
@@ -535,9 +554,12 @@ static void expect_error(cpted_site *site, const cpted_standoff_options *o, int 
                          const char *text)
 {
     cpted_vehicle v = vehicle("M1");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
     cpted_standoff *res = (cpted_standoff *)&v;
-    assert_int_equal(cpted_standoff_run(&res, site, &v, o), status);
+    assert_int_equal(cpted_standoff_run(&res, fs, o), status);
     assert_null(res);
+    cpted_freespace_free(fs);
     const char *msg = cpted_context_last_error(cpted_site_context(site));
     if (!strstr(msg, text))
         fail_msg("error '%s' does not mention '%s'", msg, text);
@@ -564,16 +586,21 @@ static void test_bad_input(void **state)
     cpted_standoff_options_init(&o, sizeof o);
     o.struct_size = 8;
     expect_error(site, &o, CPTED_E_VERSION, "struct_size");
-    cpted_standoff_options_init(&o, sizeof o);
-    o.freespace.quadrant_segments = 0.5;
-    expect_error(site, &o, CPTED_E_INVALID, "quadrant_segments");
-
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 0;
     cpted_vehicle v = vehicle("M1");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, &fo), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "quadrant_segments = 0"));
+
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
     cpted_standoff *res = NULL;
-    assert_int_equal(cpted_standoff_run(&res, NULL, &v, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_standoff_run(NULL, site, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_run(&res, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_run(NULL, fs, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "out is NULL"));
+    cpted_freespace_free(fs);
     v.mass_kg = -3;
-    assert_int_equal(cpted_standoff_run(&res, site, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_E_INVALID);
     assert_non_null(strstr(cpted_context_last_error(ctx), "mass_kg"));
     assert_int_equal(cpted_standoff_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_options_init(&o, 4), CPTED_E_VERSION);
@@ -599,7 +626,9 @@ static void test_bad_input(void **state)
     site = new_site(ctx);
     add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
     expect_error(site, NULL, CPTED_E_INVALID, "no asset");
+    cpted_site_free(site);
     /* an asset without area never gets into a site */
+    site = new_site(ctx);
     size_t n;
     double flat[] = {0, 10, 10, 10, 20, 10, 0, 10};
     unsigned char *wkb = test_wkb_polygon(flat, 4, &n);

@@ -67,7 +67,11 @@ static cpted_standoff *run_standoff(cpted_site *site)
     assert_int_equal(cpted_standoff_options_init(&opts, sizeof opts), CPTED_OK);
     opts.charge_kg = 100;
     cpted_standoff *result = NULL;
-    int rc = cpted_standoff_run(&result, site, &car, &opts);
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, &car, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_run(&result, fs, &opts);
+    cpted_freespace_free(fs);
     if (rc != CPTED_OK)
         fail_msg("standoff: %s", cpted_context_last_error(cpted_site_context(site)));
     return result;
@@ -100,7 +104,10 @@ static cpted_coverage *run_coverage(cpted_site *site)
     cpted_vehicle car;
     assert_int_equal(cpted_vehicle_preset(&car, sizeof car, "M1"), CPTED_OK);
     cpted_coverage *result = NULL;
-    assert_int_equal(cpted_coverage_run(&result, site, &car, NULL), CPTED_OK);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &car, NULL), CPTED_OK);
+    assert_int_equal(cpted_coverage_run(&result, fs, NULL), CPTED_OK);
+    cpted_freespace_free(fs);
     return result;
 }
 
@@ -490,7 +497,7 @@ static void test_coverage_gpkg(void **state)
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), b.line_id);
         assert_string_equal(text(f, "kind"), "crossing");
-        assert_string_equal(b.kind, "crossing");
+        assert_int_equal(b.kind, CPTED_BREACH_CROSSING);
         assert_same(num(f, "width_m"), b.width_m);
         g = OGR_F_GetGeometryRef(f);
         assert_same(OGR_G_GetX(g, 0), b.x);
