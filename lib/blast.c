@@ -114,7 +114,7 @@ int cpted_blast_surface_burst(cpted_blast *out, double charge_kg, double range_m
 {
     if (!out)
         return CPTED_E_INVALID;
-    int rc = cpted__check_struct(NULL, out, out->struct_size, sizeof(cpted_blast),
+    int rc = cpted__check_struct(NULL, out, out->struct_size, CPTED_BLAST_V1_SIZE,
                                  sizeof(cpted_blast), "blast");
     if (rc != CPTED_OK)
         return rc;

@@ -151,7 +151,7 @@ int cpted_vehicle_preset(cpted_vehicle *out, size_t struct_size, const char *cla
 {
     if (!out || !class_code)
         return CPTED_E_INVALID;
-    int rc = cpted__check_struct(NULL, out, struct_size, sizeof(cpted_vehicle),
+    int rc = cpted__check_struct(NULL, out, struct_size, CPTED_VEHICLE_V1_SIZE,
                                  sizeof(cpted_vehicle), "vehicle");
     if (rc != CPTED_OK)
         return rc;
@@ -171,7 +171,7 @@ int cpted_vehicle_preset(cpted_vehicle *out, size_t struct_size, const char *cla
     v.lateral_friction = LATERAL_FRICTION;
     v.braking_mps2 = p->braking_mps2;
     v.min_turn_radius_m = p->min_turn_radius_m;
-    memcpy(out, &v, sizeof v);
+    memcpy(out, &v, struct_size < sizeof v ? struct_size : sizeof v);
     out->struct_size = (uint32_t)struct_size;
     return CPTED_OK;
 }
@@ -214,7 +214,7 @@ int cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle)
 {
     if (!vehicle)
         return cpted__error(ctx, CPTED_E_INVALID, "vehicle: NULL pointer");
-    int rc = cpted__check_struct(ctx, vehicle, vehicle->struct_size, sizeof(cpted_vehicle),
+    int rc = cpted__check_struct(ctx, vehicle, vehicle->struct_size, CPTED_VEHICLE_V1_SIZE,
                                  sizeof(cpted_vehicle), "vehicle");
     if (rc != CPTED_OK)
         return rc;
