@@ -577,6 +577,188 @@ static void test_bad_format(void **state)
     cpted_site_free(site);
 }
 
+/* ---- the writer: several results, one output, all or nothing ------------- */
+
+static const char *const layer_names[6] = {"standoff_lines", "encroachment", "accessible_area",
+                                           "perimeter_lines", "gaps", "breaches"};
+
+/* Feature counts of the six layers in single-result outputs, for comparison. */
+static void single_counts(cpted_context *ctx, const cpted_standoff *s, const cpted_coverage *c,
+                          GIntBig counts[6])
+{
+    char sp[4096], cp[4096]; /* tmp_file's buffer is static */
+    snprintf(sp, sizeof sp, "%s", tmp_file("writer_single_s.gpkg"));
+    snprintf(cp, sizeof cp, "%s", tmp_file("writer_single_c.gpkg"));
+    assert_int_equal(cpted_standoff_write(s, sp, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_coverage_write(c, cp, NULL, 0), CPTED_OK);
+    (void)ctx;
+    for (int i = 0; i < 6; i++) {
+        GDALDatasetH ds = open_vector(i < 3 ? sp : cp);
+        OGRLayerH l = GDALDatasetGetLayerByName(ds, layer_names[i]);
+        assert_non_null(l);
+        counts[i] = OGR_L_GetFeatureCount(l, TRUE);
+        GDALClose(ds);
+    }
+    VSIUnlink(sp);
+    VSIUnlink(cp);
+}
+
+static void test_writer_two_results_one_gpkg(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *ssite = standoff_site(ctx, "EPSG:25832", 0, 0);
+    cpted_site *csite = coverage_site(ctx);
+    cpted_standoff *s = run_standoff(ssite);
+    cpted_coverage *c = run_coverage(csite);
+    GIntBig counts[6];
+    single_counts(ctx, s, c, counts);
+    /* one asset (its standoff line, encroachment), A; one line, its 3 gaps, one breach */
+    const GIntBig expected[6] = {1, 1, 1, 1, 3, 1};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(counts[i], expected[i]);
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tmp_file("writer_both.gpkg"));
+    cpted_writer *w = NULL;
+    assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+    /* the same layers twice: refused, the writer is unchanged */
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx),
+                           "layer 'perimeter_lines' is already in this output"));
+    /* the layers are copies: the results and their sites may go before the commit */
+    cpted_standoff_free(s);
+    cpted_coverage_free(c);
+    cpted_site_free(ssite);
+    cpted_site_free(csite);
+    assert_false(file_exists(path)); /* nothing before the commit */
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "already committed"));
+    cpted_writer_free(w);
+
+    GDALDatasetH ds = open_vector(path);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 6);
+    for (int i = 0; i < 6; i++) {
+        /* in the order added */
+        assert_string_equal(OGR_L_GetName(GDALDatasetGetLayer(ds, i)), layer_names[i]);
+        layer_of(ds, layer_names[i], counts[i]);
+    }
+    OGRLayerH l = layer_of(ds, "standoff_lines", 1);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    assert_string_equal(text(f, "id"), "assets:1");
+    OGR_F_Destroy(f);
+    l = layer_of(ds, "breaches", counts[5]);
+    f = OGR_L_GetNextFeature(l);
+    assert_string_equal(text(f, "kind"), "crossing");
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    assert_no_temporaries();
+}
+
+/* A writer freed without a commit leaves nothing, for both kinds of format. */
+static void test_writer_abort_leaves_nothing(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = coverage_site(ctx);
+    cpted_coverage *c = run_coverage(site);
+    const char *formats[2] = {"writer_abort.gpkg", "writer_abort.geojson"};
+    for (int i = 0; i < 2; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s", tmp_file(formats[i]));
+        cpted_writer *w = NULL;
+        assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+        assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+        cpted_writer_free(w);
+        assert_false(file_exists(path));
+        assert_false(file_exists(test_tmp_path("writer_abort_gaps.geojson")));
+    }
+    /* nothing added: the commit is refused and writes nothing */
+    cpted_writer *w = NULL;
+    assert_int_equal(cpted_writer_open(&w, ctx, tmp_file("writer_empty.gpkg"), NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "no result was added"));
+    cpted_writer_free(w);
+    assert_false(file_exists(test_tmp_path("writer_empty.gpkg")));
+    assert_no_temporaries();
+    cpted_writer_free(NULL);
+    cpted_coverage_free(c);
+    cpted_site_free(site);
+}
+
+/* An existing output is refused without overwrite: at open for a one-file
+ * format, when the layer's file name is known (add) for one file per layer;
+ * GeoJSON files appear all at once at the commit. */
+static void test_writer_existing_and_geojson(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *ssite = standoff_site(ctx, "EPSG:25832", 0, 0);
+    cpted_site *csite = coverage_site(ctx);
+    cpted_standoff *s = run_standoff(ssite);
+    cpted_coverage *c = run_coverage(csite);
+
+    char gpkg[4096];
+    snprintf(gpkg, sizeof gpkg, "%s", tmp_file("writer_exists.gpkg"));
+    test_write_file(gpkg, "precious\n");
+    cpted_writer *w = (cpted_writer *)&w;
+    assert_int_equal(cpted_writer_open(&w, ctx, gpkg, NULL, 0), CPTED_E_IO);
+    assert_null(w);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "exists; use overwrite"));
+    assert_int_equal(cpted_writer_open(&w, ctx, gpkg, NULL, 1), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    cpted_writer_free(w);
+    GDALDatasetH ds = open_vector(gpkg);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    GDALClose(ds);
+    VSIUnlink(gpkg);
+
+    char names[6][4096];
+    for (int i = 0; i < 6; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "writer_multi_%s.geojson", layer_names[i]);
+        snprintf(names[i], sizeof names[i], "%s", tmp_file(name));
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp_path("writer_multi.geojson"));
+    assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    test_write_file(names[4], "precious\n"); /* gaps */
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_E_IO);
+    assert_non_null(strstr(cpted_context_last_error(ctx), names[4]));
+    VSIUnlink(names[4]);
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+    for (int i = 0; i < 6; i++)
+        assert_false(file_exists(names[i]));
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    cpted_writer_free(w);
+    for (int i = 0; i < 6; i++) {
+        ds = open_vector(names[i]);
+        assert_int_equal(GDALDatasetGetLayerCount(ds), 1);
+        assert_string_equal(OGR_L_GetName(GDALDatasetGetLayer(ds, 0)), layer_names[i]);
+        GDALClose(ds);
+        VSIUnlink(names[i]);
+    }
+    assert_no_temporaries();
+
+    /* bad arguments */
+    assert_int_equal(cpted_writer_open(NULL, ctx, path, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, NULL, path, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, "", NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, test_tmp_path("x.kml"), NULL, 0), CPTED_E_FORMAT);
+    assert_int_equal(cpted_writer_add_standoff(NULL, s), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_commit(NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, tmp_file("writer_null.gpkg"), NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_coverage(w, NULL), CPTED_E_INVALID);
+    cpted_writer_free(w);
+
+    cpted_standoff_free(s);
+    cpted_coverage_free(c);
+    cpted_site_free(ssite);
+    cpted_site_free(csite);
+}
+
 static int group_setup(void **state)
 {
     GDALAllRegister();
@@ -594,6 +776,9 @@ int main(void)
         cmocka_unit_test(test_existing_output_kept),
         cmocka_unit_test(test_unwritable_directory),
         cmocka_unit_test(test_bad_format),
+        cmocka_unit_test(test_writer_two_results_one_gpkg),
+        cmocka_unit_test(test_writer_abort_leaves_nothing),
+        cmocka_unit_test(test_writer_existing_and_geojson),
     };
     return cmocka_run_group_tests_name("unit_write", tests, group_setup, test_context_teardown);
 }
