@@ -117,8 +117,29 @@ static int open_site(cpted_context *ctx, const char *path)
         printf("layer %s %s %lld\n", cpted_site_layer_name(site, i),
                cpted_role_name(cpted_site_layer_role(site, i)), (long long)features);
     }
+    /* One free space for the design vehicle, every analysis on it. */
+    cpted_vehicle car;
+    cpted_freespace *fs = NULL;
+    cpted_standoff *standoff = NULL;
+    cpted_coverage *coverage = NULL;
+    rc = cpted_vehicle_preset(&car, sizeof car, "M1");
+    if (rc == CPTED_OK)
+        rc = cpted_freespace_new(&fs, site, &car, NULL);
+    /* The site and the free space may go now: the results keep them alive. */
     cpted_site_free(site);
-    return 0;
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_run(&standoff, fs, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_coverage_run(&coverage, fs, NULL);
+    cpted_freespace_free(fs);
+    if (rc == CPTED_OK)
+        printf("M1: %zu standoff finding(s), %zu coverage finding(s), %zu breach(es)\n",
+               cpted_standoff_finding_count(standoff), cpted_coverage_finding_count(coverage),
+               cpted_coverage_breach_count(coverage));
+    int result = rc == CPTED_OK ? 0 : fail(ctx, "the analyses", rc);
+    cpted_standoff_free(standoff);
+    cpted_coverage_free(coverage);
+    return result;
 }
 
 int main(int argc, char **argv)
