@@ -124,7 +124,7 @@ int cmd_coverage(int argc, char **argv)
     }
     if (rc == CLI_EXIT_OK && o.json_path) {
         char *json = NULL;
-        int status = cpted_coverage_to_json(cov, &json);
+        int status = cpted_coverage_to_json(&json, cov);
         rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
         cpted_free(json);
     }

@@ -56,7 +56,7 @@ int cmd_info(int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         if (o.json_path) {
             char *json = NULL;
-            int status = cpted_site_info_json(site, &json);
+            int status = cpted_site_info_json(&json, site);
             rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
             cpted_free(json);
         }

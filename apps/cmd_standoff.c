@@ -123,7 +123,7 @@ int cmd_standoff(int argc, char **argv)
     }
     if (rc == CLI_EXIT_OK && o.json_path) {
         char *json = NULL;
-        int status = cpted_standoff_to_json(res, &json);
+        int status = cpted_standoff_to_json(&json, res);
         rc = status == CPTED_OK ? cli_write_json(&o, json) : cli_fail(ctx, &o, status);
         cpted_free(json);
     }

@@ -775,7 +775,7 @@ int cpted__coverage_json_body(cpted__json *j, const cpted_coverage *cov)
     return rc;
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out)
+CPTED_API int CPTED_CALL cpted_coverage_to_json(char **out, const cpted_coverage *result)
 {
     if (!result || !out)
         return CPTED_E_INVALID;

@@ -688,7 +688,7 @@ static int output_extent(const cpted_site *site, const double *w, double *out)
     return CPTED_OK;
 }
 
-CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out)
+CPTED_API int CPTED_CALL cpted_site_info_json(char **out, const cpted_site *site)
 {
     if (!site || !out)
         return CPTED_E_INVALID;

@@ -491,7 +491,7 @@ int cpted__standoff_json_body(cpted__json *j, const cpted_standoff *s)
     return CPTED_OK;
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out)
+CPTED_API int CPTED_CALL cpted_standoff_to_json(char **out, const cpted_standoff *result)
 {
     if (!result)
         return CPTED_E_INVALID;

@@ -556,7 +556,7 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_text(const cpted_site *site,
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out);
+CPTED_API int CPTED_CALL cpted_site_info_json(char **out, const cpted_site *site);
 
 /** @} */
 
@@ -1084,7 +1084,7 @@ CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out);
+CPTED_API int CPTED_CALL cpted_standoff_to_json(char **out, const cpted_standoff *result);
 
 /**
  * @brief The site a standoff result was computed on.
@@ -1339,7 +1339,7 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out, c
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out);
+CPTED_API int CPTED_CALL cpted_coverage_to_json(char **out, const cpted_coverage *result);
 
 /**
  * @brief Writes the result as GIS layers: `perimeter_lines` (each analysed

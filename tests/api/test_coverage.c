@@ -123,7 +123,7 @@ static cpted_coverage_breach get_breach(const fixture *f, size_t i)
 static char *json(const fixture *f)
 {
     char *text = NULL;
-    assert_int_equal(cpted_coverage_to_json(f->cov, &text), CPTED_OK);
+    assert_int_equal(cpted_coverage_to_json(&text, f->cov), CPTED_OK);
     assert_non_null(text);
     return text;
 }
@@ -207,8 +207,8 @@ static void test_options_defaults_and_bad_input(void **state)
     b.struct_size = sizeof b;
     assert_int_equal(cpted_coverage_get_breach(&b, f->cov, 99), CPTED_E_NOTFOUND);
     char *text = NULL;
-    assert_int_equal(cpted_coverage_to_json(NULL, &text), CPTED_E_INVALID);
-    assert_int_equal(cpted_coverage_to_json(f->cov, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_to_json(&text, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_to_json(NULL, f->cov), CPTED_E_INVALID);
 }
 
 /* ---- gaps ------------------------------------------------------------------ */

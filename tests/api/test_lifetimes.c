@@ -58,14 +58,14 @@ static cpted_vehicle car(void)
 static char *standoff_json(const cpted_standoff *s)
 {
     char *text = NULL;
-    assert_int_equal(cpted_standoff_to_json(s, &text), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&text, s), CPTED_OK);
     return text;
 }
 
 static char *coverage_json(const cpted_coverage *c)
 {
     char *text = NULL;
-    assert_int_equal(cpted_coverage_to_json(c, &text), CPTED_OK);
+    assert_int_equal(cpted_coverage_to_json(&text, c), CPTED_OK);
     return text;
 }
 

@@ -185,7 +185,7 @@ static void test_info_json(void **state)
     unsigned char *wkb = test_wkb_rect(500000, 5800000, 500010.5, 5800020, &n);
     test_add(site, "assets", CPTED_ROLE_ASSET, wkb, n);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_string_equal(json,
         "{\"schema\":\"cpted/info/1\",\"crs\":{\"working\":\"EPSG:25832\",\"output\":\"EPSG:25832\"},"
         "\"extent\":[500000,5800000,500010.5,5800020],"
@@ -430,7 +430,7 @@ static void test_null_arguments(void **state)
     assert_int_equal(cpted_site_get_feature_number(&x, NULL, 0, "diameter"), CPTED_E_INVALID);
     assert_null(cpted_site_feature_text(NULL, 0, "name"));
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(NULL, &json), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_info_json(&json, NULL), CPTED_E_INVALID);
     cpted_site_free(NULL);
 
     cpted_site *site = new_site(ctx);
@@ -454,7 +454,7 @@ static void test_null_arguments(void **state)
     assert_null(cpted_site_warning(site, 0));
     assert_int_equal(cpted_site_feature_role(site, 1), CPTED_ROLE_NONE);
     assert_int_equal(cpted_site_get_extent(NULL, site), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_info_json(site, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_info_json(NULL, site), CPTED_E_INVALID);
     cpted_site_free(site);
 }
 
@@ -468,7 +468,7 @@ static void test_info_json_warnings_escaped(void **state)
     unsigned char *wkb = test_wkb_polygon(bowtie, 5, &n);
     test_add(site, "say \"hi\"\\\t", CPTED_ROLE_BUILDING, wkb, n);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_string_equal(json,
         "{\"schema\":\"cpted/info/1\",\"crs\":{\"working\":\"EPSG:25832\",\"output\":\"EPSG:25832\"},"
         "\"extent\":[0,0,10,10],\"working_extent\":[0,0,10,10],\"features\":1,"
@@ -480,7 +480,7 @@ static void test_info_json_warnings_escaped(void **state)
 
     /* no features: zero extents and a warning saying why */
     site = new_site(ctx);
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_non_null(strstr(json, "\"extent\":[0,0,0,0],\"working_extent\":[0,0,0,0],\"features\":0"));
     assert_non_null(strstr(json, "\"warnings\":[\"the site has no features"));
     cpted_free(json);
@@ -521,7 +521,7 @@ static void test_info_json_invalid_utf8_replaced(void **state)
                      CPTED_OK);
     free(wkb);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_non_null(strstr(json, "\"name\":\"K\\ufffdpyl\xc3\xa4\\ufffd\\ufffd\""));
     cpted_free(json);
     cpted_site_free(site);

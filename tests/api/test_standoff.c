@@ -199,7 +199,7 @@ static void test_road_edge_20m(void **state)
     assert_true(area > 200 * 7);
 
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"schema\":\"cpted/standoff/1\""));
     assert_non_null(strstr(json, "\"charge_kg\":null"));
     assert_non_null(strstr(json, "\"id\":\"assets:1\",\"name\":\"Town hall\",\"reachable\":true"));
@@ -209,7 +209,7 @@ static void test_road_edge_20m(void **state)
     /* byte-identical on a second run */
     cpted_standoff *again = run(site, "M1", NULL);
     char *json2 = NULL;
-    assert_int_equal(cpted_standoff_to_json(again, &json2), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json2, again), CPTED_OK);
     assert_string_equal(json, json2);
     cpted_free(json);
     cpted_free(json2);
@@ -334,7 +334,7 @@ static void test_courtyard(void **state)
     assert_int_equal(a.ok, 1); /* no vehicle gets within the required 10 m */
     assert_near(a.encroachment_m2, 0, 0);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"reachable\":false,\"standoff_m\":null"));
     assert_non_null(strstr(json, "\"nearest\":null"));
     cpted_free(json);
@@ -437,7 +437,7 @@ static void test_lonlat_same_metres(void **state)
     /* JSON coordinates are in the output CRS (lon/lat for the GeoJSON site) */
     cpted_standoff *res = run(lonlat, "M1", NULL);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"nearest\":{\"asset\":[1"));
     assert_non_null(strstr(json, ",52.000"));
     cpted_free(json);
@@ -478,7 +478,7 @@ static void test_blast_at_standoff(void **state)
     assert_int_equal(a.ok, 0);
     assert_true(a.encroachment_m2 > 0);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"charge_kg\":100,\"allowable_kpa\":10"));
     assert_non_null(strstr(json, "\"required_source\":\"threat\""));
     assert_non_null(strstr(json, "\"blast_in_range\":true"));
@@ -532,7 +532,7 @@ static void test_encroachment(void **state)
     cpted_free(wkb);
     assert_int_equal(cpted_standoff_get_encroachment_wkb(&wkb, &size, res, 1), CPTED_E_NOTFOUND);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"required_source\":\"attribute\""));
     cpted_free(json);
     cpted_standoff_free(res);
@@ -614,7 +614,7 @@ static void test_bad_input(void **state)
     a.struct_size = 8;
     assert_int_equal(cpted_standoff_get_asset(&a, res, 0), CPTED_E_VERSION);
     assert_int_equal(cpted_standoff_get_asset(NULL, res, 0), CPTED_E_INVALID);
-    assert_int_equal(cpted_standoff_to_json(res, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_to_json(NULL, res), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_asset_count(NULL), 0);
     assert_null(cpted_standoff_site(NULL));
     assert_null(cpted_standoff_freespace(NULL));
