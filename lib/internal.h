@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: MIT
  *
  * Every internal symbol is named cpted__* and has hidden visibility. The
- * pipeline is read (site_read.c) -> site (site.c) -> free space (freespace.c)
- * -> analyses (standoff.c, coverage.c, ...) -> JSON (json.c) / writers.
+ * pipeline is read (site_read.c) -> site (site.c) -> free space (freespace.c,
+ * with the caches the analyses share, barrier lines from lines.c) -> analyses
+ * on a free space (standoff.c, coverage.c + breaches.c, ...) -> JSON (json.c) /
+ * the writer (write.c). Free spaces and results share one head (result.c).
  */
 #ifndef CPTED_INTERNAL_H
 #define CPTED_INTERNAL_H
@@ -391,8 +393,8 @@ bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
  * the context error set. */
 GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
                                const cpted_freespace_options *opts);
-/* The start of every analysis of a site for a vehicle (free space, standoff,
- * coverage): `site` and `out` (the caller's result pointer) must be given,
+/* The start of a free space of a site for a vehicle (cpted_freespace_new):
+ * `site` and `out` (the caller's result pointer) must be given,
  * `fn` names the API function in the message, and the vehicle must be valid.
  * On success *vehicle_out is a copy of the vehicle in this library's layout;
  * *ctx_out is the site's context (NULL without a site). */

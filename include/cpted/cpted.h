@@ -848,7 +848,8 @@ typedef enum cpted_space {
 } cpted_space;
 
 /**
- * @brief Options shared by free space and the analyses built on it.
+ * @brief Options of a free space; every analysis run on the free space uses them
+ *        (footprints, buffers, the ground model).
  * @since 1.0
  */
 typedef struct cpted_freespace_options {
