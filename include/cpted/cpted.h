@@ -280,8 +280,13 @@ typedef struct cpted_site_options {
     double lane_width_m;           /**< width of one lane for roads with `lanes` (3.25 m) */
 } cpted_site_options;
 
-/** @brief Size of the 1.0 layout of ::cpted_site_options (options): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_SITE_OPTIONS_V1_SIZE (offsetof(cpted_site_options, lane_width_m) + sizeof(((cpted_site_options *)0)->lane_width_m))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_site_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_SITE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_site_options, lane_width_m) + sizeof(((cpted_site_options *)0)->lane_width_m))
 
 /**
  * @brief Fills options with defaults.
@@ -588,8 +593,13 @@ typedef struct cpted_vehicle {
     double min_turn_radius_m;  /**< tighter turns are taken at CPTED_CRAWL_SPEED_MPS */
 } cpted_vehicle;
 
-/** @brief Size of the 1.0 layout of ::cpted_vehicle (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_VEHICLE_V1_SIZE (offsetof(cpted_vehicle, min_turn_radius_m) + sizeof(((cpted_vehicle *)0)->min_turn_radius_m))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_vehicle (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_VEHICLE_V1_SIZE \
+    (offsetof(cpted_vehicle, min_turn_radius_m) + sizeof(((cpted_vehicle *)0)->min_turn_radius_m))
 
 /**
  * @brief Fills a vehicle from a preset class (case-insensitive): ISO 22343-1 /
@@ -647,7 +657,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_validate(cpted_context *ctx, const cpted_
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (v >= vmax: never reached).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(double *out_m, const cpted_vehicle *vehicle,
+CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(double *out_m,
+                                                         const cpted_vehicle *vehicle,
                                                          double v0_mps, double v_mps);
 
 /**
@@ -710,8 +721,13 @@ typedef struct cpted_blast {
     double duration_ms;                /**< positive-phase duration */
 } cpted_blast;
 
-/** @brief Size of the 1.0 layout of ::cpted_blast (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_BLAST_V1_SIZE (offsetof(cpted_blast, duration_ms) + sizeof(((cpted_blast *)0)->duration_ms))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_blast (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BLAST_V1_SIZE \
+    (offsetof(cpted_blast, duration_ms) + sizeof(((cpted_blast *)0)->duration_ms))
 
 /**
  * @brief Lower end of the validity range of the incident-overpressure fit, m/kg^(1/3).
@@ -798,8 +814,13 @@ typedef struct cpted_rating {
     char category[4];            /**< penetration category as written ("P1", "L3"), or "" */
 } cpted_rating;
 
-/** @brief Size of the 1.0 layout of ::cpted_rating (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_RATING_V1_SIZE (offsetof(cpted_rating, category) + sizeof(((cpted_rating *)0)->category))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_rating (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_RATING_V1_SIZE \
+    (offsetof(cpted_rating, category) + sizeof(((cpted_rating *)0)->category))
 
 /**
  * @brief Parses a rating string, e.g. "V/7500[N2]/48/90:3.5/10.0",
@@ -864,8 +885,13 @@ typedef struct cpted_freespace_options {
                                         conservative model); default 0: ground and roads only */
 } cpted_freespace_options;
 
-/** @brief Size of the 1.0 layout of ::cpted_freespace_options (options): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_FREESPACE_OPTIONS_V1_SIZE (offsetof(cpted_freespace_options, everything_drivable) + sizeof(((cpted_freespace_options *)0)->everything_drivable))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_freespace_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_FREESPACE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_freespace_options, everything_drivable) + sizeof(((cpted_freespace_options *)0)->everything_drivable))
 
 /**
  * @brief Fills free-space options with defaults.
@@ -985,8 +1011,13 @@ typedef struct cpted_standoff_options {
     double allowable_kpa;              /**< allowable incident overpressure; 0 = none */
 } cpted_standoff_options;
 
-/** @brief Size of the 1.0 layout of ::cpted_standoff_options (options): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_STANDOFF_OPTIONS_V1_SIZE (offsetof(cpted_standoff_options, allowable_kpa) + sizeof(((cpted_standoff_options *)0)->allowable_kpa))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_standoff_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_STANDOFF_OPTIONS_V1_SIZE \
+    (offsetof(cpted_standoff_options, allowable_kpa) + sizeof(((cpted_standoff_options *)0)->allowable_kpa))
 
 /**
  * @brief Fills standoff options with defaults.
@@ -1022,8 +1053,13 @@ typedef struct cpted_standoff_asset {
     double encroachment_m2;      /**< area of A inside the required standoff (0 if none) */
 } cpted_standoff_asset;
 
-/** @brief Size of the 1.0 layout of ::cpted_standoff_asset (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_STANDOFF_ASSET_V1_SIZE (offsetof(cpted_standoff_asset, encroachment_m2) + sizeof(((cpted_standoff_asset *)0)->encroachment_m2))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_standoff_asset (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_STANDOFF_ASSET_V1_SIZE \
+    (offsetof(cpted_standoff_asset, encroachment_m2) + sizeof(((cpted_standoff_asset *)0)->encroachment_m2))
 
 /**
  * @brief Runs the standoff analysis for every asset of the free space's site.
@@ -1063,8 +1099,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out, const cpted_standoff *result,
-                                                  size_t i);
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out,
+                                                  const cpted_standoff *result, size_t i);
 
 /**
  * @brief Encroachment of asset @p i: A ∩ (asset ⊕ required) as ISO WKB (possibly empty).
@@ -1171,8 +1207,13 @@ typedef struct cpted_coverage_options {
     double tolerance_m;                /**< tolerance of the compliance test (0.001 m) */
 } cpted_coverage_options;
 
-/** @brief Size of the 1.0 layout of ::cpted_coverage_options (options): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_COVERAGE_OPTIONS_V1_SIZE (offsetof(cpted_coverage_options, tolerance_m) + sizeof(((cpted_coverage_options *)0)->tolerance_m))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_coverage_options, tolerance_m) + sizeof(((cpted_coverage_options *)0)->tolerance_m))
 
 /**
  * @brief Fills coverage options with defaults.
@@ -1204,8 +1245,13 @@ typedef struct cpted_coverage_line {
     size_t unrated_count;      /**< barrier elements on the line without a valid rating */
 } cpted_coverage_line;
 
-/** @brief Size of the 1.0 layout of ::cpted_coverage_line (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_COVERAGE_LINE_V1_SIZE (offsetof(cpted_coverage_line, unrated_count) + sizeof(((cpted_coverage_line *)0)->unrated_count))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_line (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_LINE_V1_SIZE \
+    (offsetof(cpted_coverage_line, unrated_count) + sizeof(((cpted_coverage_line *)0)->unrated_count))
 
 /**
  * @brief One gap of a line.
@@ -1224,8 +1270,13 @@ typedef struct cpted_coverage_gap {
     const char *after_id;     /**< bounding feature after the gap, NULL = line end (borrowed) */
 } cpted_coverage_gap;
 
-/** @brief Size of the 1.0 layout of ::cpted_coverage_gap (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_COVERAGE_GAP_V1_SIZE (offsetof(cpted_coverage_gap, after_id) + sizeof(((cpted_coverage_gap *)0)->after_id))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_gap (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_GAP_V1_SIZE \
+    (offsetof(cpted_coverage_gap, after_id) + sizeof(((cpted_coverage_gap *)0)->after_id))
 
 /** @brief How a vehicle gets past a perimeter line. @since 1.0 */
 typedef enum cpted_breach_kind {
@@ -1257,8 +1308,13 @@ typedef struct cpted_coverage_breach {
     int32_t kind;         /**< a ::cpted_breach_kind */
 } cpted_coverage_breach;
 
-/** @brief Size of the 1.0 layout of ::cpted_coverage_breach (record): the smallest struct_size accepted. @since 1.0 */
-#define CPTED_COVERAGE_BREACH_V1_SIZE (offsetof(cpted_coverage_breach, kind) + sizeof(((cpted_coverage_breach *)0)->kind))
+/**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_breach (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_BREACH_V1_SIZE \
+    (offsetof(cpted_coverage_breach, kind) + sizeof(((cpted_coverage_breach *)0)->kind))
 
 /**
  * @brief Runs the coverage analysis on the free space's site and vehicle.
@@ -1299,8 +1355,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_line_count(const cpted_coverage *resu
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const cpted_coverage *result,
-                                                 size_t i);
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out,
+                                                 const cpted_coverage *result, size_t i);
 
 /**
  * @brief Reads one gap of a line.
@@ -1311,8 +1367,9 @@ CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out, const cpted_coverage *result,
-                                                size_t line, size_t gap);
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out,
+                                                const cpted_coverage *result, size_t line,
+                                                size_t gap);
 
 /**
  * @brief Number of breaches.
@@ -1330,8 +1387,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *re
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out, const cpted_coverage *result,
-                                                   size_t i);
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out,
+                                                   const cpted_coverage *result, size_t i);
 
 /**
  * @brief The result as the `cpted/coverage/1` JSON document (coordinates in the output CRS).
