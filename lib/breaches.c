@@ -19,8 +19,8 @@
 /* A crossing piece of line shorter than 1 mm is a touch of R, not a breach. */
 #define MIN_BREACH_M 1e-3
 
-static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, int32_t kind, GEOSGeometry *geom,
-                       double x, double y, double width_m)
+static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, int32_t kind,
+                       GEOSGeometry *geom, double x, double y, double width_m)
 {
     if (!cpted__grow((void **)&cov->breaches, &cov->breach_cap, cov->breach_count + 1,
                      sizeof *cov->breaches)) {

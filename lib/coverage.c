@@ -38,7 +38,7 @@ typedef struct run {
     cpted_coverage *cov;
     cpted_context *ctx;
     GEOSContextHandle_t h;
-    const footprint *fps;  /* the free space's footprints */
+    const footprint *fps; /* the free space's footprints */
     size_t fp_count;
     GEOSSTRtree *tree;     /* over fps[i].geom, items are &fps[i] (the free space's) */
     bool *rating_seen;     /* per feature: malformed rating already warned */
@@ -80,8 +80,7 @@ CPTED_API void CPTED_CALL cpted_coverage_free(cpted_coverage *cov)
 static int add_line(run *r, const cpted__barrier_line *b)
 {
     cpted_coverage *cov = r->cov;
-    if (!cpted__grow((void **)&cov->lines, &cov->line_cap, cov->line_count + 1,
-                     sizeof *cov->lines))
+    if (!cpted__grow((void **)&cov->lines, &cov->line_cap, cov->line_count + 1, sizeof *cov->lines))
         return cpted__nomem(r->ctx, MODULE);
     cpted__coverage_line *l = &cov->lines[cov->line_count];
     memset(l, 0, sizeof *l);
@@ -359,8 +358,9 @@ static int analyse_line(run *r, cpted__coverage_line *l)
     if (rc != CPTED_OK)
         goto done;
     /* The zone within snap of the line (the line itself when snap is 0). */
-    zone = o->snap_m > 0 ? GEOSBuffer_r(h, l->geom, o->snap_m, (int)r->cov->fs->opts.quadrant_segments)
-                         : GEOSGeom_clone_r(h, l->geom);
+    zone = o->snap_m > 0
+               ? GEOSBuffer_r(h, l->geom, o->snap_m, (int)r->cov->fs->opts.quadrant_segments)
+               : GEOSGeom_clone_r(h, l->geom);
     if (!zone) {
         rc = cpted__geos_fail(r->ctx, MODULE, "snap zone");
         goto done;
@@ -630,8 +630,8 @@ CPTED_API const char *CPTED_CALL cpted_breach_kind_name(int32_t kind)
     }
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const cpted_coverage *result,
-                                                 size_t i)
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out,
+                                                 const cpted_coverage *result, size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -642,8 +642,9 @@ CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out, const
                               CPTED_COVERAGE_LINE_V1_SIZE, "coverage line");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out, const cpted_coverage *result,
-                                                size_t line, size_t gap)
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out,
+                                                const cpted_coverage *result, size_t line,
+                                                size_t gap)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -654,8 +655,8 @@ CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out, const c
                               CPTED_COVERAGE_GAP_V1_SIZE, "coverage gap");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out, const cpted_coverage *result,
-                                                   size_t i)
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out,
+                                                   const cpted_coverage *result, size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;

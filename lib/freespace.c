@@ -819,8 +819,8 @@ int cpted__freespace_tiles(cpted_freespace *fs, int32_t space, cpted__tiles **ou
         return cpted__error(fs->ctx, CPTED_E_INVALID, "free space: no tiles of space %d",
                             (int)space);
     if (!*slot) {
-        int rc = cpted__tiles_new(slot, fs->ctx, cpted__freespace_set(fs, space),
-                                  CPTED__TILE_VERTICES);
+        int rc =
+            cpted__tiles_new(slot, fs->ctx, cpted__freespace_set(fs, space), CPTED__TILE_VERTICES);
         if (rc != CPTED_OK)
             return rc;
     }
@@ -883,7 +883,7 @@ const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t spac
 }
 
 CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *size_out,
-                                             const cpted_freespace *fs, int32_t space)
+                                                 const cpted_freespace *fs, int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;
@@ -895,7 +895,7 @@ CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *si
 }
 
 CPTED_API int CPTED_CALL cpted_freespace_get_area(double *out_m2, const cpted_freespace *fs,
-                                              int32_t space)
+                                                  int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;

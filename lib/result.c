@@ -11,8 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void cpted__result_init(cpted__result *r, cpted_context *ctx, cpted_site *site,
-                        cpted_freespace *fs)
+void cpted__result_init(cpted__result *r, cpted_context *ctx, cpted_site *site, cpted_freespace *fs)
 {
     memset(r, 0, sizeof *r);
     atomic_init(&r->refs, 1);

@@ -22,9 +22,9 @@ typedef struct asset_result {
 } asset_result;
 
 struct cpted_standoff {
-    cpted__result head;           /* site and free space referenced, warnings */
-    cpted_site *site;             /* = head.site */
-    cpted_context *ctx;           /* = head.ctx */
+    cpted__result head; /* site and free space referenced, warnings */
+    cpted_site *site;   /* = head.site */
+    cpted_context *ctx; /* = head.ctx */
     cpted_vehicle vehicle;
     double charge_kg;             /* 0: none */
     double allowable_kpa;         /* 0: none */
@@ -296,8 +296,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
     return result ? result->count : 0;
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out, const cpted_standoff *result,
-                                                  size_t i)
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out,
+                                                  const cpted_standoff *result, size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -311,7 +311,7 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out, con
 }
 
 CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out, size_t *size_out,
-                                                         const cpted_standoff *result, size_t i)
+                                                             const cpted_standoff *result, size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -485,8 +485,9 @@ int cpted__standoff_json_body(cpted__json *j, const cpted_standoff *s)
     cpted__json_end_array(j);
     json_assumptions(j, s);
     if (rc != CPTED_OK)
-        return cpted__error(s->ctx, rc, "standoff JSON: cannot transform a point to the "
-                                        "output CRS: %s",
+        return cpted__error(s->ctx, rc,
+                            "standoff JSON: cannot transform a point to the "
+                            "output CRS: %s",
                             cpted_context_last_error(s->ctx));
     return CPTED_OK;
 }

@@ -69,8 +69,8 @@ typedef struct w_layer {
     const w_spec *spec;
     w_row *rows;
     size_t row_count, row_cap;
-    char *crs;          /* output CRS of the rows ("" = local, unnamed), owned once added */
-    bool owns_texts;    /* the text values are copies (after layers_own_texts) */
+    char *crs;       /* output CRS of the rows ("" = local, unnamed), owned once added */
+    bool owns_texts; /* the text values are copies (after layers_own_texts) */
 } w_layer;
 
 /* Fills layers[0..spec_count) with rows from `result`. */
@@ -644,19 +644,18 @@ static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const w_plan 
 /* ---- the writer object ----------------------------------------------------- */
 
 struct cpted_writer {
-    cpted_context *ctx;            /* referenced */
+    cpted_context *ctx; /* referenced */
     char *path;
-    char *driver;                  /* as given, or NULL: from the extension */
+    char *driver; /* as given, or NULL: from the extension */
     const w_format *format;
     int32_t overwrite;
     bool committed;
-    w_layer *layers;               /* collected, in the order added */
+    w_layer *layers; /* collected, in the order added */
     size_t layer_count, layer_cap;
 };
 
-CPTED_API int CPTED_CALL cpted_writer_open(cpted_writer **out, cpted_context *ctx,
-                                           const char *path, const char *format,
-                                           int32_t overwrite)
+CPTED_API int CPTED_CALL cpted_writer_open(cpted_writer **out, cpted_context *ctx, const char *path,
+                                           const char *format, int32_t overwrite)
 {
     if (out)
         *out = NULL;
@@ -723,8 +722,7 @@ static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *spe
     if (!result || !site)
         return cpted__error(ctx, CPTED_E_INVALID, "cpted_writer_add_%s: result is NULL", what);
     if (w->committed)
-        return cpted__error(ctx, CPTED_E_INVALID, "%s: the writer is already committed",
-                            w->path);
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: the writer is already committed", w->path);
     for (size_t s = 0; s < spec_count; s++)
         for (size_t l = 0; l < w->layer_count; l++)
             if (strcmp(w->layers[l].spec->name, specs[s].name) == 0)
@@ -778,8 +776,7 @@ CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
     if (w->committed)
         return cpted__error(ctx, CPTED_E_INVALID, "%s: the writer is already committed", w->path);
     if (w->layer_count == 0)
-        return cpted__error(ctx, CPTED_E_INVALID, "%s: no result was added to the writer",
-                            w->path);
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: no result was added to the writer", w->path);
     w->committed = true;
     cpted__gdal_init();
     cpted__gdal_errors cap;

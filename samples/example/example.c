@@ -84,8 +84,8 @@ static int memory_site(cpted_context *ctx)
         const char *bkeys[] = {"diameter"};
         const char *bvalues[] = {"0.3"};
         size = wkb_point(wkb, 500150.0, 5800150.0);
-        rc = cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, size, bkeys, bvalues,
-                                1);
+        rc = cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, size, bkeys,
+                                bvalues, 1);
     }
     double e[4];
     if (rc == CPTED_OK)

@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SAME_FIELD(frozen, lib, f)                                                               \
-    _Static_assert(offsetof(frozen, f) == offsetof(lib, f) &&                                   \
-                       sizeof(((frozen *)0)->f) == sizeof(((lib *)0)->f),                       \
+#define SAME_FIELD(frozen, lib, f)                                                                 \
+    _Static_assert(offsetof(frozen, f) == offsetof(lib, f) &&                                      \
+                       sizeof(((frozen *)0)->f) == sizeof(((lib *)0)->f),                          \
                    #lib "." #f " moved or changed size since 1.0")
-#define V1_ENDS_AT(frozen, f, v1)                                                                \
-    _Static_assert((v1) == offsetof(frozen, f) + sizeof(((frozen *)0)->f),                      \
+#define V1_ENDS_AT(frozen, f, v1)                                                                  \
+    _Static_assert((v1) == offsetof(frozen, f) + sizeof(((frozen *)0)->f),                         \
                    #v1 " does not end at the last 1.0 field")
 
 /* ---- the frozen 1.0 layouts --------------------------------------------------- */
@@ -263,10 +263,10 @@ SAME_FIELD(v1_coverage_breach, cpted_coverage_breach, kind);
 V1_ENDS_AT(v1_coverage_breach, kind, CPTED_COVERAGE_BREACH_V1_SIZE);
 
 /* A newer caller: the 1.0 layout followed by fields this library does not know. */
-#define NEWER(T)                                                                                 \
-    struct {                                                                                     \
-        T base;                                                                                  \
-        uint64_t tail[3];                                                                        \
+#define NEWER(T)                                                                                   \
+    struct {                                                                                       \
+        T base;                                                                                    \
+        uint64_t tail[3];                                                                          \
     }
 
 /* The three sizes every struct is tried with: its sizeof, V1, and a newer one. */
@@ -487,9 +487,9 @@ static void test_analyses_and_records(void **state)
                              : kind == AS_V1   ? CPTED_VEHICLE_V1_SIZE
                                                : sizeof v;
         cpted_freespace *fs2 = NULL;
-        assert_int_equal(cpted_freespace_new(&fs2, site, (cpted_vehicle *)&v,
-                                             (cpted_freespace_options *)&fo),
-                         CPTED_OK);
+        assert_int_equal(
+            cpted_freespace_new(&fs2, site, (cpted_vehicle *)&v, (cpted_freespace_options *)&fo),
+            CPTED_OK);
         NEWER(v1_vehicle) back;
         memset(&back, 0, sizeof back);
         back.base.struct_size = (uint32_t)v.base.struct_size;
@@ -573,18 +573,17 @@ static void test_analyses_and_records(void **state)
                              CPTED_E_VERSION);
             co.tail[0] = 1;
             cpted_coverage *refused = NULL;
-            assert_int_equal(
-                cpted_coverage_run(&refused, fs2, (cpted_coverage_options *)&co),
-                CPTED_E_VERSION);
+            assert_int_equal(cpted_coverage_run(&refused, fs2, (cpted_coverage_options *)&co),
+                             CPTED_E_VERSION);
             so.tail[2] = 1;
             cpted_standoff *refused_s = NULL;
             assert_int_equal(cpted_standoff_run(&refused_s, fs2, (cpted_standoff_options *)&so),
                              CPTED_E_VERSION);
             fo.tail[0] = 1;
             cpted_freespace *refused_fs = NULL;
-            assert_int_equal(cpted_freespace_new(&refused_fs, site, &car,
-                                                 (cpted_freespace_options *)&fo),
-                             CPTED_E_VERSION);
+            assert_int_equal(
+                cpted_freespace_new(&refused_fs, site, &car, (cpted_freespace_options *)&fo),
+                CPTED_E_VERSION);
         }
         cpted_coverage_free(c);
         cpted_standoff_free(s);

@@ -298,9 +298,9 @@ static void test_wkb_round_trip(void **state)
 
     cpted_site *copy = new_site(ctx);
     add_rect(copy, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
-    assert_int_equal(cpted_site_add_wkb(NULL, copy, "ground", CPTED_ROLE_GROUND, wkb, size, NULL,
-                                        NULL, 0),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, copy, "ground", CPTED_ROLE_GROUND, wkb, size, NULL, NULL, 0),
+        CPTED_OK);
     cpted_free(wkb);
     cpted_freespace *fs2 = run(copy, "M1", NULL);
     assert_near(area(fs2, CPTED_SPACE_GROUND), area(fs, CPTED_SPACE_ACCESSIBLE), 1e-6);

@@ -101,11 +101,26 @@ static void make(objects *o, bool with_standoff, bool with_coverage)
 static void free_one(objects *o, int which)
 {
     switch (which) {
-    case OBJ_CONTEXT: cpted_context_free(o->ctx); o->ctx = NULL; break;
-    case OBJ_SITE: cpted_site_free(o->site); o->site = NULL; break;
-    case OBJ_FREESPACE: cpted_freespace_free(o->fs); o->fs = NULL; break;
-    case OBJ_STANDOFF: cpted_standoff_free(o->standoff); o->standoff = NULL; break;
-    case OBJ_COVERAGE: cpted_coverage_free(o->coverage); o->coverage = NULL; break;
+    case OBJ_CONTEXT:
+        cpted_context_free(o->ctx);
+        o->ctx = NULL;
+        break;
+    case OBJ_SITE:
+        cpted_site_free(o->site);
+        o->site = NULL;
+        break;
+    case OBJ_FREESPACE:
+        cpted_freespace_free(o->fs);
+        o->fs = NULL;
+        break;
+    case OBJ_STANDOFF:
+        cpted_standoff_free(o->standoff);
+        o->standoff = NULL;
+        break;
+    case OBJ_COVERAGE:
+        cpted_coverage_free(o->coverage);
+        o->coverage = NULL;
+        break;
     default: fail();
     }
 }
@@ -213,9 +228,9 @@ static void test_site_frozen_after_freespace(void **state)
     cpted_freespace *fs = NULL;
     assert_int_equal(cpted_freespace_new(&fs, site, &bad, NULL), CPTED_E_INVALID);
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(&fid, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL,
-                                        NULL, 0),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL, NULL, 0),
+        CPTED_OK);
     assert_int_equal(fid, 8);
     assert_int_equal(cpted_site_feature_count(site), 14);
 
@@ -223,9 +238,9 @@ static void test_site_frozen_after_freespace(void **state)
     assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
     assert_ptr_equal(cpted_freespace_site(fs), site);
     fid = -5;
-    assert_int_equal(cpted_site_add_wkb(&fid, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL,
-                                        NULL, 0),
-                     CPTED_E_INVALID);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL, NULL, 0),
+        CPTED_E_INVALID);
     assert_string_equal(cpted_context_last_error(ctx),
                         "layer 'bollards': site is frozen: a free space was computed from it "
                         "(add every feature before cpted_freespace_new)");
@@ -233,9 +248,9 @@ static void test_site_frozen_after_freespace(void **state)
     assert_int_equal(cpted_site_feature_count(site), 14);
     /* still frozen when the free space is gone: a result might have been made from it */
     cpted_freespace_free(fs);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL,
-                                        NULL, 0),
-                     CPTED_E_INVALID);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, w, n, NULL, NULL, 0),
+        CPTED_E_INVALID);
     free(w);
     cpted_site_free(site);
 }

@@ -37,8 +37,9 @@ static void test_add_and_read_back(void **state)
     const char *keys[] = {"name", "required_standoff_m", "colour"};
     const char *values[] = {"Town Hall", "30", "red"};
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, keys, values, 3),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, keys, values, 3),
+        CPTED_OK);
     free(wkb);
     assert_int_equal(fid, 1);
     wkb = test_wkb_point(5, 5, &n);
@@ -73,7 +74,8 @@ static void test_add_and_read_back(void **state)
     assert_string_equal(cpted_site_layer_name(site, 1), "bollards");
     assert_int_equal(cpted_site_layer_role(site, 1), CPTED_ROLE_BARRIER);
     int64_t features = 0, repaired = -1, skipped = -1;
-    assert_int_equal(cpted_site_get_layer_counts(&features, &repaired, &skipped, site, 1), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&features, &repaired, &skipped, site, 1),
+                     CPTED_OK);
     assert_true(features == 2 && repaired == 0 && skipped == 0);
     assert_int_equal(cpted_site_get_layer_counts(NULL, NULL, NULL, site, 2), CPTED_E_NOTFOUND);
 
@@ -93,35 +95,41 @@ static void test_bad_geometry_is_rejected(void **state)
     size_t n;
     unsigned char *wkb = test_wkb_point(1, 2, &n);
     /* a point cannot be an asset */
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "layer 'assets' feature 1"));
     assert_non_null(strstr(cpted_context_last_error(ctx), "does not fit the role"));
     free(wkb);
     /* NaN coordinate */
     wkb = test_wkb_point(NAN, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "NaN or infinite"));
     free(wkb);
     /* infinite coordinate in a line */
     double line[] = {0, 0, INFINITY, 1};
     wkb = test_wkb_line(line, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "walls", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "walls", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     /* empty point (NaN NaN is GEOS' empty point in WKB) and truncated WKB */
     unsigned char trunc[] = {1, 1, 0, 0, 0, 0, 0};
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, trunc, sizeof trunc,
-                                        NULL, NULL, 0),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, trunc,
+                                        sizeof trunc, NULL, NULL, 0),
                      CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "unreadable WKB"));
     /* bad role, no WKB */
     wkb = test_wkb_point(1, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 0, wkb, n, NULL, NULL, 0), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 42, wkb, n, NULL, NULL, 0), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", CPTED_ROLE_BARRIER, NULL, 0, NULL, NULL, 0),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 0, wkb, n, NULL, NULL, 0),
                      CPTED_E_INVALID);
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 42, wkb, n, NULL, NULL, 0),
+                     CPTED_E_INVALID);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "x", CPTED_ROLE_BARRIER, NULL, 0, NULL, NULL, 0),
+        CPTED_E_INVALID);
     free(wkb);
     assert_int_equal(cpted_site_feature_count(site), 0);
     cpted_site_free(site);
@@ -170,8 +178,9 @@ static void test_invalid_polygon_is_repaired_and_counted(void **state)
     /* a polygon with no area at all cannot be repaired */
     double flat[] = {0, 0, 5, 0, 10, 0, 0, 0};
     wkb = test_wkb_polygon(flat, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "no area"));
     free(wkb);
     cpted_site_free(site);
@@ -249,13 +258,13 @@ static void test_3d_wkb_is_read_and_written_2d(void **state)
     cpted_site *site = new_site(ctx);
     unsigned char buf[32];
     size_t n = wkb_point_z(buf, 1001, 500001.25, 5800002.5, 12.0); /* ISO Point Z */
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL,
-                                        NULL, 0),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL, 0),
+        CPTED_OK);
     n = wkb_point_z(buf, 0x80000001u, 500003.75, 5800004.5, -3.0); /* EWKB Point Z */
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL,
-                                        NULL, 0),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL, 0),
+        CPTED_OK);
     double x, y;
     test_point_xy(site, 0, &x, &y);
     assert_true(x == 500001.25 && y == 5800002.5);
@@ -493,15 +502,17 @@ static void test_rejected_feature_leaves_no_layer(void **state)
     cpted_site *site = new_site(ctx);
     size_t n;
     unsigned char *wkb = test_wkb_point(1, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     assert_int_equal(cpted_site_layer_count(site), 0);
     /* the next accepted feature of that layer is still number 1 */
     wkb = test_wkb_rect(0, 0, 1, 1, &n);
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_OK);
     free(wkb);
     assert_int_equal(fid, 1);
     assert_int_equal(cpted_site_layer_count(site), 1);
@@ -516,8 +527,8 @@ static void test_info_json_invalid_utf8_replaced(void **state)
     /* a Latin-1 "Käpylä" (0xE4 alone is not UTF-8), a valid "ä" (C3 A4), a
      * truncated 3-byte sequence at the end */
     unsigned char *wkb = test_wkb_rect(0, 0, 1, 1, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "K\xe4pyl\xc3\xa4\xe2\x82", CPTED_ROLE_ASSET, wkb,
-                                        n, NULL, NULL, 0),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "K\xe4pyl\xc3\xa4\xe2\x82", CPTED_ROLE_ASSET,
+                                        wkb, n, NULL, NULL, 0),
                      CPTED_OK);
     free(wkb);
     char *json = NULL;

@@ -589,9 +589,8 @@ static void test_osm_helsinki(void **state)
     double e[4];
     assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(&lon, &lat, site, 0.5 * (e[0] + e[2]),
-                                          0.5 * (e[1] + e[3])),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_to_output(&lon, &lat, site, 0.5 * (e[0] + e[2]), 0.5 * (e[1] + e[3])), CPTED_OK);
     assert_true(lon > 24.9 && lon < 25.0);
     assert_true(lat > 60.1 && lat < 60.2);
     cpted_site_free(site);

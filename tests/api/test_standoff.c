@@ -193,9 +193,9 @@ static void test_road_edge_20m(void **state)
     assert_ptr_equal(cpted_standoff_site(res), site);
     assert_non_null(cpted_standoff_freespace(res));
     double area = 0;
-    assert_int_equal(cpted_freespace_get_area(&area, cpted_standoff_freespace(res),
-                                          CPTED_SPACE_ACCESSIBLE),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_freespace_get_area(&area, cpted_standoff_freespace(res), CPTED_SPACE_ACCESSIBLE),
+        CPTED_OK);
     assert_true(area > 200 * 7);
 
     char *json = NULL;
@@ -632,9 +632,9 @@ static void test_bad_input(void **state)
     size_t n;
     double flat[] = {0, 10, 10, 10, 20, 10, 0, 10};
     unsigned char *wkb = test_wkb_polygon(flat, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL,
-                                        0),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     cpted_site_free(site);
 }

@@ -262,7 +262,7 @@ static void check_accessible(cpted_context *ctx, GDALDatasetH ds, const cpted_st
 {
     double accessible = 0;
     assert_int_equal(cpted_freespace_get_area(&accessible, cpted_standoff_freespace(result),
-                                          CPTED_SPACE_ACCESSIBLE),
+                                              CPTED_SPACE_ACCESSIBLE),
                      CPTED_OK);
     OGRLayerH l = layer_of(ds, "accessible_area", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
@@ -579,8 +579,8 @@ static void test_bad_format(void **state)
 
 /* ---- the writer: several results, one output, all or nothing ------------- */
 
-static const char *const layer_names[6] = {"standoff_lines", "encroachment", "accessible_area",
-                                           "perimeter_lines", "gaps", "breaches"};
+static const char *const layer_names[6] = {"standoff_lines",  "encroachment", "accessible_area",
+                                           "perimeter_lines", "gaps",         "breaches"};
 
 /* Feature counts of the six layers in single-result outputs, for comparison. */
 static void single_counts(cpted_context *ctx, const cpted_standoff *s, const cpted_coverage *c,
@@ -625,8 +625,8 @@ static void test_writer_two_results_one_gpkg(void **state)
     assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
     /* the same layers twice: refused, the writer is unchanged */
     assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_E_INVALID);
-    assert_non_null(strstr(cpted_context_last_error(ctx),
-                           "layer 'perimeter_lines' is already in this output"));
+    assert_non_null(
+        strstr(cpted_context_last_error(ctx), "layer 'perimeter_lines' is already in this output"));
     /* the layers are copies: the results and their sites may go before the commit */
     cpted_standoff_free(s);
     cpted_coverage_free(c);
