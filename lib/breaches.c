@@ -293,8 +293,8 @@ int cpted__coverage_breaches(cpted_coverage *cov)
         return CPTED_OK;
     const GEOSGeometry *reach = cov->fs->reachable;
     if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1)
-        return cpted__result_warn(&cov->head, "breaches not computed: no reachable space (no entry "
-                                         "connects to drivable ground)");
+        return cpted__result_warn(&cov->head, "breaches not computed: no reachable space (no "
+                                              "entry connects to drivable ground)");
     cpted__tiles *tiles = NULL;
     int rc = cpted__freespace_tiles(cov->fs, CPTED_SPACE_REACHABLE, &tiles);
     for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {
