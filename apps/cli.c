@@ -520,7 +520,7 @@ void cli_print_cell(const char *text, int width)
 void cli_print_point(const cpted_site *site, double x, double y)
 {
     double ox = x, oy = y;
-    if (cpted_site_to_output(site, x, y, &ox, &oy) != CPTED_OK) {
+    if (cpted_site_to_output(&ox, &oy, site, x, y) != CPTED_OK) {
         printf("(%.3f, %.3f) (working CRS)", x, y);
         return;
     }
@@ -628,11 +628,37 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
 }
 
-void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs)
+int cli_freespace(cpted_context *ctx, const cli_options *o, cpted_site *site,
+                  cpted_freespace **out)
 {
-    fs->soft_blocking = o->soft_blocking;
-    fs->drivable = o->drivable && strcmp(o->drivable, "roads") == 0 ? CPTED_DRIVABLE_ROADS
-                                                                    : CPTED_DRIVABLE_EVERYTHING;
+    cpted_freespace_options fo;
+    if (cpted_freespace_options_init(&fo, sizeof fo) != CPTED_OK) {
+        fprintf(stderr, "cpted %s: cannot initialise free-space options\n", o->command);
+        return CLI_EXIT_INTERNAL;
+    }
+    fo.soft_blocking = o->soft_blocking;
+    fo.drivable = o->drivable && strcmp(o->drivable, "roads") == 0 ? CPTED_DRIVABLE_ROADS
+                                                                   : CPTED_DRIVABLE_EVERYTHING;
+    int status = cpted_freespace_new(out, site, &o->vehicle, &fo);
+    if (status != CPTED_OK)
+        return cli_fail(ctx, o, status);
+    /* Loud even with --quiet: a result that could not really run must never be
+     * read as "safe". */
+    const char *why = cpted_freespace_not_assessed(*out);
+    if (why && o->quiet) /* without --quiet the log already printed it */
+        fprintf(stderr, "cpted %s: NOT ASSESSED: %s\n", o->command, why);
+    return CLI_EXIT_OK;
+}
+
+int cli_has_role(const cpted_site *site, int32_t role)
+{
+    for (size_t i = 0; i < cpted_site_layer_count(site); i++) {
+        int64_t n = 0;
+        if (cpted_site_layer_role(site, i) == role &&
+            cpted_site_get_layer_counts(&n, NULL, NULL, site, i) == CPTED_OK && n > 0)
+            return 1;
+    }
+    return 0;
 }
 
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o)

@@ -150,9 +150,13 @@ cpted_context *cli_context(const cli_options *o);
  * returns the exit code (else CLI_EXIT_OK). */
 int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out);
 
-/* Copies the free-space choices of the command line (--soft-blocking,
- * --drivable) into options filled by cpted_freespace_options_init. */
-void cli_freespace_options(const cli_options *o, cpted_freespace_options *fs);
+/* Computes the free space with the options (--soft-blocking, --drivable); a
+ * free space on which nothing can be assessed is reported on stderr, even with
+ * --quiet. Returns an exit code. */
+int cli_freespace(cpted_context *ctx, const cli_options *o, cpted_site *site,
+                  cpted_freespace **out);
+/* 1 when some layer of the site holds features of this role. */
+int cli_has_role(const cpted_site *site, int32_t role);
 
 /* Validates the vehicle; prints and returns CLI_EXIT_USAGE when it is absurd. */
 int cli_check_vehicle(cpted_context *ctx, const cli_options *o);

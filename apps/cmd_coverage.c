@@ -60,7 +60,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
     for (size_t i = 0; i < nl; i++) {
         cpted_coverage_line l;
         l.struct_size = sizeof l;
-        if (cpted_coverage_get_line(cov, i, &l) != CPTED_OK)
+        if (cpted_coverage_get_line(&l, cov, i) != CPTED_OK)
             continue;
         printf("\nline %s%s%s%s: %.2f m, covered %.2f m (%.1f%%), %zu gap(s), %zu non-compliant, "
                "%d open end(s)\n",
@@ -76,7 +76,7 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
         for (size_t k = 0; k < l.gap_count; k++) {
             cpted_coverage_gap g;
             g.struct_size = sizeof g;
-            if (cpted_coverage_get_gap(cov, i, k, &g) != CPTED_OK)
+            if (cpted_coverage_get_gap(&g, cov, i, k) != CPTED_OK)
                 continue;
             printf("  %9.3f %9.3f %9.3f  %-10s %-9s %s - %s\n", g.start_m, g.end_m,
                    g.clear_width_m, g.compliant ? "yes" : "NO", g.vehicle_passable ? "YES" : "no",
@@ -96,10 +96,10 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b;
         b.struct_size = sizeof b;
-        if (cpted_coverage_get_breach(cov, i, &b) != CPTED_OK)
+        if (cpted_coverage_get_breach(&b, cov, i) != CPTED_OK)
             continue;
         printf("  line %s ", b.line_id);
-        if (strcmp(b.kind, "bypass") == 0) {
+        if (b.kind == CPTED_BREACH_BYPASS) {
             printf("bypass round its end at ");
             cli_print_point(site, b.x, b.y);
             printf(", passage %.3f m wide\n", b.width_m);
@@ -109,20 +109,6 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
             printf(": %.3f m of line the vehicle centre can cross\n", b.width_m);
         }
     }
-}
-
-/* Any non-compliant gap or breach. */
-static int has_findings(const cpted_coverage *cov)
-{
-    if (cpted_coverage_breach_count(cov))
-        return 1;
-    for (size_t i = 0; i < cpted_coverage_line_count(cov); i++) {
-        cpted_coverage_line l;
-        l.struct_size = sizeof l;
-        if (cpted_coverage_get_line(cov, i, &l) == CPTED_OK && l.noncompliant_count)
-            return 1;
-    }
-    return 0;
 }
 
 int cmd_coverage(int argc, char **argv)
@@ -139,21 +125,23 @@ int cmd_coverage(int argc, char **argv)
     rc = cli_check_outputs(&o, layers);
     if (rc != CLI_EXIT_OK)
         return rc;
-    cli_freespace_options(&o, &copts.freespace);
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
+    cpted_freespace *fs = NULL;
     cpted_coverage *cov = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
+    if (rc == CLI_EXIT_OK)
+        rc = cli_freespace(ctx, &o, site, &fs);
     if (rc == CLI_EXIT_OK) {
-        int status = cpted_coverage_run(&cov, site, &o.vehicle, &copts);
+        int status = cpted_coverage_run(&cov, fs, &copts);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
     char *json = NULL;
     if (rc == CLI_EXIT_OK && o.json_path) {
-        int status = cpted_coverage_to_json(cov, &json);
+        int status = cpted_coverage_to_json(&json, cov);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -167,9 +155,10 @@ int cmd_coverage(int argc, char **argv)
                 "cpted coverage: note: no line of protection: give it as a line layer named "
                 "'perimeter' (or --role LAYER=perimeter); barrier points (OpenStreetMap "
                 "barrier=bollard nodes) less than --chain m apart also form rows\n");
-    if (rc == CLI_EXIT_OK && o.fail_on_findings && has_findings(cov))
+    if (rc == CLI_EXIT_OK && o.fail_on_findings && cpted_coverage_finding_count(cov) > 0)
         rc = CLI_EXIT_FINDINGS;
     cpted_coverage_free(cov);
+    cpted_freespace_free(fs);
     cpted_site_free(site);
     cpted_context_free(ctx);
     return rc;

@@ -37,7 +37,7 @@ static void print_table(const cpted_site *site)
     printf("output CRS:  %s\n",
            *cpted_site_output_crs(site) ? cpted_site_output_crs(site) : "(local metres)");
     double e[4];
-    if (cpted_site_extent(site, e) == CPTED_OK)
+    if (cpted_site_get_extent(e, site) == CPTED_OK)
         printf("extent (working CRS): %.3f %.3f %.3f %.3f  (%.1f m x %.1f m)\n", e[0], e[1], e[2],
                e[3], e[2] - e[0], e[3] - e[1]);
     else
@@ -46,7 +46,7 @@ static void print_table(const cpted_site *site)
     double oe[4];
     if (*cpted_site_output_crs(site) &&
         strcmp(cpted_site_crs(site), cpted_site_output_crs(site)) != 0 &&
-        cpted_site_info_json(site, &json) == CPTED_OK && json_extent(json, oe) == 0) {
+        cpted_site_info_json(&json, site) == CPTED_OK && json_extent(json, oe) == 0) {
         /* 7 decimals for degrees (about 1 cm), 3 for metres, as in the other tables */
         int d = fabs(oe[0]) <= 360 && fabs(oe[2]) <= 360 && fabs(oe[1]) <= 90 &&
                         fabs(oe[3]) <= 90
@@ -60,7 +60,7 @@ static void print_table(const cpted_site *site)
            "skipped");
     for (size_t i = 0; i < cpted_site_layer_count(site); i++) {
         int64_t n = 0, repaired = 0, skipped = 0;
-        cpted_site_layer_counts(site, i, &n, &repaired, &skipped);
+        cpted_site_get_layer_counts(&n, &repaired, &skipped, site, i);
         const char *source = cpted_site_layer_source(site, i);
         /* long paths keep their informative end: "..." and the last 37 columns,
          * cut at a character boundary */
@@ -103,7 +103,7 @@ int cmd_info(int argc, char **argv)
     rc = cli_open_site(ctx, &o, &site);
     char *json = NULL;
     if (rc == CLI_EXIT_OK && o.json_path) {
-        int status = cpted_site_info_json(site, &json);
+        int status = cpted_site_info_json(&json, site);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }

@@ -93,7 +93,7 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
         cpted_standoff_asset a;
         memset(&a, 0, sizeof a);
         a.struct_size = sizeof a;
-        if (cpted_standoff_get_asset(res, i, &a) != CPTED_OK)
+        if (cpted_standoff_get_asset(&a, res, i) != CPTED_OK)
             continue;
         cli_print_cell(a.id, 24);
         printf(" ");
@@ -131,19 +131,6 @@ static void print_table(const cpted_standoff *res, const cli_options *o, const t
                cpted_blast_z_min(), cpted_blast_z_min());
 }
 
-/* 1 when an asset with a requirement is closer than required. */
-static int has_findings(const cpted_standoff *res)
-{
-    for (size_t i = 0; i < cpted_standoff_asset_count(res); i++) {
-        cpted_standoff_asset a;
-        memset(&a, 0, sizeof a);
-        a.struct_size = sizeof a;
-        if (cpted_standoff_get_asset(res, i, &a) == CPTED_OK && a.ok == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* After a failure: when no layer is an asset, say how to give one, in terms
  * that fit the source (OpenStreetMap has no tag for a protected asset). */
 static void hint_assets(const cpted_site *site)
@@ -161,10 +148,10 @@ static void hint_assets(const cpted_site *site)
     }
     if (osm)
         fprintf(stderr,
-                "hint: OpenStreetMap has no tag for a protected asset: give the assets as a "
-                "source of their own whose layer is named 'assets' (e.g. assets.geojson, "
-                "cpted standoff map.osm.pbf assets.geojson); --role multipolygons=asset would "
-                "make every OSM area an asset\n");
+                "hint: pick the protected buildings with --asset-name TEXT, --asset-id way/123 "
+                "or --assets-where SQL (an OGR filter, e.g. \"amenity='townhall'\"), or tag "
+                "them asset=yes; --role multipolygons=asset would make every OSM area an "
+                "asset\n");
     else
         fprintf(stderr, "hint: name the layer of protected buildings 'assets', or map it with "
                         "--role LAYER=asset (cpted info lists the layers)\n");
@@ -186,18 +173,25 @@ int cmd_standoff(int argc, char **argv)
         return rc;
     cpted_context *ctx = cli_context(&o);
     cpted_site *site = NULL;
+    cpted_freespace *fs = NULL;
     cpted_standoff *res = NULL;
     char *json = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
+    if (rc == CLI_EXIT_OK && !cli_has_role(site, CPTED_ROLE_ASSET)) {
+        fprintf(stderr, "cpted standoff: the site has no asset\n");
+        hint_assets(site);
+        rc = CLI_EXIT_INPUT;
+    }
+    if (rc == CLI_EXIT_OK)
+        rc = cli_freespace(ctx, &o, site, &fs);
     if (rc == CLI_EXIT_OK) {
         cpted_standoff_options so;
         cpted_standoff_options_init(&so, sizeof so);
         so.charge_kg = t.charge_kg;
         so.allowable_kpa = t.allowable_kpa;
-        cli_freespace_options(&o, &so.freespace);
-        int status = cpted_standoff_run(&res, site, &o.vehicle, &so);
+        int status = cpted_standoff_run(&res, fs, &so);
         if (status != CPTED_OK) {
             rc = cli_fail(ctx, &o, status);
             if (rc == CLI_EXIT_INPUT)
@@ -205,7 +199,7 @@ int cmd_standoff(int argc, char **argv)
         }
     }
     if (rc == CLI_EXIT_OK && o.json_path) {
-        int status = cpted_standoff_to_json(res, &json);
+        int status = cpted_standoff_to_json(&json, res);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -214,11 +208,12 @@ int cmd_standoff(int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         if (!o.json_path || strcmp(o.json_path, "-") != 0)
             print_table(res, &o, &t);
-        if (o.fail_on_findings && has_findings(res))
+        if (o.fail_on_findings && cpted_standoff_finding_count(res) > 0)
             rc = CLI_EXIT_FINDINGS;
     }
     cpted_free(json);
     cpted_standoff_free(res);
+    cpted_freespace_free(fs);
     cpted_site_free(site);
     cpted_context_free(ctx);
     return rc;

@@ -95,7 +95,7 @@ double cpted_blast_z_max(void)
     return incident_kpa[sizeof incident_kpa / sizeof incident_kpa[0] - 1].z_hi;
 }
 
-int cpted_blast_scaled_distance(double range_m, double charge_kg, double *out)
+int cpted_blast_scaled_distance(double *out, double range_m, double charge_kg)
 {
     if (!out || !isfinite(range_m) || !(range_m >= 0.0) || !isfinite(charge_kg) ||
         !(charge_kg > 0.0))
@@ -114,12 +114,12 @@ int cpted_blast_surface_burst(cpted_blast *out, double charge_kg, double range_m
 {
     if (!out)
         return CPTED_E_INVALID;
-    int rc = cpted__check_struct(NULL, out, out->struct_size, sizeof(cpted_blast),
+    int rc = cpted__check_struct(NULL, out, out->struct_size, CPTED_BLAST_V1_SIZE,
                                  sizeof(cpted_blast), "blast");
     if (rc != CPTED_OK)
         return rc;
     double z;
-    if (!(range_m > 0.0) || cpted_blast_scaled_distance(range_m, charge_kg, &z) != CPTED_OK)
+    if (!(range_m > 0.0) || cpted_blast_scaled_distance(&z, range_m, charge_kg) != CPTED_OK)
         return CPTED_E_INVALID;
     double w3 = cbrt(charge_kg);
     out->scaled_distance = z;
@@ -157,7 +157,7 @@ static double piece_solve(const kb_piece *piece, double p)
     return hi;
 }
 
-int cpted_blast_standoff_for(double charge_kg, double allowable_kpa, double *out_m)
+int cpted_blast_standoff_for(double *out_m, double charge_kg, double allowable_kpa)
 {
     if (!out_m || !isfinite(charge_kg) || !(charge_kg > 0.0) || !isfinite(allowable_kpa) ||
         !(allowable_kpa > 0.0))

@@ -1,8 +1,9 @@
 /*
  * breaches.c - where a vehicle gets through or round the line of protection
- * (architecture.md §6): the reachable space R of the coverage's vehicle
+ * (architecture.md §6): the reachable space R of the coverage's free space
  * crossing a perimeter line (a crossing), or reaching both sides of an open
- * line round one of its ends (a bypass).
+ * line round one of its ends (a bypass). Used by coverage.c only (a one-way
+ * dependency); the lines themselves come from lines.c.
  * Method and every decision: docs/method-coverage.md §5.
  *
  * SPDX-License-Identifier: MIT
@@ -18,8 +19,8 @@
 /* A crossing piece of line shorter than 1 mm is a touch of R, not a breach. */
 #define MIN_BREACH_M 1e-3
 
-static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, const char *kind, GEOSGeometry *geom,
-                       double x, double y, double width_m)
+static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, int32_t kind,
+                       GEOSGeometry *geom, double x, double y, double width_m)
 {
     if (!cpted__grow((void **)&cov->breaches, &cov->breach_cap, cov->breach_count + 1,
                      sizeof *cov->breaches)) {
@@ -139,7 +140,7 @@ static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const c
         GEOSLength_r(h, ps[i].g, &plen);
         rc = cpted__line_point_at(ctx, ps[i].g, plen, plen / 2.0, &x, &y);
         if (rc == CPTED_OK) {
-            rc = push_breach(cov, l, "crossing", ps[i].g, x, y, plen);
+            rc = push_breach(cov, l, CPTED_BREACH_CROSSING, ps[i].g, x, y, plen);
             (*found)++;
         } else {
             GEOSGeom_destroy_r(h, ps[i].g);
@@ -158,7 +159,7 @@ static GEOSGeometry *side_strip(const cpted_coverage *cov, const GEOSGeometry *l
         return NULL;
     GEOSBufferParams_setSingleSided_r(h, bp, 1);
     GEOSBufferParams_setEndCapStyle_r(h, bp, GEOSBUF_CAP_FLAT);
-    GEOSBufferParams_setQuadrantSegments_r(h, bp, (int)cov->opts.freespace.quadrant_segments);
+    GEOSBufferParams_setQuadrantSegments_r(h, bp, (int)cov->fs->opts.quadrant_segments);
     GEOSGeometry *g = GEOSBufferWithParams_r(h, line, bp, w);
     GEOSBufferParams_destroy_r(h, bp);
     return g;
@@ -273,7 +274,7 @@ static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOS
             rc = cpted__geos_fail(ctx, MODULE, "bypass point");
             goto done;
         }
-        rc = push_breach(cov, l, "bypass", pt, x, y, width);
+        rc = push_breach(cov, l, CPTED_BREACH_BYPASS, pt, x, y, width);
         break; /* one bypass per line */
     }
 done:
@@ -290,29 +291,12 @@ int cpted__coverage_breaches(cpted_coverage *cov)
     cpted_context *ctx = cov->ctx;
     if (cov->line_count == 0)
         return CPTED_OK;
-    /* Gaps do not need free space; breaches do. A free space that cannot be
-     * computed is a warning of the result, not a logged failure. */
-    char *saved = cpted__mute(ctx);
-    cpted_freespace *fs = NULL;
-    int rc = cpted_freespace_new(&fs, cov->site, &cov->vehicle, &cov->opts.freespace);
-    bool fatal = rc == CPTED_E_NOMEM || rc == CPTED_E_INTERRUPTED;
-    char why[1024] = "";
-    if (rc != CPTED_OK)
-        snprintf(why, sizeof why, "%s", cpted_context_last_error(ctx));
-    cpted__unmute(ctx, saved, fatal);
-    if (fatal)
-        return rc;
-    if (rc != CPTED_OK)
-        return cpted__coverage_warn(cov, "breaches not computed: free space failed: %s", why);
-    const GEOSGeometry *reach = fs->reachable;
-    if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1) {
-        rc = cpted__coverage_warn(cov, "breaches not computed: no reachable space (no entry "
-                                       "connects to drivable ground)");
-        cpted_freespace_free(fs);
-        return rc;
-    }
+    const GEOSGeometry *reach = cov->fs->reachable;
+    if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1)
+        return cpted__result_warn(&cov->head, "breaches not computed: no reachable space (no "
+                                              "entry connects to drivable ground)");
     cpted__tiles *tiles = NULL;
-    rc = cpted__tiles_new(&tiles, ctx, reach, CPTED__TILE_VERTICES);
+    int rc = cpted__freespace_tiles(cov->fs, CPTED_SPACE_REACHABLE, &tiles);
     for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {
         size_t found = 0;
         rc = crossings(cov, &cov->lines[i], tiles, &found);
@@ -321,7 +305,5 @@ int cpted__coverage_breaches(cpted_coverage *cov)
         cpted__progress(ctx, 0.5 + 0.5 * (double)(i + 1) / (double)cov->line_count,
                         "coverage");
     }
-    cpted__tiles_free(ctx, tiles);
-    cpted_freespace_free(fs);
     return rc;
 }

@@ -5,9 +5,10 @@
  * rows.c) are covered where blocking footprints lie on them or within the
  * snap tolerance; the uncovered stretches are gaps, measured edge to edge
  * between the footprints that bound them. Ratings of the barrier elements on a
- * line are parsed and the weakest reported. Breaches (where the reachable
- * space R crosses a line or goes round it) are found by breaches.c. This file
- * holds the lines, gaps and ratings, the public API and the JSON.
+ * line are parsed (once, by the free space) and the weakest reported. The
+ * lines come from lines.c, shared with the other analyses; breaches (where
+ * the reachable space R crosses a line or goes round it) are found by
+ * breaches.c. This file holds the gaps and ratings, the public API and the JSON.
  * Method and every decision: docs/method-coverage.md.
  *
  * SPDX-License-Identifier: MIT
@@ -23,13 +24,8 @@
 /* Stretches shorter than this are rounding noise, not gaps. */
 #define EPS_M 1e-6
 
-/* A blocking footprint near the lines. */
-typedef struct footprint {
-    size_t feature;            /* index into site->features */
-    GEOSGeometry *geom;        /* the footprint (from cpted__footprint) */
-    const GEOSGeometry *core;  /* a bollard's point, else `geom` */
-    double core_r;             /* radius of the bollard disc round `core`, else 0 */
-} footprint;
+/* A blocking footprint (cached by the free space). */
+typedef cpted__footprint_item footprint;
 
 /* A covered interval of a line's linear reference. */
 typedef struct interval {
@@ -42,9 +38,9 @@ typedef struct run {
     cpted_coverage *cov;
     cpted_context *ctx;
     GEOSContextHandle_t h;
-    footprint *fps;
+    const footprint *fps; /* the free space's footprints */
     size_t fp_count;
-    GEOSSTRtree *tree;     /* over fps[i].geom, items are &fps[i] */
+    GEOSSTRtree *tree;     /* over fps[i].geom, items are &fps[i] (the free space's) */
     bool *rating_seen;     /* per feature: malformed rating already warned */
 } run;
 
@@ -57,26 +53,12 @@ int cpted__coverage_warn(cpted_coverage *cov, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    char *text = cpted__strdup(buf);
-    if (!text || !cpted__grow((void **)&cov->warnings, &cov->warning_cap, cov->warning_count + 1,
-                              sizeof *cov->warnings)) {
-        cpted__free(text);
-        return cpted__nomem(cov->ctx, MODULE);
-    }
-    cov->warnings[cov->warning_count++] = text;
-    cpted__log(cov->ctx, CPTED_LOG_WARNING, "%s", text);
-    return CPTED_OK;
+    return cpted__result_add_warning(&cov->head, buf);
 }
 
 /* ---- result bookkeeping ------------------------------------------------- */
 
-static void free_line(cpted_context *ctx, cpted__coverage_line *l)
-{
-    cpted__free(l->id);
-    cpted__free(l->gaps);
-    if (l->geom)
-        GEOSGeom_destroy_r(ctx->geos, l->geom);
-}
+static void free_line(cpted__coverage_line *l) { cpted__free(l->gaps); }
 
 CPTED_API void CPTED_CALL cpted_coverage_free(cpted_coverage *cov)
 {
@@ -84,151 +66,37 @@ CPTED_API void CPTED_CALL cpted_coverage_free(cpted_coverage *cov)
         return;
     cpted_context *ctx = cov->ctx;
     for (size_t i = 0; i < cov->line_count; i++)
-        free_line(ctx, &cov->lines[i]);
+        free_line(&cov->lines[i]);
     cpted__free(cov->lines);
     for (size_t i = 0; i < cov->breach_count; i++)
         if (cov->breaches[i].geom)
             GEOSGeom_destroy_r(ctx->geos, cov->breaches[i].geom);
     cpted__free(cov->breaches);
-    for (size_t i = 0; i < cov->warning_count; i++)
-        cpted__free(cov->warnings[i]);
-    cpted__free(cov->warnings);
+    cpted__result_fini(&cov->head);
     cpted__free(cov);
-    cpted__context_unref(ctx);
 }
 
-/* Takes `geom` (a LineString) in every case. */
-static int add_line(run *r, const char *id, GEOSGeometry *geom, bool derived, bool unverified)
+/* A barrier line of the free space as a line of the result (id and geometry borrowed). */
+static int add_line(run *r, const cpted__barrier_line *b)
 {
     cpted_coverage *cov = r->cov;
-    double len = 0.0;
-    if (!GEOSLength_r(r->h, geom, &len) || !(len > EPS_M)) {
-        GEOSGeom_destroy_r(r->h, geom);
-        return cpted__coverage_warn(cov, "line %s has no length: not analysed", id);
-    }
-    if (!cpted__grow((void **)&cov->lines, &cov->line_cap, cov->line_count + 1,
-                     sizeof *cov->lines)) {
-        GEOSGeom_destroy_r(r->h, geom);
+    if (!cpted__grow((void **)&cov->lines, &cov->line_cap, cov->line_count + 1, sizeof *cov->lines))
         return cpted__nomem(r->ctx, MODULE);
-    }
     cpted__coverage_line *l = &cov->lines[cov->line_count];
     memset(l, 0, sizeof *l);
-    l->id = cpted__strdup(id);
-    if (!l->id) {
-        GEOSGeom_destroy_r(r->h, geom);
-        return cpted__nomem(r->ctx, MODULE);
-    }
-    unsigned int n = 0;
-    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(r->h, geom);
-    GEOSCoordSeq_getSize_r(r->h, seq, &n);
-    l->geom = geom;
+    l->id = b->id;
+    l->geom = b->geom;
     l->rec.struct_size = (uint32_t)sizeof l->rec;
     l->rec.id = l->id;
-    l->rec.derived = derived;
-    l->rec.closed = n >= 4 && GEOSisClosed_r(r->h, geom) == 1;
-    l->rec.unverified = unverified;
-    l->rec.length_m = len;
+    l->rec.derived = b->derived;
+    l->rec.closed = b->closed;
+    l->rec.unverified = b->unverified;
+    l->rec.length_m = b->length_m;
     cov->line_count++;
     return CPTED_OK;
 }
 
-/* Adds a feature's geometry as lines: LineStrings as they are (multi-parts
- * merged where they touch), polygons by their exterior rings. */
-static int add_feature_lines(run *r, const cpted__feature *f, bool unverified)
-{
-    GEOSContextHandle_t h = r->h;
-    int type = GEOSGeomTypeId_r(h, f->geom);
-    GEOSGeometry *parts = NULL;
-    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
-        int np = GEOSGetNumGeometries_r(h, f->geom);
-        GEOSGeometry **rings = cpted__calloc((size_t)np, sizeof *rings);
-        if (!rings)
-            return cpted__nomem(r->ctx, MODULE);
-        for (int i = 0; i < np; i++) {
-            const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, GEOSGetGeometryN_r(h, f->geom, i));
-            GEOSCoordSequence *seq = GEOSCoordSeq_clone_r(h, GEOSGeom_getCoordSeq_r(h, ring));
-            rings[i] = seq ? GEOSGeom_createLineString_r(h, seq) : NULL;
-            if (!rings[i]) {
-                for (int k = 0; k < i; k++)
-                    GEOSGeom_destroy_r(h, rings[k]);
-                cpted__free(rings);
-                return cpted__geos_fail(r->ctx, MODULE, "ring to line");
-            }
-        }
-        parts = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, rings, (unsigned int)np);
-        if (!parts)
-            for (int k = 0; k < np; k++)
-                GEOSGeom_destroy_r(h, rings[k]);
-        cpted__free(rings);
-    } else if (type == GEOS_MULTILINESTRING) {
-        parts = GEOSLineMerge_r(h, f->geom);
-    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        GEOSCoordSequence *seq = GEOSCoordSeq_clone_r(h, GEOSGeom_getCoordSeq_r(h, f->geom));
-        GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(h, seq) : NULL;
-        return line ? add_line(r, f->id, line, false, unverified)
-                    : cpted__geos_fail(r->ctx, MODULE, "copy a line");
-    } else {
-        return cpted__coverage_warn(r->cov, "perimeter %s is not a line or polygon: not analysed",
-                                    f->id);
-    }
-    if (!parts)
-        return cpted__geos_fail(r->ctx, MODULE, "perimeter parts");
-    int np = GEOSGetNumGeometries_r(h, parts);
-    int rc = CPTED_OK;
-    for (int i = 0; i < np && rc == CPTED_OK; i++) {
-        GEOSGeometry *part = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, parts, i));
-        if (!part) {
-            rc = cpted__geos_fail(r->ctx, MODULE, "copy a line");
-            break;
-        }
-        char id[512];
-        if (np == 1)
-            snprintf(id, sizeof id, "%s", f->id);
-        else
-            snprintf(id, sizeof id, "%s/%d", f->id, i + 1);
-        rc = add_line(r, id, part, false, unverified);
-    }
-    GEOSGeom_destroy_r(h, parts);
-    return rc;
-}
-
 /* ---- footprints ----------------------------------------------------------- */
-
-static int build_footprints(run *r)
-{
-    cpted_site *site = r->cov->site;
-    const cpted_freespace_options *fo = &r->cov->opts.freespace;
-    size_t n = 0;
-    for (size_t i = 0; i < site->feature_count; i++)
-        n += cpted__role_blocks(site->features[i].role, fo);
-    r->fps = cpted__calloc(n ? n : 1, sizeof *r->fps);
-    r->tree = GEOSSTRtree_create_r(r->h, 10);
-    if (!r->fps || !r->tree)
-        return cpted__nomem(r->ctx, MODULE);
-    for (size_t i = 0; i < site->feature_count; i++) {
-        const cpted__feature *f = &site->features[i];
-        if (!cpted__role_blocks(f->role, fo))
-            continue;
-        GEOSGeometry *g = cpted__footprint(r->ctx, f, fo);
-        if (!g) /* the context error names the feature */
-            return CPTED_E_GEOMETRY;
-        footprint *p = &r->fps[r->fp_count++];
-        p->feature = i;
-        p->geom = g;
-        p->core = g;
-        p->core_r = 0.0;
-        /* A bollard is a disc: measure from its centre, exactly, rather than
-         * from the polygon that approximates the disc. */
-        if (GEOSGeomTypeId_r(r->h, f->geom) == GEOS_POINT) {
-            double d = isfinite(f->diameter_m) && f->diameter_m > 0 ? f->diameter_m
-                                                                    : fo->bollard_diameter_m;
-            p->core = f->geom;
-            p->core_r = d / 2.0;
-        }
-        GEOSSTRtree_insert_r(r->h, r->tree, g, p);
-    }
-    return CPTED_OK;
-}
 
 /* Edge-to-edge distance between two footprints. */
 static double clear_between(run *r, const footprint *a, const footprint *b)
@@ -396,37 +264,29 @@ static int rate_element(run *r, size_t feature, rating_state *st)
         st->unrated++;
         return CPTED_OK;
     }
-    cpted_rating rt;
-    memset(&rt, 0, sizeof rt);
-    rt.struct_size = (uint32_t)sizeof rt;
-    /* A malformed rating makes a warning of the result, not a failure: the
-     * parser's message is the reason, and the context's error stays as it was. */
-    char *saved = cpted__mute(r->ctx);
-    int rc = cpted_rating_parse(&rt, r->ctx, f->rating);
-    bool usable = rc == CPTED_OK && isfinite(rt.mass_kg) && isfinite(rt.speed_kmh);
-    char why[1024] = "";
-    if (!usable)
-        snprintf(why, sizeof why, "%s",
-                 rc == CPTED_OK ? "it gives no test mass and speed"
-                                : cpted_context_last_error(r->ctx));
-    cpted__unmute(r->ctx, saved, rc == CPTED_E_NOMEM);
-    if (!usable) {
+    /* Parsed once by the free space; a malformed rating makes a warning of
+     * the result, not a failure: the parser's message is the reason. */
+    const cpted__parsed_rating *rt = NULL;
+    int rc = cpted__freespace_rating(r->cov->fs, feature, &rt);
+    if (rc != CPTED_OK) {
         st->unrated++;
-        if (rc == CPTED_E_NOMEM)
-            return rc;
+        return rc;
+    }
+    if (!rt->usable) {
+        st->unrated++;
         if (!r->rating_seen[feature]) {
             r->rating_seen[feature] = true;
             return cpted__coverage_warn(r->cov, "%s: rating '%s' not used: %s", f->id, f->rating,
-                                        why);
+                                        rt->why);
         }
         return CPTED_OK;
     }
-    double v = rt.speed_kmh / 3.6;
-    double j = 0.5 * rt.mass_kg * v * v;
-    if (!st->best || j < st->best_j || (j == st->best_j && rt.speed_kmh < st->best_kmh)) {
+    double v = rt->speed_kmh / 3.6;
+    double j = 0.5 * rt->mass_kg * v * v;
+    if (!st->best || j < st->best_j || (j == st->best_j && rt->speed_kmh < st->best_kmh)) {
         st->best = f->rating;
         st->best_j = j;
-        st->best_kmh = rt.speed_kmh;
+        st->best_kmh = rt->speed_kmh;
     }
     return CPTED_OK;
 }
@@ -498,8 +358,9 @@ static int analyse_line(run *r, cpted__coverage_line *l)
     if (rc != CPTED_OK)
         goto done;
     /* The zone within snap of the line (the line itself when snap is 0). */
-    zone = o->snap_m > 0 ? GEOSBuffer_r(h, l->geom, o->snap_m, (int)o->freespace.quadrant_segments)
-                         : GEOSGeom_clone_r(h, l->geom);
+    zone = o->snap_m > 0
+               ? GEOSBuffer_r(h, l->geom, o->snap_m, (int)r->cov->fs->opts.quadrant_segments)
+               : GEOSGeom_clone_r(h, l->geom);
     if (!zone) {
         rc = cpted__geos_fail(r->ctx, MODULE, "snap zone");
         goto done;
@@ -645,18 +506,14 @@ static void defaults(cpted_coverage_options *o)
 CPTED_API int CPTED_CALL cpted_coverage_options_init(cpted_coverage_options *opts,
                                                      size_t struct_size)
 {
-    int rc = cpted__check_struct(NULL, opts, struct_size, sizeof *opts, sizeof *opts,
-                                 "coverage options");
-    if (rc != CPTED_OK)
-        return rc;
-    cpted_coverage_options o;
-    memset(&o, 0, sizeof o);
-    rc = cpted_freespace_options_init(&o.freespace, sizeof o.freespace);
-    if (rc != CPTED_OK)
-        return rc;
-    defaults(&o);
-    o.struct_size = (uint32_t)struct_size;
-    memcpy(opts, &o, sizeof o);
+    if (!opts)
+        return CPTED_E_INVALID;
+    if (struct_size < CPTED_COVERAGE_OPTIONS_V1_SIZE)
+        return CPTED_E_VERSION;
+    /* a newer caller's unknown tail is zeroed */
+    memset(opts, 0, struct_size);
+    defaults(opts);
+    opts->struct_size = (uint32_t)struct_size;
     return CPTED_OK;
 }
 
@@ -667,15 +524,11 @@ static int resolve_options(cpted_context *ctx, const cpted_coverage_options *use
     out->struct_size = (uint32_t)sizeof *out;
     defaults(out);
     if (!user)
-        return cpted__freespace_options_resolve(ctx, NULL, &out->freespace);
-    int rc = cpted__check_struct(ctx, user, user->struct_size, sizeof *user, sizeof *user,
+        return CPTED_OK;
+    int rc = cpted__options_copy(ctx, out, user, sizeof *out, CPTED_COVERAGE_OPTIONS_V1_SIZE,
                                  "coverage options");
     if (rc != CPTED_OK)
         return rc;
-    out->max_gap_m = user->max_gap_m;
-    out->snap_m = user->snap_m;
-    out->chain_m = user->chain_m;
-    out->tolerance_m = user->tolerance_m;
     if (!(isfinite(out->max_gap_m) && out->max_gap_m > 0))
         return cpted__error(ctx, CPTED_E_INVALID, "coverage: max_gap_m = %g must be > 0",
                             out->max_gap_m);
@@ -688,78 +541,48 @@ static int resolve_options(cpted_context *ctx, const cpted_coverage_options *use
     if (!(isfinite(out->tolerance_m) && out->tolerance_m >= 0))
         return cpted__error(ctx, CPTED_E_INVALID, "coverage: tolerance_m = %g must be >= 0",
                             out->tolerance_m);
-    return cpted__freespace_options_resolve(ctx, &user->freespace, &out->freespace);
+    return CPTED_OK;
 }
 
-/* Rows chained from barrier points (rows.c), named row:1, row:2, ... */
-static int add_rows(run *r)
-{
-    GEOSGeometry **rows = NULL;
-    size_t count = 0;
-    int rc = cpted__rows_derive(r->ctx, r->cov->site, r->cov->opts.chain_m, &rows, &count);
-    for (size_t i = 0; i < count && rc == CPTED_OK; i++) {
-        if (!rows[i]) {
-            rc = cpted__coverage_warn(r->cov, "row:%zu: its points coincide; not analysed", i + 1);
-            continue;
-        }
-        char id[32];
-        snprintf(id, sizeof id, "row:%zu", i + 1);
-        rc = add_line(r, id, rows[i], true, false);
-        rows[i] = NULL; /* taken by add_line */
-    }
-    cpted__rows_free(r->ctx, rows, count);
-    return rc;
-}
-
+/* The free space's lines (and the warnings met building them) into the result. */
 static int collect_lines(run *r)
 {
-    cpted_site *site = r->cov->site;
-    bool any_perimeter = false;
-    int rc = CPTED_OK;
-    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
-        const cpted__feature *f = &site->features[i];
-        if (f->role == CPTED_ROLE_PERIMETER) {
-            any_perimeter = true;
-            rc = add_feature_lines(r, f, false);
-        }
-    }
-    if (rc == CPTED_OK && !any_perimeter)
-        rc = add_rows(r);
-    /* OSM bollard ways: rows of unknown spacing, analysed as they are. */
-    for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++)
-        if (site->features[i].unverified_row)
-            rc = add_feature_lines(r, &site->features[i], true);
+    const cpted__lines *lines = NULL;
+    int rc = cpted__freespace_lines(r->cov->fs, r->cov->opts.chain_m, &lines);
+    for (size_t i = 0; rc == CPTED_OK && i < lines->warning_count; i++)
+        rc = cpted__result_add_warning(&r->cov->head, lines->warnings[i]);
+    for (size_t i = 0; rc == CPTED_OK && i < lines->count; i++)
+        rc = add_line(r, &lines->items[i]);
     return rc;
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_freespace *fs,
                                             const cpted_coverage_options *opts)
 {
     if (out)
         *out = NULL;
     cpted_context *ctx;
-    cpted_vehicle v;
-    int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_coverage_run");
+    int rc = cpted__analysis_start_fs(&ctx, fs, out, "cpted_coverage_run");
     if (rc != CPTED_OK)
         return rc;
     cpted_coverage *cov = cpted__calloc(1, sizeof *cov);
     if (!cov)
         return cpted__nomem(ctx, MODULE);
-    cov->site = site;
+    cpted__result_init(&cov->head, ctx, fs->site, fs);
+    cov->site = fs->site;
     cov->ctx = ctx;
-    cpted__context_ref(ctx);
-    cov->vehicle = v;
+    cov->fs = fs;
+    cov->vehicle = fs->vehicle;
     run r = {cov, ctx, ctx->geos, NULL, 0, NULL, NULL};
     rc = resolve_options(ctx, opts, &cov->opts);
     if (rc == CPTED_OK) {
-        r.rating_seen = cpted__calloc(site->feature_count + 1, sizeof *r.rating_seen);
+        r.rating_seen = cpted__calloc(cov->site->feature_count + 1, sizeof *r.rating_seen);
         rc = r.rating_seen ? CPTED_OK : cpted__nomem(ctx, MODULE);
     }
     if (rc == CPTED_OK)
         rc = collect_lines(&r);
     if (rc == CPTED_OK)
-        rc = build_footprints(&r);
+        rc = cpted__freespace_footprints(fs, &r.fps, &r.fp_count, &r.tree);
     for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {
         if (cpted__interrupted(ctx))
             rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "coverage: interrupted");
@@ -769,11 +592,6 @@ CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_site *si
     }
     if (rc == CPTED_OK)
         rc = cpted__coverage_breaches(cov);
-    if (r.tree)
-        GEOSSTRtree_destroy_r(ctx->geos, r.tree);
-    for (size_t i = 0; i < r.fp_count; i++)
-        GEOSGeom_destroy_r(ctx->geos, r.fps[i].geom);
-    cpted__free(r.fps);
     cpted__free(r.rating_seen);
     if (rc != CPTED_OK) {
         cpted_coverage_free(cov);
@@ -793,25 +611,40 @@ CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *re
     return result ? result->breach_count : 0;
 }
 
-CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *result)
+CPTED_API size_t CPTED_CALL cpted_coverage_finding_count(const cpted_coverage *result)
 {
-    return result ? result->site : NULL;
+    if (!result)
+        return 0;
+    size_t n = result->breach_count;
+    for (size_t i = 0; i < result->line_count; i++)
+        n += result->lines[i].rec.noncompliant_count;
+    return n;
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, size_t i,
-                                                 cpted_coverage_line *out)
+CPTED_API const char *CPTED_CALL cpted_breach_kind_name(int32_t kind)
+{
+    switch (kind) {
+    case CPTED_BREACH_CROSSING: return "crossing";
+    case CPTED_BREACH_BYPASS: return "bypass";
+    default: return "unknown";
+    }
+}
+
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out,
+                                                 const cpted_coverage *result, size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
     if (i >= result->line_count)
         return cpted__error(result->ctx, CPTED_E_NOTFOUND, "coverage: no line %zu (%zu lines)", i,
                             result->line_count);
-    return cpted__copy_record(result->ctx, out, &result->lines[i].rec, sizeof *out, sizeof *out,
-                              "coverage line");
+    return cpted__copy_record(result->ctx, out, &result->lines[i].rec, sizeof *out,
+                              CPTED_COVERAGE_LINE_V1_SIZE, "coverage line");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, size_t line,
-                                                size_t gap, cpted_coverage_gap *out)
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out,
+                                                const cpted_coverage *result, size_t line,
+                                                size_t gap)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -819,11 +652,11 @@ CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, si
         return cpted__error(result->ctx, CPTED_E_NOTFOUND, "coverage: no gap %zu of line %zu",
                             gap, line);
     return cpted__copy_record(result->ctx, out, &result->lines[line].gaps[gap], sizeof *out,
-                              sizeof *out, "coverage gap");
+                              CPTED_COVERAGE_GAP_V1_SIZE, "coverage gap");
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result, size_t i,
-                                                   cpted_coverage_breach *out)
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out,
+                                                   const cpted_coverage *result, size_t i)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
@@ -831,7 +664,7 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
         return cpted__error(result->ctx, CPTED_E_NOTFOUND, "coverage: no breach %zu (%zu)", i,
                             result->breach_count);
     return cpted__copy_record(result->ctx, out, &result->breaches[i].rec, sizeof *out,
-                              sizeof *out, "coverage breach");
+                              CPTED_COVERAGE_BREACH_V1_SIZE, "coverage breach");
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
@@ -839,7 +672,7 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
 static int json_xy(cpted__json *j, const cpted_site *site, double x, double y)
 {
     double ox, oy;
-    int rc = cpted_site_to_output(site, x, y, &ox, &oy);
+    int rc = cpted_site_to_output(&ox, &oy, site, x, y);
     if (rc != CPTED_OK)
         return rc;
     cpted__json_key(j, "x");
@@ -906,57 +739,58 @@ static int json_line(cpted__json *j, const cpted_coverage *cov, const cpted__cov
     return rc;
 }
 
-CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out)
+int cpted__coverage_json_body(cpted__json *j, const cpted_coverage *cov)
+{
+    cpted__json_key(j, "vehicle");
+    cpted__json_vehicle(j, &cov->vehicle);
+    cpted__json_key(j, "max_gap_m");
+    cpted__json_number(j, cov->opts.max_gap_m);
+    cpted__json_key(j, "tolerance_m");
+    cpted__json_number(j, cov->opts.tolerance_m);
+    cpted__json_key(j, "snap_m");
+    cpted__json_number(j, cov->opts.snap_m);
+    cpted__json_key(j, "chain_m");
+    cpted__json_number(j, cov->opts.chain_m);
+    cpted__json_key(j, "lines");
+    cpted__json_begin_array(j);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++)
+        rc = json_line(j, cov, &cov->lines[i]);
+    cpted__json_end_array(j);
+    cpted__json_key(j, "breaches");
+    cpted__json_begin_array(j);
+    for (size_t i = 0; i < cov->breach_count && rc == CPTED_OK; i++) {
+        const cpted__coverage_breach *b = &cov->breaches[i];
+        cpted__json_begin_object(j);
+        cpted__json_key(j, "kind");
+        cpted__json_string(j, cpted_breach_kind_name(b->rec.kind));
+        cpted__json_key(j, "line");
+        cpted__json_string(j, b->rec.line_id);
+        rc = json_xy(j, cov->site, b->rec.x, b->rec.y);
+        cpted__json_key(j, "width_m");
+        cpted__json_number(j, b->rec.width_m);
+        cpted__json_end_object(j);
+    }
+    cpted__json_end_array(j);
+    cpted__result_json_warnings(j, &cov->head);
+    return rc;
+}
+
+CPTED_API int CPTED_CALL cpted_coverage_to_json(char **out, const cpted_coverage *result)
 {
     if (!result || !out)
         return CPTED_E_INVALID;
     *out = NULL;
-    const cpted_coverage *cov = result;
     cpted__json j;
     cpted__json_init(&j);
     cpted__json_begin_object(&j);
     cpted__json_key(&j, "schema");
     cpted__json_string(&j, "cpted/coverage/1");
-    cpted__json_key(&j, "vehicle");
-    cpted__json_vehicle(&j, &cov->vehicle);
-    cpted__json_key(&j, "max_gap_m");
-    cpted__json_number(&j, cov->opts.max_gap_m);
-    cpted__json_key(&j, "tolerance_m");
-    cpted__json_number(&j, cov->opts.tolerance_m);
-    cpted__json_key(&j, "snap_m");
-    cpted__json_number(&j, cov->opts.snap_m);
-    cpted__json_key(&j, "chain_m");
-    cpted__json_number(&j, cov->opts.chain_m);
-    cpted__json_key(&j, "lines");
-    cpted__json_begin_array(&j);
-    int rc = CPTED_OK;
-    for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++)
-        rc = json_line(&j, cov, &cov->lines[i]);
-    cpted__json_end_array(&j);
-    cpted__json_key(&j, "breaches");
-    cpted__json_begin_array(&j);
-    for (size_t i = 0; i < cov->breach_count && rc == CPTED_OK; i++) {
-        const cpted__coverage_breach *b = &cov->breaches[i];
-        cpted__json_begin_object(&j);
-        cpted__json_key(&j, "kind");
-        cpted__json_string(&j, b->rec.kind);
-        cpted__json_key(&j, "line");
-        cpted__json_string(&j, b->rec.line_id);
-        rc = json_xy(&j, cov->site, b->rec.x, b->rec.y);
-        cpted__json_key(&j, "width_m");
-        cpted__json_number(&j, b->rec.width_m);
-        cpted__json_end_object(&j);
-    }
-    cpted__json_end_array(&j);
-    cpted__json_key(&j, "warnings");
-    cpted__json_begin_array(&j);
-    for (size_t i = 0; i < cov->warning_count; i++)
-        cpted__json_string(&j, cov->warnings[i]);
-    cpted__json_end_array(&j);
+    int rc = cpted__coverage_json_body(&j, result);
     cpted__json_end_object(&j);
     if (rc != CPTED_OK) {
         cpted__free(j.buf);
         return rc;
     }
-    return cpted__json_finish(&j, cov->ctx, out);
+    return cpted__json_finish(&j, result->ctx, out);
 }

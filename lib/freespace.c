@@ -43,7 +43,7 @@ CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *o
 {
     if (!opts)
         return CPTED_E_INVALID;
-    if (struct_size < sizeof *opts)
+    if (struct_size < CPTED_FREESPACE_OPTIONS_V1_SIZE)
         return CPTED_E_VERSION;
     /* a newer caller's unknown tail is zeroed: zero means "default" */
     memset(opts, 0, struct_size);
@@ -60,12 +60,10 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
     out->struct_size = (uint32_t)sizeof *out;
     if (!user)
         return CPTED_OK;
-    int rc = cpted__check_struct(ctx, user, user->struct_size, sizeof *user, sizeof *user,
+    int rc = cpted__options_copy(ctx, out, user, sizeof *out, CPTED_FREESPACE_OPTIONS_V1_SIZE,
                                  "free-space options");
     if (rc != CPTED_OK)
         return rc;
-    memcpy(out, user, sizeof *out);
-    out->struct_size = (uint32_t)sizeof *out;
     if (out->soft_blocking != 0 && out->soft_blocking != 1)
         return cpted__error(ctx, CPTED_E_INVALID,
                             "free-space options: soft_blocking = %d must be 0 or 1",
@@ -87,12 +85,11 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
                             "free-space options: wall_thickness_m = %g must be > 0 and at "
                             "most 10 m",
                             out->wall_thickness_m);
-    if (!isfinite(out->quadrant_segments) || out->quadrant_segments < 1.0 ||
-        out->quadrant_segments > 256.0 || out->quadrant_segments != floor(out->quadrant_segments))
+    if (out->quadrant_segments < 1 || out->quadrant_segments > 256)
         return cpted__error(ctx, CPTED_E_INVALID,
-                            "free-space options: quadrant_segments = %g must be a whole number "
+                            "free-space options: quadrant_segments = %d must be a whole number "
                             "from 1 to 256",
-                            out->quadrant_segments);
+                            (int)out->quadrant_segments);
     return CPTED_OK;
 }
 
@@ -405,7 +402,7 @@ static int make_boundary(build *b)
         return b->fs->boundary ? CPTED_OK : CPTED_E_GEOMETRY;
     }
     double e[4];
-    if (cpted_site_extent(site, e) != CPTED_OK)
+    if (cpted_site_get_extent(e, site) != CPTED_OK)
         return cpted__error(ctx, CPTED_E_INVALID, "free space: the site has no features");
     double m = site->boundary_margin_m;
     b->fs->boundary = rectangle(ctx, e[0] - m, e[1] - m, e[2] + m, e[3] + m);
@@ -664,8 +661,8 @@ static int not_assessed(build *b, const char *fmt, ...)
         if (!(*sets[i] = cpted__empty_polygon(ctx)))
             return CPTED_E_NOMEM;
     }
-    cpted__log(ctx, CPTED_LOG_WARNING, "not assessed: %s", text);
-    return CPTED_OK;
+    /* a warning of the free space too (logged), so every result built on it shows it */
+    return cpted__result_warn(&b->fs->head, "not assessed: %s", text);
 }
 
 static const char *vehicle_name(const build *b)
@@ -739,10 +736,10 @@ int cpted__analysis_start(cpted_context **ctx_out, cpted_vehicle *vehicle_out, c
     int rc = cpted_vehicle_validate(site->ctx, vehicle);
     if (rc != CPTED_OK)
         return rc;
-    /* validated: the caller's struct is at least this library's layout */
-    memcpy(vehicle_out, vehicle, sizeof *vehicle_out);
-    vehicle_out->struct_size = (uint32_t)sizeof *vehicle_out;
-    return CPTED_OK;
+    /* validated: the caller's struct is at least the 1.0 layout */
+    memset(vehicle_out, 0, sizeof *vehicle_out);
+    return cpted__options_copy(site->ctx, vehicle_out, vehicle, sizeof *vehicle_out,
+                               CPTED_VEHICLE_V1_SIZE, "vehicle");
 }
 
 CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *site,
@@ -759,9 +756,9 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     cpted_freespace *fs = cpted__calloc(1, sizeof *fs);
     if (!fs)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    cpted__result_init(&fs->head, ctx, site, NULL);
     fs->site = site;
     fs->ctx = ctx;
-    cpted__context_ref(ctx);
     fs->vehicle = v;
     rc = cpted__freespace_options_resolve(ctx, opts, &fs->opts);
     if (rc == CPTED_OK) {
@@ -778,15 +775,31 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
         cpted_freespace_free(fs);
         return rc;
     }
+    /* the analyses borrow the site's features through the free space */
+    atomic_store(&site->frozen, true);
     *out = fs;
     return CPTED_OK;
 }
 
 CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs)
 {
-    if (!fs)
+    if (!fs || !cpted__result_unref(&fs->head))
         return;
     cpted_context *ctx = fs->ctx;
+    /* the caches first: footprints borrow the site's geometry */
+    for (size_t i = 0; i < fs->footprint_count; i++)
+        destroy(ctx, fs->footprints[i].geom);
+    cpted__free(fs->footprints);
+    if (fs->footprint_tree)
+        GEOSSTRtree_destroy_r(ctx->geos, fs->footprint_tree);
+    cpted__tiles_free(ctx, fs->tiles_reachable);
+    cpted__tiles_free(ctx, fs->tiles_accessible);
+    if (fs->ratings) {
+        for (size_t i = 0; i < fs->site->feature_count; i++)
+            cpted__free(fs->ratings[i].why);
+        cpted__free(fs->ratings);
+    }
+    cpted__lines_free(ctx, fs->lines);
     destroy(ctx, fs->boundary);
     destroy(ctx, fs->ground);
     destroy(ctx, fs->blocked);
@@ -795,8 +808,136 @@ CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs)
     destroy(ctx, fs->accessible);
     destroy(ctx, fs->entries);
     cpted__free(fs->not_assessed);
+    cpted__result_fini(&fs->head);
     cpted__free(fs);
-    cpted__context_unref(ctx);
+}
+
+int cpted__analysis_start_fs(cpted_context **ctx_out, cpted_freespace *fs, const void *out,
+                             const char *fn)
+{
+    *ctx_out = fs ? fs->ctx : NULL;
+    if (!fs)
+        return CPTED_E_INVALID;
+    if (!out)
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "%s: out is NULL", fn);
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_freespace_get_vehicle(cpted_vehicle *out, const cpted_freespace *fs)
+{
+    if (!fs)
+        return CPTED_E_INVALID;
+    return cpted__copy_record(fs->ctx, out, &fs->vehicle, sizeof fs->vehicle, CPTED_VEHICLE_V1_SIZE,
+                              "vehicle");
+}
+
+/* ---- caches for the analyses ------------------------------------------------- */
+
+int cpted__freespace_footprints(cpted_freespace *fs, const cpted__footprint_item **items_out,
+                                size_t *count_out, GEOSSTRtree **tree_out)
+{
+    cpted_context *ctx = fs->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    const cpted_site *site = fs->site;
+    const cpted_freespace_options *fo = &fs->opts;
+    if (!fs->footprints_built) {
+        size_t n = 0;
+        for (size_t i = 0; i < site->feature_count; i++)
+            n += cpted__role_blocks(site->features[i].role, fo);
+        if (!fs->footprints)
+            fs->footprints = cpted__calloc(n ? n : 1, sizeof *fs->footprints);
+        if (!fs->footprint_tree)
+            fs->footprint_tree = GEOSSTRtree_create_r(h, 10);
+        if (!fs->footprints || !fs->footprint_tree)
+            return cpted__nomem(ctx, "free space");
+        for (size_t i = 0; i < site->feature_count; i++) {
+            const cpted__feature *f = &site->features[i];
+            if (!cpted__role_blocks(f->role, fo))
+                continue;
+            if (fs->footprint_count && fs->footprints[fs->footprint_count - 1].feature >= i)
+                continue; /* built by an earlier call that failed later */
+            GEOSGeometry *g = cpted__footprint(ctx, f, fo);
+            if (!g) /* the context error names the feature */
+                return CPTED_E_GEOMETRY;
+            cpted__footprint_item *p = &fs->footprints[fs->footprint_count++];
+            p->feature = i;
+            p->geom = g;
+            p->core = g;
+            p->core_r = 0.0;
+            /* A bollard is a disc: measure from its centre, exactly, rather than
+             * from the polygon that approximates the disc. */
+            if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT) {
+                double d = isfinite(f->diameter_m) && f->diameter_m > 0 ? f->diameter_m
+                                                                        : fo->bollard_diameter_m;
+                p->core = f->geom;
+                p->core_r = d / 2.0;
+            }
+            GEOSSTRtree_insert_r(h, fs->footprint_tree, g, p);
+        }
+        fs->footprints_built = true;
+    }
+    *items_out = fs->footprints;
+    *count_out = fs->footprint_count;
+    *tree_out = fs->footprint_tree;
+    return CPTED_OK;
+}
+
+int cpted__freespace_tiles(cpted_freespace *fs, int32_t space, cpted__tiles **out)
+{
+    cpted__tiles **slot = space == CPTED_SPACE_REACHABLE    ? &fs->tiles_reachable
+                          : space == CPTED_SPACE_ACCESSIBLE ? &fs->tiles_accessible
+                                                            : NULL;
+    if (!slot)
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "free space: no tiles of space %d",
+                            (int)space);
+    if (!*slot) {
+        int rc =
+            cpted__tiles_new(slot, fs->ctx, cpted__freespace_set(fs, space), CPTED__TILE_VERTICES);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    *out = *slot;
+    return CPTED_OK;
+}
+
+int cpted__freespace_rating(cpted_freespace *fs, size_t feature, const cpted__parsed_rating **out)
+{
+    cpted_context *ctx = fs->ctx;
+    const cpted__feature *f = &fs->site->features[feature];
+    if (!fs->ratings) {
+        fs->ratings = cpted__calloc(fs->site->feature_count + 1, sizeof *fs->ratings);
+        if (!fs->ratings)
+            return cpted__nomem(ctx, "free space");
+    }
+    cpted__parsed_rating *pr = &fs->ratings[feature];
+    if (!pr->parsed) {
+        cpted_rating rt;
+        memset(&rt, 0, sizeof rt);
+        rt.struct_size = (uint32_t)sizeof rt;
+        /* A malformed rating is not a failure of the call: the parser's message
+         * is kept as the reason, and the context's error stays as it was. */
+        char *saved = cpted__mute(ctx);
+        int rc = cpted_rating_parse(&rt, ctx, f->rating ? f->rating : "");
+        bool usable = rc == CPTED_OK && isfinite(rt.mass_kg) && isfinite(rt.speed_kmh);
+        char *why = usable ? NULL
+                           : cpted__strdup(rc == CPTED_OK ? "it gives no test mass and speed"
+                                                          : cpted_context_last_error(ctx));
+        cpted__unmute(ctx, saved, rc == CPTED_E_NOMEM);
+        if (rc == CPTED_E_NOMEM) {
+            cpted__free(why);
+            return rc;
+        }
+        if (!usable && !why)
+            return cpted__nomem(ctx, "free space");
+        pr->parsed = true;
+        pr->usable = usable;
+        pr->status = rc;
+        pr->mass_kg = rt.mass_kg;
+        pr->speed_kmh = rt.speed_kmh;
+        pr->why = why;
+    }
+    *out = pr;
+    return CPTED_OK;
 }
 
 const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t space)
@@ -813,28 +954,28 @@ const GEOSGeometry *cpted__freespace_set(const cpted_freespace *fs, int32_t spac
     }
 }
 
-CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
-                                             unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *size_out,
+                                                 const cpted_freespace *fs, int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;
     const GEOSGeometry *g = cpted__freespace_set(fs, space);
     if (!g)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_wkb: unknown space %d",
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_wkb: unknown space %d",
                             (int)space);
     return cpted__geom_to_wkb(fs->ctx, g, out, size_out);
 }
 
-CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
-                                              double *out_m2)
+CPTED_API int CPTED_CALL cpted_freespace_get_area(double *out_m2, const cpted_freespace *fs,
+                                                  int32_t space)
 {
     if (!fs)
         return CPTED_E_INVALID;
     if (!out_m2)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: out_m2 is NULL");
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_area: out_m2 is NULL");
     const GEOSGeometry *g = cpted__freespace_set(fs, space);
     if (!g)
-        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_area: unknown space %d",
+        return cpted__error(fs->ctx, CPTED_E_INVALID, "cpted_freespace_get_area: unknown space %d",
                             (int)space);
     double a = 0.0;
     if (!GEOSArea_r(fs->ctx->geos, g, &a))

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: MIT
  *
  * Every internal symbol is named cpted__* and has hidden visibility. The
- * pipeline is read (site_read.c) -> site (site.c) -> free space (freespace.c)
- * -> analyses (standoff.c, coverage.c, ...) -> JSON (json.c) / writers.
+ * pipeline is read (site_read.c) -> site (site.c) -> free space (freespace.c,
+ * with the caches the analyses share, barrier lines from lines.c) -> analyses
+ * on a free space (standoff.c, coverage.c + breaches.c, ...) -> JSON (json.c) /
+ * the writer (write.c). Free spaces and results share one head (result.c).
  */
 #ifndef CPTED_INTERNAL_H
 #define CPTED_INTERNAL_H
@@ -14,6 +16,7 @@
 #include <geos_c.h>
 #include <proj.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -327,7 +330,12 @@ struct cpted_site {
     double boundary_margin_m;
     double lane_width_m;
     double plausible_box[4]; /* cpted__crs_plausible_box of crs: features added from memory */
+    atomic_size_t refs;    /* 1 for the user + 1 per free space computed from it */
+    atomic_bool frozen;    /* a free space was computed: no more features */
 };
+/* A free space keeps its site alive (cpted_site_free drops the user's reference). */
+void cpted__site_ref(cpted_site *site);
+void cpted__site_unref(cpted_site *site);
 
 /* Creates an empty site with the given CRS strings (copied). */
 int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working_crs,
@@ -389,11 +397,67 @@ int cpted__site_set_role(cpted_site *site, size_t i, int32_t role);
  * building is CPTED_E_NOTFOUND naming it. Call only when a selector is given. */
 int cpted__site_pick_assets(cpted_site *site, const char *where, const char *const *ids,
                             size_t id_count, const char *const *names, size_t name_count);
+/* ---- results (result.c) ---------------------------------------------- */
+/* The head of every computed object (free space, standoff, coverage, ...): its
+ * reference count, context, site and free space (each held by a reference)
+ * and its warnings. One lifecycle for all of them. */
+typedef struct cpted__result {
+    atomic_size_t refs;            /* 1 for the user + 1 per object that holds it */
+    cpted_context *ctx;            /* referenced */
+    cpted_site *site;              /* referenced */
+    cpted_freespace *fs;           /* referenced, NULL for a free space itself */
+    char **warnings;
+    size_t warning_count, warning_cap;
+} cpted__result;
+/* Takes references on ctx, site (may be NULL) and fs (may be NULL). */
+void cpted__result_init(cpted__result *r, cpted_context *ctx, cpted_site *site,
+                        cpted_freespace *fs);
+/* Drops the references the head holds and frees its warnings. */
+void cpted__result_fini(cpted__result *r);
+/* Adds a reference; cpted__result_unref returns true when the last one went
+ * (the caller then destroys the object, ending with cpted__result_fini). */
+void cpted__result_ref(cpted__result *r);
+bool cpted__result_unref(cpted__result *r);
+/* Appends a warning (also logged at warning level). CPTED_OK or CPTED_E_NOMEM. */
+int cpted__result_warn(cpted__result *r, const char *fmt, ...) CPTED__PRINTF(2, 3);
+/* Appends a copy of a finished text. */
+int cpted__result_add_warning(cpted__result *r, const char *text);
+size_t cpted__result_warning_count(const cpted__result *r);
+const char *cpted__result_warning(const cpted__result *r, size_t i);
+/* Writes the "warnings" key and array of the JSON contracts. */
+struct cpted__json;
+void cpted__result_json_warnings(struct cpted__json *j, const cpted__result *r);
+/* Copies a user's option struct (NULL: keep `out` as it is, the defaults) into
+ * `out` of `own_size` bytes, after cpted__check_struct with `min_size` (the
+ * V1 size): the caller's struct_size worth, the rest stays default; out's
+ * struct_size becomes own_size. */
+int cpted__options_copy(cpted_context *ctx, void *out, const void *user, size_t own_size,
+                        size_t min_size, const char *what);
 
 /* ---- free space (freespace.c) ----------------------------------------- */
+/* A blocking footprint (cached by the free space for the analyses). */
+typedef struct cpted__footprint_item {
+    size_t feature;            /* index into site->features */
+    GEOSGeometry *geom;        /* the footprint (from cpted__footprint) */
+    const GEOSGeometry *core;  /* a bollard's point, else `geom` */
+    double core_r;             /* radius of the bollard disc round `core`, else 0 */
+} cpted__footprint_item;
+
+/* A parsed rating of a feature (cached by the free space). */
+typedef struct cpted__parsed_rating {
+    bool parsed;               /* the string was looked at */
+    bool usable;               /* mass and speed known */
+    int status;                /* of cpted_rating_parse */
+    double mass_kg, speed_kmh;
+    char *why;                 /* reason it is not usable, or NULL */
+} cpted__parsed_rating;
+
+typedef struct cpted__lines cpted__lines;
+
 struct cpted_freespace {
-    cpted_site *site;              /* borrowed: the site outlives the result */
-    cpted_context *ctx;
+    cpted__result head;            /* head.site referenced, head.fs NULL */
+    cpted_site *site;              /* = head.site */
+    cpted_context *ctx;            /* = head.ctx */
     cpted_vehicle vehicle;
     cpted_freespace_options opts;
     GEOSGeometry *boundary;        /* B */
@@ -404,7 +468,25 @@ struct cpted_freespace {
     GEOSGeometry *accessible;      /* A = R ⊕ w/2 */
     GEOSGeometry *entries;         /* entry zones in use */
     char *not_assessed;            /* why nothing can be assessed (R empty), or NULL */
+    /* caches for the analyses, built on first use */
+    cpted__footprint_item *footprints; /* every blocking footprint, in feature order */
+    size_t footprint_count;
+    GEOSSTRtree *footprint_tree;   /* over footprints[i].geom, items &footprints[i] */
+    bool footprints_built;
+    cpted__tiles *tiles_reachable; /* tiles of R */
+    cpted__tiles *tiles_accessible; /* tiles of A */
+    cpted__parsed_rating *ratings; /* per feature */
+    cpted__lines *lines;           /* barrier lines (lines.c) */
 };
+/* The cached footprints and their STRtree (built on first call). */
+int cpted__freespace_footprints(cpted_freespace *fs, const cpted__footprint_item **items_out,
+                                size_t *count_out, GEOSSTRtree **tree_out);
+/* The cached tiles of R (CPTED_SPACE_REACHABLE) or A (CPTED_SPACE_ACCESSIBLE). */
+int cpted__freespace_tiles(cpted_freespace *fs, int32_t space, cpted__tiles **out);
+/* The parsed rating of feature i (parsed once, muted: a malformed rating is
+ * not an error of the call). CPTED_OK or CPTED_E_NOMEM. */
+int cpted__freespace_rating(cpted_freespace *fs, size_t feature,
+                            const cpted__parsed_rating **out);
 /* True when features of this role block vehicles under these options. */
 bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
 /* Footprint of one blocking feature: bollard points become discs of their
@@ -413,13 +495,16 @@ bool cpted__role_blocks(int32_t role, const cpted_freespace_options *opts);
  * the context error set. */
 GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
                                const cpted_freespace_options *opts);
-/* The start of every analysis of a site for a vehicle (free space, standoff,
- * coverage): `site` and `out` (the caller's result pointer) must be given,
+/* The start of a free space of a site for a vehicle (cpted_freespace_new):
+ * `site` and `out` (the caller's result pointer) must be given,
  * `fn` names the API function in the message, and the vehicle must be valid.
  * On success *vehicle_out is a copy of the vehicle in this library's layout;
  * *ctx_out is the site's context (NULL without a site). */
 int cpted__analysis_start(cpted_context **ctx_out, cpted_vehicle *vehicle_out, cpted_site *site,
                           const void *out, const cpted_vehicle *vehicle, const char *fn);
+/* The start of an analysis on a free space: `fs` and `out` must be given. */
+int cpted__analysis_start_fs(cpted_context **ctx_out, cpted_freespace *fs, const void *out,
+                             const char *fn);
 /* Fills options from a possibly NULL/shorter user struct (defaults for the rest). */
 int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_options *user,
                                      cpted_freespace_options *out);
@@ -434,8 +519,9 @@ GEOSGeometry *cpted__polygonal(cpted_context *ctx, GEOSGeometry *g);
 /* One analysed line: its public record (rec.id points at `id`), geometry and gaps. */
 typedef struct cpted__coverage_line {
     cpted_coverage_line rec;
-    char *id;                      /* owned */
-    GEOSGeometry *geom;            /* LineString, working CRS (first == last point when closed) */
+    const char *id;                /* borrowed from the free space's barrier lines */
+    const GEOSGeometry *geom;      /* the same: LineString, working CRS (first == last point
+                                      when closed) */
     cpted_coverage_gap *gaps;      /* rec.gap_count records; bounding ids borrowed from the site.
                                       On a closed line end_m may exceed length_m: the gap passes
                                       the ring's start (positions modulo length_m). */
@@ -443,29 +529,64 @@ typedef struct cpted__coverage_line {
 
 /* A breach: the public record plus its kind and geometry. */
 typedef struct cpted__coverage_breach {
-    cpted_coverage_breach rec;     /* rec.line_id borrowed from its line; rec.kind static */
+    cpted_coverage_breach rec;     /* rec.line_id borrowed from its line */
     GEOSGeometry *geom;            /* crossing: the piece of line in R; bypass: a point */
 } cpted__coverage_breach;
 
 struct cpted_coverage {
-    cpted_site *site;              /* borrowed: the site outlives the result */
-    cpted_context *ctx;
+    cpted__result head;            /* site and free space referenced; result-level warnings
+                                      (malformed ratings, lines not analysed, no breaches...) */
+    cpted_site *site;              /* = head.site */
+    cpted_context *ctx;            /* = head.ctx */
+    cpted_freespace *fs;           /* = head.fs */
     cpted_vehicle vehicle;
     cpted_coverage_options opts;   /* resolved options */
     cpted__coverage_line *lines;
     size_t line_count, line_cap;
     cpted__coverage_breach *breaches;
     size_t breach_count, breach_cap;
-    char **warnings;               /* result-level warnings (malformed ratings, no breaches...) */
-    size_t warning_count, warning_cap;
 };
 /* Appends a result-level warning (also logged at warning level). */
 int cpted__coverage_warn(cpted_coverage *cov, const char *fmt, ...) CPTED__PRINTF(2, 3);
-/* Breaches (breaches.c): where the reachable space R of cov's vehicle crosses
- * one of cov's lines, or reaches both sides of an open line round an end;
- * appends them to cov->breaches. A free space that cannot be computed is a
- * warning (gaps do not need it), except for no memory and interruption. */
+/* Breaches (breaches.c, a one-way dependency of coverage.c): where the
+ * reachable space R of the free space crosses one of cov's lines, or reaches
+ * both sides of an open line round an end; appends them to cov->breaches. No
+ * reachable space is a warning of the result. */
 int cpted__coverage_breaches(cpted_coverage *cov);
+/* The members of the `cpted/coverage/1` document after "schema" (written into
+ * an open object), for the document itself and for combined summaries. */
+int cpted__coverage_json_body(struct cpted__json *j, const cpted_coverage *cov);
+
+/* ---- standoff (standoff.c) -------------------------------------------- */
+/* The members of the `cpted/standoff/1` document after "schema". */
+int cpted__standoff_json_body(struct cpted__json *j, const cpted_standoff *s);
+
+/* ---- barrier lines (lines.c) ------------------------------------------ */
+/* The lines of protection of a site: perimeter features (polygons by their
+ * exterior rings, multi-lines merged where they touch), else rows chained
+ * from barrier points (rows.c), plus OSM bollard ways (rows of unknown
+ * spacing). Built once per free space and chain distance, shared by the
+ * analyses (coverage, the VDA). */
+typedef struct cpted__barrier_line {
+    char *id;                      /* feature id, "<id>/<n>" for parts, "row:N" */
+    GEOSGeometry *geom;            /* LineString, working CRS */
+    bool derived;                  /* chained from barrier points */
+    bool closed;                   /* a ring (first == last point, >= 4 points) */
+    bool unverified;               /* an OSM bollard way */
+    double length_m;
+} cpted__barrier_line;
+struct cpted__lines {
+    cpted__lines *next;            /* the lines of another chain distance */
+    double chain_m;
+    cpted__barrier_line *items;
+    size_t count, cap;
+    char **warnings;               /* lines not analysed, in the order met */
+    size_t warning_count, warning_cap;
+};
+/* The barrier lines of fs's site for chain distance chain_m, built on the
+ * first call for that distance and kept until fs is freed. Borrowed. */
+int cpted__freespace_lines(cpted_freespace *fs, double chain_m, const cpted__lines **out);
+void cpted__lines_free(cpted_context *ctx, cpted__lines *l);
 
 /* ---- barrier rows (rows.c) -------------------------------------------- */
 /* Chains the site's barrier points (role barrier, Point geometry) whose

@@ -632,20 +632,22 @@ CPTED_API int CPTED_CALL cpted_rating_parse(cpted_rating *out, cpted_context *ct
 {
     if (!out)
         return cpted__error(ctx, CPTED_E_INVALID, "cpted_rating_parse: out is NULL");
-    int rc = cpted__check_struct(ctx, out, out->struct_size, sizeof *out, sizeof *out,
+    int rc = cpted__check_struct(ctx, out, out->struct_size, CPTED_RATING_V1_SIZE, sizeof *out,
                                  "cpted_rating");
     if (rc)
         return rc;
     uint32_t struct_size = out->struct_size;
-    rating_clear(out, struct_size);
-    if (!text)
-        return cpted__error(ctx, CPTED_E_INVALID, "cpted_rating_parse: text is NULL");
+    /* the caller's struct may be the (shorter) 1.0 layout: only its size is written */
+    size_t n = struct_size < sizeof *out ? struct_size : sizeof *out;
     cpted_rating r;
     rating_clear(&r, struct_size);
+    memcpy(out, &r, n);
+    if (!text)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_rating_parse: text is NULL");
     scanner s = {ctx, text, text};
     rc = parse(&s, &r);
     if (rc == CPTED_OK)
-        *out = r; /* only a complete parse is published */
+        memcpy(out, &r, n); /* only a complete parse is published */
     return rc;
 }
 

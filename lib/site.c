@@ -30,6 +30,8 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
     site->ctx = ctx;
     site->boundary_margin_m = 20.0;
     site->lane_width_m = 3.25;
+    atomic_init(&site->refs, 1);
+    atomic_init(&site->frozen, false);
     cpted__context_ref(ctx);
     int rc = cpted__site_set_crs(site, working_crs, output_crs);
     if (rc != CPTED_OK) {
@@ -105,9 +107,17 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
     memset(f, 0, sizeof *f);
 }
 
+void cpted__site_ref(cpted_site *site) { atomic_fetch_add(&site->refs, 1); }
+
 CPTED_API void CPTED_CALL cpted_site_free(cpted_site *site)
 {
-    if (!site)
+    if (site)
+        cpted__site_unref(site);
+}
+
+void cpted__site_unref(cpted_site *site)
+{
+    if (atomic_fetch_sub(&site->refs, 1) != 1)
         return;
     cpted_context *ctx = site->ctx;
     for (size_t i = 0; i < site->feature_count; i++)
@@ -433,16 +443,21 @@ static void feature_init(cpted__feature *f)
     f->required_standoff_m = NAN;
 }
 
-CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
-                                            const unsigned char *wkb, size_t wkb_size,
-                                            const char *const *keys, const char *const *values,
-                                            size_t attr_count, int64_t *fid_out)
+CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, const char *layer,
+                                            int32_t role, const unsigned char *wkb,
+                                            size_t wkb_size, const char *const *keys,
+                                            const char *const *values, size_t attr_count)
 {
     if (!site)
         return CPTED_E_INVALID;
     cpted_context *ctx = site->ctx;
     if (!layer)
         layer = "memory";
+    if (atomic_load(&site->frozen))
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "layer '%s': site is frozen: a free space was computed from it (add "
+                            "every feature before cpted_freespace_new)",
+                            layer);
     if (role <= CPTED_ROLE_NONE || role > CPTED_ROLE_BOUNDARY)
         return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': %d is not a role", layer, (int)role);
     if (!wkb || wkb_size == 0)
@@ -546,8 +561,8 @@ CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site)
     return site ? site->output_crs : "";
 }
 
-CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
-                                              double *x_out, double *y_out)
+CPTED_API int CPTED_CALL cpted_site_to_output(double *x_out, double *y_out, const cpted_site *site,
+                                              double x, double y)
 {
     if (!site || !x_out || !y_out)
         return CPTED_E_INVALID;
@@ -567,7 +582,7 @@ CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, 
     return CPTED_OK;
 }
 
-CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out)
+CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *site)
 {
     if (!site || !out)
         return CPTED_E_INVALID;
@@ -619,9 +634,9 @@ CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_
     return g ? g->role : CPTED_ROLE_NONE;
 }
 
-CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
-                                                 int64_t *features_out, int64_t *repaired_out,
-                                                 int64_t *skipped_out)
+CPTED_API int CPTED_CALL cpted_site_get_layer_counts(int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out, const cpted_site *site,
+                                                 size_t i)
 {
     if (!site)
         return CPTED_E_INVALID;
@@ -670,8 +685,8 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, s
     return f ? f->id : NULL;
 }
 
-CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
-                                                unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_site_get_feature_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_site *site, size_t i)
 {
     if (!site || !out || !size_out)
         return CPTED_E_INVALID;
@@ -682,8 +697,8 @@ CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i
     return cpted__geom_to_wkb(site->ctx, f->geom, out, size_out);
 }
 
-CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
-                                                   const char *key, double *out)
+CPTED_API int CPTED_CALL cpted_site_get_feature_number(double *out, const cpted_site *site,
+                                                   size_t i, const char *key)
 {
     if (!site || !key || !out)
         return CPTED_E_INVALID;
@@ -1072,7 +1087,7 @@ static int output_extent(const cpted_site *site, const double *w, double *out)
     return CPTED_OK;
 }
 
-CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out)
+CPTED_API int CPTED_CALL cpted_site_info_json(char **out, const cpted_site *site)
 {
     if (!site || !out)
         return CPTED_E_INVALID;
@@ -1080,7 +1095,7 @@ CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out
     double working[4] = {0, 0, 0, 0}, extent[4] = {0, 0, 0, 0};
     bool has_extent = site->feature_count > 0;
     if (has_extent) {
-        cpted_site_extent(site, working);
+        cpted_site_get_extent(working, site);
         int rc = output_extent(site, working, extent);
         if (rc != CPTED_OK)
             return rc;

@@ -180,7 +180,7 @@ CPTED_API int CPTED_CALL cpted_site_options_init(cpted_site_options *opts, size_
 {
     if (!opts)
         return CPTED_E_INVALID;
-    if (struct_size < sizeof *opts || struct_size > UINT32_MAX)
+    if (struct_size < CPTED_SITE_OPTIONS_V1_SIZE || struct_size > UINT32_MAX)
         return CPTED_E_VERSION;
     /* A newer caller's larger struct: its unknown tail stays zero (= defaults). */
     memset(opts, 0, struct_size);
@@ -1652,8 +1652,8 @@ static int add_bbox_boundary(reader *r, const double bbox[4])
     unsigned char *wkb = ring_wkb(xy, N, &size);
     if (!wkb)
         return nomem(r);
-    int rc = cpted_site_add_wkb(site, "boundary", CPTED_ROLE_BOUNDARY, wkb, size, NULL, NULL, 0,
-                                NULL);
+    int rc = cpted_site_add_wkb(NULL, site, "boundary", CPTED_ROLE_BOUNDARY, wkb, size, NULL,
+                                NULL, 0);
     cpted__free(wkb);
     return rc;
 }
@@ -1678,12 +1678,10 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
     r.source_count = path_count;
     cpted_site_options_init(&r.opts, sizeof r.opts);
     if (opts) {
-        int rc = cpted__check_struct(ctx, opts, opts->struct_size, sizeof r.opts, sizeof r.opts,
-                                     "cpted_site_options");
+        int rc = cpted__options_copy(ctx, &r.opts, opts, sizeof r.opts,
+                                     CPTED_SITE_OPTIONS_V1_SIZE, "cpted_site_options");
         if (rc != CPTED_OK)
             return rc;
-        memcpy(&r.opts, opts, sizeof r.opts);
-        r.opts.struct_size = sizeof r.opts;
     }
     if (!isfinite(r.opts.boundary_margin_m) || r.opts.boundary_margin_m < 0.0 ||
         !isfinite(r.opts.lane_width_m) || r.opts.lane_width_m <= 0.0)

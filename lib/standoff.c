@@ -22,14 +22,15 @@ typedef struct asset_result {
 } asset_result;
 
 struct cpted_standoff {
-    cpted_site *site;             /* borrowed: the site outlives the result */
-    cpted_context *ctx;
+    cpted__result head; /* site and free space referenced, warnings */
+    cpted_site *site;   /* = head.site */
+    cpted_context *ctx; /* = head.ctx */
     cpted_vehicle vehicle;
     double charge_kg;             /* 0: none */
     double allowable_kpa;         /* 0: none */
     double threat_required_m;     /* standoff for charge + allowable, or NaN */
-    cpted_freespace *fs;
-    cpted__tiles *tiles;          /* of A, while the assets are assessed */
+    cpted_freespace *fs;          /* = head.fs */
+    cpted__tiles *tiles;          /* of A (the free space's cache) */
     asset_result *assets;
     size_t count;
 };
@@ -41,11 +42,11 @@ CPTED_API int CPTED_CALL cpted_standoff_options_init(cpted_standoff_options *opt
 {
     if (!opts)
         return CPTED_E_INVALID;
-    if (struct_size < sizeof *opts)
+    if (struct_size < CPTED_STANDOFF_OPTIONS_V1_SIZE)
         return CPTED_E_VERSION;
     memset(opts, 0, struct_size);
     opts->struct_size = (uint32_t)struct_size;
-    return cpted_freespace_options_init(&opts->freespace, sizeof opts->freespace);
+    return CPTED_OK;
 }
 
 /* Copies and checks the user's options (NULL: defaults). */
@@ -55,12 +56,10 @@ static int resolve_options(cpted_context *ctx, const cpted_standoff_options *use
     cpted_standoff_options_init(out, sizeof *out);
     if (!user)
         return CPTED_OK;
-    int rc = cpted__check_struct(ctx, user, user->struct_size, sizeof *user, sizeof *user,
+    int rc = cpted__options_copy(ctx, out, user, sizeof *out, CPTED_STANDOFF_OPTIONS_V1_SIZE,
                                  "standoff options");
     if (rc != CPTED_OK)
         return rc;
-    out->charge_kg = user->charge_kg;
-    out->allowable_kpa = user->allowable_kpa;
     if (!isfinite(out->charge_kg) || out->charge_kg < 0.0)
         return cpted__error(ctx, CPTED_E_INVALID,
                             "standoff: charge_kg = %g must be a finite mass >= 0 kg TNT (0 = no "
@@ -75,7 +74,7 @@ static int resolve_options(cpted_context *ctx, const cpted_standoff_options *use
         return cpted__error(ctx, CPTED_E_INVALID,
                             "standoff: allowable_kpa = %g needs a charge (charge_kg > 0)",
                             out->allowable_kpa);
-    return cpted__freespace_options_resolve(ctx, &user->freespace, &out->freespace);
+    return CPTED_OK;
 }
 
 /* ---- per asset ----------------------------------------------------------- */
@@ -88,7 +87,7 @@ static void fill_blast(cpted_standoff *s, asset_result *a)
     r->blast_in_range = 0;
     if (!(s->charge_kg > 0.0) || !r->reachable)
         return;
-    cpted_blast_scaled_distance(r->standoff_m, s->charge_kg, &r->scaled_distance);
+    cpted_blast_scaled_distance(&r->scaled_distance, r->standoff_m, s->charge_kg);
     cpted_blast blast;
     memset(&blast, 0, sizeof blast);
     blast.struct_size = (uint32_t)sizeof blast;
@@ -195,7 +194,7 @@ static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const c
 
 /* ---- run and free ---------------------------------------------------------- */
 
-static int run(cpted_standoff *s, const cpted_standoff_options *opts)
+static int run(cpted_standoff *s)
 {
     cpted_context *ctx = s->ctx;
     const cpted_site *site = s->site;
@@ -208,7 +207,7 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
                             "'asset')");
     s->threat_required_m = NAN;
     if (s->charge_kg > 0.0 && s->allowable_kpa > 0.0) {
-        int rc = cpted_blast_standoff_for(s->charge_kg, s->allowable_kpa, &s->threat_required_m);
+        int rc = cpted_blast_standoff_for(&s->threat_required_m, s->charge_kg, s->allowable_kpa);
         if (rc != CPTED_OK)
             return cpted__error(ctx, rc,
                                 "standoff: allowable pressure %g kPa is outside the range of the "
@@ -218,16 +217,14 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
     s->assets = cpted__calloc(n, sizeof *s->assets);
     if (!s->assets)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
-    int rc = cpted_freespace_new(&s->fs, s->site, &s->vehicle, &opts->freespace);
-    if (rc != CPTED_OK)
-        return rc;
+    int rc = CPTED_OK;
     const GEOSPreparedGeometry *prep_a = NULL;
     if (!GEOSisEmpty_r(ctx->geos, s->fs->accessible)) {
         prep_a = GEOSPrepare_r(ctx->geos, s->fs->accessible);
         if (!prep_a)
             return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the accessible area: %s",
                                 cpted__geos_error(ctx));
-        rc = cpted__tiles_new(&s->tiles, ctx, s->fs->accessible, CPTED__TILE_VERTICES);
+        rc = cpted__freespace_tiles(s->fs, CPTED_SPACE_ACCESSIBLE, &s->tiles);
     }
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         if (site->features[i].role != CPTED_ROLE_ASSET)
@@ -242,23 +239,20 @@ static int run(cpted_standoff *s, const cpted_standoff_options *opts)
     }
     if (prep_a)
         GEOSPreparedGeom_destroy_r(ctx->geos, prep_a);
-    cpted__tiles_free(ctx, s->tiles);
     s->tiles = NULL;
     if (rc == CPTED_OK)
         cpted__progress(ctx, 1.0, "standoff");
     return rc;
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_freespace *fs,
                                             const cpted_standoff_options *opts)
 {
     if (out)
         *out = NULL;
     cpted_context *ctx;
-    cpted_vehicle v;
     cpted_standoff_options o;
-    int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_standoff_run");
+    int rc = cpted__analysis_start_fs(&ctx, fs, out, "cpted_standoff_run");
     if (rc == CPTED_OK)
         rc = resolve_options(ctx, opts, &o);
     if (rc != CPTED_OK)
@@ -266,13 +260,14 @@ CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *si
     cpted_standoff *s = cpted__calloc(1, sizeof *s);
     if (!s)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
-    s->site = site;
+    cpted__result_init(&s->head, ctx, fs->site, fs);
+    s->site = fs->site;
     s->ctx = ctx;
-    cpted__context_ref(ctx);
-    s->vehicle = v;
+    s->fs = fs;
+    s->vehicle = fs->vehicle;
     s->charge_kg = o.charge_kg;
     s->allowable_kpa = o.allowable_kpa;
-    rc = run(s, &o);
+    rc = run(s);
     if (rc != CPTED_OK) {
         cpted_standoff_free(s);
         return rc;
@@ -290,9 +285,8 @@ CPTED_API void CPTED_CALL cpted_standoff_free(cpted_standoff *result)
         if (result->assets[i].encroachment)
             GEOSGeom_destroy_r(ctx->geos, result->assets[i].encroachment);
     cpted__free(result->assets);
-    cpted_freespace_free(result->fs);
+    cpted__result_fini(&result->head);
     cpted__free(result);
-    cpted__context_unref(ctx);
 }
 
 /* ---- accessors ----------------------------------------------------------------- */
@@ -302,8 +296,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
     return result ? result->count : 0;
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
-                                                  cpted_standoff_asset *out)
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out,
+                                                  const cpted_standoff *result, size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -312,12 +306,12 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, 
     if (i >= result->count)
         return cpted__error(result->ctx, CPTED_E_NOTFOUND,
                             "standoff asset %zu does not exist (%zu assets)", i, result->count);
-    return cpted__copy_record(result->ctx, out, &result->assets[i].rec, sizeof *out, sizeof *out,
-                              "standoff asset record");
+    return cpted__copy_record(result->ctx, out, &result->assets[i].rec, sizeof *out,
+                              CPTED_STANDOFF_ASSET_V1_SIZE, "standoff asset record");
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
-                                                         unsigned char **out, size_t *size_out)
+CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out, size_t *size_out,
+                                                             const cpted_standoff *result, size_t i)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -332,9 +326,27 @@ CPTED_API cpted_site *CPTED_CALL cpted_standoff_site(const cpted_standoff *resul
     return result ? result->site : NULL;
 }
 
-CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result)
+CPTED_API cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result)
 {
     return result ? result->fs : NULL;
+}
+
+CPTED_API size_t CPTED_CALL cpted_standoff_finding_count(const cpted_standoff *result)
+{
+    size_t n = 0;
+    for (size_t i = 0; result && i < result->count; i++)
+        n += result->assets[i].rec.ok == 0;
+    return n;
+}
+
+CPTED_API size_t CPTED_CALL cpted_standoff_warning_count(const cpted_standoff *result)
+{
+    return result ? cpted__result_warning_count(&result->head) : 0;
+}
+
+CPTED_API const char *CPTED_CALL cpted_standoff_warning(const cpted_standoff *result, size_t i)
+{
+    return result ? cpted__result_warning(&result->head, i) : NULL;
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
@@ -342,7 +354,7 @@ CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted
 static int json_point(cpted__json *j, const cpted_standoff *s, double x, double y)
 {
     double ox, oy;
-    int rc = cpted_site_to_output(s->site, x, y, &ox, &oy);
+    int rc = cpted_site_to_output(&ox, &oy, s->site, x, y);
     if (rc != CPTED_OK)
         return rc;
     cpted__json_begin_array(j);
@@ -457,7 +469,34 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
     cpted__json_end_array(j);
 }
 
-CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out)
+int cpted__standoff_json_body(cpted__json *j, const cpted_standoff *s)
+{
+    cpted__json_key(j, "crs");
+    cpted__json_string(j, cpted_site_output_crs(s->site));
+    cpted__json_key(j, "vehicle");
+    cpted__json_vehicle(j, &s->vehicle);
+    json_number_key(j, "charge_kg", s->charge_kg > 0.0 ? s->charge_kg : NAN);
+    json_number_key(j, "allowable_kpa", s->allowable_kpa > 0.0 ? s->allowable_kpa : NAN);
+    json_number_key(j, "threat_required_m", s->threat_required_m);
+    double area = 0.0;
+    cpted_freespace_get_area(&area, s->fs, CPTED_SPACE_ACCESSIBLE);
+    json_number_key(j, "accessible_area_m2", area);
+    cpted__json_key(j, "assets");
+    cpted__json_begin_array(j);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < s->count && rc == CPTED_OK; i++)
+        rc = json_asset(j, s, &s->assets[i]);
+    cpted__json_end_array(j);
+    json_assumptions(j, s);
+    if (rc != CPTED_OK)
+        return cpted__error(s->ctx, rc,
+                            "standoff JSON: cannot transform a point to the "
+                            "output CRS: %s",
+                            cpted_context_last_error(s->ctx));
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_standoff_to_json(char **out, const cpted_standoff *result)
 {
     if (!result)
         return CPTED_E_INVALID;
@@ -469,29 +508,11 @@ CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, ch
     cpted__json_begin_object(&j);
     cpted__json_key(&j, "schema");
     cpted__json_string(&j, "cpted/standoff/1");
-    cpted__json_key(&j, "crs");
-    cpted__json_string(&j, cpted_site_output_crs(result->site));
-    cpted__json_key(&j, "vehicle");
-    cpted__json_vehicle(&j, &result->vehicle);
-    json_number_key(&j, "charge_kg", result->charge_kg > 0.0 ? result->charge_kg : NAN);
-    json_number_key(&j, "allowable_kpa", result->allowable_kpa > 0.0 ? result->allowable_kpa : NAN);
-    json_number_key(&j, "threat_required_m", result->threat_required_m);
-    double area = 0.0;
-    cpted_freespace_area(result->fs, CPTED_SPACE_ACCESSIBLE, &area);
-    json_number_key(&j, "accessible_area_m2", area);
-    cpted__json_key(&j, "assets");
-    cpted__json_begin_array(&j);
-    int rc = CPTED_OK;
-    for (size_t i = 0; i < result->count && rc == CPTED_OK; i++)
-        rc = json_asset(&j, result, &result->assets[i]);
-    cpted__json_end_array(&j);
-    json_assumptions(&j, result);
+    int rc = cpted__standoff_json_body(&j, result);
     cpted__json_end_object(&j);
     if (rc != CPTED_OK) {
         cpted__free(j.buf);
-        return cpted__error(result->ctx, rc, "standoff JSON: cannot transform a point to the "
-                                             "output CRS: %s",
-                            cpted_context_last_error(result->ctx));
+        return rc;
     }
     return cpted__json_finish(&j, result->ctx, out);
 }

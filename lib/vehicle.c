@@ -151,7 +151,7 @@ int cpted_vehicle_preset(cpted_vehicle *out, size_t struct_size, const char *cla
 {
     if (!out || !class_code)
         return CPTED_E_INVALID;
-    int rc = cpted__check_struct(NULL, out, struct_size, sizeof(cpted_vehicle),
+    int rc = cpted__check_struct(NULL, out, struct_size, CPTED_VEHICLE_V1_SIZE,
                                  sizeof(cpted_vehicle), "vehicle");
     if (rc != CPTED_OK)
         return rc;
@@ -171,7 +171,7 @@ int cpted_vehicle_preset(cpted_vehicle *out, size_t struct_size, const char *cla
     v.lateral_friction = LATERAL_FRICTION;
     v.braking_mps2 = p->braking_mps2;
     v.min_turn_radius_m = p->min_turn_radius_m;
-    memcpy(out, &v, sizeof v);
+    memcpy(out, &v, struct_size < sizeof v ? struct_size : sizeof v);
     out->struct_size = (uint32_t)struct_size;
     return CPTED_OK;
 }
@@ -222,7 +222,7 @@ int cpted_vehicle_validate(cpted_context *ctx, const cpted_vehicle *vehicle)
 {
     if (!vehicle)
         return cpted__error(ctx, CPTED_E_INVALID, "vehicle: NULL pointer");
-    int rc = cpted__check_struct(ctx, vehicle, vehicle->struct_size, sizeof(cpted_vehicle),
+    int rc = cpted__check_struct(ctx, vehicle, vehicle->struct_size, CPTED_VEHICLE_V1_SIZE,
                                  sizeof(cpted_vehicle), "vehicle");
     if (rc != CPTED_OK)
         return rc;
@@ -261,8 +261,8 @@ static double run_up(double vmax, double v0, double y)
     return vmax * y_minus_x(y) - v0 * expm1(-y);
 }
 
-int cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps, double v_mps,
-                                    double *out_m)
+int cpted_vehicle_distance_to_speed(double *out_m, const cpted_vehicle *vehicle, double v0_mps,
+                                    double v_mps)
 {
     if (!out_m || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -276,8 +276,8 @@ int cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps,
     return CPTED_OK;
 }
 
-int cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps, double distance_m,
-                              double *out_mps)
+int cpted_vehicle_speed_after(double *out_mps, const cpted_vehicle *vehicle, double v0_mps,
+                              double distance_m)
 {
     if (!out_mps || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -307,7 +307,7 @@ int cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps, doubl
     return CPTED_OK;
 }
 
-int cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m, double *out_mps)
+int cpted_vehicle_corner_speed(double *out_mps, const cpted_vehicle *vehicle, double radius_m)
 {
     if (!out_mps || cpted_vehicle_validate(NULL, vehicle) != CPTED_OK)
         return CPTED_E_INVALID;
@@ -322,7 +322,7 @@ int cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m, do
     return CPTED_OK;
 }
 
-int cpted_kinetic_energy(double mass_kg, double speed_mps, double *out_j)
+int cpted_kinetic_energy(double *out_j, double mass_kg, double speed_mps)
 {
     if (!out_j || !isfinite(mass_kg) || !(mass_kg > 0.0) || !isfinite(speed_mps) ||
         !(speed_mps >= 0.0))

@@ -1,13 +1,18 @@
 /*
- * write.c - GIS output of analysis results (architecture.md §2 "writers", §9).
+ * write.c - GIS output of analysis results (architecture.md §2 "writers", §9):
+ * the writer object.
  *
- * A write function describes its result as "result layers": a name, a
- * geometry type, field definitions and rows (a geometry in the working CRS
- * plus values), filled from the result's accessors (and, for coverage, the
- * analysed line geometry the result keeps: lines and gap stretches). One
- * GDAL routine writes any such list: it picks the format, lays out the files
- * (one per layer for single-layer formats), reprojects to the output CRS and
- * renames temporary files into place so nothing half-written is ever left.
+ * A writer is opened on a path (the format is picked there), collects the
+ * "result layers" of one or more results, and writes them all at commit. A
+ * result is described as result layers: a name, a geometry type, field
+ * definitions and rows (a geometry plus values), filled from the result's
+ * accessors (and, for coverage, the analysed line geometry the result keeps:
+ * lines and gap stretches), reprojected to the site's output CRS and copied
+ * when added, so the result may go before the commit. One GDAL routine
+ * writes the collected list: it lays out the files (one per layer for
+ * single-layer formats) and renames temporary files into place only when
+ * every file is written, so nothing half-written is ever left; a writer freed
+ * without a commit writes nothing.
  * The rules are documented for users in docs/outputs.md.
  *
  * SPDX-License-Identifier: MIT
@@ -64,6 +69,8 @@ typedef struct w_layer {
     const w_spec *spec;
     w_row *rows;
     size_t row_count, row_cap;
+    char *crs;       /* output CRS of the rows ("" = local, unnamed), owned once added */
+    bool owns_texts; /* the text values are copies (after layers_own_texts) */
 } w_layer;
 
 /* Fills layers[0..spec_count) with rows from `result`. */
@@ -89,19 +96,50 @@ static w_value *layer_add_row(cpted_context *ctx, w_layer *layer, GEOSGeometry *
     return values;
 }
 
-static void layers_free(cpted_context *ctx, w_layer *layers, size_t n)
+static void layers_clear(cpted_context *ctx, w_layer *layers, size_t n)
 {
-    if (!layers)
-        return;
     for (size_t l = 0; l < n; l++) {
         for (size_t r = 0; r < layers[l].row_count; r++) {
             if (layers[l].rows[r].geom)
                 GEOSGeom_destroy_r(ctx->geos, layers[l].rows[r].geom);
+            for (size_t f = 0; layers[l].owns_texts && f < layers[l].spec->field_count; f++)
+                if (layers[l].spec->fields[f].kind == W_TEXT)
+                    cpted__free((char *)layers[l].rows[r].values[f].text);
             cpted__free(layers[l].rows[r].values);
         }
         cpted__free(layers[l].rows);
+        cpted__free(layers[l].crs);
     }
+}
+
+static void layers_free(cpted_context *ctx, w_layer *layers, size_t n)
+{
+    if (!layers)
+        return;
+    layers_clear(ctx, layers, n);
     cpted__free(layers);
+}
+
+/* Replaces the borrowed texts of the rows by copies: the writer outlives the result. */
+static int layers_own_texts(cpted_context *ctx, w_layer *layers, size_t n)
+{
+    for (size_t l = 0; l < n; l++) {
+        w_layer *layer = &layers[l];
+        bool failed = false;
+        for (size_t r = 0; r < layer->row_count; r++)
+            for (size_t f = 0; f < layer->spec->field_count; f++) {
+                w_value *v = &layer->rows[r].values[f];
+                if (layer->spec->fields[f].kind != W_TEXT || !v->text)
+                    continue;
+                v->text = failed ? NULL : cpted__strdup(v->text);
+                failed |= !v->text;
+            }
+        layer->owns_texts = true;
+        if (failed)
+            return cpted__error(ctx, CPTED_E_NOMEM, "out of memory writing layer '%s'",
+                                layer->spec->name);
+    }
+    return CPTED_OK;
 }
 
 /* ---- geometry helpers --------------------------------------------------- */
@@ -148,7 +186,7 @@ typedef struct w_transform {
 static int to_output_xy(double *x, double *y, void *userdata)
 {
     w_transform *t = userdata;
-    t->status = cpted_site_to_output(t->site, *x, *y, x, y);
+    t->status = cpted_site_to_output(x, y, t->site, *x, *y);
     return t->status == CPTED_OK;
 }
 
@@ -336,7 +374,7 @@ static bool path_exists(const char *path)
  * `<stem>_<layer>.<ext>` beside it. Temporary files are hidden siblings named
  * after the process and context so concurrent writers never collide. */
 static int plan_make(cpted_context *ctx, const char *path, const char *driver,
-                     const w_spec *specs, size_t spec_count, int32_t overwrite, w_plan *plan)
+                     const w_layer *layers, size_t spec_count, int32_t overwrite, w_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     w_path p = {0};
@@ -363,7 +401,7 @@ static int plan_make(cpted_context *ctx, const char *path, const char *driver,
         o->layer_count = plan->format->multi_layer ? spec_count : 1;
         char *stem = plan->format->multi_layer
                          ? cpted__strdup(p.stem)
-                         : cpted__printf("%s_%s", p.stem, specs[i].name);
+                         : cpted__printf("%s_%s", p.stem, layers[i].spec->name);
         if (stem) {
             o->final_path = plan->format->multi_layer ? cpted__strdup(path)
                                                       : cpted__printf("%s%s.%s", p.dir, stem, ext);
@@ -510,9 +548,25 @@ static int write_rows(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLaye
 }
 
 /* Writes the layers of one output into its temporary file. */
+/* The GDAL spatial reference of a CRS text; *out NULL for the unnamed local system. */
+static int make_srs(cpted_context *ctx, const char *crs, OGRSpatialReferenceH *out)
+{
+    *out = NULL;
+    if (!*crs)
+        return CPTED_OK;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (!srs || OSRSetFromUserInput(srs, crs) != OGRERR_NONE) {
+        if (srs)
+            OSRRelease(srs);
+        return cpted__error(ctx, CPTED_E_CRS, "GDAL does not understand the output CRS %s", crs);
+    }
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER); /* x = east / lon */
+    *out = srs;
+    return CPTED_OK;
+}
+
 static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH driver,
-                        const w_format *format, OGRSpatialReferenceH srs, const w_output *o,
-                        const w_layer *layers)
+                        const w_format *format, const w_output *o, const w_layer *layers)
 {
     remove_tmp(o->tmp_path); /* a stale file of a crashed run with our pid */
     GDALDatasetH ds = GDALCreate(driver, o->tmp_path, 0, 0, 0, GDT_Unknown, NULL);
@@ -521,7 +575,13 @@ static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH
     int rc = CPTED_OK;
     for (size_t i = 0; i < o->layer_count && rc == CPTED_OK; i++) {
         const w_layer *l = &layers[o->first_layer + i];
+        OGRSpatialReferenceH srs = NULL;
+        rc = make_srs(ctx, l->crs, &srs);
+        if (rc != CPTED_OK)
+            break;
         OGRLayerH layer = GDALDatasetCreateLayer(ds, l->spec->name, srs, l->spec->type, NULL);
+        if (srs)
+            OSRRelease(srs);
         if (!layer)
             rc = gdal_failure(ctx, cap, "create", o->final_path, l->spec->name);
         if (rc == CPTED_OK)
@@ -551,26 +611,17 @@ static int replace_file(cpted_context *ctx, const char *tmp, const char *final_p
 
 /* Writes every output to its temporary file, then renames them all into place;
  * on any failure the temporary files are removed and no output is touched. */
-static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const cpted_site *site,
-                      const w_plan *plan, int32_t overwrite, const w_layer *layers)
+static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const w_plan *plan,
+                      int32_t overwrite, const w_layer *layers)
 {
     int rc = CPTED_OK;
-    OGRSpatialReferenceH srs = NULL;
     GDALDriverH driver = GDALGetDriverByName(plan->format->driver);
     if (!driver)
         rc = cpted__error(ctx, CPTED_E_FORMAT, "this GDAL has no %s driver to write %s",
                           plan->format->driver, plan->outputs[0].final_path);
-    const char *crs = cpted_site_output_crs(site);
-    if (rc == CPTED_OK && *crs) {
-        srs = OSRNewSpatialReference(NULL);
-        if (!srs || OSRSetFromUserInput(srs, crs) != OGRERR_NONE)
-            rc = cpted__error(ctx, CPTED_E_CRS, "GDAL does not understand the output CRS %s", crs);
-        else
-            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER); /* x = east / lon */
-    }
     size_t written = 0; /* outputs whose temporary file may exist */
     while (rc == CPTED_OK && written < plan->count) {
-        rc = write_output(ctx, cap, driver, plan->format, srs, &plan->outputs[written], layers);
+        rc = write_output(ctx, cap, driver, plan->format, &plan->outputs[written], layers);
         written++;
     }
     /* check again just before replacing: another process may have written meanwhile */
@@ -587,46 +638,156 @@ static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const cpted_s
     if (rc != CPTED_OK)
         for (size_t i = moved; i < written; i++)
             remove_tmp(plan->outputs[i].tmp_path);
-    if (srs)
-        OSRRelease(srs);
     return rc;
 }
 
-/* The shared sequence: lay out the files (format errors before any work),
- * fill the layers, reproject, write. GDAL (file checks included) runs only
- * inside the thread-local error capture. */
-static int write_result(const cpted_site *site, const char *path, const char *format,
-                        int32_t overwrite, const w_spec *specs, size_t spec_count,
-                        w_build_fn build, const void *result)
+/* ---- the writer object ----------------------------------------------------- */
+
+struct cpted_writer {
+    cpted_context *ctx; /* referenced */
+    char *path;
+    char *driver; /* as given, or NULL: from the extension */
+    const w_format *format;
+    int32_t overwrite;
+    bool committed;
+    w_layer *layers; /* collected, in the order added */
+    size_t layer_count, layer_cap;
+};
+
+CPTED_API int CPTED_CALL cpted_writer_open(cpted_writer **out, cpted_context *ctx, const char *path,
+                                           const char *format, int32_t overwrite)
 {
-    if (!site)
+    if (out)
+        *out = NULL;
+    if (!ctx)
         return CPTED_E_INVALID;
-    cpted_context *ctx = cpted_site_context(site);
+    if (!out)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_writer_open: out is NULL");
     if (!path || !*path)
         return cpted__error(ctx, CPTED_E_INVALID, "output path must not be NULL or empty");
-    cpted__gdal_init();
-    cpted__gdal_errors cap;
-    cpted__gdal_begin(&cap, ctx);
-    w_plan plan;
-    int rc = plan_make(ctx, path, format, specs, spec_count, overwrite, &plan);
-    if (rc != CPTED_OK) {
-        cpted__gdal_end(&cap);
+    w_path p = {0};
+    int rc = path_split(ctx, path, &p);
+    const w_format *fmt = NULL;
+    if (rc == CPTED_OK)
+        rc = format_resolve(ctx, path, p.ext, format, &fmt);
+    path_free(&p);
+    if (rc != CPTED_OK)
         return rc;
+    if (fmt->multi_layer && !overwrite) {
+        cpted__gdal_init();
+        cpted__gdal_errors cap;
+        cpted__gdal_begin(&cap, ctx);
+        bool exists = path_exists(path);
+        cpted__gdal_end(&cap);
+        if (exists)
+            return cpted__error(ctx, CPTED_E_IO, "%s exists; use overwrite", path);
     }
-    w_layer *layers = cpted__calloc(spec_count, sizeof *layers);
-    if (!layers)
-        rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
-    for (size_t i = 0; layers && i < spec_count; i++)
+    cpted_writer *w = cpted__calloc(1, sizeof *w);
+    if (!w)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    w->ctx = ctx;
+    cpted__context_ref(ctx);
+    w->path = cpted__strdup(path);
+    w->driver = format ? cpted__strdup(format) : NULL;
+    w->format = fmt;
+    w->overwrite = overwrite != 0;
+    if (!w->path || (format && !w->driver)) {
+        cpted_writer_free(w);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
+    *out = w;
+    return CPTED_OK;
+}
+
+CPTED_API void CPTED_CALL cpted_writer_free(cpted_writer *w)
+{
+    if (!w)
+        return;
+    cpted_context *ctx = w->ctx;
+    layers_free(ctx, w->layers, w->layer_count);
+    cpted__free(w->path);
+    cpted__free(w->driver);
+    cpted__free(w);
+    cpted__context_unref(ctx);
+}
+
+/* Fills the layers of one result (borrowed texts), reprojects them to the
+ * site's output CRS, copies the texts and appends them to the writer. */
+static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *specs,
+                      size_t spec_count, w_build_fn build, const void *result, const char *what)
+{
+    if (!w)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = w->ctx;
+    if (!result || !site)
+        return cpted__error(ctx, CPTED_E_INVALID, "cpted_writer_add_%s: result is NULL", what);
+    if (w->committed)
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: the writer is already committed", w->path);
+    for (size_t s = 0; s < spec_count; s++)
+        for (size_t l = 0; l < w->layer_count; l++)
+            if (strcmp(w->layers[l].spec->name, specs[s].name) == 0)
+                return cpted__error(ctx, CPTED_E_INVALID,
+                                    "%s: layer '%s' is already in this output (one %s result per "
+                                    "output)",
+                                    w->path, specs[s].name, what);
+    if (!cpted__grow((void **)&w->layers, &w->layer_cap, w->layer_count + spec_count,
+                     sizeof *w->layers))
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    w_layer *layers = &w->layers[w->layer_count];
+    memset(layers, 0, spec_count * sizeof *layers);
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < spec_count && rc == CPTED_OK; i++) {
         layers[i].spec = &specs[i];
+        layers[i].crs = cpted__strdup(cpted_site_output_crs(site));
+        if (!layers[i].crs)
+            rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    }
     if (rc == CPTED_OK)
         rc = build(ctx, result, layers);
     if (rc == CPTED_OK)
         rc = layers_to_output(ctx, site, layers, spec_count);
+    int own = layers_own_texts(ctx, layers, spec_count);
     if (rc == CPTED_OK)
-        rc = write_plan(ctx, &cap, site, &plan, overwrite, layers);
+        rc = own;
+    if (rc == CPTED_OK && !w->format->multi_layer && !w->overwrite) {
+        /* single-layer files: their names are known now, fail early */
+        cpted__gdal_init();
+        cpted__gdal_errors cap;
+        cpted__gdal_begin(&cap, ctx);
+        w_plan plan;
+        rc = plan_make(ctx, w->path, w->driver, layers, spec_count, w->overwrite, &plan);
+        if (rc == CPTED_OK)
+            plan_free(&plan);
+        cpted__gdal_end(&cap);
+    }
+    if (rc != CPTED_OK) {
+        layers_clear(ctx, layers, spec_count);
+        return rc;
+    }
+    w->layer_count += spec_count;
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
+{
+    if (!w)
+        return CPTED_E_INVALID;
+    cpted_context *ctx = w->ctx;
+    if (w->committed)
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: the writer is already committed", w->path);
+    if (w->layer_count == 0)
+        return cpted__error(ctx, CPTED_E_INVALID, "%s: no result was added to the writer", w->path);
+    w->committed = true;
+    cpted__gdal_init();
+    cpted__gdal_errors cap;
+    cpted__gdal_begin(&cap, ctx);
+    w_plan plan;
+    int rc = plan_make(ctx, w->path, w->driver, w->layers, w->layer_count, w->overwrite, &plan);
+    if (rc == CPTED_OK) {
+        rc = write_plan(ctx, &cap, &plan, w->overwrite, w->layers);
+        plan_free(&plan);
+    }
     cpted__gdal_end(&cap);
-    layers_free(ctx, layers, spec_count);
-    plan_free(&plan);
     return rc;
 }
 
@@ -677,7 +838,7 @@ static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    int rc = cpted_standoff_get_asset(result, i, &a);
+    int rc = cpted_standoff_get_asset(&a, result, i);
     if (rc != CPTED_OK)
         return rc;
 
@@ -706,7 +867,7 @@ static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result
 
     unsigned char *wkb = NULL;
     size_t size = 0;
-    rc = cpted_standoff_encroachment_wkb(result, i, &wkb, &size);
+    rc = cpted_standoff_get_encroachment_wkb(&wkb, &size, result, i);
     if (rc != CPTED_OK)
         return rc;
     GEOSGeometry *area = NULL;
@@ -742,9 +903,9 @@ static int build_standoff(cpted_context *ctx, const void *data, w_layer *layers)
     unsigned char *wkb = NULL;
     size_t size = 0;
     double area_m2 = NAN;
-    int rc = cpted_freespace_wkb(fs, CPTED_SPACE_ACCESSIBLE, &wkb, &size);
+    int rc = cpted_freespace_get_wkb(&wkb, &size, fs, CPTED_SPACE_ACCESSIBLE);
     if (rc == CPTED_OK)
-        rc = cpted_freespace_area(fs, CPTED_SPACE_ACCESSIBLE, &area_m2);
+        rc = cpted_freespace_get_area(&area_m2, fs, CPTED_SPACE_ACCESSIBLE);
     GEOSGeometry *g = NULL;
     if (rc == CPTED_OK)
         rc = geom_from_wkb(ctx, wkb, size, "the vehicle-accessible area", &g);
@@ -764,8 +925,21 @@ CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, cons
 {
     if (!result)
         return CPTED_E_INVALID;
-    return write_result(cpted_standoff_site(result), path, format, overwrite, standoff_specs,
-                        sizeof standoff_specs / sizeof standoff_specs[0], build_standoff, result);
+    cpted_writer *w = NULL;
+    int rc = cpted_writer_open(&w, cpted_standoff_site(result)->ctx, path, format, overwrite);
+    if (rc == CPTED_OK)
+        rc = cpted_writer_add_standoff(w, result);
+    if (rc == CPTED_OK)
+        rc = cpted_writer_commit(w);
+    cpted_writer_free(w);
+    return rc;
+}
+
+CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result)
+{
+    return writer_add(w, cpted_standoff_site(result), standoff_specs,
+                      sizeof standoff_specs / sizeof standoff_specs[0], build_standoff, result,
+                      "standoff");
 }
 
 /* ---- coverage ------------------------------------------------------------ */
@@ -827,7 +1001,7 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
     cpted_coverage_line line;
     memset(&line, 0, sizeof line);
     line.struct_size = sizeof line;
-    int rc = cpted_coverage_get_line(result, li, &line);
+    int rc = cpted_coverage_get_line(&line, result, li);
     if (rc != CPTED_OK)
         return rc;
     /* The analysed line itself (derived rows included), not a lookup among the
@@ -856,7 +1030,7 @@ static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result,
         cpted_coverage_gap gap;
         memset(&gap, 0, sizeof gap);
         gap.struct_size = sizeof gap;
-        rc = cpted_coverage_get_gap(result, li, gi, &gap);
+        rc = cpted_coverage_get_gap(&gap, result, li, gi);
         if (rc != CPTED_OK)
             return rc;
         /* the gap as the stretch of line it leaves open; x, y is its middle */
@@ -894,7 +1068,7 @@ static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
         cpted_coverage_breach b;
         memset(&b, 0, sizeof b);
         b.struct_size = sizeof b;
-        int rc = cpted_coverage_get_breach(result, i, &b);
+        int rc = cpted_coverage_get_breach(&b, result, i);
         if (rc != CPTED_OK)
             return rc;
         GEOSGeometry *p = make_point(ctx, b.x, b.y);
@@ -904,7 +1078,7 @@ static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
         if (!v)
             return CPTED_E_NOMEM;
         v[BR_LINE].text = b.line_id;
-        v[BR_KIND].text = b.kind;
+        v[BR_KIND].text = cpted_breach_kind_name(b.kind);
         v[BR_WIDTH].number = b.width_m;
     }
     return CPTED_OK;
@@ -915,6 +1089,19 @@ CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, cons
 {
     if (!result)
         return CPTED_E_INVALID;
-    return write_result(cpted_coverage_site(result), path, format, overwrite, coverage_specs,
-                        sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result);
+    cpted_writer *w = NULL;
+    int rc = cpted_writer_open(&w, cpted_coverage_site(result)->ctx, path, format, overwrite);
+    if (rc == CPTED_OK)
+        rc = cpted_writer_add_coverage(w, result);
+    if (rc == CPTED_OK)
+        rc = cpted_writer_commit(w);
+    cpted_writer_free(w);
+    return rc;
+}
+
+CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result)
+{
+    return writer_add(w, cpted_coverage_site(result), coverage_specs,
+                      sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result,
+                      "coverage");
 }

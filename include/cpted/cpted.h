@@ -14,13 +14,21 @@
  *    freed with cpted_free();
  *  - a directly returned `const char *` is borrowed from its parent object;
  *  - option and record structs start with `uint32_t struct_size`; fields are
- *    only ever appended;
+ *    only ever appended; each has a `CPTED_<NAME>_V1_SIZE`, the size of its 1.0
+ *    layout, and the library accepts any struct_size from it up (a larger one
+ *    only with a zero unknown tail);
+ *  - out-parameters come first, then the object, then the inputs; a fallible
+ *    reader that fills an out-parameter is `cpted_<obj>_get_<thing>`, a reader
+ *    that returns its value directly (counts, borrowed text) has no `_get_`;
  *  - SI units inside, the unit is part of every name (`_m`, `_kg`, `_mps`,
  *    `_kmh`, `_kpa`, `_deg`);
  *  - coordinates are in the site's working CRS (metres, easting/northing)
  *    unless a function says otherwise.
  *
- * Results (free space, standoff, coverage) borrow their site: free them before the site.
+ * Lifetimes: a free space keeps its site alive, a result (standoff, coverage)
+ * its free space and thereby the site, and every object its context
+ * (reference counts): the objects may be freed in any order. A site is frozen
+ * once a free space has been computed from it (cpted_site_add_wkb() then fails).
  *
  * Thread safety: different contexts may be used at the same time from
  * different threads. A context and every object created from it must be used
@@ -324,6 +332,15 @@ typedef struct cpted_site_options {
 } cpted_site_options;
 
 /**
+ * @brief Size of the 1.0 layout of ::cpted_site_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_SITE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_site_options, asset_name_count) + \
+     sizeof(((cpted_site_options *)0)->asset_name_count))
+
+/**
  * @brief Fills options with defaults.
  * @param[out] opts the struct to fill.
  * @param struct_size sizeof(*opts) as the caller compiled it.
@@ -397,18 +414,20 @@ CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, co
  * @param values attribute values as text (a NULL value means absent).
  * @param attr_count number of attributes.
  * @param[out] fid_out receives the feature id within the layer (may be NULL).
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY (unparsable, empty, NaN,
+ * @return CPTED_OK, CPTED_E_INVALID (bad argument, or the site is frozen: a free
+ *         space was computed from it), CPTED_E_GEOMETRY (unparsable, empty, NaN,
  *         wrong type for the role), CPTED_E_FORMAT (bad attribute), CPTED_E_NOMEM.
  *         An invalid polygon is repaired, counted and accepted.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer, int32_t role,
-                                            const unsigned char *wkb, size_t wkb_size,
-                                            const char *const *keys, const char *const *values,
-                                            size_t attr_count, int64_t *fid_out);
+CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, const char *layer,
+                                            int32_t role, const unsigned char *wkb,
+                                            size_t wkb_size, const char *const *keys,
+                                            const char *const *values, size_t attr_count);
 
 /**
- * @brief Frees a site.
+ * @brief Releases the caller's reference to a site; the real free happens when
+ *        the last free space (and result) computed from it is freed too.
  * @param site the site; NULL is a no-op.
  * @since 1.0
  */
@@ -449,8 +468,8 @@ CPTED_API const char *CPTED_CALL cpted_site_output_crs(const cpted_site *site);
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS (transformation failed).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, double y,
-                                              double *x_out, double *y_out);
+CPTED_API int CPTED_CALL cpted_site_to_output(double *x_out, double *y_out, const cpted_site *site,
+                                              double x, double y);
 
 /**
  * @brief Extent of all features in the working CRS.
@@ -459,7 +478,7 @@ CPTED_API int CPTED_CALL cpted_site_to_output(const cpted_site *site, double x, 
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOTFOUND (the site has no features).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_extent(const cpted_site *site, double *out);
+CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *site);
 
 /**
  * @brief Number of layer groups: one per (source, layer, role) met while loading.
@@ -507,9 +526,9 @@ CPTED_API int32_t CPTED_CALL cpted_site_layer_role(const cpted_site *site, size_
  * @return CPTED_OK, CPTED_E_NOTFOUND (index out of range), CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_layer_counts(const cpted_site *site, size_t i,
-                                                 int64_t *features_out, int64_t *repaired_out,
-                                                 int64_t *skipped_out);
+CPTED_API int CPTED_CALL cpted_site_get_layer_counts(int64_t *features_out, int64_t *repaired_out,
+                                                 int64_t *skipped_out, const cpted_site *site,
+                                                 size_t i);
 
 /**
  * @brief Number of warnings collected while loading (repairs, skips, notices
@@ -570,8 +589,8 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_id(const cpted_site *site, s
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i,
-                                                unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_site_get_feature_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_site *site, size_t i);
 
 /**
  * @brief A numeric attribute of a feature: "diameter", "thickness", "width"
@@ -590,8 +609,8 @@ CPTED_API int CPTED_CALL cpted_site_feature_wkb(const cpted_site *site, size_t i
  * @return CPTED_OK, CPTED_E_NOTFOUND (no such feature, or attribute absent), CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_feature_number(const cpted_site *site, size_t i,
-                                                   const char *key, double *out);
+CPTED_API int CPTED_CALL cpted_site_get_feature_number(double *out, const cpted_site *site,
+                                                   size_t i, const char *key);
 
 /**
  * @brief A text attribute of a feature: "name", "rating", "kind" (the source
@@ -614,7 +633,7 @@ CPTED_API const char *CPTED_CALL cpted_site_feature_text(const cpted_site *site,
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_site_info_json(const cpted_site *site, char **out);
+CPTED_API int CPTED_CALL cpted_site_info_json(char **out, const cpted_site *site);
 
 /** @} */
 
@@ -645,6 +664,14 @@ typedef struct cpted_vehicle {
     double braking_mps2;       /**< braking deceleration */
     double min_turn_radius_m;  /**< tighter turns are taken at CPTED_CRAWL_SPEED_MPS */
 } cpted_vehicle;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_vehicle (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_VEHICLE_V1_SIZE \
+    (offsetof(cpted_vehicle, min_turn_radius_m) + sizeof(((cpted_vehicle *)0)->min_turn_radius_m))
 
 /**
  * @brief Fills a vehicle from a preset class (case-insensitive): ISO 22343-1 /
@@ -704,8 +731,9 @@ CPTED_API int CPTED_CALL cpted_vehicle_validate(cpted_context *ctx, const cpted_
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (v >= vmax: never reached).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(const cpted_vehicle *vehicle, double v0_mps,
-                                                         double v_mps, double *out_m);
+CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(double *out_m,
+                                                         const cpted_vehicle *vehicle,
+                                                         double v0_mps, double v_mps);
 
 /**
  * @brief Speed after accelerating over @p distance_m from @p v0_mps (inverse of
@@ -717,8 +745,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_distance_to_speed(const cpted_vehicle *ve
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_speed_after(const cpted_vehicle *vehicle, double v0_mps,
-                                                   double distance_m, double *out_mps);
+CPTED_API int CPTED_CALL cpted_vehicle_speed_after(double *out_mps, const cpted_vehicle *vehicle,
+                                                   double v0_mps, double distance_m);
 
 /**
  * @brief Highest speed through a turn of radius @p radius_m: min(vmax, sqrt(f g r)),
@@ -729,8 +757,8 @@ CPTED_API int CPTED_CALL cpted_vehicle_speed_after(const cpted_vehicle *vehicle,
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(const cpted_vehicle *vehicle, double radius_m,
-                                                    double *out_mps);
+CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(double *out_mps, const cpted_vehicle *vehicle,
+                                                    double radius_m);
 
 /**
  * @brief Kinetic energy ½ m v².
@@ -740,7 +768,7 @@ CPTED_API int CPTED_CALL cpted_vehicle_corner_speed(const cpted_vehicle *vehicle
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_kinetic_energy(double mass_kg, double speed_mps, double *out_j);
+CPTED_API int CPTED_CALL cpted_kinetic_energy(double *out_j, double mass_kg, double speed_mps);
 
 /** @} */
 
@@ -768,6 +796,14 @@ typedef struct cpted_blast {
 } cpted_blast;
 
 /**
+ * @brief Size of the 1.0 layout of ::cpted_blast (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BLAST_V1_SIZE \
+    (offsetof(cpted_blast, duration_ms) + sizeof(((cpted_blast *)0)->duration_ms))
+
+/**
  * @brief Lower end of the validity range of the incident-overpressure fit, m/kg^(1/3).
  * @return the bound.
  * @since 1.0
@@ -789,7 +825,7 @@ CPTED_API double CPTED_CALL cpted_blast_z_max(void);
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_blast_scaled_distance(double range_m, double charge_kg, double *out);
+CPTED_API int CPTED_CALL cpted_blast_scaled_distance(double *out, double range_m, double charge_kg);
 
 /**
  * @brief Blast load of a hemispherical surface burst of @p charge_kg TNT at
@@ -814,8 +850,8 @@ CPTED_API int CPTED_CALL cpted_blast_surface_burst(cpted_blast *out, double char
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (pressure outside the fit's range).
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_blast_standoff_for(double charge_kg, double allowable_kpa,
-                                                  double *out_m);
+CPTED_API int CPTED_CALL cpted_blast_standoff_for(double *out_m, double charge_kg,
+                                                  double allowable_kpa);
 
 /** @} */
 
@@ -851,6 +887,14 @@ typedef struct cpted_rating {
     double dispersion_m;         /**< major debris dispersion; NaN when absent */
     char category[4];            /**< penetration category as written ("P1", "L3"), or "" */
 } cpted_rating;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_rating (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_RATING_V1_SIZE \
+    (offsetof(cpted_rating, category) + sizeof(((cpted_rating *)0)->category))
 
 /**
  * @brief Parses a rating string, e.g. "V/7500[N2]/48/90:3.5/10.0",
@@ -913,7 +957,8 @@ typedef enum cpted_drivable {
 } cpted_drivable;
 
 /**
- * @brief Options shared by free space and the analyses built on it.
+ * @brief Options of a free space; every analysis run on the free space uses them
+ *        (footprints, buffers, the ground model).
  * @since 1.0
  */
 typedef struct cpted_freespace_options {
@@ -921,10 +966,18 @@ typedef struct cpted_freespace_options {
     int32_t soft_blocking;         /**< 1: soft features block vehicles (default 0, conservative) */
     double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
     double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
-    double quadrant_segments;      /**< arc segments per quarter circle in buffers (default 8) */
+    int32_t quadrant_segments;     /**< arc segments per quarter circle in buffers, 1..256 (default 8) */
     int32_t drivable;              /**< a ::cpted_drivable: where the vehicle may drive
                                         (default CPTED_DRIVABLE_EVERYTHING, the conservative model) */
 } cpted_freespace_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_freespace_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_FREESPACE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_freespace_options, drivable) + sizeof(((cpted_freespace_options *)0)->drivable))
 
 /**
  * @brief Fills free-space options with defaults.
@@ -943,6 +996,12 @@ CPTED_API int CPTED_CALL cpted_freespace_options_init(cpted_freespace_options *o
  * empty free space, or no entry meeting it) the call succeeds with R and A
  * empty, and cpted_freespace_not_assessed() says why: every analysis then
  * reports "not assessed", never "unreached".
+ * The free space takes a reference on @p site (it stays alive until the free
+ * space and every result computed from it are freed) and freezes it: features
+ * can no longer be added. The vehicle is copied. One free space serves every
+ * analysis of the site for this vehicle (cpted_standoff_run(),
+ * cpted_coverage_run()); what several analyses need (footprints, indexes,
+ * barrier lines, parsed ratings) is computed once and kept with it.
  * @param[out] out the result; free with cpted_freespace_free().
  * @param site the site.
  * @param vehicle the vehicle (validated).
@@ -967,11 +1026,46 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
 CPTED_API const char *CPTED_CALL cpted_freespace_not_assessed(const cpted_freespace *fs);
 
 /**
- * @brief Frees a free-space result.
- * @param fs the result; NULL is a no-op.
+ * @brief Releases the caller's reference to a free space; the real free happens
+ *        when the last result computed from it is freed too.
+ * @param fs the free space; NULL is a no-op.
  * @since 1.0
  */
 CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs);
+
+/**
+ * @brief The site a free space was computed on.
+ * @param fs the free space.
+ * @return the site (borrowed: lives while @p fs does), or NULL for NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_site *CPTED_CALL cpted_freespace_site(const cpted_freespace *fs);
+
+/**
+ * @brief The vehicle a free space was computed for (its copy).
+ * @param[out] out the vehicle (struct_size must be set by the caller).
+ * @param fs the free space.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_freespace_get_vehicle(cpted_vehicle *out, const cpted_freespace *fs);
+
+/**
+ * @brief Number of warnings of a free space.
+ * @param fs the free space.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_freespace_warning_count(const cpted_freespace *fs);
+
+/**
+ * @brief One warning of a free space.
+ * @param fs the free space.
+ * @param i index below cpted_freespace_warning_count().
+ * @return borrowed text (lives while @p fs does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_freespace_warning(const cpted_freespace *fs, size_t i);
 
 /**
  * @brief One of the sets as ISO WKB in the working CRS (a (multi)polygon, possibly empty).
@@ -982,8 +1076,8 @@ CPTED_API void CPTED_CALL cpted_freespace_free(cpted_freespace *fs);
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t space,
-                                             unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_freespace_get_wkb(unsigned char **out, size_t *size_out,
+                                             const cpted_freespace *fs, int32_t space);
 
 /**
  * @brief Area of one of the sets (0 for an empty set).
@@ -993,8 +1087,8 @@ CPTED_API int CPTED_CALL cpted_freespace_wkb(const cpted_freespace *fs, int32_t 
  * @return CPTED_OK, CPTED_E_INVALID.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_freespace_area(const cpted_freespace *fs, int32_t space,
-                                              double *out_m2);
+CPTED_API int CPTED_CALL cpted_freespace_get_area(double *out_m2, const cpted_freespace *fs,
+                                              int32_t space);
 
 /** @} */
 
@@ -1014,8 +1108,15 @@ typedef struct cpted_standoff_options {
     uint32_t struct_size;              /**< set by cpted_standoff_options_init() */
     double charge_kg;                  /**< TNT-equivalent charge; 0 = no threat given */
     double allowable_kpa;              /**< allowable incident overpressure; 0 = none */
-    cpted_freespace_options freespace; /**< free-space options */
 } cpted_standoff_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_standoff_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_STANDOFF_OPTIONS_V1_SIZE \
+    (offsetof(cpted_standoff_options, allowable_kpa) + sizeof(((cpted_standoff_options *)0)->allowable_kpa))
 
 /**
  * @brief Fills standoff options with defaults.
@@ -1052,17 +1153,26 @@ typedef struct cpted_standoff_asset {
 } cpted_standoff_asset;
 
 /**
- * @brief Runs the standoff analysis for every asset.
- * @param[out] out the result; free with cpted_standoff_free().
- * @param site the site (must have at least one asset).
- * @param vehicle the vehicle.
- * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID (no asset, bad charge/pressure, bad vehicle),
- *         CPTED_E_GEOMETRY, CPTED_E_RANGE, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @brief Size of the 1.0 layout of ::cpted_standoff_asset (record): the smallest
+ *        struct_size accepted.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+#define CPTED_STANDOFF_ASSET_V1_SIZE \
+    (offsetof(cpted_standoff_asset, encroachment_m2) + sizeof(((cpted_standoff_asset *)0)->encroachment_m2))
+
+/**
+ * @brief Runs the standoff analysis for every asset of the free space's site.
+ *
+ * The result takes a reference on @p fs (and thereby its site).
+ * @param[out] out the result; free with cpted_standoff_free().
+ * @param fs the free space (its site must have at least one asset).
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID (no asset, bad charge/pressure),
+ *         CPTED_E_GEOMETRY, CPTED_E_RANGE, CPTED_E_INTERRUPTED, CPTED_E_NOMEM,
+ *         CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_standoff_run(cpted_standoff **out, cpted_freespace *fs,
                                             const cpted_standoff_options *opts);
 
 /**
@@ -1088,8 +1198,8 @@ CPTED_API size_t CPTED_CALL cpted_standoff_asset_count(const cpted_standoff *res
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, size_t i,
-                                                  cpted_standoff_asset *out);
+CPTED_API int CPTED_CALL cpted_standoff_get_asset(cpted_standoff_asset *out,
+                                                  const cpted_standoff *result, size_t i);
 
 /**
  * @brief Encroachment of asset @p i: A ∩ (asset ⊕ required) as ISO WKB (possibly empty).
@@ -1100,8 +1210,8 @@ CPTED_API int CPTED_CALL cpted_standoff_get_asset(const cpted_standoff *result, 
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *result, size_t i,
-                                                         unsigned char **out, size_t *size_out);
+CPTED_API int CPTED_CALL cpted_standoff_get_encroachment_wkb(unsigned char **out, size_t *size_out,
+                                                         const cpted_standoff *result, size_t i);
 
 /**
  * @brief The result as the `cpted/standoff/1` JSON document (coordinates in the output CRS).
@@ -1110,23 +1220,49 @@ CPTED_API int CPTED_CALL cpted_standoff_encroachment_wkb(const cpted_standoff *r
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_standoff_to_json(const cpted_standoff *result, char **out);
+CPTED_API int CPTED_CALL cpted_standoff_to_json(char **out, const cpted_standoff *result);
 
 /**
- * @brief The site a standoff result was computed on (borrowed).
+ * @brief The site a standoff result was computed on.
  * @param result the result.
- * @return the site, or NULL.
+ * @return the site (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
 CPTED_API cpted_site *CPTED_CALL cpted_standoff_site(const cpted_standoff *result);
 
 /**
- * @brief The free space the result was computed from (borrowed, lives with the result).
+ * @brief The free space the result was computed from.
  * @param result the result.
- * @return the free space, or NULL.
+ * @return the free space (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
-CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result);
+CPTED_API cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_standoff *result);
+
+/**
+ * @brief Number of findings: assets with a requirement that the vehicle gets
+ *        closer to than required (`ok` = 0).
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_standoff_finding_count(const cpted_standoff *result);
+
+/**
+ * @brief Number of warnings of a standoff result.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_standoff_warning_count(const cpted_standoff *result);
+
+/**
+ * @brief One warning of a standoff result.
+ * @param result the result.
+ * @param i index below cpted_standoff_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_standoff_warning(const cpted_standoff *result, size_t i);
 
 /**
  * @brief Writes the result as GIS layers: `standoff_lines` (asset to nearest
@@ -1136,8 +1272,9 @@ CPTED_API const cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted
  * The format comes from @p format (a GDAL driver name such as "GPKG",
  * "GeoJSON", "FlatGeobuf") or, when NULL, from the extension of @p path.
  * Formats with one layer per file write one file per layer (see docs/outputs.md).
- * The write is atomic (temporary file renamed into place).
- * @param result the result (its site must still be alive).
+ * The write is atomic (temporary file renamed into place). A shorthand for a
+ * ::cpted_writer with this one result.
+ * @param result the result.
  * @param path the output path (UTF-8).
  * @param format driver name or NULL.
  * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
@@ -1167,8 +1304,15 @@ typedef struct cpted_coverage_options {
     double snap_m;                     /**< footprints within this distance of a line cover it (1.0 m) */
     double chain_m;                    /**< barrier points closer than this form a row (5.0 m) */
     double tolerance_m;                /**< tolerance of the compliance test (0.001 m) */
-    cpted_freespace_options freespace; /**< free-space options (bollard default diameter, ...) */
 } cpted_coverage_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_OPTIONS_V1_SIZE \
+    (offsetof(cpted_coverage_options, tolerance_m) + sizeof(((cpted_coverage_options *)0)->tolerance_m))
 
 /**
  * @brief Fills coverage options with defaults.
@@ -1201,6 +1345,14 @@ typedef struct cpted_coverage_line {
 } cpted_coverage_line;
 
 /**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_line (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_LINE_V1_SIZE \
+    (offsetof(cpted_coverage_line, unrated_count) + sizeof(((cpted_coverage_line *)0)->unrated_count))
+
+/**
  * @brief One gap of a line.
  * @since 1.0
  */
@@ -1218,6 +1370,28 @@ typedef struct cpted_coverage_gap {
 } cpted_coverage_gap;
 
 /**
+ * @brief Size of the 1.0 layout of ::cpted_coverage_gap (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_COVERAGE_GAP_V1_SIZE \
+    (offsetof(cpted_coverage_gap, after_id) + sizeof(((cpted_coverage_gap *)0)->after_id))
+
+/** @brief How a vehicle gets past a perimeter line. @since 1.0 */
+typedef enum cpted_breach_kind {
+    CPTED_BREACH_CROSSING = 1, /**< through the line: the reachable space crosses it */
+    CPTED_BREACH_BYPASS = 2    /**< round one of the line's open ends */
+} cpted_breach_kind;
+
+/**
+ * @brief Name of a breach kind: "crossing" or "bypass".
+ * @param kind a ::cpted_breach_kind.
+ * @return static text; "unknown" for other values.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_breach_kind_name(int32_t kind);
+
+/**
  * @brief A place where a vehicle can get past a perimeter line: through it (the
  *        reachable space crosses the line) or round one of its open ends.
  * @since 1.0
@@ -1230,20 +1404,31 @@ typedef struct cpted_coverage_breach {
     double width_m;       /**< crossing: length of line the vehicle centre can cross; bypass:
                                width of the passage round the end (0 when unknown) */
     const char *line_id;  /**< the line concerned (borrowed) */
-    const char *kind;     /**< "crossing" or "bypass" (static text) */
+    int32_t kind;         /**< a ::cpted_breach_kind */
 } cpted_coverage_breach;
 
 /**
- * @brief Runs the coverage analysis.
- * @param[out] out the result; free with cpted_coverage_free().
- * @param site the site.
- * @param vehicle the vehicle.
- * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_INTERRUPTED, CPTED_E_NOMEM.
+ * @brief Size of the 1.0 layout of ::cpted_coverage_breach (record): the smallest
+ *        struct_size accepted.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_site *site,
-                                            const cpted_vehicle *vehicle,
+#define CPTED_COVERAGE_BREACH_V1_SIZE \
+    (offsetof(cpted_coverage_breach, kind) + sizeof(((cpted_coverage_breach *)0)->kind))
+
+/**
+ * @brief Runs the coverage analysis on the free space's site and vehicle.
+ *
+ * The result takes a reference on @p fs (and thereby its site). Footprints
+ * use the free space's options (bollard diameter, wall thickness, soft
+ * blocking); breaches its reachable space.
+ * @param[out] out the result; free with cpted_coverage_free().
+ * @param fs the free space.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_INTERRUPTED, CPTED_E_NOMEM,
+ *         CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_coverage_run(cpted_coverage **out, cpted_freespace *fs,
                                             const cpted_coverage_options *opts);
 
 /**
@@ -1269,8 +1454,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_line_count(const cpted_coverage *resu
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, size_t i,
-                                                 cpted_coverage_line *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_line(cpted_coverage_line *out,
+                                                 const cpted_coverage *result, size_t i);
 
 /**
  * @brief Reads one gap of a line.
@@ -1281,8 +1466,9 @@ CPTED_API int CPTED_CALL cpted_coverage_get_line(const cpted_coverage *result, s
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_gap(const cpted_coverage *result, size_t line,
-                                                size_t gap, cpted_coverage_gap *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_gap(cpted_coverage_gap *out,
+                                                const cpted_coverage *result, size_t line,
+                                                size_t gap);
 
 /**
  * @brief Number of breaches.
@@ -1300,8 +1486,8 @@ CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *re
  * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result, size_t i,
-                                                   cpted_coverage_breach *out);
+CPTED_API int CPTED_CALL cpted_coverage_get_breach(cpted_coverage_breach *out,
+                                                   const cpted_coverage *result, size_t i);
 
 /**
  * @brief The result as the `cpted/coverage/1` JSON document (coordinates in the output CRS).
@@ -1310,7 +1496,7 @@ CPTED_API int CPTED_CALL cpted_coverage_get_breach(const cpted_coverage *result,
  * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
  * @since 1.0
  */
-CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, char **out);
+CPTED_API int CPTED_CALL cpted_coverage_to_json(char **out, const cpted_coverage *result);
 
 /**
  * @brief Writes the result as GIS layers: `perimeter_lines` (each analysed
@@ -1318,7 +1504,7 @@ CPTED_API int CPTED_CALL cpted_coverage_to_json(const cpted_coverage *result, ch
  *        line each gap leaves open, JSON fields as attributes) and `breaches`
  *        (points), in the site's output CRS; format and atomicity as
  *        cpted_standoff_write().
- * @param result the result (its site must still be alive).
+ * @param result the result.
  * @param path the output path (UTF-8).
  * @param format driver name or NULL (from the extension).
  * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
@@ -1329,12 +1515,118 @@ CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, cons
                                               const char *format, int32_t overwrite);
 
 /**
- * @brief The site a coverage result was computed on (borrowed).
+ * @brief The site a coverage result was computed on.
  * @param result the result.
- * @return the site, or NULL.
+ * @return the site (borrowed: lives while the result does), or NULL.
  * @since 1.0
  */
 CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *result);
+
+/**
+ * @brief The free space a coverage result was computed from.
+ * @param result the result.
+ * @return the free space (borrowed: lives while the result does), or NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_freespace *CPTED_CALL cpted_coverage_freespace(const cpted_coverage *result);
+
+/**
+ * @brief Number of findings: non-compliant gaps of all lines plus breaches.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_finding_count(const cpted_coverage *result);
+
+/**
+ * @brief Number of warnings of a coverage result (lines not analysed, ratings
+ *        not used, breaches not computed).
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_coverage_warning_count(const cpted_coverage *result);
+
+/**
+ * @brief One warning of a coverage result.
+ * @param result the result.
+ * @param i index below cpted_coverage_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_coverage_warning(const cpted_coverage *result, size_t i);
+
+/** @} */
+
+/* ===================================================================== */
+/** @name Writers: GIS layers of several results in one output            */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief An output being written: layers of results collected, then committed at once. @since 1.0 */
+typedef struct cpted_writer cpted_writer;
+
+/**
+ * @brief Opens an output. Nothing is written before cpted_writer_commit().
+ *
+ * The format comes from @p format (a GDAL driver name: "GPKG", "GeoJSON",
+ * "FlatGeobuf") or, when NULL, from the extension of @p path. Formats with one
+ * layer per file write one file per layer, `<stem>_<layer>.<ext>` (see
+ * docs/outputs.md).
+ * @param[out] out the writer; free with cpted_writer_free().
+ * @param ctx the context (receives the errors of every writer call).
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_FORMAT (unknown format), CPTED_E_IO
+ *         (the output exists), CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_open(cpted_writer **out, cpted_context *ctx,
+                                           const char *path, const char *format,
+                                           int32_t overwrite);
+
+/**
+ * @brief Adds the layers of a standoff result (`standoff_lines`, `encroachment`,
+ *        `accessible_area`, as cpted_standoff_write() describes them). The
+ *        layers are copied: the result may be freed before the commit.
+ * @param w the writer.
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL, committed writer, or a layer name
+ *         already in the output), CPTED_E_IO (a layer's file exists), CPTED_E_CRS,
+ *         CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result);
+
+/**
+ * @brief Adds the layers of a coverage result (`perimeter_lines`, `gaps`,
+ *        `breaches`, as cpted_coverage_write() describes them); copied as by
+ *        cpted_writer_add_standoff().
+ * @param w the writer.
+ * @param result the result.
+ * @return as cpted_writer_add_standoff().
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result);
+
+/**
+ * @brief Writes every layer added, atomically: all files are written to
+ *        temporary names and renamed into place only when all succeeded; on
+ *        failure nothing is left on disk. The writer can then only be freed.
+ * @param w the writer.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL, already committed, no layer added),
+ *         CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w);
+
+/**
+ * @brief Frees a writer; without a commit nothing is written (abort).
+ * @param w the writer; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_writer_free(cpted_writer *w);
 
 /** @} */
 

@@ -79,17 +79,17 @@ static int memory_site(cpted_context *ctx)
     const char *keys[] = {"name", "required_standoff_m"};
     const char *values[] = {"Town Hall", "30"};
     size_t size = wkb_rect(wkb, 500130.0, 5800170.0, 500170.0, 5800200.0);
-    rc = cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, size, keys, values, 2, NULL);
+    rc = cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, size, keys, values, 2);
     if (rc == CPTED_OK) {
         const char *bkeys[] = {"diameter"};
         const char *bvalues[] = {"0.3"};
         size = wkb_point(wkb, 500150.0, 5800150.0);
-        rc = cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, wkb, size, bkeys, bvalues, 1,
-                                NULL);
+        rc = cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, size, bkeys,
+                                bvalues, 1);
     }
     double e[4];
     if (rc == CPTED_OK)
-        rc = cpted_site_extent(site, e);
+        rc = cpted_site_get_extent(e, site);
     if (rc != CPTED_OK) {
         int r = fail(ctx, "building the in-memory site", rc);
         cpted_site_free(site);
@@ -113,12 +113,33 @@ static int open_site(cpted_context *ctx, const char *path)
            cpted_site_feature_count(site));
     for (size_t i = 0; i < cpted_site_layer_count(site); i++) {
         int64_t features = 0;
-        cpted_site_layer_counts(site, i, &features, NULL, NULL);
+        cpted_site_get_layer_counts(&features, NULL, NULL, site, i);
         printf("layer %s %s %lld\n", cpted_site_layer_name(site, i),
                cpted_role_name(cpted_site_layer_role(site, i)), (long long)features);
     }
+    /* One free space for the design vehicle, every analysis on it. */
+    cpted_vehicle car;
+    cpted_freespace *fs = NULL;
+    cpted_standoff *standoff = NULL;
+    cpted_coverage *coverage = NULL;
+    rc = cpted_vehicle_preset(&car, sizeof car, "M1");
+    if (rc == CPTED_OK)
+        rc = cpted_freespace_new(&fs, site, &car, NULL);
+    /* The site and the free space may go now: the results keep them alive. */
     cpted_site_free(site);
-    return 0;
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_run(&standoff, fs, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_coverage_run(&coverage, fs, NULL);
+    cpted_freespace_free(fs);
+    if (rc == CPTED_OK)
+        printf("M1: %zu standoff finding(s), %zu coverage finding(s), %zu breach(es)\n",
+               cpted_standoff_finding_count(standoff), cpted_coverage_finding_count(coverage),
+               cpted_coverage_breach_count(coverage));
+    int result = rc == CPTED_OK ? 0 : fail(ctx, "the analyses", rc);
+    cpted_standoff_free(standoff);
+    cpted_coverage_free(coverage);
+    return result;
 }
 
 int main(int argc, char **argv)

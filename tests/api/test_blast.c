@@ -35,16 +35,16 @@ static void test_scaled_distance(void **state)
 {
     (void)state;
     double z = 0;
-    assert_int_equal(cpted_blast_scaled_distance(50, 1000, &z), CPTED_OK);
+    assert_int_equal(cpted_blast_scaled_distance(&z, 50, 1000), CPTED_OK);
     assert_near(z, 5.0, 1e-12);
-    assert_int_equal(cpted_blast_scaled_distance(0, 8, &z), CPTED_OK);
+    assert_int_equal(cpted_blast_scaled_distance(&z, 0, 8), CPTED_OK);
     assert_near(z, 0.0, 0);
-    assert_int_equal(cpted_blast_scaled_distance(-1, 8, &z), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_scaled_distance(1, 0, &z), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_scaled_distance(1, -8, &z), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_scaled_distance(NAN, 8, &z), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_scaled_distance(1, INFINITY, &z), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_scaled_distance(1, 8, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(&z, -1, 8), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(&z, 1, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(&z, 1, -8), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(&z, NAN, 8), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(&z, 1, INFINITY), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_scaled_distance(NULL, 1, 8), CPTED_E_INVALID);
 }
 
 static void test_incident_reference_table(void **state)
@@ -206,7 +206,7 @@ static void test_standoff_for_round_trip(void **state)
     for (size_t i = 0; i < sizeof charges / sizeof charges[0]; i++) {
         for (size_t j = 0; j < sizeof kpa / sizeof kpa[0]; j++) {
             double r = 0;
-            assert_int_equal(cpted_blast_standoff_for(charges[i], kpa[j], &r), CPTED_OK);
+            assert_int_equal(cpted_blast_standoff_for(&r, charges[i], kpa[j]), CPTED_OK);
             cpted_blast b = burst(charges[i], r);
             if (fabs(b.incident_kpa - kpa[j]) > 1e-6 * kpa[j])
                 fail_msg("%g kg, %g kPa: standoff %.9g m gives %.9g kPa", charges[i], kpa[j],
@@ -215,10 +215,10 @@ static void test_standoff_for_round_trip(void **state)
     }
     /* 1000 kg and 43.2 kPa: back to about 50 m (the second test vector) */
     double r = 0;
-    assert_int_equal(cpted_blast_standoff_for(1000, 43.2, &r), CPTED_OK);
+    assert_int_equal(cpted_blast_standoff_for(&r, 1000, 43.2), CPTED_OK);
     assert_rel(r, 50.0, TABLE_REL);
     /* NCTC: 8 kPa for a 227 kg sedan bomb is near the 98 m mandatory distance */
-    assert_int_equal(cpted_blast_standoff_for(227, 8.0, &r), CPTED_OK);
+    assert_int_equal(cpted_blast_standoff_for(&r, 227, 8.0), CPTED_OK);
     assert_rel(r, 98.0, 0.01);
 }
 
@@ -229,14 +229,14 @@ static void test_standoff_for_is_safe_across_the_fit_seam(void **state)
      * (Z = 23.8): 4.90 kPa is crossed twice. The standoff is the far crossing,
      * so no point beyond it sees more than the allowable pressure. */
     double r = 0;
-    assert_int_equal(cpted_blast_standoff_for(1.0, 4.9, &r), CPTED_OK);
+    assert_int_equal(cpted_blast_standoff_for(&r, 1.0, 4.9), CPTED_OK);
     assert_true(r > 23.8);
     for (double z = r; z <= 198.5; z *= 1.001)
         assert_true(burst(1.0, z).incident_kpa <= 4.9 * (1 + 1e-9));
     /* a monotone decrease in the allowable pressure never shrinks the standoff */
     double prev = 0;
     for (double p = 17000; p > 0.25; p *= 0.97) {
-        assert_int_equal(cpted_blast_standoff_for(1.0, p, &r), CPTED_OK);
+        assert_int_equal(cpted_blast_standoff_for(&r, 1.0, p), CPTED_OK);
         assert_true(r >= prev);
         prev = r;
     }
@@ -246,15 +246,15 @@ static void test_standoff_for_errors(void **state)
 {
     (void)state;
     double r = 0;
-    assert_int_equal(cpted_blast_standoff_for(100, 20000, &r), CPTED_E_RANGE); /* > 17310 */
-    assert_int_equal(cpted_blast_standoff_for(100, 0.2, &r), CPTED_E_RANGE);   /* < 0.2495 */
-    assert_int_equal(cpted_blast_standoff_for(100, 0, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(100, -3, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(100, NAN, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(0, 10, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(-1, 10, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(INFINITY, 10, &r), CPTED_E_INVALID);
-    assert_int_equal(cpted_blast_standoff_for(100, 10, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, 100, 20000), CPTED_E_RANGE); /* > 17310 */
+    assert_int_equal(cpted_blast_standoff_for(&r, 100, 0.2), CPTED_E_RANGE);   /* < 0.2495 */
+    assert_int_equal(cpted_blast_standoff_for(&r, 100, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, 100, -3), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, 100, NAN), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, 0, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, -1, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(&r, INFINITY, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_blast_standoff_for(NULL, 100, 10), CPTED_E_INVALID);
 }
 
 int main(void)

@@ -18,6 +18,7 @@ typedef struct fixture {
     cpted_context *ctx;
     cpted_site *site;
     cpted_vehicle car;
+    cpted_freespace *fs; /* computed by the first run(), shared by the later ones */
     cpted_coverage *cov;
 } fixture;
 
@@ -36,6 +37,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     cpted_coverage_free(f->cov);
+    cpted_freespace_free(f->fs);
     cpted_site_free(f->site);
     cpted_context_free(f->ctx);
     free(f);
@@ -77,9 +79,16 @@ static void rect(fixture *f, const char *layer, int32_t role, double x0, double 
     test_add(f->site, layer, role, wkb, n);
 }
 
+static void make_fs(fixture *f)
+{
+    if (!f->fs && cpted_freespace_new(&f->fs, f->site, &f->car, NULL) != CPTED_OK)
+        fail_msg("cpted_freespace_new: %s", cpted_context_last_error(f->ctx));
+}
+
 static void run(fixture *f, const cpted_coverage_options *opts)
 {
-    int rc = cpted_coverage_run(&f->cov, f->site, &f->car, opts);
+    make_fs(f);
+    int rc = cpted_coverage_run(&f->cov, f->fs, opts);
     if (rc != CPTED_OK)
         fail_msg("cpted_coverage_run: %s", cpted_context_last_error(f->ctx));
 }
@@ -89,7 +98,7 @@ static cpted_coverage_line get_line(const fixture *f, size_t i)
     cpted_coverage_line l;
     memset(&l, 0, sizeof l);
     l.struct_size = sizeof l;
-    assert_int_equal(cpted_coverage_get_line(f->cov, i, &l), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, i), CPTED_OK);
     return l;
 }
 
@@ -98,7 +107,7 @@ static cpted_coverage_gap get_gap(const fixture *f, size_t line_i, size_t i)
     cpted_coverage_gap g;
     memset(&g, 0, sizeof g);
     g.struct_size = sizeof g;
-    assert_int_equal(cpted_coverage_get_gap(f->cov, line_i, i, &g), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, line_i, i), CPTED_OK);
     return g;
 }
 
@@ -107,14 +116,14 @@ static cpted_coverage_breach get_breach(const fixture *f, size_t i)
     cpted_coverage_breach b;
     memset(&b, 0, sizeof b);
     b.struct_size = sizeof b;
-    assert_int_equal(cpted_coverage_get_breach(f->cov, i, &b), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_breach(&b, f->cov, i), CPTED_OK);
     return b;
 }
 
 static char *json(const fixture *f)
 {
     char *text = NULL;
-    assert_int_equal(cpted_coverage_to_json(f->cov, &text), CPTED_OK);
+    assert_int_equal(cpted_coverage_to_json(&text, f->cov), CPTED_OK);
     assert_non_null(text);
     return text;
 }
@@ -143,21 +152,17 @@ static void test_options_defaults_and_bad_input(void **state)
     assert_near(o.snap_m, 1.0, 0);
     assert_near(o.chain_m, 5.0, 0);
     assert_near(o.tolerance_m, 0.001, 0);
-    assert_near(o.freespace.bollard_diameter_m, 0.2, 0);
     assert_int_equal(cpted_coverage_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_coverage_options_init(&o, sizeof o - 8), CPTED_E_VERSION);
 
     bollard(f, 0, 0, "0.3");
     bollard(f, 1.5, 0, "0.3");
+    make_fs(f);
     cpted_coverage *cov = (cpted_coverage *)&o; /* must be reset to NULL on failure */
-    assert_int_equal(cpted_coverage_run(NULL, f->site, &f->car, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_coverage_run(&cov, NULL, &f->car, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_run(NULL, f->fs, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(f->ctx), "out is NULL"));
+    assert_int_equal(cpted_coverage_run(&cov, NULL, NULL), CPTED_E_INVALID);
     assert_null(cov);
-    assert_int_equal(cpted_coverage_run(&cov, f->site, NULL, NULL), CPTED_E_INVALID);
-    cpted_vehicle bad = f->car;
-    bad.width_m = 0;
-    assert_int_equal(cpted_coverage_run(&cov, f->site, &bad, NULL), CPTED_E_INVALID);
-    assert_non_null(strstr(cpted_context_last_error(f->ctx), "width_m"));
 
     struct {
         double *field;
@@ -172,16 +177,13 @@ static void test_options_defaults_and_bad_input(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(cpted_coverage_options_init(&o, sizeof o), CPTED_OK);
         *cases[i].field = cases[i].value;
-        assert_int_equal(cpted_coverage_run(&cov, f->site, &f->car, &o), CPTED_E_INVALID);
+        assert_int_equal(cpted_coverage_run(&cov, f->fs, &o), CPTED_E_INVALID);
         assert_null(cov);
         assert_non_null(strstr(cpted_context_last_error(f->ctx), cases[i].name));
     }
     assert_int_equal(cpted_coverage_options_init(&o, sizeof o), CPTED_OK);
-    o.freespace.bollard_diameter_m = -1;
-    assert_int_equal(cpted_coverage_run(&cov, f->site, &f->car, &o), CPTED_E_INVALID);
-    assert_int_equal(cpted_coverage_options_init(&o, sizeof o), CPTED_OK);
     o.struct_size = 8;
-    assert_int_equal(cpted_coverage_run(&cov, f->site, &f->car, &o), CPTED_E_VERSION);
+    assert_int_equal(cpted_coverage_run(&cov, f->fs, &o), CPTED_E_VERSION);
 
     /* Accessors: counts of NULL are 0, indexes are checked, sizes too. */
     assert_int_equal(cpted_coverage_line_count(NULL), 0);
@@ -193,20 +195,20 @@ static void test_options_defaults_and_bad_input(void **state)
     assert_int_equal(cpted_coverage_line_count(f->cov), 1);
     cpted_coverage_line l;
     l.struct_size = sizeof l;
-    assert_int_equal(cpted_coverage_get_line(f->cov, 1, &l), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_coverage_get_line(f->cov, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, 1), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_line(NULL, f->cov, 0), CPTED_E_INVALID);
     l.struct_size = 4;
-    assert_int_equal(cpted_coverage_get_line(f->cov, 0, &l), CPTED_E_VERSION);
+    assert_int_equal(cpted_coverage_get_line(&l, f->cov, 0), CPTED_E_VERSION);
     cpted_coverage_gap g;
     g.struct_size = sizeof g;
-    assert_int_equal(cpted_coverage_get_gap(f->cov, 0, 1, &g), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_coverage_get_gap(f->cov, 1, 0, &g), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, 0, 1), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_gap(&g, f->cov, 1, 0), CPTED_E_NOTFOUND);
     cpted_coverage_breach b;
     b.struct_size = sizeof b;
-    assert_int_equal(cpted_coverage_get_breach(f->cov, 99, &b), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_coverage_get_breach(&b, f->cov, 99), CPTED_E_NOTFOUND);
     char *text = NULL;
-    assert_int_equal(cpted_coverage_to_json(NULL, &text), CPTED_E_INVALID);
-    assert_int_equal(cpted_coverage_to_json(f->cov, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_to_json(&text, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_to_json(NULL, f->cov), CPTED_E_INVALID);
 }
 
 /* ---- gaps ------------------------------------------------------------------ */
@@ -288,7 +290,8 @@ static void test_missing_bollard_breach(void **state)
     assert_near(b.x, 7.5, 0.01);
     assert_near(b.y, 0.0, 1e-9);
     assert_string_equal(b.line_id, "perimeter:1");
-    assert_string_equal(b.kind, "crossing");
+    assert_int_equal(b.kind, CPTED_BREACH_CROSSING);
+    assert_string_equal(cpted_breach_kind_name(b.kind), "crossing");
     char *text = json(f);
     assert_non_null(strstr(text, "\"kind\":\"crossing\""));
     assert_non_null(strstr(text, "\"clear_width_m\":2.7,"));
@@ -590,7 +593,9 @@ static void test_bypass_round_the_end(void **state)
     assert_int_equal(l.noncompliant_count, 0);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 1);
     cpted_coverage_breach b = get_breach(f, 0);
-    assert_string_equal(b.kind, "bypass");
+    assert_int_equal(b.kind, CPTED_BREACH_BYPASS);
+    assert_string_equal(cpted_breach_kind_name(b.kind), "bypass");
+    assert_string_equal(cpted_breach_kind_name(0), "unknown");
     assert_near(b.width_m, 2.8, 0.01);
     assert_near(b.x, 7.7, 0.01);
     assert_near(b.y, 0, 1e-9);
@@ -639,11 +644,10 @@ static void record_log(int32_t level, const char *message, void *payload)
         snprintf(c->warning[c->warnings - 1], sizeof c->warning[0], "%s", message);
 }
 
-/* A malformed rating, and a free space that cannot be computed (the only
- * drivable ground lies outside the boundary), are warnings of a run that
- * succeeds: each is logged once as a warning with the reason from the failing
- * call, nothing at error level, and the context's last error (from a failed
- * call before) stays as it was. */
+/* A malformed rating, and no reachable space (the only entry lies inside a
+ * building), are warnings of a run that succeeds: each is logged once as a
+ * warning with the reason from the failing call, nothing at error level, and
+ * the context's last error (from a failed call before) stays as it was. */
 static void test_warnings_log_no_error(void **state)
 {
     fixture *f = *state;
@@ -651,12 +655,15 @@ static void test_warnings_log_no_error(void **state)
     rated_bollard(f, 0, 0, "garbage");
     bollard(f, 1.5, 0, "0.3");
     rect(f, "boundary", CPTED_ROLE_BOUNDARY, -5, -5, 10, 5);
-    rect(f, "ground", CPTED_ROLE_GROUND, 50, 50, 60, 60);
+    rect(f, "buildings", CPTED_ROLE_BUILDING, 6, -4, 9, 4);
+    line(f, "entries", CPTED_ROLE_ENTRY, 7, -1, 7, 1);
+    make_fs(f);
     cpted_coverage *none = NULL;
-    assert_int_equal(cpted_coverage_run(&none, f->site, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_run(&none, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_coverage_run(NULL, f->fs, NULL), CPTED_E_INVALID);
     char before[256];
     snprintf(before, sizeof before, "%s", cpted_context_last_error(f->ctx));
-    assert_string_equal(before, "vehicle: NULL pointer");
+    assert_string_equal(before, "cpted_coverage_run: out is NULL");
     log_record c;
     memset(&c, 0, sizeof c);
     cpted_context_set_log(f->ctx, CPTED_LOG_DEBUG, record_log, &c);
@@ -674,17 +681,20 @@ static void test_warnings_log_no_error(void **state)
     snprintf(expected, sizeof expected, "bollards:1: rating 'garbage' not used: %s",
              cpted_context_last_error(f->ctx));
     assert_string_equal(c.warning[0], expected);
-    cpted_freespace *fs = NULL;
-    assert_int_equal(cpted_freespace_new(&fs, f->site, &f->car, NULL), CPTED_E_INVALID);
-    snprintf(expected, sizeof expected, "breaches not computed: free space failed: %s",
-             cpted_context_last_error(f->ctx));
-    assert_string_equal(c.warning[1], expected);
+    assert_string_equal(c.warning[1], "breaches not computed: no reachable space (no entry "
+                                      "connects to drivable ground)");
+    assert_int_equal(cpted_coverage_warning_count(f->cov), 2);
+    assert_string_equal(cpted_coverage_warning(f->cov, 0), c.warning[0]);
+    assert_string_equal(cpted_coverage_warning(f->cov, 1), c.warning[1]);
+    assert_null(cpted_coverage_warning(f->cov, 2));
     assert_int_equal(cpted_coverage_line_count(f->cov), 1);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
 }
 
-/* Drivable ground that never reaches the boundary: no entry, hence no
- * reachable space. Gaps are still reported; breaches are not, with a warning. */
+/* Drivable ground whose only entry lies in a building far off: no reachable
+ * space. Gaps are still reported; breaches are not, with a warning. (A site
+ * whose free space cannot be computed at all has no coverage either: the
+ * analysis runs on a free space.) */
 static void test_no_entry_gaps_without_breaches(void **state)
 {
     fixture *f = *state;
@@ -693,11 +703,8 @@ static void test_no_entry_gaps_without_breaches(void **state)
     for (int k = 0; k <= 10; k++)
         if (k != 5)
             bollard(f, 1.5 * k, 0, "0.3");
-    /* four kiosks far out: the edge of the study is 25 m from the ground */
     rect(f, "buildings", CPTED_ROLE_BUILDING, -31, -31, -30, -30);
-    rect(f, "buildings", CPTED_ROLE_BUILDING, 50, -31, 51, -30);
-    rect(f, "buildings", CPTED_ROLE_BUILDING, 50, 30, 51, 31);
-    rect(f, "buildings", CPTED_ROLE_BUILDING, -31, 30, -30, 31);
+    line(f, "entries", CPTED_ROLE_ENTRY, -30.5, -30.8, -30.5, -30.2);
     run(f, NULL);
     assert_int_equal(get_line(f, 0).gap_count, 9);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
@@ -748,21 +755,26 @@ static void test_helsinki_osm_rows(void **state)
             continue;
         unsigned char *wkb = NULL;
         size_t n = 0;
-        assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_wkb(&wkb, &n, site, i), CPTED_OK);
         points += wkb[1] == 1; /* little-endian ISO WKB type 1 = point */
         const char *kind = cpted_site_feature_text(site, i, "kind");
         osm_rows += wkb[1] == 2 && kind && strcmp(kind, "barrier=bollard") == 0;
         cpted_free(wkb);
     }
+    cpted_freespace *fs = NULL;
+    rc = cpted_freespace_new(&fs, site, &f->car, NULL);
+    if (rc != CPTED_OK)
+        fail_msg("free space on Helsinki: %s", cpted_context_last_error(f->ctx));
     cpted_coverage *cov = NULL;
-    rc = cpted_coverage_run(&cov, site, &f->car, NULL);
+    rc = cpted_coverage_run(&cov, fs, NULL);
+    cpted_freespace_free(fs); /* the result keeps it alive */
     if (rc != CPTED_OK)
         fail_msg("coverage on Helsinki: %s", cpted_context_last_error(f->ctx));
     size_t derived = 0, unverified = 0, gaps = 0, noncompliant = 0;
     for (size_t i = 0; i < cpted_coverage_line_count(cov); i++) {
         cpted_coverage_line l;
         l.struct_size = sizeof l;
-        assert_int_equal(cpted_coverage_get_line(cov, i, &l), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_line(&l, cov, i), CPTED_OK);
         derived += l.derived == 1;
         unverified += l.unverified == 1;
         gaps += l.gap_count;

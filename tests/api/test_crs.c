@@ -39,7 +39,7 @@ static void test_lonlat_goes_to_utm(void **state)
     assert_near(y, utm_y, CS2CS_TOL);
     /* back to the output CRS in lon/lat order */
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, x, y, &lon, &lat), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&lon, &lat, site, x, y), CPTED_OK);
     assert_near(lon, 9.0, 1e-9);
     assert_near(lat, 50.0, 1e-9);
     cpted_site_free(site);
@@ -63,7 +63,7 @@ static void test_two_sources_merge(void **state)
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, utm_y, CS2CS_TOL);
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_near(e[2], 500040.0, 1e-9); /* the asset was not moved */
     assert_near(e[3], 5538640.0, 1e-9);
     cpted_site_free(site);
@@ -106,7 +106,7 @@ static void test_explicit_working_crs(void **state)
     assert_near(x, utm_x, CS2CS_TOL);
     assert_near(y, etrs_y, CS2CS_TOL);
     /* Web Mercator x = R * lon = 6378137 m * 9° * pi / 180 */
-    assert_int_equal(cpted_site_to_output(site, x, y, &ox, &oy), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&ox, &oy, site, x, y), CPTED_OK);
     assert_near(ox, 6378137.0 * 9.0 * (4.0 * atan(1.0)) / 180.0, 1e-6);
     cpted_site_free(site);
 }
@@ -221,8 +221,7 @@ static void test_memory_feature_far_outside(void **state)
     const double tri[] = {500000, 5538600, 1e308, 5538600, 500020, 5538620, 500000, 5538600};
     size_t n = 0;
     unsigned char *wkb = test_wkb_polygon(tri, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
-                                        NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
                      CPTED_E_GEOMETRY);
     const char *msg = cpted_context_last_error(ctx_of(state));
     if (!strstr(msg, "memory layer 'assets' feature 1: coordinates far outside the area of use "
@@ -235,14 +234,12 @@ static void test_memory_feature_far_outside(void **state)
     assert_int_equal(cpted_site_new(&site, ctx_of(state), NULL), CPTED_OK);
     const double far[] = {0, 0, 2e8, 0, 10, 10, 0, 0};
     wkb = test_wkb_polygon(far, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
-                                        NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
                      CPTED_E_GEOMETRY);
     free(wkb);
     const double near[] = {0, 0, 9e7, 0, 10, 10, 0, 0};
     wkb = test_wkb_polygon(near, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
-                                        NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
                      CPTED_OK);
     free(wkb);
     cpted_site_free(site);
@@ -307,7 +304,7 @@ static void test_bad_output_crs(void **state)
     o.working_crs = "EPSG:32632";
     assert_int_equal(cpted_site_open(&site, ctx_of(state), &path, 1, &o), CPTED_OK);
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, utm_x, utm_y, &lon, &lat), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&lon, &lat, site, utm_x, utm_y), CPTED_OK);
     assert_near(lon, 9.0, 1e-8);
     assert_near(lat, 50.0, 1e-8);
     cpted_site_free(site);

@@ -67,7 +67,7 @@ static void add_point(cpted_site *s, const char *layer, int32_t role, double x, 
 static double area(const cpted_freespace *fs, int32_t space)
 {
     double a = NAN;
-    assert_int_equal(cpted_freespace_area(fs, space, &a), CPTED_OK);
+    assert_int_equal(cpted_freespace_get_area(&a, fs, space), CPTED_OK);
     return a;
 }
 
@@ -325,7 +325,7 @@ static void test_wkb_round_trip(void **state)
     cpted_freespace *fs = run(site, "M1", NULL);
     unsigned char *wkb = NULL;
     size_t size = 0;
-    assert_int_equal(cpted_freespace_wkb(fs, CPTED_SPACE_ACCESSIBLE, &wkb, &size), CPTED_OK);
+    assert_int_equal(cpted_freespace_get_wkb(&wkb, &size, fs, CPTED_SPACE_ACCESSIBLE), CPTED_OK);
     assert_true(size > 9);
     assert_int_equal(wkb[0], 1); /* little endian */
     uint32_t type = (uint32_t)wkb[1] | (uint32_t)wkb[2] << 8 | (uint32_t)wkb[3] << 16 |
@@ -334,9 +334,9 @@ static void test_wkb_round_trip(void **state)
 
     cpted_site *copy = new_site(ctx);
     add_rect(copy, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 50);
-    assert_int_equal(cpted_site_add_wkb(copy, "ground", CPTED_ROLE_GROUND, wkb, size, NULL, NULL,
-                                        0, NULL),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, copy, "ground", CPTED_ROLE_GROUND, wkb, size, NULL, NULL, 0),
+        CPTED_OK);
     cpted_free(wkb);
     cpted_freespace_options o;
     assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
@@ -346,15 +346,15 @@ static void test_wkb_round_trip(void **state)
 
     /* every set can be written; an unknown one cannot */
     for (int32_t s = CPTED_SPACE_GROUND; s <= CPTED_SPACE_BOUNDARY; s++) {
-        assert_int_equal(cpted_freespace_wkb(fs, s, &wkb, &size), CPTED_OK);
+        assert_int_equal(cpted_freespace_get_wkb(&wkb, &size, fs, s), CPTED_OK);
         cpted_free(wkb);
     }
-    assert_int_equal(cpted_freespace_wkb(fs, 99, &wkb, &size), CPTED_E_INVALID);
-    assert_int_equal(cpted_freespace_wkb(fs, CPTED_SPACE_FREE, NULL, &size), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_get_wkb(&wkb, &size, fs, 99), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_get_wkb(NULL, &size, fs, CPTED_SPACE_FREE), CPTED_E_INVALID);
     double a;
-    assert_int_equal(cpted_freespace_area(fs, 0, &a), CPTED_E_INVALID);
-    assert_int_equal(cpted_freespace_area(fs, CPTED_SPACE_FREE, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_freespace_area(NULL, CPTED_SPACE_FREE, &a), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_get_area(&a, fs, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_get_area(NULL, fs, CPTED_SPACE_FREE), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_get_area(&a, NULL, CPTED_SPACE_FREE), CPTED_E_INVALID);
     cpted_freespace_free(fs2);
     cpted_freespace_free(fs);
     cpted_site_free(copy);

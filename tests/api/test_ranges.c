@@ -60,9 +60,9 @@ static void test_allowable_range_inside_the_fit(void **state)
                      CPTED_OK);
     const double charges[] = {0.001, 1.0, charge_hi};
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(cpted_blast_standoff_for(charges[i], lo, &r), CPTED_OK);
+        assert_int_equal(cpted_blast_standoff_for(&r, charges[i], lo), CPTED_OK);
         assert_true(r > 0);
-        assert_int_equal(cpted_blast_standoff_for(charges[i], hi, &r), CPTED_OK);
+        assert_int_equal(cpted_blast_standoff_for(&r, charges[i], hi), CPTED_OK);
         assert_true(r > 0);
     }
 }

@@ -37,8 +37,9 @@ static void test_add_and_read_back(void **state)
     const char *keys[] = {"name", "required_standoff_m", "colour"};
     const char *values[] = {"Town Hall", "30", "red"};
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, keys, values, 3, &fid),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, keys, values, 3),
+        CPTED_OK);
     free(wkb);
     assert_int_equal(fid, 1);
     wkb = test_wkb_point(5, 5, &n);
@@ -55,16 +56,16 @@ static void test_add_and_read_back(void **state)
     assert_null(cpted_site_feature_text(site, 0, "colour")); /* not kept */
     assert_string_equal(cpted_site_feature_text(site, 1, "rating"), "V/7500[N2]/48/90:1.1");
     double v = 0;
-    assert_int_equal(cpted_site_feature_number(site, 0, "required_standoff_m", &v), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&v, site, 0, "required_standoff_m"), CPTED_OK);
     assert_true(v == 30.0);
-    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &v), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&v, site, 1, "diameter"), CPTED_OK);
     assert_true(v == 0.3);
-    assert_int_equal(cpted_site_feature_number(site, 2, "diameter", &v), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_site_feature_number(site, 99, "diameter", &v), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_feature_number(&v, site, 2, "diameter"), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_feature_number(&v, site, 99, "diameter"), CPTED_E_NOTFOUND);
     assert_null(cpted_site_feature_id(site, 99));
 
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_true(e[0] == 5 && e[1] == 5 && e[2] == 30 && e[3] == 50);
 
     /* groups: one per (source, layer, role) */
@@ -73,14 +74,15 @@ static void test_add_and_read_back(void **state)
     assert_string_equal(cpted_site_layer_name(site, 1), "bollards");
     assert_int_equal(cpted_site_layer_role(site, 1), CPTED_ROLE_BARRIER);
     int64_t features = 0, repaired = -1, skipped = -1;
-    assert_int_equal(cpted_site_layer_counts(site, 1, &features, &repaired, &skipped), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&features, &repaired, &skipped, site, 1),
+                     CPTED_OK);
     assert_true(features == 2 && repaired == 0 && skipped == 0);
-    assert_int_equal(cpted_site_layer_counts(site, 2, NULL, NULL, NULL), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_layer_counts(NULL, NULL, NULL, site, 2), CPTED_E_NOTFOUND);
 
     /* WKB round trip of the asset */
     unsigned char *out = NULL;
     size_t out_n = 0;
-    assert_int_equal(cpted_site_feature_wkb(site, 0, &out, &out_n), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_wkb(&out, &out_n, site, 0), CPTED_OK);
     assert_int_equal(out_n, 1 + 4 + 4 + 4 + 5 * 16);
     cpted_free(out);
     cpted_site_free(site);
@@ -93,35 +95,41 @@ static void test_bad_geometry_is_rejected(void **state)
     size_t n;
     unsigned char *wkb = test_wkb_point(1, 2, &n);
     /* a point cannot be an asset */
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "layer 'assets' feature 1"));
     assert_non_null(strstr(cpted_context_last_error(ctx), "does not fit the role"));
     free(wkb);
     /* NaN coordinate */
     wkb = test_wkb_point(NAN, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0, NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "NaN or infinite"));
     free(wkb);
     /* infinite coordinate in a line */
     double line[] = {0, 0, INFINITY, 1};
     wkb = test_wkb_line(line, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "walls", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0, NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "walls", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     /* empty point (NaN NaN is GEOS' empty point in WKB) and truncated WKB */
     unsigned char trunc[] = {1, 1, 0, 0, 0, 0, 0};
-    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, trunc, sizeof trunc, NULL,
-                                        NULL, 0, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, trunc,
+                                        sizeof trunc, NULL, NULL, 0),
                      CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "unreadable WKB"));
     /* bad role, no WKB */
     wkb = test_wkb_point(1, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "x", 0, wkb, n, NULL, NULL, 0, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_add_wkb(site, "x", 42, wkb, n, NULL, NULL, 0, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_add_wkb(site, "x", CPTED_ROLE_BARRIER, NULL, 0, NULL, NULL, 0, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 0, wkb, n, NULL, NULL, 0),
                      CPTED_E_INVALID);
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "x", 42, wkb, n, NULL, NULL, 0),
+                     CPTED_E_INVALID);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "x", CPTED_ROLE_BARRIER, NULL, 0, NULL, NULL, 0),
+        CPTED_E_INVALID);
     free(wkb);
     assert_int_equal(cpted_site_feature_count(site), 0);
     cpted_site_free(site);
@@ -135,18 +143,18 @@ static void test_bad_attributes_are_rejected(void **state)
     unsigned char *wkb = test_wkb_point(1, 2, &n);
     const char *k1[] = {"diameter"};
     const char *neg[] = {"-0.3"}, *text[] = {"wide"}, *zero[] = {"0"}, *nan[] = {"nan"};
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, neg, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, neg, 1),
                      CPTED_E_FORMAT);
     assert_non_null(strstr(cpted_context_last_error(ctx), "diameter='-0.3'"));
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, text, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, text, 1),
                      CPTED_E_FORMAT);
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, zero, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, zero, 1),
                      CPTED_E_FORMAT);
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, nan, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, nan, 1),
                      CPTED_E_FORMAT);
     /* a NULL value means "absent": accepted */
     const char *absent[] = {NULL};
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, absent, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k1, absent, 1),
                      CPTED_OK);
     free(wkb);
     assert_int_equal(cpted_site_feature_count(site), 1);
@@ -163,15 +171,16 @@ static void test_invalid_polygon_is_repaired_and_counted(void **state)
     unsigned char *wkb = test_wkb_polygon(bowtie, 5, &n);
     test_add(site, "buildings", CPTED_ROLE_BUILDING, wkb, n);
     int64_t features = 0, repaired = 0;
-    assert_int_equal(cpted_site_layer_counts(site, 0, &features, &repaired, NULL), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&features, &repaired, NULL, site, 0), CPTED_OK);
     assert_true(features == 1 && repaired == 1);
     assert_int_equal(cpted_site_warning_count(site), 1);
     assert_non_null(strstr(cpted_site_warning(site, 0), "invalid polygon repaired"));
     /* a polygon with no area at all cannot be repaired */
     double flat[] = {0, 0, 5, 0, 10, 0, 0, 0};
     wkb = test_wkb_polygon(flat, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     assert_non_null(strstr(cpted_context_last_error(ctx), "no area"));
     free(wkb);
     cpted_site_free(site);
@@ -185,7 +194,7 @@ static void test_info_json(void **state)
     unsigned char *wkb = test_wkb_rect(500000, 5800000, 500010.5, 5800020, &n);
     test_add(site, "assets", CPTED_ROLE_ASSET, wkb, n);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_string_equal(json,
         "{\"schema\":\"cpted/info/1\",\"crs\":{\"working\":\"EPSG:25832\",\"output\":\"EPSG:25832\"},"
         "\"extent\":[500000,5800000,500010.5,5800020],"
@@ -201,10 +210,10 @@ static void test_to_output_identity(void **state)
     cpted_context *ctx = *state;
     cpted_site *site = new_site(ctx);
     double x = 0, y = 0;
-    assert_int_equal(cpted_site_to_output(site, 500001.25, 5800002.5, &x, &y), CPTED_OK);
+    assert_int_equal(cpted_site_to_output(&x, &y, site, 500001.25, 5800002.5), CPTED_OK);
     assert_true(x == 500001.25 && y == 5800002.5);
-    assert_int_equal(cpted_site_to_output(site, 1, 2, NULL, &y), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_extent(site, (double[4]){0}), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_to_output(NULL, &y, site, 1, 2), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_extent((double[4]){0}, site), CPTED_E_NOTFOUND);
     cpted_site_free(site);
 }
 
@@ -249,13 +258,13 @@ static void test_3d_wkb_is_read_and_written_2d(void **state)
     cpted_site *site = new_site(ctx);
     unsigned char buf[32];
     size_t n = wkb_point_z(buf, 1001, 500001.25, 5800002.5, 12.0); /* ISO Point Z */
-    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL,
-                                        0, NULL),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL, 0),
+        CPTED_OK);
     n = wkb_point_z(buf, 0x80000001u, 500003.75, 5800004.5, -3.0); /* EWKB Point Z */
-    assert_int_equal(cpted_site_add_wkb(site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL,
-                                        0, NULL),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "bollards", CPTED_ROLE_BARRIER, buf, n, NULL, NULL, 0),
+        CPTED_OK);
     double x, y;
     test_point_xy(site, 0, &x, &y);
     assert_true(x == 500001.25 && y == 5800002.5);
@@ -271,7 +280,7 @@ static void expect_geometry_error(cpted_site *site, const char *layer, int32_t r
 {
     cpted_context *ctx = cpted_site_context(site);
     size_t before = cpted_site_feature_count(site);
-    assert_int_equal(cpted_site_add_wkb(site, layer, role, wkb, n, NULL, NULL, 0, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, layer, role, wkb, n, NULL, NULL, 0),
                      CPTED_E_GEOMETRY);
     char where[128];
     snprintf(where, sizeof where, "memory layer '%s' feature ", layer);
@@ -334,8 +343,8 @@ static void test_geometry_type_per_role(void **state)
         int accepted[3] = {table[i].point, table[i].line, table[i].polygon};
         for (int k = 0; k < 3; k++) {
             if (accepted[k]) {
-                assert_int_equal(cpted_site_add_wkb(site, layer, table[i].role, wkb[k], size[k],
-                                                    NULL, NULL, 0, NULL),
+                assert_int_equal(cpted_site_add_wkb(NULL, site, layer, table[i].role, wkb[k],
+                                                    size[k], NULL, NULL, 0),
                                  CPTED_OK);
                 kept++;
             } else {
@@ -371,7 +380,7 @@ static void test_attribute_errors_name_the_field(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *k[] = {bad[i].key}, *v[] = {bad[i].value};
-        assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 1, NULL),
+        assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 1),
                          CPTED_E_FORMAT);
         const char *msg = cpted_context_last_error(ctx);
         if (!strstr(msg, "memory layer 'b' feature 1: attribute ") || !strstr(msg, bad[i].reason))
@@ -380,19 +389,19 @@ static void test_attribute_errors_name_the_field(void **state)
     /* a required standoff of 0 is meaningful; blanks around a number are tolerated */
     const char *k[] = {"required_standoff_m", "diameter"}, *v[] = {"0", " 0.25 "};
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 2, &fid),
+    assert_int_equal(cpted_site_add_wkb(&fid, site, "b", CPTED_ROLE_BARRIER, wkb, n, k, v, 2),
                      CPTED_OK);
     assert_int_equal(fid, 1);
     double d = 0;
-    assert_int_equal(cpted_site_feature_number(site, 0, "required_standoff_m", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 0, "required_standoff_m"), CPTED_OK);
     assert_true(d == 0.0);
-    assert_int_equal(cpted_site_feature_number(site, 0, "DIAMETER", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 0, "DIAMETER"), CPTED_OK);
     assert_true(d == 0.25);
     /* attribute arrays missing while a count is given */
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, v, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, v, 1),
                      CPTED_E_INVALID);
     assert_non_null(strstr(cpted_context_last_error(ctx), "attribute arrays are NULL"));
-    assert_int_equal(cpted_site_add_wkb(site, "b", CPTED_ROLE_BARRIER, wkb, n, k, NULL, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "b", CPTED_ROLE_BARRIER, wkb, n, k, NULL, 1),
                      CPTED_E_INVALID);
     free(wkb);
     assert_int_equal(cpted_site_feature_count(site), 1);
@@ -405,20 +414,20 @@ static void test_null_arguments(void **state)
     cpted_context *ctx = *state;
     size_t n;
     unsigned char *wkb = test_wkb_point(1, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(NULL, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, NULL, "b", CPTED_ROLE_BARRIER, wkb, n, NULL, NULL, 0),
                      CPTED_E_INVALID);
     assert_int_equal(cpted_site_new(&(cpted_site *){NULL}, NULL, NULL), CPTED_E_INVALID);
     assert_null(cpted_site_context(NULL));
     assert_string_equal(cpted_site_crs(NULL), "");
     assert_string_equal(cpted_site_output_crs(NULL), "");
     double x, e[4];
-    assert_int_equal(cpted_site_to_output(NULL, 1, 2, &x, &x), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_extent(NULL, e), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_to_output(&x, &x, NULL, 1, 2), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_extent(e, NULL), CPTED_E_INVALID);
     assert_int_equal(cpted_site_layer_count(NULL), 0);
     assert_null(cpted_site_layer_source(NULL, 0));
     assert_null(cpted_site_layer_name(NULL, 0));
     assert_int_equal(cpted_site_layer_role(NULL, 0), CPTED_ROLE_NONE);
-    assert_int_equal(cpted_site_layer_counts(NULL, 0, NULL, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_layer_counts(NULL, NULL, NULL, NULL, 0), CPTED_E_INVALID);
     assert_int_equal(cpted_site_warning_count(NULL), 0);
     assert_null(cpted_site_warning(NULL, 0));
     assert_int_equal(cpted_site_feature_count(NULL), 0);
@@ -426,26 +435,26 @@ static void test_null_arguments(void **state)
     assert_null(cpted_site_feature_id(NULL, 0));
     unsigned char *out = NULL;
     size_t out_n = 0;
-    assert_int_equal(cpted_site_feature_wkb(NULL, 0, &out, &out_n), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_feature_number(NULL, 0, "diameter", &x), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_wkb(&out, &out_n, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_number(&x, NULL, 0, "diameter"), CPTED_E_INVALID);
     assert_null(cpted_site_feature_text(NULL, 0, "name"));
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(NULL, &json), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_info_json(&json, NULL), CPTED_E_INVALID);
     cpted_site_free(NULL);
 
     cpted_site *site = new_site(ctx);
     const char *k[] = {"name"}, *v[] = {"B1"};
-    assert_int_equal(cpted_site_add_wkb(site, NULL, CPTED_ROLE_BARRIER, wkb, n, k, v, 1, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, NULL, CPTED_ROLE_BARRIER, wkb, n, k, v, 1),
                      CPTED_OK);
     free(wkb);
     assert_string_equal(cpted_site_feature_id(site, 0), "memory:1"); /* NULL layer: "memory" */
-    assert_int_equal(cpted_site_feature_wkb(site, 0, NULL, &out_n), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_feature_wkb(site, 0, &out, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_feature_wkb(site, 1, &out, &out_n), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_feature_wkb(NULL, &out_n, site, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_wkb(&out, NULL, site, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_wkb(&out, &out_n, site, 1), CPTED_E_NOTFOUND);
     assert_non_null(strstr(cpted_context_last_error(ctx), "no feature 1 (the site has 1)"));
-    assert_int_equal(cpted_site_feature_number(site, 0, NULL, &x), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_feature_number(site, 0, "colour", &x), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_feature_number(&x, site, 0, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_number(NULL, site, 0, "diameter"), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_feature_number(&x, site, 0, "colour"), CPTED_E_NOTFOUND);
     assert_null(cpted_site_feature_text(site, 0, NULL));
     assert_string_equal(cpted_site_feature_text(site, 0, "NAME"), "B1");
     assert_null(cpted_site_feature_text(site, 0, "rating"));
@@ -453,8 +462,8 @@ static void test_null_arguments(void **state)
     assert_null(cpted_site_layer_name(site, 1));
     assert_null(cpted_site_warning(site, 0));
     assert_int_equal(cpted_site_feature_role(site, 1), CPTED_ROLE_NONE);
-    assert_int_equal(cpted_site_extent(site, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_site_info_json(site, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_get_extent(NULL, site), CPTED_E_INVALID);
+    assert_int_equal(cpted_site_info_json(NULL, site), CPTED_E_INVALID);
     cpted_site_free(site);
 }
 
@@ -468,7 +477,7 @@ static void test_info_json_warnings_escaped(void **state)
     unsigned char *wkb = test_wkb_polygon(bowtie, 5, &n);
     test_add(site, "say \"hi\"\\\t", CPTED_ROLE_BUILDING, wkb, n);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_string_equal(json,
         "{\"schema\":\"cpted/info/1\",\"crs\":{\"working\":\"EPSG:25832\",\"output\":\"EPSG:25832\"},"
         "\"extent\":[0,0,10,10],\"working_extent\":[0,0,10,10],\"features\":1,"
@@ -480,7 +489,7 @@ static void test_info_json_warnings_escaped(void **state)
 
     /* no features: zero extents and a warning saying why */
     site = new_site(ctx);
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_non_null(strstr(json, "\"extent\":[0,0,0,0],\"working_extent\":[0,0,0,0],\"features\":0"));
     assert_non_null(strstr(json, "\"warnings\":[\"the site has no features"));
     cpted_free(json);
@@ -493,15 +502,17 @@ static void test_rejected_feature_leaves_no_layer(void **state)
     cpted_site *site = new_site(ctx);
     size_t n;
     unsigned char *wkb = test_wkb_point(1, 2, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     assert_int_equal(cpted_site_layer_count(site), 0);
     /* the next accepted feature of that layer is still number 1 */
     wkb = test_wkb_rect(0, 0, 1, 1, &n);
     int64_t fid = 0;
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0, &fid),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_add_wkb(&fid, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_OK);
     free(wkb);
     assert_int_equal(fid, 1);
     assert_int_equal(cpted_site_layer_count(site), 1);
@@ -516,12 +527,12 @@ static void test_info_json_invalid_utf8_replaced(void **state)
     /* a Latin-1 "Käpylä" (0xE4 alone is not UTF-8), a valid "ä" (C3 A4), a
      * truncated 3-byte sequence at the end */
     unsigned char *wkb = test_wkb_rect(0, 0, 1, 1, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "K\xe4pyl\xc3\xa4\xe2\x82", CPTED_ROLE_ASSET, wkb, n,
-                                        NULL, NULL, 0, NULL),
+    assert_int_equal(cpted_site_add_wkb(NULL, site, "K\xe4pyl\xc3\xa4\xe2\x82", CPTED_ROLE_ASSET,
+                                        wkb, n, NULL, NULL, 0),
                      CPTED_OK);
     free(wkb);
     char *json = NULL;
-    assert_int_equal(cpted_site_info_json(site, &json), CPTED_OK);
+    assert_int_equal(cpted_site_info_json(&json, site), CPTED_OK);
     assert_non_null(strstr(json, "\"name\":\"K\\ufffdpyl\xc3\xa4\\ufffd\\ufffd\""));
     cpted_free(json);
     cpted_site_free(site);

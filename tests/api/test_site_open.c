@@ -44,7 +44,7 @@ static void assert_counts(const cpted_site *site, const char *layer, int32_t rol
     if (g < 0)
         fail_msg("no group %s/%s", layer, cpted_role_name(role));
     int64_t f = -1, r = -1, s = -1;
-    assert_int_equal(cpted_site_layer_counts(site, (size_t)g, &f, &r, &s), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&f, &r, &s, site, (size_t)g), CPTED_OK);
     assert_int_equal(f, features);
     assert_int_equal(r, repaired);
     assert_int_equal(s, skipped);
@@ -103,7 +103,7 @@ static void test_options_struct_size(void **state)
     double w = 0; /* "two lanes": 2 x 3.5 m, so the options were read */
     long i = find_feature(site, "two lanes");
     assert_true(i >= 0);
-    assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&w, site, (size_t)i, "width"), CPTED_OK);
     assert_true(w == 7.0);
     cpted_site_free(site);
     big.future = 1.0; /* a newer option this library cannot honour */
@@ -207,7 +207,7 @@ static void test_empty_layer_is_listed(void **state)
     assert_counts(site, "bollards", CPTED_ROLE_BARRIER, 1, 0, 1);
     assert_int_equal(cpted_site_feature_count(site), 1);
     double d = 0;
-    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 0, "diameter"), CPTED_OK);
     assert_true(d == 0.2);
     cpted_site_free(site);
 }
@@ -288,7 +288,7 @@ static void test_bowtie_repaired(void **state)
     assert_non_null(strstr(cpted_site_warning(site, 0), "repaired"));
     /* repair keeps both triangles of the bow-tie: the extent is unchanged */
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_near(e[0], 500000.0, 1e-6);
     assert_near(e[3], 5540010.0, 1e-6);
     cpted_site_free(site);
@@ -419,7 +419,7 @@ static void test_road_widths(void **state)
         assert_true(i >= 0);
         assert_int_equal(cpted_site_feature_role(site, (size_t)i), CPTED_ROLE_ROAD);
         double w = 0;
-        assert_int_equal(cpted_site_feature_number(site, (size_t)i, "width", &w), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_number(&w, site, (size_t)i, "width"), CPTED_OK);
         assert_near(w, expect[k].width_m, 1e-12);
     }
     cpted_site_free(site);
@@ -448,7 +448,7 @@ static void test_dxf_layers(void **state)
             continue;
         unsigned char *wkb = NULL;
         size_t n = 0;
-        assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+        assert_int_equal(cpted_site_get_feature_wkb(&wkb, &n, site, i), CPTED_OK);
         uint32_t type;
         memcpy(&type, wkb + 1, 4);
         assert_int_equal(type, 3); /* polygon */
@@ -477,7 +477,7 @@ static void test_no_crs(void **state)
     double x, y, d;
     test_point_xy(site, 1, &x, &y);
     assert_near(x, 500001.5, 1e-9);
-    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 1, "diameter"), CPTED_OK);
     assert_near(d, 0.2, 1e-12);
     cpted_site_free(site);
 }
@@ -524,7 +524,7 @@ static void test_ids_unique_across_sources(void **state)
     assert_int_equal(cpted_site_layer_count(site), 2);
     assert_string_equal(cpted_site_layer_name(site, 1), "roads");
     int64_t f = 0;
-    assert_int_equal(cpted_site_layer_counts(site, 1, &f, NULL, NULL), CPTED_OK);
+    assert_int_equal(cpted_site_get_layer_counts(&f, NULL, NULL, site, 1), CPTED_OK);
     assert_int_equal(f, 8);
     cpted_site_free(site);
 
@@ -605,8 +605,8 @@ static void test_osm_implausible_tag_ignored(void **state)
                            "layer 'points' feature 1 (OSM node 1): diameter='5000' outside the "
                            "plausible range (0, 3] m of a diameter; ignored"));
     double d = 0.0;
-    assert_int_equal(cpted_site_feature_number(site, 0, "diameter", &d), CPTED_E_NOTFOUND);
-    assert_int_equal(cpted_site_feature_number(site, 1, "diameter", &d), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 0, "diameter"), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_site_get_feature_number(&d, site, 1, "diameter"), CPTED_OK);
     assert_near(d, 0.2, 1e-12);
     cpted_site_free(site);
 }
@@ -634,7 +634,7 @@ static void test_huge_vertex(void **state)
     assert_counts(site, "assets", CPTED_ROLE_ASSET, 1, 0, 1);
     assert_int_equal(cpted_site_feature_count(site), 1);
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     assert_near(e[2], 500020.0, 1e-9);
     assert_near(e[3], 5538620.0, 1e-9);
     cpted_site_free(site);
@@ -758,11 +758,10 @@ static void test_osm_helsinki(void **state)
     assert_int_equal(gates, 36);
     /* the site lies in central Helsinki: about 24.94 E, 60.17 N */
     double e[4];
-    assert_int_equal(cpted_site_extent(site, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, site), CPTED_OK);
     double lon, lat;
-    assert_int_equal(cpted_site_to_output(site, 0.5 * (e[0] + e[2]), 0.5 * (e[1] + e[3]), &lon,
-                                          &lat),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_site_to_output(&lon, &lat, site, 0.5 * (e[0] + e[2]), 0.5 * (e[1] + e[3])), CPTED_OK);
     assert_true(lon > 24.9 && lon < 25.0);
     assert_true(lat > 60.1 && lat < 60.2);
     cpted_site_free(site);
@@ -803,7 +802,7 @@ static size_t measure_parts(const cpted_site *site, size_t i, double *out, size_
 {
     unsigned char *wkb = NULL;
     size_t size = 0;
-    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &size), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_wkb(&wkb, &size, site, i), CPTED_OK);
     const unsigned char *p = wkb;
     assert_int_equal(p[0], 1);
     uint32_t type = wkb_u32(p + 1);
@@ -843,7 +842,7 @@ static size_t measure_parts(const cpted_site *site, size_t i, double *out, size_
 static double number(const cpted_site *site, size_t i, const char *key)
 {
     double v = NAN;
-    assert_int_equal(cpted_site_feature_number(site, i, key, &v), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_number(&v, site, i, key), CPTED_OK);
     return v;
 }
 

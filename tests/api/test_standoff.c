@@ -83,13 +83,37 @@ static cpted_site *new_site(cpted_context *ctx)
     return site;
 }
 
-static cpted_standoff *run(cpted_site *site, const char *code, const cpted_standoff_options *o)
+/* Free space (options fo, NULL: defaults) then standoff; the result keeps the
+ * free space alive, whose reference is dropped here. */
+static cpted_standoff *run_fs(cpted_site *site, const char *code, const cpted_standoff_options *o,
+                              const cpted_freespace_options *fo)
 {
     cpted_vehicle v = vehicle(code);
+    cpted_freespace *fs = NULL;
+    if (cpted_freespace_new(&fs, site, &v, fo) != CPTED_OK)
+        fail_msg("cpted_freespace_new: %s", cpted_context_last_error(cpted_site_context(site)));
     cpted_standoff *res = NULL;
-    if (cpted_standoff_run(&res, site, &v, o) != CPTED_OK)
+    if (cpted_standoff_run(&res, fs, o) != CPTED_OK)
         fail_msg("cpted_standoff_run: %s", cpted_context_last_error(cpted_site_context(site)));
+    cpted_freespace_free(fs);
     return res;
+}
+
+/* The hand-worked cases below measure the geometry of road edges, so they run
+ * in the roads-only ground model; the default, conservative model (a car
+ * crosses the pavement) is test_drivable_models and tests/api/test_freespace.c. */
+static cpted_freespace_options fs_options(void)
+{
+    cpted_freespace_options fo;
+    assert_int_equal(cpted_freespace_options_init(&fo, sizeof fo), CPTED_OK);
+    fo.drivable = CPTED_DRIVABLE_ROADS;
+    return fo;
+}
+
+static cpted_standoff *run(cpted_site *site, const char *code, const cpted_standoff_options *o)
+{
+    cpted_freespace_options fo = fs_options();
+    return run_fs(site, code, o, &fo);
 }
 
 static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
@@ -97,16 +121,15 @@ static cpted_standoff_asset record(const cpted_standoff *res, size_t i)
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    assert_int_equal(cpted_standoff_get_asset(res, i, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, i), CPTED_OK);
     return a;
 }
 
-static double standoff_of(cpted_site *site, const char *code, double quadrant_segments)
+static double standoff_of(cpted_site *site, const char *code, int32_t quadrant_segments)
 {
-    cpted_standoff_options o;
-    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
-    o.freespace.quadrant_segments = quadrant_segments;
-    cpted_standoff *res = run(site, code, &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = quadrant_segments;
+    cpted_standoff *res = run_fs(site, code, NULL, &fo);
     cpted_standoff_asset a = record(res, 0);
     assert_int_equal(a.reachable, 1);
     cpted_standoff_free(res);
@@ -131,24 +154,24 @@ static cpted_site *road_site(cpted_context *ctx, const frame *f, const char *ass
 static void test_drivable_models(void **state)
 {
     cpted_site *site = road_site(*state, &IDENTITY, NULL);
-    cpted_standoff_options o;
-    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
-    assert_int_equal(o.freespace.drivable, CPTED_DRIVABLE_EVERYTHING);
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    assert_int_equal(o.drivable, CPTED_DRIVABLE_EVERYTHING);
+    cpted_standoff *res = run_fs(site, "M1", NULL, &o);
     cpted_standoff_asset a = record(res, 0);
     assert_int_equal(a.reachable, 1);
     assert_near(a.standoff_m, 0.0, 0.0);
     cpted_standoff_free(res);
 
-    o.freespace.drivable = CPTED_DRIVABLE_ROADS;
-    res = run(site, "M1", &o);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    res = run_fs(site, "M1", NULL, &o);
     assert_near(record(res, 0).standoff_m, 20.0, 1e-3);
     cpted_standoff_free(res);
 
-    o.freespace.drivable = 2;
-    cpted_standoff *bad = NULL;
+    o.drivable = 2;
+    cpted_freespace *bad = NULL;
     cpted_vehicle v = vehicle("M1");
-    assert_int_equal(cpted_standoff_run(&bad, site, &v, &o), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(&bad, site, &v, &o), CPTED_E_INVALID);
     assert_null(bad);
     assert_non_null(strstr(cpted_context_last_error(*state), "drivable = 2"));
     cpted_site_free(site);
@@ -176,13 +199,13 @@ static void test_road_edge_20m(void **state)
     assert_ptr_equal(cpted_standoff_site(res), site);
     assert_non_null(cpted_standoff_freespace(res));
     double area = 0;
-    assert_int_equal(cpted_freespace_area(cpted_standoff_freespace(res), CPTED_SPACE_ACCESSIBLE,
-                                          &area),
-                     CPTED_OK);
+    assert_int_equal(
+        cpted_freespace_get_area(&area, cpted_standoff_freespace(res), CPTED_SPACE_ACCESSIBLE),
+        CPTED_OK);
     assert_true(area > 200 * 7);
 
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"schema\":\"cpted/standoff/1\""));
     assert_non_null(strstr(json, "\"charge_kg\":null"));
     assert_non_null(strstr(json, "\"id\":\"assets:1\",\"name\":\"Town hall\",\"reachable\":true"));
@@ -192,7 +215,7 @@ static void test_road_edge_20m(void **state)
     /* byte-identical on a second run */
     cpted_standoff *again = run(site, "M1", NULL);
     char *json2 = NULL;
-    assert_int_equal(cpted_standoff_to_json(again, &json2), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json2, again), CPTED_OK);
     assert_string_equal(json, json2);
     cpted_free(json);
     cpted_free(json2);
@@ -317,7 +340,7 @@ static void test_courtyard(void **state)
     assert_int_equal(a.ok, 1); /* no vehicle gets within the required 10 m */
     assert_near(a.encroachment_m2, 0, 0);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"reachable\":false,\"standoff_m\":null"));
     assert_non_null(strstr(json, "\"nearest\":null"));
     cpted_free(json);
@@ -370,19 +393,19 @@ static void test_lonlat_same_metres(void **state)
         skip();
     }
     double e[4];
-    assert_int_equal(cpted_site_extent(seed, e), CPTED_OK);
+    assert_int_equal(cpted_site_get_extent(e, seed), CPTED_OK);
     double x0 = e[0], y0 = e[1];
     /* the road site relative to the seed point, in lon/lat */
     const double road[] = {-100, 0, 100, 0};
     const double asset[] = {-10, 23.5, 10, 23.5, 10, 43.5, -10, 43.5, -10, 23.5};
     double ll_road[4], ll_asset[10];
     for (size_t i = 0; i < 2; i++)
-        assert_int_equal(cpted_site_to_output(seed, x0 + road[2 * i], y0 + road[2 * i + 1],
-                                              &ll_road[2 * i], &ll_road[2 * i + 1]),
+        assert_int_equal(cpted_site_to_output(&ll_road[2 * i], &ll_road[2 * i + 1], seed,
+                                              x0 + road[2 * i], y0 + road[2 * i + 1]),
                          CPTED_OK);
     for (size_t i = 0; i < 5; i++)
-        assert_int_equal(cpted_site_to_output(seed, x0 + asset[2 * i], y0 + asset[2 * i + 1],
-                                              &ll_asset[2 * i], &ll_asset[2 * i + 1]),
+        assert_int_equal(cpted_site_to_output(&ll_asset[2 * i], &ll_asset[2 * i + 1], seed,
+                                              x0 + asset[2 * i], y0 + asset[2 * i + 1]),
                          CPTED_OK);
     assert_near(ll_road[0], 15.0 - 100 / 68600.0, 0.01); /* about 68.6 km per degree at 52N */
     char text[2048];
@@ -420,7 +443,7 @@ static void test_lonlat_same_metres(void **state)
     /* JSON coordinates are in the output CRS (lon/lat for the GeoJSON site) */
     cpted_standoff *res = run(lonlat, "M1", NULL);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"nearest\":{\"asset\":[1"));
     assert_non_null(strstr(json, ",52.000"));
     cpted_free(json);
@@ -439,8 +462,9 @@ static void test_blast_at_standoff(void **state)
     assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
     o.charge_kg = 100;
     o.allowable_kpa = 10;
-    o.freespace.quadrant_segments = 64;
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 64;
+    cpted_standoff *res = run_fs(site, "M1", &o, &fo);
     cpted_standoff_asset a = record(res, 0);
     cpted_blast b;
     memset(&b, 0, sizeof b);
@@ -454,13 +478,13 @@ static void test_blast_at_standoff(void **state)
     assert_int_equal(a.blast_in_range, 1);
     /* required from the threat: where 100 kg falls to 10 kPa */
     double required = NAN;
-    assert_int_equal(cpted_blast_standoff_for(100, 10, &required), CPTED_OK);
+    assert_int_equal(cpted_blast_standoff_for(&required, 100, 10), CPTED_OK);
     assert_near(a.required_m, required, 1e-12);
     assert_true(required > 20); /* Z = 4.31 gives about 53 kPa: far too close */
     assert_int_equal(a.ok, 0);
     assert_true(a.encroachment_m2 > 0);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"charge_kg\":100,\"allowable_kpa\":10"));
     assert_non_null(strstr(json, "\"required_source\":\"threat\""));
     assert_non_null(strstr(json, "\"blast_in_range\":true"));
@@ -496,8 +520,9 @@ static void test_encroachment(void **state)
     assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
     o.charge_kg = 100;
     o.allowable_kpa = 50;
-    o.freespace.quadrant_segments = 64;
-    cpted_standoff *res = run(site, "M1", &o);
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 64;
+    cpted_standoff *res = run_fs(site, "M1", &o, &fo);
     cpted_standoff_asset a = record(res, 0);
     assert_near(a.required_m, 30, 0);
     assert_int_equal(a.ok, 0);
@@ -508,12 +533,12 @@ static void test_encroachment(void **state)
     assert_near(a.encroachment_m2, expected, 0.05);
     unsigned char *wkb = NULL;
     size_t size = 0;
-    assert_int_equal(cpted_standoff_encroachment_wkb(res, 0, &wkb, &size), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_encroachment_wkb(&wkb, &size, res, 0), CPTED_OK);
     assert_true(size > 9 && wkb[0] == 1);
     cpted_free(wkb);
-    assert_int_equal(cpted_standoff_encroachment_wkb(res, 1, &wkb, &size), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_standoff_get_encroachment_wkb(&wkb, &size, res, 1), CPTED_E_NOTFOUND);
     char *json = NULL;
-    assert_int_equal(cpted_standoff_to_json(res, &json), CPTED_OK);
+    assert_int_equal(cpted_standoff_to_json(&json, res), CPTED_OK);
     assert_non_null(strstr(json, "\"required_source\":\"attribute\""));
     cpted_free(json);
     cpted_standoff_free(res);
@@ -535,9 +560,12 @@ static void expect_error(cpted_site *site, const cpted_standoff_options *o, int 
                          const char *text)
 {
     cpted_vehicle v = vehicle("M1");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
     cpted_standoff *res = (cpted_standoff *)&v;
-    assert_int_equal(cpted_standoff_run(&res, site, &v, o), status);
+    assert_int_equal(cpted_standoff_run(&res, fs, o), status);
     assert_null(res);
+    cpted_freespace_free(fs);
     const char *msg = cpted_context_last_error(cpted_site_context(site));
     if (!strstr(msg, text))
         fail_msg("error '%s' does not mention '%s'", msg, text);
@@ -564,16 +592,21 @@ static void test_bad_input(void **state)
     cpted_standoff_options_init(&o, sizeof o);
     o.struct_size = 8;
     expect_error(site, &o, CPTED_E_VERSION, "struct_size");
-    cpted_standoff_options_init(&o, sizeof o);
-    o.freespace.quadrant_segments = 0.5;
-    expect_error(site, &o, CPTED_E_INVALID, "quadrant_segments");
-
+    cpted_freespace_options fo = fs_options();
+    fo.quadrant_segments = 0;
     cpted_vehicle v = vehicle("M1");
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, &fo), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "quadrant_segments = 0"));
+
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
     cpted_standoff *res = NULL;
-    assert_int_equal(cpted_standoff_run(&res, NULL, &v, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_standoff_run(NULL, site, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_run(&res, NULL, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_run(NULL, fs, NULL), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "out is NULL"));
+    cpted_freespace_free(fs);
     v.mass_kg = -3;
-    assert_int_equal(cpted_standoff_run(&res, site, &v, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_E_INVALID);
     assert_non_null(strstr(cpted_context_last_error(ctx), "mass_kg"));
     assert_int_equal(cpted_standoff_options_init(NULL, sizeof o), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_options_init(&o, 4), CPTED_E_VERSION);
@@ -583,11 +616,11 @@ static void test_bad_input(void **state)
     cpted_standoff_asset a;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
-    assert_int_equal(cpted_standoff_get_asset(res, 1, &a), CPTED_E_NOTFOUND);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, 1), CPTED_E_NOTFOUND);
     a.struct_size = 8;
-    assert_int_equal(cpted_standoff_get_asset(res, 0, &a), CPTED_E_VERSION);
-    assert_int_equal(cpted_standoff_get_asset(res, 0, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_standoff_to_json(res, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_get_asset(&a, res, 0), CPTED_E_VERSION);
+    assert_int_equal(cpted_standoff_get_asset(NULL, res, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_standoff_to_json(NULL, res), CPTED_E_INVALID);
     assert_int_equal(cpted_standoff_asset_count(NULL), 0);
     assert_null(cpted_standoff_site(NULL));
     assert_null(cpted_standoff_freespace(NULL));
@@ -599,13 +632,15 @@ static void test_bad_input(void **state)
     site = new_site(ctx);
     add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
     expect_error(site, NULL, CPTED_E_INVALID, "no asset");
+    cpted_site_free(site);
     /* an asset without area never gets into a site */
+    site = new_site(ctx);
     size_t n;
     double flat[] = {0, 10, 10, 10, 20, 10, 0, 10};
     unsigned char *wkb = test_wkb_polygon(flat, 4, &n);
-    assert_int_equal(cpted_site_add_wkb(site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0,
-                                        NULL),
-                     CPTED_E_GEOMETRY);
+    assert_int_equal(
+        cpted_site_add_wkb(NULL, site, "assets", CPTED_ROLE_ASSET, wkb, n, NULL, NULL, 0),
+        CPTED_E_GEOMETRY);
     free(wkb);
     cpted_site_free(site);
 }

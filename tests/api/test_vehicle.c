@@ -22,14 +22,14 @@ static cpted_vehicle preset(const char *code)
 static double distance(const cpted_vehicle *v, double v0, double v1)
 {
     double s = NAN;
-    assert_int_equal(cpted_vehicle_distance_to_speed(v, v0, v1, &s), CPTED_OK);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&s, v, v0, v1), CPTED_OK);
     return s;
 }
 
 static double speed_after(const cpted_vehicle *v, double v0, double s)
 {
     double out = NAN;
-    assert_int_equal(cpted_vehicle_speed_after(v, v0, s, &out), CPTED_OK);
+    assert_int_equal(cpted_vehicle_speed_after(&out, v, v0, s), CPTED_OK);
     return out;
 }
 
@@ -301,24 +301,24 @@ static void test_kinematics_errors(void **state)
     (void)state;
     cpted_vehicle m1 = preset("M1");
     double out = 0;
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, 0, m1.vmax_mps, &out), CPTED_E_RANGE);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, 0, 60, &out), CPTED_E_RANGE);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, 10, 5, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, -1, 5, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, 0, NAN, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&m1, 0, 5, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_distance_to_speed(NULL, 0, 5, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, 0, -1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, 0, NAN, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, 0, INFINITY, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, m1.vmax_mps, 1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, -0.1, 1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_speed_after(&m1, 0, 1, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &m1, 0, m1.vmax_mps), CPTED_E_RANGE);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &m1, 0, 60), CPTED_E_RANGE);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &m1, 10, 5), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &m1, -1, 5), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &m1, 0, NAN), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(NULL, &m1, 0, 5), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, NULL, 0, 5), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &m1, 0, -1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &m1, 0, NAN), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &m1, 0, INFINITY), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &m1, m1.vmax_mps, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &m1, -0.1, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(NULL, &m1, 0, 1), CPTED_E_INVALID);
     cpted_vehicle bad = m1;
     bad.a0_mps2 = 0;
-    assert_int_equal(cpted_vehicle_speed_after(&bad, 0, 1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_distance_to_speed(&bad, 0, 1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_corner_speed(&bad, 10, &out), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_speed_after(&out, &bad, 0, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_distance_to_speed(&out, &bad, 0, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &bad, 10), CPTED_E_INVALID);
 }
 
 /* ---- corners and energy ----------------------------------------------- */
@@ -335,30 +335,30 @@ static void test_corner_speeds(void **state)
     static const double kmh[] = {19.526458, 27.614581, 33.820817, 43.662487, 61.748081};
     double out = 0;
     for (size_t i = 0; i < 5; i++) {
-        assert_int_equal(cpted_vehicle_corner_speed(&v, r[i], &out), CPTED_OK);
+        assert_int_equal(cpted_vehicle_corner_speed(&out, &v, r[i]), CPTED_OK);
         assert_near(out * 3.6, kmh[i], 1e-5);
     }
     /* f = 1.0 (unknown surface): 25.2/35.7/43.7/56.4/79.7 km/h */
     v.lateral_friction = 1.0;
     static const double kmh1[] = {25.208549, 35.650271, 43.662487, 56.368028, 79.716430};
     for (size_t i = 0; i < 5; i++) {
-        assert_int_equal(cpted_vehicle_corner_speed(&v, r[i], &out), CPTED_OK);
+        assert_int_equal(cpted_vehicle_corner_speed(&out, &v, r[i]), CPTED_OK);
         assert_near(out * 3.6, kmh1[i], 1e-5);
     }
     /* tighter than the minimum turning radius: crawl; straight or huge: vmax */
     cpted_vehicle m1 = preset("M1");
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, 5.0, &out), CPTED_OK);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, 5.0), CPTED_OK);
     assert_near(out, CPTED_CRAWL_SPEED_MPS, 0);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, 5.5, &out), CPTED_OK);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, 5.5), CPTED_OK);
     assert_near(out, sqrt(0.6 * 9.80665 * 5.5), 1e-12);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, INFINITY, &out), CPTED_OK);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, INFINITY), CPTED_OK);
     assert_near(out, m1.vmax_mps, 0);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, 1e6, &out), CPTED_OK);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, 1e6), CPTED_OK);
     assert_near(out, m1.vmax_mps, 0);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, -1, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, NAN, &out), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_corner_speed(&m1, 10, NULL), CPTED_E_INVALID);
-    assert_int_equal(cpted_vehicle_corner_speed(NULL, 10, &out), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, -1), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, &m1, NAN), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_corner_speed(NULL, &m1, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_vehicle_corner_speed(&out, NULL, 10), CPTED_E_INVALID);
 }
 
 static void test_kinetic_energy_table(void **state)
@@ -382,25 +382,25 @@ static void test_kinetic_energy_table(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         for (int j = 0; j < rows[i].n; j++) {
             double e = 0;
-            assert_int_equal(cpted_kinetic_energy(rows[i].mass_kg, speeds_kmh[j] * KMH, &e),
+            assert_int_equal(cpted_kinetic_energy(&e, rows[i].mass_kg, speeds_kmh[j] * KMH),
                              CPTED_OK);
             assert_near(e / 1000.0, rows[i].kj[j], 0.5);
         }
     }
     double e = -1;
     /* exactly 1/2 m v^2: 1500 kg at 10 m/s = 75 kJ, 7500 kg at 20 m/s = 1.5 MJ */
-    assert_int_equal(cpted_kinetic_energy(1500, 10, &e), CPTED_OK);
+    assert_int_equal(cpted_kinetic_energy(&e, 1500, 10), CPTED_OK);
     assert_true(e == 75000.0);
-    assert_int_equal(cpted_kinetic_energy(7500, 20, &e), CPTED_OK);
+    assert_int_equal(cpted_kinetic_energy(&e, 7500, 20), CPTED_OK);
     assert_true(e == 1500000.0);
-    assert_int_equal(cpted_kinetic_energy(1500, 0, &e), CPTED_OK);
+    assert_int_equal(cpted_kinetic_energy(&e, 1500, 0), CPTED_OK);
     assert_near(e, 0, 0);
-    assert_int_equal(cpted_kinetic_energy(0, 10, &e), CPTED_E_INVALID);
-    assert_int_equal(cpted_kinetic_energy(-5, 10, &e), CPTED_E_INVALID);
-    assert_int_equal(cpted_kinetic_energy(1500, -1, &e), CPTED_E_INVALID);
-    assert_int_equal(cpted_kinetic_energy(NAN, 1, &e), CPTED_E_INVALID);
-    assert_int_equal(cpted_kinetic_energy(1500, INFINITY, &e), CPTED_E_INVALID);
-    assert_int_equal(cpted_kinetic_energy(1500, 1, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(&e, 0, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(&e, -5, 10), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(&e, 1500, -1), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(&e, NAN, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(&e, 1500, INFINITY), CPTED_E_INVALID);
+    assert_int_equal(cpted_kinetic_energy(NULL, 1500, 1), CPTED_E_INVALID);
 }
 
 int main(void)

@@ -43,8 +43,11 @@ static int setup(void **state)
     test_add(fx.site, "bollards", CPTED_ROLE_BARRIER, w, n);
     cpted_vehicle car;
     assert_int_equal(cpted_vehicle_preset(&car, sizeof car, "M1"), CPTED_OK);
-    assert_int_equal(cpted_standoff_run(&fx.standoff, fx.site, &car, NULL), CPTED_OK);
-    assert_int_equal(cpted_coverage_run(&fx.coverage, fx.site, &car, NULL), CPTED_OK);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, fx.site, &car, NULL), CPTED_OK);
+    assert_int_equal(cpted_standoff_run(&fx.standoff, fs, NULL), CPTED_OK);
+    assert_int_equal(cpted_coverage_run(&fx.coverage, fs, NULL), CPTED_OK);
+    cpted_freespace_free(fs); /* the results keep it */
     *state = &fx;
     return 0;
 }

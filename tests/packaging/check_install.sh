@@ -55,6 +55,7 @@ check_example() {
         "layer walls barrier 2"
         "layer perimeter perimeter 1"
         "layer boundary boundary 1"
+        "M1: 1 standoff finding(s), 2 coverage finding(s), 1 breach(es)"
     )
     for line in "${expected[@]}"; do
         grep -qxF -- "$line" "$out" || fail "$2: missing line '$line'"

@@ -115,7 +115,7 @@ unsigned char *test_wkb_rect(double minx, double miny, double maxx, double maxy,
 
 void test_add(cpted_site *site, const char *layer, int32_t role, unsigned char *wkb, size_t size)
 {
-    int rc = cpted_site_add_wkb(site, layer, role, wkb, size, NULL, NULL, 0, NULL);
+    int rc = cpted_site_add_wkb(NULL, site, layer, role, wkb, size, NULL, NULL, 0);
     free(wkb);
     if (rc != CPTED_OK)
         fail_msg("cpted_site_add_wkb(%s): %s", layer,
@@ -139,7 +139,7 @@ void test_add_attrs(cpted_site *site, const char *layer, int32_t role, unsigned 
         values[n] = eq + 1;
     }
     va_end(ap);
-    int rc = cpted_site_add_wkb(site, layer, role, wkb, size, keys, values, n, NULL);
+    int rc = cpted_site_add_wkb(NULL, site, layer, role, wkb, size, keys, values, n);
     free(wkb);
     if (rc != CPTED_OK)
         fail_msg("cpted_site_add_wkb(%s): %s", layer,
@@ -150,7 +150,7 @@ void test_point_xy(const cpted_site *site, size_t i, double *x, double *y)
 {
     unsigned char *wkb = NULL;
     size_t n = 0;
-    assert_int_equal(cpted_site_feature_wkb(site, i, &wkb, &n), CPTED_OK);
+    assert_int_equal(cpted_site_get_feature_wkb(&wkb, &n, site, i), CPTED_OK);
     assert_int_equal(n, 21);
     assert_int_equal(wkb[0], 1); /* little-endian */
     uint32_t type;

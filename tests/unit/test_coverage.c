@@ -1,13 +1,15 @@
 /* test_coverage.c - internals behind the coverage analysis: cutting a stretch
  * of a line (cpted__line_substring, geom.c), rows chained from barrier points
  * (cpted__rows_derive, rows.c), copying versioned records
- * (cpted__copy_record) and muting expected failures (cpted__mute, context.c). */
+ * (cpted__copy_record), muting expected failures (cpted__mute, context.c) and
+ * what a free space caches for the analyses (lines.c, freespace.c). */
 #include "testutil.h"
 
 #include "internal.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static GEOSGeometry *wkt(cpted_context *ctx, const char *text)
@@ -255,6 +257,89 @@ static void test_mute(void **state)
     cpted_context_set_log(ctx, CPTED_LOG_WARNING, NULL, NULL);
 }
 
+/* ---- what a free space caches for the analyses ------------------------------ */
+
+/* Three bollards 1.5 m apart on y = 0 (one with a malformed rating, one with a
+ * good one), two coincident ones far off, and a wall: lines, footprints and
+ * ratings are built once per free space; lines once per chain distance. */
+static void test_freespace_caches(void **state)
+{
+    cpted_context *ctx = *state;
+    const double xy[] = {0, 0, 1.5, 0, 3, 0, 40, 40, 40, 40};
+    cpted_site *site = bollards(ctx, xy, 5);
+    size_t n;
+    const double wall[] = {10, -5, 10, 5};
+    unsigned char *w = test_wkb_line(wall, 2, &n);
+    test_add(site, "walls", CPTED_ROLE_OBSTACLE, w, n);
+    site->features[0].rating = cpted__strdup("garbage");
+    site->features[1].rating = cpted__strdup("V/7500[N2]/48/90:3.5/10.0");
+    cpted_vehicle car;
+    assert_int_equal(cpted_vehicle_preset(&car, sizeof car, "M1"), CPTED_OK);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &car, NULL), CPTED_OK);
+
+    const cpted__lines *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(cpted__freespace_lines(fs, 5.0, &a), CPTED_OK);
+    assert_int_equal(cpted__freespace_lines(fs, 5.0, &b), CPTED_OK);
+    assert_ptr_equal(a, b); /* built once */
+    /* the three bollards form row:1 (3 m); the coincident pair is row:2, not analysed */
+    assert_int_equal(a->count, 1);
+    assert_string_equal(a->items[0].id, "row:1");
+    assert_true(a->items[0].derived && !a->items[0].closed && !a->items[0].unverified);
+    assert_near(a->items[0].length_m, 3.0, 1e-12);
+    assert_int_equal(a->warning_count, 1);
+    assert_string_equal(a->warnings[0], "row:2: its points coincide; not analysed");
+    /* another chain distance: its own set; the first stays valid */
+    assert_int_equal(cpted__freespace_lines(fs, 1.0, &c), CPTED_OK);
+    assert_true(c != a);
+    assert_int_equal(c->count, 0);
+    assert_int_equal(c->warning_count, 1); /* the coincident pair still chains */
+    assert_string_equal(a->items[0].id, "row:1");
+
+    const cpted__footprint_item *fps = NULL, *again = NULL;
+    size_t count = 0, count2 = 0;
+    GEOSSTRtree *tree = NULL, *tree2 = NULL;
+    assert_int_equal(cpted__freespace_footprints(fs, &fps, &count, &tree), CPTED_OK);
+    assert_int_equal(cpted__freespace_footprints(fs, &again, &count2, &tree2), CPTED_OK);
+    assert_ptr_equal(fps, again);
+    assert_ptr_equal(tree, tree2);
+    assert_int_equal(count, 6); /* five bollards and the wall, in feature order */
+    assert_int_equal(fps[5].feature, 5);
+    assert_near(fps[0].core_r, 0.1, 0); /* the default bollard diameter 0.2 m */
+    assert_ptr_equal(fps[0].core, site->features[0].geom);
+    assert_ptr_equal(fps[5].core, fps[5].geom); /* a wall is measured from its footprint */
+
+    const cpted__parsed_rating *bad = NULL, *good = NULL, *bad2 = NULL;
+    char before[512];
+    snprintf(before, sizeof before, "%s", cpted_context_last_error(ctx));
+    assert_int_equal(cpted__freespace_rating(fs, 0, &bad), CPTED_OK);
+    assert_int_equal(cpted__freespace_rating(fs, 1, &good), CPTED_OK);
+    assert_int_equal(cpted__freespace_rating(fs, 0, &bad2), CPTED_OK);
+    assert_ptr_equal(bad, bad2);
+    assert_false(bad->usable);
+    assert_int_equal(bad->status, CPTED_E_FORMAT);
+    assert_non_null(bad->why);
+    assert_true(good->usable);
+    assert_near(good->mass_kg, 7500, 0);
+    assert_near(good->speed_kmh, 48, 0);
+    assert_null(good->why);
+    /* parsed muted: the context's error is untouched */
+    assert_string_equal(cpted_context_last_error(ctx), before);
+
+    cpted__tiles *r1 = NULL, *r2 = NULL, *a1 = NULL;
+    assert_int_equal(cpted__freespace_tiles(fs, CPTED_SPACE_REACHABLE, &r1), CPTED_OK);
+    assert_int_equal(cpted__freespace_tiles(fs, CPTED_SPACE_REACHABLE, &r2), CPTED_OK);
+    assert_int_equal(cpted__freespace_tiles(fs, CPTED_SPACE_ACCESSIBLE, &a1), CPTED_OK);
+    assert_ptr_equal(r1, r2);
+    assert_true(r1 != a1);
+    assert_int_equal(cpted__freespace_tiles(fs, CPTED_SPACE_FREE, &r1), CPTED_E_INVALID);
+
+    /* the free space holds the site: freeing the site first is safe */
+    cpted_site_free(site);
+    assert_string_equal(cpted_freespace_site(fs)->features[0].id, "bollards:1");
+    cpted_freespace_free(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_rows_none),
         cmocka_unit_test(test_copy_record),
         cmocka_unit_test(test_mute),
+        cmocka_unit_test(test_freespace_caches),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

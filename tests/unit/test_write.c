@@ -67,7 +67,11 @@ static cpted_standoff *run_standoff(cpted_site *site)
     assert_int_equal(cpted_standoff_options_init(&opts, sizeof opts), CPTED_OK);
     opts.charge_kg = 100;
     cpted_standoff *result = NULL;
-    int rc = cpted_standoff_run(&result, site, &car, &opts);
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, &car, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_run(&result, fs, &opts);
+    cpted_freespace_free(fs);
     if (rc != CPTED_OK)
         fail_msg("standoff: %s", cpted_context_last_error(cpted_site_context(site)));
     return result;
@@ -100,7 +104,10 @@ static cpted_coverage *run_coverage(cpted_site *site)
     cpted_vehicle car;
     assert_int_equal(cpted_vehicle_preset(&car, sizeof car, "M1"), CPTED_OK);
     cpted_coverage *result = NULL;
-    assert_int_equal(cpted_coverage_run(&result, site, &car, NULL), CPTED_OK);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &car, NULL), CPTED_OK);
+    assert_int_equal(cpted_coverage_run(&result, fs, NULL), CPTED_OK);
+    cpted_freespace_free(fs);
     return result;
 }
 
@@ -207,7 +214,7 @@ static void check_standoff_lines(GDALDatasetH ds, const cpted_standoff *result,
                                  const double ax[2], const double ay[2], double tol)
 {
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "standoff_lines", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), a.id);
@@ -236,7 +243,7 @@ static void check_encroachment(cpted_context *ctx, GDALDatasetH ds, const cpted_
                                bool metric)
 {
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "encroachment", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), a.id);
@@ -254,8 +261,8 @@ static void check_accessible(cpted_context *ctx, GDALDatasetH ds, const cpted_st
                              bool metric)
 {
     double accessible = 0;
-    assert_int_equal(cpted_freespace_area(cpted_standoff_freespace(result), CPTED_SPACE_ACCESSIBLE,
-                                          &accessible),
+    assert_int_equal(cpted_freespace_get_area(&accessible, cpted_standoff_freespace(result),
+                                              CPTED_SPACE_ACCESSIBLE),
                      CPTED_OK);
     OGRLayerH l = layer_of(ds, "accessible_area", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
@@ -380,7 +387,7 @@ static void test_unreachable_asset(void **state)
     test_add(site, "assets", CPTED_ROLE_ASSET, w, n);
     cpted_standoff *result = run_standoff(site);
     cpted_standoff_asset a = {.struct_size = sizeof a};
-    assert_int_equal(cpted_standoff_get_asset(result, 0, &a), CPTED_OK);
+    assert_int_equal(cpted_standoff_get_asset(&a, result, 0), CPTED_OK);
     assert_int_equal(a.reachable, 0);
 
     const char *path = tmp_file("write_unreachable.gpkg");
@@ -425,7 +432,7 @@ static void test_coverage_gpkg(void **state)
 
     assert_int_equal(cpted_coverage_line_count(result), 1);
     cpted_coverage_line line = {.struct_size = sizeof line};
-    assert_int_equal(cpted_coverage_get_line(result, 0, &line), CPTED_OK);
+    assert_int_equal(cpted_coverage_get_line(&line, result, 0), CPTED_OK);
     OGRLayerH l = layer_of(ds, "perimeter_lines", 1);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     assert_string_equal(text(f, "id"), line.id);
@@ -449,7 +456,7 @@ static void test_coverage_gpkg(void **state)
     bool found_wide = false;
     for (size_t i = 0; i < line.gap_count; i++) {
         cpted_coverage_gap gap = {.struct_size = sizeof gap};
-        assert_int_equal(cpted_coverage_get_gap(result, 0, i, &gap), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_gap(&gap, result, 0, i), CPTED_OK);
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), line.id);
         assert_same(num(f, "start_m"), gap.start_m);
@@ -486,11 +493,11 @@ static void test_coverage_gpkg(void **state)
     l = layer_of(ds, "breaches", (GIntBig)nb);
     for (size_t i = 0; i < nb; i++) {
         cpted_coverage_breach b = {.struct_size = sizeof b};
-        assert_int_equal(cpted_coverage_get_breach(result, i, &b), CPTED_OK);
+        assert_int_equal(cpted_coverage_get_breach(&b, result, i), CPTED_OK);
         f = OGR_L_GetNextFeature(l);
         assert_string_equal(text(f, "line_id"), b.line_id);
         assert_string_equal(text(f, "kind"), "crossing");
-        assert_string_equal(b.kind, "crossing");
+        assert_int_equal(b.kind, CPTED_BREACH_CROSSING);
         assert_same(num(f, "width_m"), b.width_m);
         g = OGR_F_GetGeometryRef(f);
         assert_same(OGR_G_GetX(g, 0), b.x);
@@ -570,6 +577,188 @@ static void test_bad_format(void **state)
     cpted_site_free(site);
 }
 
+/* ---- the writer: several results, one output, all or nothing ------------- */
+
+static const char *const layer_names[6] = {"standoff_lines",  "encroachment", "accessible_area",
+                                           "perimeter_lines", "gaps",         "breaches"};
+
+/* Feature counts of the six layers in single-result outputs, for comparison. */
+static void single_counts(cpted_context *ctx, const cpted_standoff *s, const cpted_coverage *c,
+                          GIntBig counts[6])
+{
+    char sp[4096], cp[4096]; /* tmp_file's buffer is static */
+    snprintf(sp, sizeof sp, "%s", tmp_file("writer_single_s.gpkg"));
+    snprintf(cp, sizeof cp, "%s", tmp_file("writer_single_c.gpkg"));
+    assert_int_equal(cpted_standoff_write(s, sp, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_coverage_write(c, cp, NULL, 0), CPTED_OK);
+    (void)ctx;
+    for (int i = 0; i < 6; i++) {
+        GDALDatasetH ds = open_vector(i < 3 ? sp : cp);
+        OGRLayerH l = GDALDatasetGetLayerByName(ds, layer_names[i]);
+        assert_non_null(l);
+        counts[i] = OGR_L_GetFeatureCount(l, TRUE);
+        GDALClose(ds);
+    }
+    VSIUnlink(sp);
+    VSIUnlink(cp);
+}
+
+static void test_writer_two_results_one_gpkg(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *ssite = standoff_site(ctx, "EPSG:25832", 0, 0);
+    cpted_site *csite = coverage_site(ctx);
+    cpted_standoff *s = run_standoff(ssite);
+    cpted_coverage *c = run_coverage(csite);
+    GIntBig counts[6];
+    single_counts(ctx, s, c, counts);
+    /* one asset (its standoff line, encroachment), A; one line, its 3 gaps, one breach */
+    const GIntBig expected[6] = {1, 1, 1, 1, 3, 1};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(counts[i], expected[i]);
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tmp_file("writer_both.gpkg"));
+    cpted_writer *w = NULL;
+    assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+    /* the same layers twice: refused, the writer is unchanged */
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_E_INVALID);
+    assert_non_null(
+        strstr(cpted_context_last_error(ctx), "layer 'perimeter_lines' is already in this output"));
+    /* the layers are copies: the results and their sites may go before the commit */
+    cpted_standoff_free(s);
+    cpted_coverage_free(c);
+    cpted_site_free(ssite);
+    cpted_site_free(csite);
+    assert_false(file_exists(path)); /* nothing before the commit */
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "already committed"));
+    cpted_writer_free(w);
+
+    GDALDatasetH ds = open_vector(path);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 6);
+    for (int i = 0; i < 6; i++) {
+        /* in the order added */
+        assert_string_equal(OGR_L_GetName(GDALDatasetGetLayer(ds, i)), layer_names[i]);
+        layer_of(ds, layer_names[i], counts[i]);
+    }
+    OGRLayerH l = layer_of(ds, "standoff_lines", 1);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    assert_string_equal(text(f, "id"), "assets:1");
+    OGR_F_Destroy(f);
+    l = layer_of(ds, "breaches", counts[5]);
+    f = OGR_L_GetNextFeature(l);
+    assert_string_equal(text(f, "kind"), "crossing");
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    assert_no_temporaries();
+}
+
+/* A writer freed without a commit leaves nothing, for both kinds of format. */
+static void test_writer_abort_leaves_nothing(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = coverage_site(ctx);
+    cpted_coverage *c = run_coverage(site);
+    const char *formats[2] = {"writer_abort.gpkg", "writer_abort.geojson"};
+    for (int i = 0; i < 2; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s", tmp_file(formats[i]));
+        cpted_writer *w = NULL;
+        assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+        assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+        cpted_writer_free(w);
+        assert_false(file_exists(path));
+        assert_false(file_exists(test_tmp_path("writer_abort_gaps.geojson")));
+    }
+    /* nothing added: the commit is refused and writes nothing */
+    cpted_writer *w = NULL;
+    assert_int_equal(cpted_writer_open(&w, ctx, tmp_file("writer_empty.gpkg"), NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_E_INVALID);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "no result was added"));
+    cpted_writer_free(w);
+    assert_false(file_exists(test_tmp_path("writer_empty.gpkg")));
+    assert_no_temporaries();
+    cpted_writer_free(NULL);
+    cpted_coverage_free(c);
+    cpted_site_free(site);
+}
+
+/* An existing output is refused without overwrite: at open for a one-file
+ * format, when the layer's file name is known (add) for one file per layer;
+ * GeoJSON files appear all at once at the commit. */
+static void test_writer_existing_and_geojson(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *ssite = standoff_site(ctx, "EPSG:25832", 0, 0);
+    cpted_site *csite = coverage_site(ctx);
+    cpted_standoff *s = run_standoff(ssite);
+    cpted_coverage *c = run_coverage(csite);
+
+    char gpkg[4096];
+    snprintf(gpkg, sizeof gpkg, "%s", tmp_file("writer_exists.gpkg"));
+    test_write_file(gpkg, "precious\n");
+    cpted_writer *w = (cpted_writer *)&w;
+    assert_int_equal(cpted_writer_open(&w, ctx, gpkg, NULL, 0), CPTED_E_IO);
+    assert_null(w);
+    assert_non_null(strstr(cpted_context_last_error(ctx), "exists; use overwrite"));
+    assert_int_equal(cpted_writer_open(&w, ctx, gpkg, NULL, 1), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    cpted_writer_free(w);
+    GDALDatasetH ds = open_vector(gpkg);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    GDALClose(ds);
+    VSIUnlink(gpkg);
+
+    char names[6][4096];
+    for (int i = 0; i < 6; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "writer_multi_%s.geojson", layer_names[i]);
+        snprintf(names[i], sizeof names[i], "%s", tmp_file(name));
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp_path("writer_multi.geojson"));
+    assert_int_equal(cpted_writer_open(&w, ctx, path, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_standoff(w, s), CPTED_OK);
+    test_write_file(names[4], "precious\n"); /* gaps */
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_E_IO);
+    assert_non_null(strstr(cpted_context_last_error(ctx), names[4]));
+    VSIUnlink(names[4]);
+    assert_int_equal(cpted_writer_add_coverage(w, c), CPTED_OK);
+    for (int i = 0; i < 6; i++)
+        assert_false(file_exists(names[i]));
+    assert_int_equal(cpted_writer_commit(w), CPTED_OK);
+    cpted_writer_free(w);
+    for (int i = 0; i < 6; i++) {
+        ds = open_vector(names[i]);
+        assert_int_equal(GDALDatasetGetLayerCount(ds), 1);
+        assert_string_equal(OGR_L_GetName(GDALDatasetGetLayer(ds, 0)), layer_names[i]);
+        GDALClose(ds);
+        VSIUnlink(names[i]);
+    }
+    assert_no_temporaries();
+
+    /* bad arguments */
+    assert_int_equal(cpted_writer_open(NULL, ctx, path, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, NULL, path, NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, "", NULL, 0), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, test_tmp_path("x.kml"), NULL, 0), CPTED_E_FORMAT);
+    assert_int_equal(cpted_writer_add_standoff(NULL, s), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_commit(NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_writer_open(&w, ctx, tmp_file("writer_null.gpkg"), NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_writer_add_coverage(w, NULL), CPTED_E_INVALID);
+    cpted_writer_free(w);
+
+    cpted_standoff_free(s);
+    cpted_coverage_free(c);
+    cpted_site_free(ssite);
+    cpted_site_free(csite);
+}
+
 static int group_setup(void **state)
 {
     GDALAllRegister();
@@ -587,6 +776,9 @@ int main(void)
         cmocka_unit_test(test_existing_output_kept),
         cmocka_unit_test(test_unwritable_directory),
         cmocka_unit_test(test_bad_format),
+        cmocka_unit_test(test_writer_two_results_one_gpkg),
+        cmocka_unit_test(test_writer_abort_leaves_nothing),
+        cmocka_unit_test(test_writer_existing_and_geojson),
     };
     return cmocka_run_group_tests_name("unit_write", tests, group_setup, test_context_teardown);
 }
