@@ -305,14 +305,14 @@ static int checkpoint(build *b, double fraction)
  * edge. GEOS's buffer slows down with the number of rings of one geometry
  * (each is located against the others); an OSM street network is one polygon
  * with a hole per block. */
-static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d)
+static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d, int quadsegs)
 {
     cpted_context *ctx = b->ctx;
     const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx->geos, poly);
     GEOSGeometry *shell =
         ring ? GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, ring), NULL, 0)
              : NULL;
-    GEOSGeometry *outer = shell ? buffer(ctx, shell, d, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+    GEOSGeometry *outer = shell ? buffer(ctx, shell, d, quadsegs, GEOSBUF_CAP_ROUND) : NULL;
     destroy(ctx, shell);
     int holes = GEOSGetNumInteriorRings_r(ctx->geos, poly);
     if (!outer || holes <= 0 || GEOSisEmpty_r(ctx->geos, outer))
@@ -323,7 +323,7 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d)
         const GEOSGeometry *h = GEOSGetInteriorRingN_r(ctx->geos, poly, i);
         GEOSGeometry *hole = GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, h),
                                                       NULL, 0);
-        GEOSGeometry *moved = hole ? buffer(ctx, hole, -d, b->quadsegs, GEOSBUF_CAP_ROUND) : NULL;
+        GEOSGeometry *moved = hole ? buffer(ctx, hole, -d, quadsegs, GEOSBUF_CAP_ROUND) : NULL;
         destroy(ctx, hole);
         if (moved && GEOSisEmpty_r(ctx->geos, moved))
             destroy(ctx, moved);
@@ -346,14 +346,15 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d)
 }
 
 /* g buffered by d (round, fixed segments) polygon by polygon, then one unary union. */
-static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d)
+static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d, int quadsegs)
 {
     cpted_context *ctx = b->ctx;
     geom_list parts = {0};
     int n = GEOSGetNumGeometries_r(ctx->geos, g);
     int rc = CPTED_OK;
     for (int i = 0; i < n && rc == CPTED_OK; i++)
-        rc = list_push(ctx, &parts, morph_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i), d));
+        rc = list_push(ctx, &parts,
+                       morph_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i), d, quadsegs));
     if (rc != CPTED_OK) {
         list_clear(ctx, &parts);
         return NULL;
@@ -428,8 +429,11 @@ static int make_ground(build *b)
                 rc = cpted__error(ctx, CPTED_E_GEOMETRY, "road %s has no usable width (%g m)",
                                   f->id, f->width_m);
             else
-                rc = list_push(ctx, &l, buffer(ctx, f->geom, f->width_m / 2.0, b->quadsegs,
-                                               GEOSBUF_CAP_ROUND));
+                /* circumscribed: the ground must not stop short of a road's
+                 * rounded end or bend */
+                rc = list_push(ctx, &l,
+                               buffer(ctx, f->geom, cpted__circumscribed(f->width_m / 2.0, b->quadsegs),
+                                      b->quadsegs, GEOSBUF_CAP_ROUND));
         }
     }
     if (rc != CPTED_OK) {
@@ -568,7 +572,7 @@ static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
     GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band,
                                             "ground ∪ band")
                                   : NULL;
-    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r) : NULL;
+    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r, b->quadsegs) : NULL;
     GEOSGeometry *f0 = eroded ? overlay(ctx, GEOSIntersection_r, eroded, b->fs->boundary,
                                         "eroded ground ∩ boundary")
                               : NULL;
@@ -619,9 +623,10 @@ static int make_reachable(build *b)
 }
 
 /* A = (R ⊕ w/2) ∩ B, with the arcs of the buffer circumscribing the true
- * circle (radius (w/2) / cos(π / 4q)): a polygonal arc inscribed in the circle
- * would cut A inside the exact set and put the vehicle farther away than it
- * can be. Straight edges move out by the same factor (q = 8: +0.48%). */
+ * circle: a polygonal arc inscribed in the circle would cut A inside the exact
+ * set and put the vehicle farther away than it can be. Straight edges move out
+ * by the same factor, so A is buffered with twice the segments (q = 8: 16 per
+ * quadrant, radius +0.27%: 2.4 mm for a car). */
 static int make_accessible(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -629,7 +634,8 @@ static int make_accessible(build *b)
         b->fs->accessible = cpted__empty_polygon(ctx);
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
-    GEOSGeometry *grown = morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, b->quadsegs));
+    int q = 2 * b->quadsegs;
+    GEOSGeometry *grown = morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, q), q);
     if (!grown)
         return CPTED_E_GEOMETRY;
     b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,

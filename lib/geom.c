@@ -842,6 +842,10 @@ GEOSGeometry *cpted__closed_line_to_polygon(cpted_context *ctx, GEOSGeometry *g)
 
 double cpted__circumscribed(double d, int quadrant_segments)
 {
+    /* GEOS splits an arc of angle a into round(a / quantum) chords (quantum =
+     * π / 2q), so one chord may span up to 1.5 quanta; its half angle is then
+     * 3π / 8q, and the chords of a buffer by this radius all lie outside the
+     * circle of radius d. */
     const double pi = 3.14159265358979323846;
-    return d / cos(pi / (4.0 * (double)quadrant_segments));
+    return d / cos(3.0 * pi / (8.0 * (double)quadrant_segments));
 }

@@ -185,7 +185,8 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
                                 double distance, double xy[4]);
 
 /* Radius at which a buffer with q segments per quarter circle circumscribes
- * the circle of radius d (its chords touch the circle): d / cos(π / 4q). Sets
+ * the circle of radius d (no chord cuts inside it): d / cos(3π / 8q), since
+ * GEOS rounds the number of chords of an arc and one may span 1.5 quanta. Sets
  * that must never be smaller than the exact one (A, encroachment zones) are
  * grown by this; sets that must never be larger (blocking footprints, their
  * dilation) use d itself, whose polygon lies inside the circle. */

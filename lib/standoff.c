@@ -140,9 +140,16 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
     GEOSBufferParams *bp = GEOSBufferParams_create_r(ctx->geos);
     if (!bp)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
-    GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, (int)s->fs->opts.quadrant_segments);
-    GEOSGeometry *zone = GEOSBufferWithParams_r(ctx->geos, f->geom, bp, r->required_m);
+    /* the zone must never be smaller than the exact one: circumscribed arcs;
+     * and the vehicle is never inside the asset (A reaches a hair into it) */
+    int q = (int)s->fs->opts.quadrant_segments;
+    GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, q);
+    GEOSGeometry *grown =
+        GEOSBufferWithParams_r(ctx->geos, f->geom, bp, cpted__circumscribed(r->required_m, q));
     GEOSBufferParams_destroy_r(ctx->geos, bp);
+    GEOSGeometry *zone = grown ? GEOSDifference_r(ctx->geos, grown, f->geom) : NULL;
+    if (grown)
+        GEOSGeom_destroy_r(ctx->geos, grown);
     GEOSGeometry *cut = zone ? cpted__tiles_intersection(ctx, s->tiles, zone) : NULL;
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
