@@ -14,6 +14,7 @@
 #include <geos_c.h>
 #include <proj.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,7 @@ struct cpted_context {
     PJ_CONTEXT *proj;
     char *error;          /* last failure text; "" when none */
     char geos_message[512];  /* last GEOS error, captured by the handler */
+    char geos_reported[512]; /* what cpted__geos_error last handed out */
     cpted_log_fn log_fn;
     void *log_payload;
     int32_t log_max_level;
@@ -50,7 +52,7 @@ struct cpted_context {
     void *progress_payload;
     cpted_interrupt_fn interrupt_fn;
     void *interrupt_payload;
-    size_t refs;          /* 1 for the user + 1 per live object */
+    atomic_size_t refs;   /* 1 for the user + 1 per live object */
     int muted;            /* > 0: cpted__error does not log (cpted__mute) */
 };
 
@@ -74,8 +76,19 @@ bool cpted__interrupted(cpted_context *ctx);
 /* Objects keep their context alive (deferred free). */
 void cpted__context_ref(cpted_context *ctx);
 void cpted__context_unref(cpted_context *ctx);
-/* Last GEOS error text (or "unknown GEOS error"), then cleared. */
+/* Last GEOS error text (or "unknown GEOS error"), then cleared: the text
+ * stays valid until the next call. */
 const char *cpted__geos_error(cpted_context *ctx);
+/* Forgets a GEOS message left from an earlier call (NULL-safe). */
+void cpted__geos_clear(cpted_context *ctx);
+
+/* Numbers independent of the host's locale (per thread, never setlocale):
+ * "%.*g" of v into buf as snprintf gives it in the "C" locale; returns the
+ * length snprintf returns. */
+int cpted__format_double(char *buf, size_t size, int digits, double v);
+/* strtod in the "C" locale: true when a number was read (*end_out after it;
+ * out of range is false). */
+bool cpted__strtod(const char *text, double *out, const char **end_out);
 
 /* GDAL calls are bracketed by these: a thread-local error handler captures
  * GDAL's messages into `capture` (never the process-global handler). */
@@ -257,6 +270,8 @@ struct cpted_site {
     size_t warning_count, warning_cap;
     double boundary_margin_m;
     double lane_width_m;
+    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c) */
+    size_t id_cap, id_count;
 };
 
 /* Creates an empty site with the given CRS strings (copied). */
@@ -272,7 +287,9 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f);
 size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role);
 /* Appends a warning (also logged at warning level). */
 int cpted__site_warn(cpted_site *site, const char *fmt, ...) CPTED__PRINTF(2, 3);
-/* Takes ownership of f->geom and the strings; on failure frees them. */
+/* Takes ownership of f->geom and the strings; on failure frees them. An id
+ * that an earlier feature of the site already has gets the smallest free
+ * suffix "#2", "#3", ... (docs/roles.md), so ids are unique within a site. */
 int cpted__site_push(cpted_site *site, cpted__feature *f);
 /* Checks and normalises a geometry for a role: rejects empty, non-finite and
  * wrong-typed geometry (returns CPTED_E_GEOMETRY with `*why` set to static
