@@ -17,6 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The calling thread's locale while cpted converts a number (see "numbers
+ * independent of the locale"). */
+struct c_locale {
+    locale_t c, saved;
+};
+
 /* ---- memory ---------------------------------------------------------- */
 
 void *cpted__malloc(size_t size) { return malloc(size ? size : 1); }
@@ -35,19 +41,28 @@ char *cpted__strdup(const char *s)
     return copy;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Messages and texts are formatted in the "C" locale (see "numbers
+ * independent of the locale" below): "1.80 m" under a decimal-comma host too. */
+static bool c_locale_enter(struct c_locale *l);
+static void c_locale_leave(struct c_locale *l);
+
+char *cpted__vprintf(const char *fmt, va_list ap)
 {
+    struct c_locale l;
+    bool in_c = c_locale_enter(&l);
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        return NULL;
-    char *text = cpted__malloc((size_t)n + 1);
+    char *text = n >= 0 ? cpted__malloc((size_t)n + 1) : NULL;
     if (text)
         vsnprintf(text, (size_t)n + 1, fmt, ap);
+    if (in_c)
+        c_locale_leave(&l);
     return text;
 }
+
+static char *vformat(const char *fmt, va_list ap) { return cpted__vprintf(fmt, ap); }
 
 char *cpted__printf(const char *fmt, ...)
 {
@@ -393,9 +408,7 @@ void cpted__gdal_init(void) { pthread_once(&gdal_once, gdal_register); }
  * "C" locale for the one conversion (uselocale is per thread, POSIX 2008) and
  * back. glibc's newlocale for "C" returns its built-in locale without
  * allocating; elsewhere it may allocate, and fail. */
-typedef struct c_locale {
-    locale_t c, saved;
-} c_locale;
+typedef struct c_locale c_locale;
 
 static bool c_locale_enter(c_locale *l)
 {

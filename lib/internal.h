@@ -34,6 +34,8 @@ void *cpted__realloc(void *p, size_t size);
 void cpted__free(void *p);
 char *cpted__strdup(const char *s);
 char *cpted__printf(const char *fmt, ...) CPTED__PRINTF(1, 2);
+/* The same from a va_list. Both format in the "C" locale, whatever the host's. */
+char *cpted__vprintf(const char *fmt, va_list ap);
 
 /* Grows *items (of item_size bytes) so that index `need - 1` is valid. */
 bool cpted__grow(void **items, size_t *capacity, size_t need, size_t item_size);

@@ -153,14 +153,7 @@ int cpted__site_warn(cpted_site *site, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    char probe[1];
-    int n = vsnprintf(probe, sizeof probe, fmt, ap2);
-    va_end(ap2);
-    char *text = n >= 0 ? cpted__malloc((size_t)n + 1) : NULL;
-    if (text)
-        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    char *text = cpted__vprintf(fmt, ap);
     va_end(ap);
     if (!text || !cpted__grow((void **)&site->warnings, &site->warning_cap,
                               site->warning_count + 1, sizeof *site->warnings)) {
