@@ -181,11 +181,16 @@ GEOSGeometry *cpted__tiles_intersection(cpted_context *ctx, const cpted__tiles *
  * index of GEOSGetGeometryN), 0 when not, -1 on failure (context error set). */
 int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
                             int part);
-/* The nearest points of big and g, exactly as GEOSNearestPoints(big, g) gives
- * them (xy: the point on big, then the point on g), given their distance (from
- * a prepared big: cheap). Only big's segments within that distance of g are
- * looked at, in GEOS's order (an index of big's rings, built on first use).
- * CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY with the context error set. */
+/* The nearest points of big and g (xy: the point on big, then the point on
+ * g), given their distance (from a prepared big: cheap), by cpted's own rule
+ * (geom.c): the pair of smallest distance; distances within 1e-9 m are a tie,
+ * won by the smallest point on big (smallest x, x's within 1e-6 m counting as
+ * equal, then smallest y), then on g; when they meet, the smallest point of
+ * big ∩ g, twice. Without a tie that is the pair GEOSNearestPoints gives;
+ * with one it does not depend on GEOS's visiting order. Only big's segments
+ * within that distance of g are looked at (an index of big's rings, built on
+ * first use). CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY (also for an empty
+ * g) with the context error set. */
 int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
                                 double distance, double xy[4]);
 
