@@ -238,25 +238,44 @@ static void visit_segment(void *item, void *userdata)
     }
 }
 
-/* *s_out = the member's position along the chain. Boxes of growing size round
- * the point until the nearest segment found is within the box's half-size
- * (then every segment at least as near intersects the box). */
-static int chain_position(const chain_index *ci, double r0, double px, double py, double *s_out)
+/* The STRtree's nearest-neighbour search hands over the query item and a
+ * tree item; the query is this sentinel. */
+static const size_t query_item = (size_t)-1;
+
+static int segment_item_distance(const void *item1, const void *item2, double *distance,
+                                 void *userdata)
+{
+    const nearest_segment *q = userdata;
+    const size_t *item = item1 == (const void *)&query_item ? item2 : item1;
+    size_t k = *item;
+    *distance = segment_distance(&q->ci->c[2 * k], &q->ci->c[2 * k + 2], q->px, q->py);
+    return 1;
+}
+
+/* *s_out = the member's position along the chain: the nearest segment's
+ * distance from the tree's nearest-neighbour search, then every segment within
+ * a box of that half-size (all as near are in it), the earliest of the nearest. */
+static int chain_position(const chain_index *ci, double px, double py, double *s_out)
 {
     GEOSContextHandle_t h = ci->ctx->geos;
     nearest_segment q = {ci, px, py, 0.0, ci->nseg};
-    for (double r = r0 > 0.0 ? r0 : 1.0;; r *= 4.0) {
-        GEOSGeometry *box = GEOSGeom_createRectangle_r(h, px - r, py - r, px + r, py + r);
-        if (!box)
-            return cpted__geos_fail(ci->ctx, MODULE, "query box");
-        q.best_k = ci->nseg;
-        GEOSSTRtree_query_r(h, ci->tree, box, visit_segment, &q);
-        GEOSGeom_destroy_r(h, box);
-        if (q.best_k < ci->nseg && q.best_d <= r)
-            break;
-        if (!isfinite(r))
-            return cpted__error(ci->ctx, CPTED_E_GEOMETRY, "rows: no chain segment near a point");
-    }
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
+    if (!pt)
+        return cpted__geos_fail(ci->ctx, MODULE, "row point");
+    const size_t *near = GEOSSTRtree_nearest_generic_r(h, ci->tree, &query_item, pt,
+                                                       segment_item_distance, &q);
+    GEOSGeom_destroy_r(h, pt);
+    if (!near)
+        return cpted__geos_fail(ci->ctx, MODULE, "nearest chain segment");
+    double r = segment_distance(&ci->c[2 * *near], &ci->c[2 * *near + 2], px, py);
+    r = r * (1.0 + 1e-12) + 1e-9;
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, px - r, py - r, px + r, py + r);
+    if (!box)
+        return cpted__geos_fail(ci->ctx, MODULE, "query box");
+    GEOSSTRtree_query_r(h, ci->tree, box, visit_segment, &q);
+    GEOSGeom_destroy_r(h, box);
+    if (q.best_k == ci->nseg)
+        return cpted__error(ci->ctx, CPTED_E_GEOMETRY, "rows: no chain segment near a point");
     *s_out = segment_measure(ci, q.best_k, px, py);
     return CPTED_OK;
 }
@@ -304,8 +323,7 @@ static int make_row(derive *d, const size_t *members, size_t m, GEOSGeometry **l
         order[i].node = members[i];
         order[i].s = 0.0;
         if (has_index)
-            rc = chain_position(&ci, d->chain_m, xy[2 * members[i]], xy[2 * members[i] + 1],
-                                &order[i].s);
+            rc = chain_position(&ci, xy[2 * members[i]], xy[2 * members[i] + 1], &order[i].s);
     }
     if (rc != CPTED_OK)
         goto done;
