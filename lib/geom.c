@@ -851,6 +851,7 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
                                 double distance, double xy[4])
 {
     GEOSContextHandle_t h = ctx->geos;
+    cpted__geos_clear(ctx);
     if (GEOSisEmpty_r(h, g) == 1 || GEOSisEmpty_r(h, t->big) == 1)
         return cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: nearest points of an empty geometry");
     if (distance == 0.0 || !(distance >= 0.0)) {

@@ -556,6 +556,7 @@ int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_
     GEOSContextHandle_t h = ctx->geos;
     *rows_out = NULL;
     *count_out = 0;
+    cpted__geos_clear(ctx);
     size_t n = 0;
     for (size_t i = 0; i < site->feature_count; i++)
         n += is_barrier_point(h, &site->features[i]);

@@ -483,7 +483,7 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(cpted_site *site, const char *layer,
     f.role = role;
     f.fid = fid;
 
-    ctx->geos_message[0] = '\0';
+    cpted__geos_clear(ctx);
     GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx->geos);
     if (!reader)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory reading WKB");
