@@ -18,12 +18,18 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <valgrind/valgrind.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define THREADS 8
 #define ITERATIONS 20
+/* Valgrind runs the threads one at a time and ~40 times slower (scripts/test.sh
+ * runs every api test under it): there 4 threads x 2 iterations check the
+ * memory, ThreadSanitizer and the plain run check the races. */
+#define VALGRIND_THREADS 4
+#define VALGRIND_ITERATIONS 2
 
 /* What one run gives; strings from cpted (cpted_free). */
 typedef struct outcome {
@@ -131,6 +137,7 @@ static void run_once(outcome *o, const char *write_path)
 typedef struct worker {
     pthread_t thread;
     int index;
+    int iterations;
     pthread_barrier_t *start;
     outcome first;          /* iteration 0 */
     int failures;           /* iterations that failed or differ from iteration 0 */
@@ -157,7 +164,7 @@ static void *work(void *arg)
     snprintf(write_path, sizeof write_path, "%s/threads_%d.geojson",
              getenv("CPTED_TEST_TMP") ? getenv("CPTED_TEST_TMP") : "/tmp", w->index);
     pthread_barrier_wait(w->start);
-    for (int it = 0; it < ITERATIONS; it++) {
+    for (int it = 0; it < w->iterations; it++) {
         outcome o;
         run_once(&o, write_path);
         if (it == 0) {
@@ -183,16 +190,19 @@ static void test_eight_threads_agree_with_one(void **state)
     (void)state;
     snprintf(plaza_path, sizeof plaza_path, "%s", test_sample_path("plaza/plaza.gpkg"));
     snprintf(roads_path, sizeof roads_path, "%s", test_data_path("roads.geojson"));
+    int threads = RUNNING_ON_VALGRIND ? VALGRIND_THREADS : THREADS;
+    int iterations = RUNNING_ON_VALGRIND ? VALGRIND_ITERATIONS : ITERATIONS;
     pthread_barrier_t start;
-    assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
+    assert_int_equal(pthread_barrier_init(&start, NULL, (unsigned)threads), 0);
     worker w[THREADS];
     memset(w, 0, sizeof w);
-    for (int i = 0; i < THREADS; i++) {
+    for (int i = 0; i < threads; i++) {
         w[i].index = i;
+        w[i].iterations = iterations;
         w[i].start = &start;
         assert_int_equal(pthread_create(&w[i].thread, NULL, work, &w[i]), 0);
     }
-    for (int i = 0; i < THREADS; i++)
+    for (int i = 0; i < threads; i++)
         assert_int_equal(pthread_join(w[i].thread, NULL), 0);
     pthread_barrier_destroy(&start);
 
@@ -209,10 +219,10 @@ static void test_eight_threads_agree_with_one(void **state)
     assert_true(ref.free_m2 > 0.0 && ref.reachable_m2 > 0.0 && ref.reachable_m2 <= ref.free_m2);
 
     int bad = 0;
-    for (int i = 0; i < THREADS; i++) {
+    for (int i = 0; i < threads; i++) {
         if (w[i].failures) {
             print_error("thread %d: %d of %d iterations failed or differ; first: %s\n", i,
-                        w[i].failures, ITERATIONS, w[i].failure);
+                        w[i].failures, iterations, w[i].failure);
             bad++;
         } else if (!same_outcome(&w[i].first, &ref)) {
             print_error("thread %d: results differ from the single-threaded run\n", i);
