@@ -4,13 +4,24 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _POSIX_C_SOURCE 200809L /* pthread_once, newlocale/uselocale */
+
 #include "internal.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
+#include <locale.h>
+#include <pthread.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The calling thread's locale while cpted converts a number (see "numbers
+ * independent of the locale"). */
+struct c_locale {
+    locale_t c, saved;
+};
 
 /* ---- memory ---------------------------------------------------------- */
 
@@ -30,19 +41,28 @@ char *cpted__strdup(const char *s)
     return copy;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Messages and texts are formatted in the "C" locale (see "numbers
+ * independent of the locale" below): "1.80 m" under a decimal-comma host too. */
+static bool c_locale_enter(struct c_locale *l);
+static void c_locale_leave(struct c_locale *l);
+
+char *cpted__vprintf(const char *fmt, va_list ap)
 {
+    struct c_locale l;
+    bool in_c = c_locale_enter(&l);
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        return NULL;
-    char *text = cpted__malloc((size_t)n + 1);
+    char *text = n >= 0 ? cpted__malloc((size_t)n + 1) : NULL;
     if (text)
         vsnprintf(text, (size_t)n + 1, fmt, ap);
+    if (in_c)
+        c_locale_leave(&l);
     return text;
 }
+
+static char *vformat(const char *fmt, va_list ap) { return cpted__vprintf(fmt, ap); }
 
 char *cpted__printf(const char *fmt, ...)
 {
@@ -141,7 +161,7 @@ CPTED_API int CPTED_CALL cpted_context_new(cpted_context **out)
     proj_log_func(ctx->proj, ctx, proj_log_handler);
     proj_log_level(ctx->proj, PJ_LOG_ERROR);
     ctx->log_max_level = CPTED_LOG_WARNING;
-    ctx->refs = 1;
+    atomic_init(&ctx->refs, 1);
     *out = ctx;
     return CPTED_OK;
 }
@@ -154,11 +174,18 @@ static void context_destroy(cpted_context *ctx)
     cpted__free(ctx);
 }
 
-void cpted__context_ref(cpted_context *ctx) { ctx->refs++; }
+/* The count is atomic: a host may free objects of one context from another
+ * thread than the one that uses it (a finalizer thread), as long as it does
+ * not use the context concurrently. The last release (acq_rel) sees every
+ * write made through the context before it is destroyed. */
+void cpted__context_ref(cpted_context *ctx)
+{
+    atomic_fetch_add_explicit(&ctx->refs, 1, memory_order_relaxed);
+}
 
 void cpted__context_unref(cpted_context *ctx)
 {
-    if (ctx && --ctx->refs == 0)
+    if (ctx && atomic_fetch_sub_explicit(&ctx->refs, 1, memory_order_acq_rel) == 1)
         context_destroy(ctx);
 }
 
@@ -275,7 +302,19 @@ bool cpted__interrupted(cpted_context *ctx)
 const char *cpted__geos_error(cpted_context *ctx)
 {
     static const char unknown[] = "unknown GEOS error";
-    return ctx->geos_message[0] ? ctx->geos_message : unknown;
+    if (!ctx->geos_message[0])
+        return unknown;
+    /* Handed out from a second buffer and cleared, so a later failure that
+     * GEOS reports without a message never repeats this one. */
+    memcpy(ctx->geos_reported, ctx->geos_message, sizeof ctx->geos_reported);
+    ctx->geos_message[0] = '\0';
+    return ctx->geos_reported;
+}
+
+void cpted__geos_clear(cpted_context *ctx)
+{
+    if (ctx)
+        ctx->geos_message[0] = '\0';
 }
 
 int cpted__check_struct(cpted_context *ctx, const void *p, size_t given, size_t min_size,
@@ -345,10 +384,95 @@ void cpted__gdal_end(cpted__gdal_errors *capture)
     CPLPopErrorHandler();
 }
 
-void cpted__gdal_init(void)
+/* GDALAllRegister is not safe to run from two threads at once: each driver's
+ * registration checks for its name and then registers, so concurrent calls
+ * may register a driver twice, and a thread that sees some drivers already
+ * (GDALGetDriverCount() > 0) may open a file before its driver is there. So
+ * it runs exactly once per process, and every caller waits for it. When the
+ * host registered the drivers itself (QGIS does), nothing is added. */
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+static void gdal_register(void)
 {
-    /* GDALAllRegister is idempotent and internally locked; GDAL keeps its own
-     * once-state, so calling it on every open costs a mutex only. */
     if (GDALGetDriverCount() == 0)
         GDALAllRegister();
+}
+
+void cpted__gdal_init(void) { pthread_once(&gdal_once, gdal_register); }
+
+/* ---- numbers independent of the locale ------------------------------- */
+
+/* The host's locale (QGIS and Qt set LC_ALL from the desktop, "de_DE.UTF-8"
+ * has a decimal comma) must not change what cpted reads or writes. cpted never
+ * calls setlocale (process-global); instead the calling thread switches to the
+ * "C" locale for the one conversion (uselocale is per thread, POSIX 2008) and
+ * back. glibc's newlocale for "C" returns its built-in locale without
+ * allocating; elsewhere it may allocate, and fail. */
+typedef struct c_locale c_locale;
+
+static bool c_locale_enter(c_locale *l)
+{
+    l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (l->c == (locale_t)0)
+        return false;
+    l->saved = uselocale(l->c);
+    if (l->saved == (locale_t)0) {
+        freelocale(l->c);
+        return false;
+    }
+    return true;
+}
+
+static void c_locale_leave(c_locale *l)
+{
+    uselocale(l->saved);
+    freelocale(l->c);
+}
+
+int cpted__format_double(char *buf, size_t size, int digits, double v)
+{
+    c_locale l;
+    bool in_c = c_locale_enter(&l);
+    int n = snprintf(buf, size, "%.*g", digits, v);
+    if (in_c) {
+        c_locale_leave(&l);
+    } else if (n > 0 && (size_t)n < size) {
+        /* No C locale object (out of memory): whatever the locale wrote
+         * between the digits (a comma, a multibyte separator) becomes the
+         * point. %g writes no grouping, so that is the only foreign byte. */
+        size_t w = 0;
+        bool in_sep = false;
+        for (size_t r = 0; buf[r]; r++) {
+            char c = buf[r];
+            bool ours = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' ||
+                        c == 'E' || c == 'n' || c == 'a' || c == 'i' || c == 'f';
+            if (ours) {
+                buf[w++] = c;
+                in_sep = false;
+            } else if (!in_sep) {
+                buf[w++] = '.';
+                in_sep = true;
+            }
+        }
+        buf[w] = '\0';
+        n = (int)w;
+    }
+    return n;
+}
+
+bool cpted__strtod(const char *text, double *out, const char **end_out)
+{
+    c_locale l;
+    if (!c_locale_enter(&l))
+        return false;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    bool ok = end != text && errno != ERANGE;
+    c_locale_leave(&l);
+    if (!ok)
+        return false;
+    *out = v;
+    *end_out = end;
+    return true;
 }

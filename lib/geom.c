@@ -624,164 +624,304 @@ static int chunks_build(cpted_context *ctx, cpted__tiles *t)
     return rc;
 }
 
-/* The chunks that meet `box` joined into runs (consecutive chunks of one ring
- * make one LineString), in ring order: a MultiLineString, or NULL. */
-static GEOSGeometry *chunks_near(cpted_context *ctx, const cpted__tiles *t, GEOSGeometry *box)
+/* The chunks that meet `box`, in chunk order; *count_out of them. */
+static int chunks_hit(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *box,
+                      size_t **hits_out, size_t *count_out)
 {
-    GEOSContextHandle_t h = ctx->geos;
     tile_hits hits;
     memset(&hits, 0, sizeof hits);
-    GEOSSTRtree_query_r(h, t->chunk_tree, box, tiles_collect, &hits);
+    GEOSSTRtree_query_r(ctx->geos, t->chunk_tree, box, tiles_collect, &hits);
     if (hits.failed) {
         cpted__free(hits.items);
-        return NULL;
+        return cpted__nomem(ctx, "tiles");
     }
     if (hits.count > 1)
         qsort(hits.items, hits.count, sizeof *hits.items, size_cmp);
-    GEOSGeometry **runs = cpted__calloc(hits.count ? hits.count : 1, sizeof *runs);
-    double *xy = cpted__malloc(2 * (TILE_CHUNK_SEGMENTS + 1) * (hits.count ? hits.count : 1) *
-                               sizeof *xy);
-    size_t nruns = 0;
-    bool ok = runs && xy;
-    for (size_t i = 0; i < hits.count && ok;) {
-        size_t n = 0, j = i;
-        do { /* chunk j continues the run: it starts where chunk j-1 ends */
-            unsigned int m = 0;
-            double *c = cpted__line_coords(ctx, t->chunks[hits.items[j]].g, &m);
-            ok = c != NULL;
-            if (ok) {
-                size_t skip = n ? 1 : 0;
-                memcpy(xy + 2 * n, c + 2 * skip, 2 * (m - skip) * sizeof *xy);
-                n += m - skip;
-            }
-            cpted__free(c);
-            j++;
-        } while (ok && j < hits.count && hits.items[j] == hits.items[j - 1] + 1 &&
-                 t->chunks[hits.items[j]].ring == t->chunks[hits.items[j - 1]].ring);
-        if (ok)
-            ok = (runs[nruns] = cpted__line_from_xy(ctx, xy, n)) != NULL;
-        nruns += ok;
-        i = j;
-    }
-    GEOSGeometry *multi = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, runs,
-                                                           (unsigned int)nruns)
-                             : NULL;
-    if (!multi)
-        for (size_t i = 0; i < nruns; i++)
-            GEOSGeom_destroy_r(h, runs[i]);
-    cpted__free(runs);
-    cpted__free(xy);
-    cpted__free(hits.items);
-    return multi;
+    *hits_out = hits.items;
+    *count_out = hits.count;
+    return CPTED_OK;
 }
 
-static bool read_pair(cpted_context *ctx, GEOSCoordSequence *pair, double xy[4])
+/* ---- nearest points: the rule ------------------------------------------------
+ * The nearest points of big and g are the pair (p on big, q on g) of smallest
+ * distance. Pairs whose distances agree to NEAREST_TIE_M are a tie, broken by
+ * the smallest p: smallest x, where x's within NEAREST_COORD_M of the smallest
+ * count as equal and the smallest y among them decides (then x, y exactly,
+ * then q the same way exactly). When big and g meet (distance 0), p = q is
+ * the smallest point of big ∩ g by the same order. This is cpted's own rule,
+ * independent of the order in which a GEOS version visits segments (the
+ * candidate pairs are all gathered first, so the choice does not depend on
+ * the order they come in either); without a tie it is the pair GEOS gives,
+ * since the point-to-segment arithmetic is the same. */
+#define NEAREST_TIE_M 1e-9
+#define NEAREST_COORD_M 1e-6
+
+typedef struct nearest_pair {
+    double d;
+    double p[2], q[2];
+} nearest_pair;
+
+/* The candidates: pass 1 finds the smallest distance, pass 2 keeps the pairs
+ * within NEAREST_TIE_M of it. */
+typedef struct nearest_scan {
+    int pass;
+    bool any;
+    double dmin;
+    nearest_pair *tied;
+    size_t count, cap;
+    bool failed;
+} nearest_scan;
+
+static void pair_offer(nearest_scan *sc, const double *p, const double *q)
 {
-    bool ok = pair && GEOSCoordSeq_getXY_r(ctx->geos, pair, 0, &xy[0], &xy[1]) &&
-              GEOSCoordSeq_getXY_r(ctx->geos, pair, 1, &xy[2], &xy[3]);
-    if (pair)
-        GEOSCoordSeq_destroy_r(ctx->geos, pair);
-    return ok;
+    double dx = p[0] - q[0], dy = p[1] - q[1], d = sqrt(dx * dx + dy * dy);
+    if (sc->pass == 1) {
+        if (!sc->any || d < sc->dmin)
+            sc->dmin = d;
+        sc->any = true;
+        return;
+    }
+    if (d > sc->dmin + NEAREST_TIE_M || sc->failed)
+        return;
+    if (!cpted__grow((void **)&sc->tied, &sc->cap, sc->count + 1, sizeof *sc->tied)) {
+        sc->failed = true;
+        return;
+    }
+    sc->tied[sc->count++] = (nearest_pair){d, {p[0], p[1]}, {q[0], q[1]}};
 }
 
-/* GEOS's distance (DistanceOp) first looks for a vertex of one geometry in the
- * other: the first vertex of each polygon of big in g, then the first vertex of
- * g in big; the nearest points are then that vertex twice. */
-static int touch_points(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
-                        double xy[4], bool *found)
+static bool pair_less(const nearest_pair *a, const nearest_pair *b)
+{
+    if (a->p[0] != b->p[0])
+        return a->p[0] < b->p[0];
+    if (a->p[1] != b->p[1])
+        return a->p[1] < b->p[1];
+    if (a->q[0] != b->q[0])
+        return a->q[0] < b->q[0];
+    return a->q[1] < b->q[1];
+}
+
+/* The smallest of n >= 1 tied pairs by the rule above. */
+static nearest_pair pair_pick(const nearest_pair *c, size_t n)
+{
+    double minx = c[0].p[0], miny = INFINITY;
+    for (size_t i = 1; i < n; i++)
+        minx = fmin(minx, c[i].p[0]);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].p[0] <= minx + NEAREST_COORD_M)
+            miny = fmin(miny, c[i].p[1]);
+    const nearest_pair *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].p[0] <= minx + NEAREST_COORD_M && c[i].p[1] <= miny + NEAREST_COORD_M &&
+            (!best || pair_less(&c[i], best)))
+            best = &c[i];
+    return *best;
+}
+
+/* The point of segment a0-a1 nearest to c (the endpoint nearer to c when the
+ * perpendicular foot falls outside). */
+static void segment_closest(const double *a0, const double *a1, const double *c, double out[2])
+{
+    if ((c[0] == a0[0] && c[1] == a0[1]) || (c[0] == a1[0] && c[1] == a1[1])) {
+        out[0] = c[0];
+        out[1] = c[1];
+        return;
+    }
+    double dx = a1[0] - a0[0], dy = a1[1] - a0[1];
+    double r = ((c[0] - a0[0]) * dx + (c[1] - a0[1]) * dy) / (dx * dx + dy * dy);
+    if (r > 0.0 && r < 1.0) {
+        out[0] = a0[0] + r * dx;
+        out[1] = a0[1] + r * dy;
+        return;
+    }
+    double d0x = a0[0] - c[0], d0y = a0[1] - c[1], d1x = a1[0] - c[0], d1y = a1[1] - c[1];
+    const double *e = sqrt(d0x * d0x + d0y * d0y) < sqrt(d1x * d1x + d1y * d1y) ? a0 : a1;
+    out[0] = e[0];
+    out[1] = e[1];
+}
+
+/* Offers the pairs of segment p0-p1 (big) and q0-q1 (g) that can be nearest
+ * when the segments do not cross: each endpoint against the other segment. A
+ * degenerate segment (p0 == p1: a point of g) works the same way. */
+static void segments_offer(nearest_scan *best, const double *p0, const double *p1,
+                           const double *q0, const double *q1)
+{
+    double c[2];
+    segment_closest(p0, p1, q0, c);
+    pair_offer(best, c, q0);
+    segment_closest(p0, p1, q1, c);
+    pair_offer(best, c, q1);
+    segment_closest(q0, q1, p0, c);
+    pair_offer(best, p0, c);
+    segment_closest(q0, q1, p1, c);
+    pair_offer(best, p1, c);
+}
+
+/* The coordinates of every linear piece of g (rings, lines; a point is a
+ * piece of one vertex), appended to *runs as (offset, count) into *xy. */
+typedef struct coord_runs {
+    double *xy;
+    size_t n, cap;         /* points in xy */
+    size_t *start, *len;
+    size_t runs, run_cap, len_cap;
+} coord_runs;
+
+static int runs_add_seq(cpted_context *ctx, coord_runs *r, const GEOSCoordSequence *seq)
+{
+    unsigned int m = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &m))
+        return cpted__geos_fail(ctx, "tiles", "read coordinates");
+    if (m == 0)
+        return CPTED_OK;
+    if (!cpted__grow((void **)&r->xy, &r->cap, 2 * (r->n + m), sizeof *r->xy) ||
+        !cpted__grow((void **)&r->start, &r->run_cap, r->runs + 1, sizeof *r->start) ||
+        !cpted__grow((void **)&r->len, &r->len_cap, r->runs + 1, sizeof *r->len))
+        return cpted__nomem(ctx, "tiles");
+    for (unsigned int i = 0; i < m; i++)
+        if (!GEOSCoordSeq_getXY_r(ctx->geos, seq, i, &r->xy[2 * (r->n + i)],
+                                  &r->xy[2 * (r->n + i) + 1]))
+            return cpted__geos_fail(ctx, "tiles", "read coordinates");
+    r->start[r->runs] = r->n;
+    r->len[r->runs++] = m;
+    r->n += m;
+    return CPTED_OK;
+}
+
+static int runs_add(cpted_context *ctx, coord_runs *r, const GEOSGeometry *g)
 {
     GEOSContextHandle_t h = ctx->geos;
-    *found = false;
-    double gx0, gy0, gx1, gy1;
-    if (!GEOSGeom_getExtent_r(h, g, &gx0, &gy0, &gx1, &gy1))
-        return cpted__geos_fail(ctx, "tiles", "extent");
-    int parts = GEOSGetNumGeometries_r(h, t->big);
-    for (int i = 0; i < parts && !*found; i++) {
-        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, t->big, i);
-        const GEOSGeometry *shell = GEOSisEmpty_r(h, poly) == 1 ? NULL
-                                                                : GEOSGetExteriorRing_r(h, poly);
-        const GEOSCoordSequence *seq = shell ? GEOSGeom_getCoordSeq_r(h, shell) : NULL;
-        double x, y;
-        if (!seq || !GEOSCoordSeq_getXY_r(h, seq, 0, &x, &y) || x < gx0 || x > gx1 || y < gy0 ||
-            y > gy1)
-            continue;
-        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
-        char in = p ? GEOSIntersects_r(h, g, p) : 2;
-        if (p)
-            GEOSGeom_destroy_r(h, p);
-        if (in == 2)
-            return cpted__geos_fail(ctx, "tiles", "point in polygon");
-        *found = in == 1;
-        xy[0] = xy[2] = x;
-        xy[1] = xy[3] = y;
-    }
-    if (*found)
+    if (GEOSisEmpty_r(h, g) == 1)
         return CPTED_OK;
-    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g));
-    double x, y;
-    if (!seq || !GEOSCoordSeq_getXY_r(h, seq, 0, &x, &y))
-        return cpted__geos_fail(ctx, "tiles", "read a vertex");
-    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
-    int in = p ? cpted__tiles_intersects(ctx, t, p, -1) : -1;
-    if (p)
-        GEOSGeom_destroy_r(h, p);
-    if (in < 0)
-        return p ? CPTED_E_GEOMETRY : cpted__nomem(ctx, "tiles");
-    *found = in == 1;
-    xy[0] = xy[2] = x;
-    xy[1] = xy[3] = y;
-    return CPTED_OK;
+    int rc = CPTED_OK;
+    switch (GEOSGeomTypeId_r(h, g)) {
+    case GEOS_POINT:
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+        return runs_add_seq(ctx, r, GEOSGeom_getCoordSeq_r(h, g));
+    case GEOS_POLYGON:
+        rc = runs_add_seq(ctx, r, GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g)));
+        for (int k = 0; k < GEOSGetNumInteriorRings_r(h, g) && rc == CPTED_OK; k++)
+            rc = runs_add_seq(ctx, r, GEOSGeom_getCoordSeq_r(h, GEOSGetInteriorRingN_r(h, g, k)));
+        return rc;
+    default:
+        for (int i = 0; i < GEOSGetNumGeometries_r(h, g) && rc == CPTED_OK; i++)
+            rc = runs_add(ctx, r, GEOSGetGeometryN_r(h, g, i));
+        return rc;
+    }
+}
+
+static void runs_free(coord_runs *r)
+{
+    cpted__free(r->xy);
+    cpted__free(r->start);
+    cpted__free(r->len);
+}
+
+/* Where big and g meet: the smallest point of big ∩ g by the rule above (a
+ * vertex of the intersection); *found false when it is empty. */
+static int meeting_point(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                         double xy[4], bool *found)
+{
+    *found = false;
+    GEOSGeometry *both = cpted__tiles_intersection(ctx, t, g);
+    if (!both)
+        return CPTED_E_GEOMETRY;
+    coord_runs r;
+    memset(&r, 0, sizeof r);
+    int rc = runs_add(ctx, &r, both);
+    GEOSGeom_destroy_r(ctx->geos, both);
+    nearest_pair *c = rc == CPTED_OK && r.n ? cpted__malloc(r.n * sizeof *c) : NULL;
+    if (rc == CPTED_OK && r.n && !c)
+        rc = cpted__nomem(ctx, "tiles");
+    if (c) {
+        for (size_t i = 0; i < r.n; i++)
+            c[i] = (nearest_pair){0.0, {r.xy[2 * i], r.xy[2 * i + 1]},
+                                  {r.xy[2 * i], r.xy[2 * i + 1]}};
+        nearest_pair best = pair_pick(c, r.n);
+        xy[0] = xy[2] = best.p[0];
+        xy[1] = xy[3] = best.p[1];
+        *found = true;
+    }
+    cpted__free(c);
+    runs_free(&r);
+    return rc;
 }
 
 int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
                                 double distance, double xy[4])
 {
     GEOSContextHandle_t h = ctx->geos;
-    /* GEOS visits the pairs of segments ring by ring of each geometry; the runs
-     * keep that order only for a g of one ring: others go the direct way. */
-    if (GEOSGeomTypeId_r(h, g) != GEOS_POLYGON || GEOSGetNumInteriorRings_r(h, g) != 0 ||
-        GEOSisEmpty_r(h, g) == 1 || !(distance >= 0.0)) {
-        GEOSCoordSequence *pair = GEOSNearestPoints_r(h, t->big, g);
-        return read_pair(ctx, pair, xy) ? CPTED_OK
-                                        : cpted__geos_fail(ctx, "tiles", "nearest points");
-    }
-    if (distance == 0.0) {
+    cpted__geos_clear(ctx);
+    if (GEOSisEmpty_r(h, g) == 1 || GEOSisEmpty_r(h, t->big) == 1)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: nearest points of an empty geometry");
+    if (distance == 0.0 || !(distance >= 0.0)) {
         bool found = false;
-        int rc = touch_points(ctx, t, g, xy, &found);
+        int rc = meeting_point(ctx, t, g, xy, &found);
         if (rc != CPTED_OK || found)
             return rc;
+        if (!(distance >= 0.0) && !GEOSDistance_r(h, t->big, g, &distance))
+            return cpted__geos_fail(ctx, "tiles", "distance");
     }
     if (!t->chunk_tree) {
         int rc = chunks_build(ctx, t);
         if (rc != CPTED_OK)
             return rc;
     }
-    /* Every segment of big within `distance` of g meets g's envelope grown by
-     * it; the margin covers rounding of the distance. */
+    coord_runs gr;
+    memset(&gr, 0, sizeof gr);
+    int rc = runs_add(ctx, &gr, g);
     double x0, y0, x1, y1;
-    if (!GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
-        return cpted__geos_fail(ctx, "tiles", "extent");
-    double e = distance * (1.0 + 1e-9) + 1e-6;
-    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
-    GEOSGeometry *near = box ? chunks_near(ctx, t, box) : NULL;
-    const GEOSCoordSequence *ring = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g));
-    GEOSCoordSequence *copy = ring ? GEOSCoordSeq_clone_r(h, ring) : NULL;
-    GEOSGeometry *outline = copy ? GEOSGeom_createLineString_r(h, copy) : NULL;
-    GEOSCoordSequence *pair = NULL;
-    /* lines only: no polygon, so GEOS goes straight to the segments */
-    if (near && outline && GEOSGetNumGeometries_r(h, near) > 0)
-        pair = GEOSNearestPoints_r(h, near, outline);
-    else if (near && outline) /* nothing near: cannot happen with a true distance */
-        pair = GEOSNearestPoints_r(h, t->big, g);
-    if (box)
-        GEOSGeom_destroy_r(h, box);
-    if (near)
-        GEOSGeom_destroy_r(h, near);
-    if (outline)
-        GEOSGeom_destroy_r(h, outline);
-    if (!near || !outline)
-        return cpted__nomem(ctx, "tiles");
-    return read_pair(ctx, pair, xy) ? CPTED_OK : cpted__geos_fail(ctx, "tiles", "nearest points");
+    if (rc == CPTED_OK && !GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
+        rc = cpted__geos_fail(ctx, "tiles", "extent");
+    nearest_scan sc = {.pass = 1};
+    /* Every segment of big within `distance` of g meets g's envelope grown by
+     * it; the margin covers rounding of the distance (and the tie). */
+    size_t *hits = NULL, nhits = 0;
+    for (double e = distance * (1.0 + 1e-9) + 1e-6; rc == CPTED_OK; e = 2.0 * e + 1.0) {
+        GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
+        cpted__free(hits);
+        hits = NULL;
+        rc = box ? chunks_hit(ctx, t, box, &hits, &nhits) : cpted__nomem(ctx, "tiles");
+        if (box)
+            GEOSGeom_destroy_r(h, box);
+        if (rc != CPTED_OK || nhits > 0)
+            break;
+        if (t->chunk_count == 0)
+            rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no nearest points found");
+    }
+    for (sc.pass = 1; sc.pass <= 2 && rc == CPTED_OK; sc.pass++)
+        for (size_t i = 0; i < nhits && rc == CPTED_OK; i++) {
+            unsigned int m = 0;
+            double *c = cpted__line_coords(ctx, t->chunks[hits[i]].g, &m);
+            if (!c) {
+                rc = cpted__nomem(ctx, "tiles");
+                break;
+            }
+            for (unsigned int k = 0; k + 1 < m; k++)
+                for (size_t run = 0; run < gr.runs; run++) {
+                    const double *q = &gr.xy[2 * gr.start[run]];
+                    if (gr.len[run] == 1)
+                        segments_offer(&sc, &c[2 * k], &c[2 * k + 2], q, q);
+                    for (size_t j = 0; j + 1 < gr.len[run]; j++)
+                        segments_offer(&sc, &c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]);
+                }
+            cpted__free(c);
+        }
+    cpted__free(hits);
+    runs_free(&gr);
+    if (rc == CPTED_OK && sc.failed)
+        rc = cpted__nomem(ctx, "tiles");
+    if (rc == CPTED_OK && sc.count == 0)
+        rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no nearest points found");
+    if (rc == CPTED_OK) {
+        nearest_pair best = pair_pick(sc.tied, sc.count);
+        xy[0] = best.p[0];
+        xy[1] = best.p[1];
+        xy[2] = best.q[0];
+        xy[3] = best.q[1];
+    }
+    cpted__free(sc.tied);
+    return rc;
 }
 
 bool cpted__line_is_circle(cpted_context *ctx, const GEOSGeometry *g, double *cx, double *cy,

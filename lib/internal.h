@@ -36,6 +36,8 @@ void *cpted__realloc(void *p, size_t size);
 void cpted__free(void *p);
 char *cpted__strdup(const char *s);
 char *cpted__printf(const char *fmt, ...) CPTED__PRINTF(1, 2);
+/* The same from a va_list. Both format in the "C" locale, whatever the host's. */
+char *cpted__vprintf(const char *fmt, va_list ap);
 
 /* Grows *items (of item_size bytes) so that index `need - 1` is valid. */
 bool cpted__grow(void **items, size_t *capacity, size_t need, size_t item_size);
@@ -46,6 +48,7 @@ struct cpted_context {
     PJ_CONTEXT *proj;
     char *error;          /* last failure text; "" when none */
     char geos_message[512];  /* last GEOS error, captured by the handler */
+    char geos_reported[512]; /* what cpted__geos_error last handed out */
     cpted_log_fn log_fn;
     void *log_payload;
     int32_t log_max_level;
@@ -53,7 +56,7 @@ struct cpted_context {
     void *progress_payload;
     cpted_interrupt_fn interrupt_fn;
     void *interrupt_payload;
-    size_t refs;          /* 1 for the user + 1 per live object */
+    atomic_size_t refs;   /* 1 for the user + 1 per live object */
     int muted;            /* > 0: cpted__error does not log (cpted__mute) */
 };
 
@@ -77,8 +80,19 @@ bool cpted__interrupted(cpted_context *ctx);
 /* Objects keep their context alive (deferred free). */
 void cpted__context_ref(cpted_context *ctx);
 void cpted__context_unref(cpted_context *ctx);
-/* Last GEOS error text (or "unknown GEOS error"), then cleared. */
+/* Last GEOS error text (or "unknown GEOS error"), then cleared: the text
+ * stays valid until the next call. */
 const char *cpted__geos_error(cpted_context *ctx);
+/* Forgets a GEOS message left from an earlier call (NULL-safe). */
+void cpted__geos_clear(cpted_context *ctx);
+
+/* Numbers independent of the host's locale (per thread, never setlocale):
+ * "%.*g" of v into buf as snprintf gives it in the "C" locale; returns the
+ * length snprintf returns. */
+int cpted__format_double(char *buf, size_t size, int digits, double v);
+/* strtod in the "C" locale: true when a number was read (*end_out after it;
+ * out of range is false). */
+bool cpted__strtod(const char *text, double *out, const char **end_out);
 
 /* GDAL calls are bracketed by these: a thread-local error handler captures
  * GDAL's messages into `capture` (never the process-global handler). */
@@ -176,11 +190,16 @@ GEOSGeometry *cpted__tiles_intersection(cpted_context *ctx, const cpted__tiles *
  * index of GEOSGetGeometryN), 0 when not, -1 on failure (context error set). */
 int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
                             int part);
-/* The nearest points of big and g, exactly as GEOSNearestPoints(big, g) gives
- * them (xy: the point on big, then the point on g), given their distance (from
- * a prepared big: cheap). Only big's segments within that distance of g are
- * looked at, in GEOS's order (an index of big's rings, built on first use).
- * CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY with the context error set. */
+/* The nearest points of big and g (xy: the point on big, then the point on
+ * g), given their distance (from a prepared big: cheap), by cpted's own rule
+ * (geom.c): the pair of smallest distance; distances within 1e-9 m are a tie,
+ * won by the smallest point on big (smallest x, x's within 1e-6 m counting as
+ * equal, then smallest y), then on g; when they meet, the smallest point of
+ * big ∩ g, twice. Without a tie that is the pair GEOSNearestPoints gives;
+ * with one it does not depend on GEOS's visiting order. Only big's segments
+ * within that distance of g are looked at (an index of big's rings, built on
+ * first use). CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY (also for an empty
+ * g) with the context error set. */
 int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
                                 double distance, double xy[4]);
 
@@ -333,6 +352,8 @@ struct cpted_site {
     double plausible_box[4]; /* cpted__crs_plausible_box of crs: features added from memory */
     atomic_size_t refs;    /* 1 for the user + 1 per free space computed from it */
     atomic_bool frozen;    /* a free space was computed: no more features */
+    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c) */
+    size_t id_cap, id_count;
 };
 /* A free space keeps its site alive (cpted_site_free drops the user's reference). */
 void cpted__site_ref(cpted_site *site);
@@ -351,7 +372,9 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f);
 size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role);
 /* Appends a warning (also logged at warning level). */
 int cpted__site_warn(cpted_site *site, const char *fmt, ...) CPTED__PRINTF(2, 3);
-/* Takes ownership of f->geom and the strings; on failure frees them. */
+/* Takes ownership of f->geom and the strings; on failure frees them. An id
+ * that an earlier feature of the site already has gets the smallest free
+ * suffix "#2", "#3", ... (docs/roles.md), so ids are unique within a site. */
 int cpted__site_push(cpted_site *site, cpted__feature *f);
 /* Checks and normalises a geometry for a role: rejects empty, non-finite and
  * wrong-typed geometry (returns CPTED_E_GEOMETRY with `*why` set to static
@@ -359,9 +382,6 @@ int cpted__site_push(cpted_site *site, cpted__feature *f);
  * replaced by a new geometry (the old one is destroyed). */
 int cpted__site_check_geometry(cpted_context *ctx, int32_t role, GEOSGeometry **geom,
                                bool *repaired, const char **why);
-/* strtod in the C locale whatever the process locale is (a comma-decimal
- * locale must not change how numbers are read). */
-double cpted__strtod(const char *text, char **end);
 /* Parses a numeric attribute strictly; returns false for text, NaN/Inf or negative values. */
 bool cpted__parse_number(const char *text, double *out);
 /* False (with *why) when a size attribute ("diameter", "thickness", "width",

@@ -6,7 +6,9 @@
  * Numbers are written with 10 significant digits ("%.10g"): enough for
  * millimetres on projected coordinates in the millions (and ~1 mm in degrees),
  * without floating-point noise on lengths, and byte-identical between runs.
- * The C locale is assumed for the decimal point; cpted never calls setlocale.
+ * They are formatted in the "C" locale whatever the host's locale is (a QGIS
+ * host runs with LC_ALL=de_DE.UTF-8 and its decimal comma): see
+ * cpted__format_double. cpted never calls setlocale.
  */
 #include "internal.h"
 
@@ -151,7 +153,7 @@ void cpted__json_number(cpted__json *j, double v)
     char text[40];
     if (v == 0.0)
         v = 0.0; /* no "-0" */
-    snprintf(text, sizeof text, "%.10g", v);
+    cpted__format_double(text, sizeof text, 10, v);
     before_value(j);
     append_str(j, text);
     value_done(j);

@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MODULE "rows"
 /* Points closer than this are one vertex of a row (a duplicated bollard). */
@@ -35,29 +36,31 @@ typedef struct edge {
     size_t a, b;
 } edge;
 
-typedef struct near_query {
-    const double *xy;
-    size_t self;
-    double chain_m;
-    edge *edges;
-    size_t count, cap;
-    bool failed;
-} near_query;
+/* Exact coordinates -> the first node there (open addressing, at most half
+ * full): coincident points are one vertex of the triangulation. */
+typedef struct point_map {
+    size_t *slot;        /* node + 1, 0 = empty */
+    size_t mask;
+} point_map;
 
-static void collect_near(void *item, void *userdata)
+static uint64_t point_hash(const double *p)
 {
-    near_query *q = userdata;
-    size_t j = *(const size_t *)item;
-    if (j <= q->self || q->failed)
-        return;
-    double d = hypot(q->xy[2 * j] - q->xy[2 * q->self], q->xy[2 * j + 1] - q->xy[2 * q->self + 1]);
-    if (d > q->chain_m)
-        return;
-    if (!cpted__grow((void **)&q->edges, &q->cap, q->count + 1, sizeof *q->edges)) {
-        q->failed = true;
-        return;
+    uint64_t bits[2];
+    memcpy(bits, p, sizeof bits);
+    uint64_t h = bits[0] * 0x9E3779B97F4A7C15u ^ (bits[1] + 0x632BE59BD9B4E019u);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    return h ^ (h >> 32);
+}
+
+/* The node at xy[0..1] if there is one, else NULL; *slot_out gets its slot. */
+static size_t *point_slot(const point_map *m, const double *all, const double *p)
+{
+    for (size_t i = (size_t)point_hash(p) & m->mask;; i = (i + 1) & m->mask) {
+        size_t v = m->slot[i];
+        if (!v || (all[2 * (v - 1)] == p[0] && all[2 * (v - 1) + 1] == p[1]))
+            return &m->slot[i];
     }
-    q->edges[q->count++] = (edge){d, q->self, j};
 }
 
 static int edge_cmp(const void *pa, const void *pb)
@@ -123,11 +126,164 @@ static size_t tree_farthest(derive *d, size_t from, const size_t *members, size_
     return best;
 }
 
+/* Positions along the main chain: where the nearest point of the chain to a
+ * member lies, measured from the chain's start; when several segments are
+ * equally near, the earliest. (The arithmetic is the usual point-to-segment
+ * projection, so it agrees with GEOSProject, which answers the same question
+ * by visiting every segment; an STRtree of the segments makes it O(log n) per
+ * member instead of O(chain length).) */
+typedef struct chain_index {
+    cpted_context *ctx;
+    const double *c;       /* chain vertices, 2 * (nseg + 1) */
+    size_t nseg;
+    double *start;         /* distance along the chain to segment k's start */
+    size_t *ids;           /* tree items */
+    GEOSGeometry **boxes;  /* their envelopes (kept alive for the tree) */
+    GEOSSTRtree *tree;
+} chain_index;
+
+static double point_distance(double ax, double ay, double bx, double by)
+{
+    double dx = bx - ax, dy = by - ay;
+    return sqrt(dx * dx + dy * dy);
+}
+
+static double segment_distance(const double *a, const double *b, double px, double py)
+{
+    if (a[0] == b[0] && a[1] == b[1])
+        return point_distance(px, py, a[0], a[1]);
+    double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+    double r = ((px - a[0]) * dx + (py - a[1]) * dy) / len2;
+    if (r <= 0.0)
+        return point_distance(px, py, a[0], a[1]);
+    if (r >= 1.0)
+        return point_distance(px, py, b[0], b[1]);
+    double s = ((a[1] - py) * dx - (a[0] - px) * dy) / len2;
+    return fabs(s) * sqrt(len2);
+}
+
+/* Distance along the chain of the point of segment k nearest to (px, py). */
+static double segment_measure(const chain_index *ci, size_t k, double px, double py)
+{
+    const double *a = &ci->c[2 * k], *b = &ci->c[2 * k + 2];
+    double dx = b[0] - a[0], dy = b[1] - a[1], len = sqrt(dx * dx + dy * dy);
+    double r;
+    if (px == a[0] && py == a[1])
+        r = 0.0;
+    else if (px == b[0] && py == b[1])
+        r = 1.0;
+    else
+        r = ((px - a[0]) * dx + (py - a[1]) * dy) / (dx * dx + dy * dy);
+    if (r <= 0.0)
+        return ci->start[k];
+    if (r <= 1.0)
+        return ci->start[k] + r * len;
+    return ci->start[k] + len;
+}
+
+static void chain_index_free(chain_index *ci)
+{
+    GEOSContextHandle_t h = ci->ctx->geos;
+    if (ci->tree)
+        GEOSSTRtree_destroy_r(h, ci->tree);
+    if (ci->boxes)
+        for (size_t k = 0; k < ci->nseg; k++)
+            if (ci->boxes[k])
+                GEOSGeom_destroy_r(h, ci->boxes[k]);
+    cpted__free(ci->boxes);
+    cpted__free(ci->ids);
+    cpted__free(ci->start);
+}
+
+static int chain_index_build(chain_index *ci, cpted_context *ctx, const double *c, size_t n)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *ci = (chain_index){.ctx = ctx, .c = c, .nseg = n - 1};
+    ci->start = cpted__malloc(n * sizeof *ci->start);
+    ci->ids = cpted__malloc(ci->nseg * sizeof *ci->ids);
+    ci->boxes = cpted__calloc(ci->nseg, sizeof *ci->boxes);
+    ci->tree = GEOSSTRtree_create_r(h, 10);
+    if (!ci->start || !ci->ids || !ci->boxes || !ci->tree)
+        return cpted__nomem(ctx, MODULE);
+    ci->start[0] = 0.0;
+    for (size_t k = 0; k < ci->nseg; k++) {
+        const double *a = &c[2 * k], *b = &c[2 * k + 2];
+        ci->start[k + 1] = ci->start[k] + point_distance(a[0], a[1], b[0], b[1]);
+        ci->ids[k] = k;
+        ci->boxes[k] = GEOSGeom_createRectangle_r(h, fmin(a[0], b[0]), fmin(a[1], b[1]),
+                                                  fmax(a[0], b[0]), fmax(a[1], b[1]));
+        if (!ci->boxes[k])
+            return cpted__geos_fail(ctx, MODULE, "chain segment");
+        GEOSSTRtree_insert_r(h, ci->tree, ci->boxes[k], &ci->ids[k]);
+    }
+    return CPTED_OK;
+}
+
+typedef struct nearest_segment {
+    const chain_index *ci;
+    double px, py;
+    double best_d;
+    size_t best_k;         /* nseg: none yet */
+} nearest_segment;
+
+static void visit_segment(void *item, void *userdata)
+{
+    nearest_segment *q = userdata;
+    size_t k = *(const size_t *)item;
+    const double *c = q->ci->c;
+    double dist = segment_distance(&c[2 * k], &c[2 * k + 2], q->px, q->py);
+    if (q->best_k == q->ci->nseg || dist < q->best_d || (dist == q->best_d && k < q->best_k)) {
+        q->best_d = dist;
+        q->best_k = k;
+    }
+}
+
+/* The STRtree's nearest-neighbour search hands over the query item and a
+ * tree item; the query is this sentinel. */
+static const size_t query_item = (size_t)-1;
+
+static int segment_item_distance(const void *item1, const void *item2, double *distance,
+                                 void *userdata)
+{
+    const nearest_segment *q = userdata;
+    const size_t *item = item1 == (const void *)&query_item ? item2 : item1;
+    size_t k = *item;
+    *distance = segment_distance(&q->ci->c[2 * k], &q->ci->c[2 * k + 2], q->px, q->py);
+    return 1;
+}
+
+/* *s_out = the member's position along the chain: the nearest segment's
+ * distance from the tree's nearest-neighbour search, then every segment within
+ * a box of that half-size (all as near are in it), the earliest of the nearest. */
+static int chain_position(const chain_index *ci, double px, double py, double *s_out)
+{
+    GEOSContextHandle_t h = ci->ctx->geos;
+    nearest_segment q = {ci, px, py, 0.0, ci->nseg};
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
+    if (!pt)
+        return cpted__geos_fail(ci->ctx, MODULE, "row point");
+    const size_t *near = GEOSSTRtree_nearest_generic_r(h, ci->tree, &query_item, pt,
+                                                       segment_item_distance, &q);
+    GEOSGeom_destroy_r(h, pt);
+    if (!near)
+        return cpted__geos_fail(ci->ctx, MODULE, "nearest chain segment");
+    double r = segment_distance(&ci->c[2 * *near], &ci->c[2 * *near + 2], px, py);
+    r = r * (1.0 + 1e-12) + 1e-9;
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, px - r, py - r, px + r, py + r);
+    if (!box)
+        return cpted__geos_fail(ci->ctx, MODULE, "query box");
+    GEOSSTRtree_query_r(h, ci->tree, box, visit_segment, &q);
+    GEOSGeom_destroy_r(h, box);
+    if (q.best_k == ci->nseg)
+        return cpted__error(ci->ctx, CPTED_E_GEOMETRY, "rows: no chain segment near a point");
+    *s_out = segment_measure(ci, q.best_k, px, py);
+    return CPTED_OK;
+}
+
 /* Orders the members of one component into a polyline: *line_out gets it, or
  * NULL when the members all coincide. */
 static int make_row(derive *d, const size_t *members, size_t m, GEOSGeometry **line_out)
 {
-    GEOSContextHandle_t h = d->ctx->geos;
     const double *xy = d->xy;
     size_t *parent = d->tparent;
     *line_out = NULL;
@@ -144,7 +300,8 @@ static int make_row(derive *d, const size_t *members, size_t m, GEOSGeometry **l
     ordered *order = cpted__malloc(m * sizeof *order);
     double *row = cpted__malloc(2 * (m + 1) * sizeof *row);
     int rc = CPTED_OK;
-    GEOSGeometry *chain_line = NULL;
+    chain_index ci;
+    bool has_index = false;
     if (!chain || !order || !row) {
         rc = cpted__nomem(d->ctx, MODULE);
         goto done;
@@ -158,22 +315,18 @@ static int make_row(derive *d, const size_t *members, size_t m, GEOSGeometry **l
             break;
     }
     /* Every member (branches too) is placed by its projection on the chain. */
-    if (chain_n >= 2)
-        chain_line = cpted__line_from_xy(d->ctx, chain, chain_n);
-    for (size_t i = 0; i < m; i++) {
+    if (chain_n >= 2) {
+        rc = chain_index_build(&ci, d->ctx, chain, chain_n);
+        has_index = true;
+    }
+    for (size_t i = 0; i < m && rc == CPTED_OK; i++) {
         order[i].node = members[i];
         order[i].s = 0.0;
-        if (chain_line) {
-            GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, xy[2 * members[i]],
-                                                           xy[2 * members[i] + 1]);
-            if (!p) {
-                rc = cpted__geos_fail(d->ctx, MODULE, "row point");
-                goto done;
-            }
-            order[i].s = GEOSProject_r(h, chain_line, p);
-            GEOSGeom_destroy_r(h, p);
-        }
+        if (has_index)
+            rc = chain_position(&ci, xy[2 * members[i]], xy[2 * members[i] + 1], &order[i].s);
     }
+    if (rc != CPTED_OK)
+        goto done;
     qsort(order, m, sizeof *order, ordered_cmp);
     size_t n = 0;
     double path_m = 0.0;
@@ -200,8 +353,8 @@ static int make_row(derive *d, const size_t *members, size_t m, GEOSGeometry **l
     if (!*line_out)
         rc = cpted__geos_fail(d->ctx, MODULE, "row line");
 done:
-    if (chain_line)
-        GEOSGeom_destroy_r(h, chain_line);
+    if (has_index)
+        chain_index_free(&ci);
     cpted__free(chain);
     cpted__free(order);
     cpted__free(row);
@@ -234,35 +387,129 @@ static int adjacency(derive *d, const edge *tree_edges, size_t te)
     return CPTED_OK;
 }
 
-/* Neighbour graph (pairs within chain_m, from an STRtree of the points), then
- * Kruskal's minimum spanning forest, deterministic on ties: parent[] gets the
- * union-find forest (root = smallest node of each tree) and d its adjacency. */
-static int spanning_forest(derive *d, GEOSSTRtree *tree, size_t *parent)
+static bool add_edge(edge **edges, size_t *count, size_t *cap, double dist, size_t a, size_t b)
+{
+    if (!cpted__grow((void **)edges, cap, *count + 1, sizeof **edges))
+        return false;
+    (*edges)[(*count)++] = (edge){dist, a < b ? a : b, a < b ? b : a};
+    return true;
+}
+
+/* The candidate edges of the spanning forest. A minimum spanning tree's edge
+ * uv has no other point in the closed disc on uv as diameter (such a point w
+ * would make uw and wv both shorter than uv, and Kruskal joins u and v through
+ * them first), so it is an edge of every Delaunay triangulation of the
+ * distinct points. The candidates are therefore: each point that coincides
+ * with an earlier one, tied to the first point there at distance 0, and the
+ * Delaunay edges at most chain_m long. Kruskal over them, in the same order,
+ * picks exactly the forest it picks over all pairs within chain_m, at O(n log n)
+ * and O(n) memory instead of k^2 for k clustered points. */
+static int candidate_edges(derive *d, edge **edges_out, size_t *count_out)
 {
     GEOSContextHandle_t h = d->ctx->geos;
     const double *xy = d->xy;
-    double chain_m = d->chain_m;
-    size_t n = d->n;
-    near_query q = {xy, 0, chain_m, NULL, 0, 0, false};
-    edge *tree_edges = NULL;
+    size_t n = d->n, count = 0, cap = 0, distinct = 0;
+    edge *edges = NULL;
+    GEOSGeometry **pts = NULL, *cloud = NULL, *tri = NULL;
     int rc = CPTED_OK;
-    for (size_t i = 0; i < n && !q.failed; i++) {
-        GEOSGeometry *box = GEOSGeom_createRectangle_r(h, xy[2 * i] - chain_m, xy[2 * i + 1] - chain_m,
-                                                       xy[2 * i] + chain_m, xy[2 * i + 1] + chain_m);
-        if (!box) {
-            rc = cpted__geos_fail(d->ctx, MODULE, "query box");
-            goto done;
-        }
-        q.self = i;
-        GEOSSTRtree_query_r(h, tree, box, collect_near, &q);
-        GEOSGeom_destroy_r(h, box);
-    }
-    if (q.failed) {
+    point_map map = {NULL, 0};
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    map.slot = cpted__calloc(slots, sizeof *map.slot);
+    map.mask = slots - 1;
+    pts = cpted__malloc(n * sizeof *pts);
+    if (!map.slot || !pts) {
         rc = cpted__nomem(d->ctx, MODULE);
         goto done;
     }
-    if (q.count)
-        qsort(q.edges, q.count, sizeof *q.edges, edge_cmp);
+    for (size_t i = 0; i < n; i++) {
+        size_t *slot = point_slot(&map, xy, &xy[2 * i]);
+        if (*slot) {
+            if (!add_edge(&edges, &count, &cap, 0.0, *slot - 1, i)) {
+                rc = cpted__nomem(d->ctx, MODULE);
+                goto done;
+            }
+            continue;
+        }
+        *slot = i + 1;
+        pts[distinct] = GEOSGeom_createPointFromXY_r(h, xy[2 * i], xy[2 * i + 1]);
+        if (!pts[distinct]) {
+            rc = cpted__geos_fail(d->ctx, MODULE, "row point");
+            goto done;
+        }
+        distinct++;
+    }
+    if (distinct >= 2) {
+        cloud = GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts, (unsigned)distinct);
+        if (!cloud) {
+            rc = cpted__geos_fail(d->ctx, MODULE, "point set");
+            goto done;
+        }
+        distinct = 0; /* the collection owns them now */
+        tri = GEOSDelaunayTriangulation_r(h, cloud, 0.0, 1);
+        if (!tri) {
+            rc = cpted__geos_fail(d->ctx, MODULE, "Delaunay triangulation");
+            goto done;
+        }
+        int parts = GEOSGetNumGeometries_r(h, tri);
+        for (int k = 0; k < parts; k++) {
+            const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, GEOSGetGeometryN_r(h, tri, k));
+            unsigned int m = 0;
+            double p[4];
+            if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m) || m != 2 ||
+                !GEOSCoordSeq_getXY_r(h, cs, 0, &p[0], &p[1]) ||
+                !GEOSCoordSeq_getXY_r(h, cs, 1, &p[2], &p[3])) {
+                rc = cpted__geos_fail(d->ctx, MODULE, "Delaunay edge");
+                goto done;
+            }
+            size_t a = *point_slot(&map, xy, &p[0]), b = *point_slot(&map, xy, &p[2]);
+            if (!a || !b || a == b) {
+                rc = cpted__error(d->ctx, CPTED_E_GEOMETRY,
+                                  "rows: the Delaunay triangulation moved a barrier point");
+                goto done;
+            }
+            a--;
+            b--;
+            size_t lo = a < b ? a : b, hi = a < b ? b : a;
+            /* (the distance exactly as between the pair's points, lower node first) */
+            double dist = hypot(xy[2 * hi] - xy[2 * lo], xy[2 * hi + 1] - xy[2 * lo + 1]);
+            if (dist <= d->chain_m && !add_edge(&edges, &count, &cap, dist, lo, hi)) {
+                rc = cpted__nomem(d->ctx, MODULE);
+                goto done;
+            }
+        }
+    }
+done:
+    for (size_t i = 0; i < distinct; i++)
+        GEOSGeom_destroy_r(h, pts[i]);
+    if (cloud)
+        GEOSGeom_destroy_r(h, cloud);
+    if (tri)
+        GEOSGeom_destroy_r(h, tri);
+    cpted__free(pts);
+    cpted__free(map.slot);
+    if (rc != CPTED_OK) {
+        cpted__free(edges);
+        return rc;
+    }
+    *edges_out = edges;
+    *count_out = count;
+    return CPTED_OK;
+}
+
+/* Kruskal's minimum spanning forest over the candidate edges, deterministic
+ * on ties (distance, then the pair's nodes): parent[] gets the union-find
+ * forest (root = smallest node of each tree) and d its adjacency. */
+static int spanning_forest(derive *d, size_t *parent)
+{
+    size_t n = d->n, count = 0;
+    edge *edges = NULL, *tree_edges = NULL;
+    int rc = candidate_edges(d, &edges, &count);
+    if (rc != CPTED_OK)
+        return rc;
+    if (count)
+        qsort(edges, count, sizeof *edges, edge_cmp);
     for (size_t i = 0; i < n; i++)
         parent[i] = i;
     tree_edges = cpted__malloc((n ? n : 1) * sizeof *tree_edges);
@@ -271,16 +518,16 @@ static int spanning_forest(derive *d, GEOSSTRtree *tree, size_t *parent)
         goto done;
     }
     size_t te = 0;
-    for (size_t i = 0; i < q.count; i++) {
-        size_t ra = uf_find(parent, q.edges[i].a), rb = uf_find(parent, q.edges[i].b);
+    for (size_t i = 0; i < count; i++) {
+        size_t ra = uf_find(parent, edges[i].a), rb = uf_find(parent, edges[i].b);
         if (ra == rb)
             continue;
         parent[ra < rb ? rb : ra] = ra < rb ? ra : rb; /* root = smallest node */
-        tree_edges[te++] = q.edges[i];
+        tree_edges[te++] = edges[i];
     }
     rc = adjacency(d, tree_edges, te);
 done:
-    cpted__free(q.edges);
+    cpted__free(edges);
     cpted__free(tree_edges);
     return rc;
 }
@@ -309,6 +556,7 @@ int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_
     GEOSContextHandle_t h = ctx->geos;
     *rows_out = NULL;
     *count_out = 0;
+    cpted__geos_clear(ctx);
     size_t n = 0;
     for (size_t i = 0; i < site->feature_count; i++)
         n += is_barrier_point(h, &site->features[i]);
@@ -318,18 +566,17 @@ int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_
     int rc = CPTED_OK;
     GEOSGeometry **rows = NULL;
     size_t count = 0, cap = 0;
-    size_t *ids = cpted__malloc(n * sizeof *ids); /* node -> node (tree items) */
     size_t *parent = cpted__malloc(n * sizeof *parent);
     size_t *members = cpted__malloc(n * sizeof *members);
     size_t *comp_of = cpted__malloc(n * sizeof *comp_of);
+    size_t *comp_start = cpted__calloc(n + 1, sizeof *comp_start);
     d.xy = cpted__malloc(2 * n * sizeof *d.xy);
     d.tparent = cpted__malloc(n * sizeof *d.tparent);
     d.dist = cpted__malloc(n * sizeof *d.dist);
     d.stack = cpted__malloc(n * sizeof *d.stack);
     d.adj_start = cpted__calloc(n + 1, sizeof *d.adj_start);
-    GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
-    if (!ids || !parent || !members || !comp_of || !d.xy || !d.tparent || !d.dist || !d.stack ||
-        !d.adj_start || !tree) {
+    if (!parent || !members || !comp_of || !comp_start || !d.xy || !d.tparent || !d.dist ||
+        !d.stack || !d.adj_start) {
         rc = cpted__nomem(ctx, MODULE);
         goto done;
     }
@@ -340,37 +587,37 @@ int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_
             continue;
         GEOSGeomGetX_r(h, f->geom, &d.xy[2 * k]);
         GEOSGeomGetY_r(h, f->geom, &d.xy[2 * k + 1]);
-        ids[k] = k;
-        GEOSSTRtree_insert_r(h, tree, f->geom, &ids[k]);
         k++;
     }
-    rc = spanning_forest(&d, tree, parent);
+    rc = spanning_forest(&d, parent);
     if (rc != CPTED_OK)
         goto done;
-    /* Components in order of their first (smallest) node: row 1, row 2, ... */
-    for (size_t i = 0; i < n; i++)
+    /* Components in order of their first (smallest) node: row 1, row 2, ...;
+     * members[comp_start[root] ..] lists each one's nodes in ascending order. */
+    for (size_t i = 0; i < n; i++) {
         comp_of[i] = uf_find(parent, i);
+        comp_start[comp_of[i] + 1]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        comp_start[i + 1] += comp_start[i];
+    for (size_t i = 0; i < n; i++)
+        d.stack[i] = comp_start[i]; /* fill cursors (the stack is free until make_row) */
+    for (size_t i = 0; i < n; i++)
+        members[d.stack[comp_of[i]]++] = i;
     for (size_t root = 0; root < n && rc == CPTED_OK; root++) {
-        if (comp_of[root] != root)
-            continue;
-        size_t m = 0;
-        for (size_t i = root; i < n; i++)
-            if (comp_of[i] == root)
-                members[m++] = i;
-        if (m < 2)
+        size_t m = comp_start[root + 1] - comp_start[root];
+        if (comp_of[root] != root || m < 2)
             continue;
         GEOSGeometry *line = NULL;
-        rc = make_row(&d, members, m, &line);
+        rc = make_row(&d, members + comp_start[root], m, &line);
         if (rc == CPTED_OK)
             rc = push_row(&d, line, &rows, &count, &cap);
     }
 done:
-    if (tree)
-        GEOSSTRtree_destroy_r(h, tree);
-    cpted__free(ids);
     cpted__free(parent);
     cpted__free(members);
     cpted__free(comp_of);
+    cpted__free(comp_start);
     cpted__free(d.xy);
     cpted__free(d.tparent);
     cpted__free(d.dist);

@@ -18,6 +18,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* One entry of the site's set of ids (see "unique ids" below). */
+struct cpted__id_slot {
+    char *id;
+    uint64_t next_suffix;
+};
+
 /* ---- creation and destruction ---------------------------------------- */
 
 int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working_crs,
@@ -133,6 +139,9 @@ void cpted__site_unref(cpted_site *site)
     cpted__free(site->warnings);
     if (site->to_output)
         proj_destroy(site->to_output);
+    for (size_t i = 0; i < site->id_cap; i++)
+        cpted__free(site->ids[i].id);
+    cpted__free(site->ids);
     cpted__free(site->crs);
     cpted__free(site->output_crs);
     cpted__free(site);
@@ -184,14 +193,7 @@ int cpted__site_warn(cpted_site *site, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    char probe[1];
-    int n = vsnprintf(probe, sizeof probe, fmt, ap2);
-    va_end(ap2);
-    char *text = n >= 0 ? cpted__malloc((size_t)n + 1) : NULL;
-    if (text)
-        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    char *text = cpted__vprintf(fmt, ap);
     va_end(ap);
     if (!text || !cpted__grow((void **)&site->warnings, &site->warning_cap,
                               site->warning_count + 1, sizeof *site->warnings)) {
@@ -203,9 +205,83 @@ int cpted__site_warn(cpted_site *site, const char *fmt, ...)
     return CPTED_OK;
 }
 
+/* ---- unique ids -------------------------------------------------------- */
+
+/* The set of ids given out: open addressing, linear probing, at most half
+ * full. An id's slot remembers the next suffix to try, so k features with one
+ * id cost O(k) and not O(k^2). The set keeps its own copies: features may be
+ * dropped later (reprojection), their ids stay taken. */
+static uint64_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static struct cpted__id_slot *id_slot(const cpted_site *site, const char *id)
+{
+    size_t mask = site->id_cap - 1;
+    for (size_t i = (size_t)id_hash(id) & mask;; i = (i + 1) & mask)
+        if (!site->ids[i].id || strcmp(site->ids[i].id, id) == 0)
+            return &site->ids[i];
+}
+
+static bool id_set_reserve(cpted_site *site)
+{
+    if (2 * (site->id_count + 1) <= site->id_cap)
+        return true;
+    size_t cap = site->id_cap ? 2 * site->id_cap : 64;
+    struct cpted__id_slot *old = site->ids;
+    size_t old_cap = site->id_cap;
+    site->ids = cpted__calloc(cap, sizeof *site->ids);
+    if (!site->ids) {
+        site->ids = old;
+        return false;
+    }
+    site->id_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].id)
+            *id_slot(site, old[i].id) = old[i];
+    cpted__free(old);
+    return true;
+}
+
+/* Makes *id unique in the site (it may be replaced by "id#n") and records it. */
+static bool id_take(cpted_site *site, char **id)
+{
+    if (!id_set_reserve(site))
+        return false;
+    struct cpted__id_slot *slot = id_slot(site, *id);
+    if (slot->id) {
+        struct cpted__id_slot *base = slot;
+        char *unique = NULL;
+        for (uint64_t n = base->next_suffix ? base->next_suffix : 2;; n++) {
+            unique = cpted__printf("%s#%llu", *id, (unsigned long long)n);
+            if (!unique)
+                return false;
+            slot = id_slot(site, unique);
+            if (!slot->id) {
+                base->next_suffix = n + 1;
+                break;
+            }
+            cpted__free(unique);
+        }
+        cpted__free(*id);
+        *id = unique;
+    }
+    slot->id = cpted__strdup(*id);
+    if (!slot->id)
+        return false;
+    slot->next_suffix = 0;
+    site->id_count++;
+    return true;
+}
+
 int cpted__site_push(cpted_site *site, cpted__feature *f)
 {
-    if (!cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
+    if ((f->id && !id_take(site, &f->id)) ||
+        !cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
                      sizeof *site->features)) {
         cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
@@ -342,10 +418,11 @@ bool cpted__parse_number(const char *text, double *out)
         text++;
     if (!*text)
         return false;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || errno == ERANGE)
+    /* Read in the "C" locale: "0.2" is 0.2 under a decimal-comma host locale
+     * too, and "0,2" is text everywhere. */
+    const char *end = NULL;
+    double v;
+    if (!cpted__strtod(text, &v, &end))
         return false;
     while (isspace((unsigned char)*end))
         end++;
@@ -465,14 +542,16 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, 
     if (attr_count && (!keys || !values))
         return cpted__error(ctx, CPTED_E_INVALID, "layer '%s': attribute arrays are NULL", layer);
 
-    /* 1-based like most GIS formats: the feature's number within its layer. The
-     * group itself is only created once the feature is accepted, so a rejected
-     * feature leaves no empty layer behind. */
+    /* 1-based like most GIS formats: the feature's number within its layer,
+     * whatever the features' roles (a layer of several roles is one group per
+     * role, and the fids count through all of them). The group itself is only
+     * created once the feature is accepted, so a rejected feature leaves no
+     * empty layer behind. */
     int64_t fid = 1;
     for (size_t i = 0; i < site->group_count; i++) {
         const cpted__group *g = &site->groups[i];
-        if (g->role == role && strcmp(g->source, "memory") == 0 && strcmp(g->layer, layer) == 0)
-            fid = g->features + g->skipped + 1;
+        if (strcmp(g->source, "memory") == 0 && strcmp(g->layer, layer) == 0)
+            fid += g->features + g->skipped;
     }
 
     cpted__feature f;
@@ -480,7 +559,7 @@ CPTED_API int CPTED_CALL cpted_site_add_wkb(int64_t *fid_out, cpted_site *site, 
     f.role = role;
     f.fid = fid;
 
-    ctx->geos_message[0] = '\0';
+    cpted__geos_clear(ctx);
     GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx->geos);
     if (!reader)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory reading WKB");

@@ -1584,9 +1584,8 @@ static bool parse_bbox(const char *text, double bbox[4])
 {
     const char *p = text;
     for (int i = 0; i < 4; i++) {
-        char *end = NULL;
-        bbox[i] = cpted__strtod(p, &end);
-        if (end == p || !isfinite(bbox[i]))
+        const char *end = NULL;
+        if (!cpted__strtod(p, &bbox[i], &end) || !isfinite(bbox[i]))
             return false;
         p = end;
         while (*p == ' ')

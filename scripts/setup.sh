@@ -10,6 +10,7 @@ PACKAGES=(
     libgeos-dev libproj-dev libgdal-dev gdal-bin
     libcmocka-dev doxygen valgrind
     python3-jsonschema python3-gdal python3-cffi python3-pytest python3-shapely python3-numpy
+    clang-14 libclang-rt-14-dev locales
 )
 
 if ! command -v dpkg-query > /dev/null; then
@@ -17,6 +18,22 @@ if ! command -v dpkg-query > /dev/null; then
     echo "setup.sh: install the equivalents of: ${PACKAGES[*]}" >&2
     exit 1
 fi
+
+# The locale tests (tests/unit/test_locale.c) run under de_DE.UTF-8, a locale
+# with a decimal comma, as QGIS and Qt hosts set it; Debian's `locales` has its
+# definition, localedef compiles it (once).
+ensure_locale() {
+    if locale -a 2> /dev/null | grep -qix 'de_DE\.utf-\?8'; then
+        return 0
+    fi
+    local s=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo > /dev/null || { echo "setup.sh: not root and no sudo: run localedef -i de_DE -f UTF-8 de_DE.UTF-8" >&2; exit 1; }
+        s=(sudo)
+    fi
+    echo "setup.sh: generating the locale de_DE.UTF-8"
+    "${s[@]}" localedef -i de_DE -f UTF-8 de_DE.UTF-8
+}
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -26,6 +43,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup.sh: all ${#PACKAGES[@]} packages are installed"
+    ensure_locale
     exit 0
 fi
 
@@ -43,3 +61,4 @@ for pkg in "${missing[@]}"; do
     [ "$status" = "install ok installed" ] || { echo "setup.sh: $pkg is still not installed" >&2; exit 1; }
 done
 echo "setup.sh: installed ${#missing[@]} package(s)"
+ensure_locale

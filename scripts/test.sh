@@ -9,6 +9,10 @@
 #                 detection) and UndefinedBehaviorSanitizer
 #   7. valgrind   the unit and api test programs of build/ under Valgrind memcheck:
 #                 any memory error or definite leak fails
+#   8. tsan-build configure build-tsan/ with clang-14 and -DCPTED_TSAN=ON, build only
+#                 the library and the thread test (api_test_threads)
+#   9. tsan-test  the thread test under ThreadSanitizer: any report fails
+#                 (tests/tsan.supp names the few inside GDAL, each with its proof)
 # Each step is reported. The last line is the summary, and the exit status is 0 only
 # when every step passed. If the build fails, nothing after it can run, so the script
 # stops there.
@@ -17,6 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build"
 build_asan="$root/build-asan"
+build_tsan="$root/build-tsan"
 jobs=${CPTED_JOBS:-2}
 
 results=()
@@ -88,6 +93,20 @@ valgrind_tests() {
     return $status
 }
 
+tsan_build() {
+    CC=clang-14 cmake -S "$root" -B "$build_tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCPTED_TSAN=ON -DCPTED_BUILD_APPS=OFF &&
+        cmake --build "$build_tsan" -j "$jobs" --target api_test_threads
+}
+
+tsan_test() {
+    (cd "$build_tsan/tests" &&
+        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
+        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
+        ./api_test_threads)
+}
+
 run_step setup "$root/scripts/setup.sh" || summary
 run_step build "$root/scripts/build.sh" "$build" || summary
 run_step tests ctest_in "$build" -LE docs || true
@@ -96,4 +115,7 @@ if run_step asan-build "$root/scripts/build.sh" "$build_asan" -- -DCPTED_SANITIZ
     run_step asan-tests asan_tests || true
 fi
 run_step valgrind valgrind_tests || true
+if run_step tsan-build tsan_build; then
+    run_step tsan-test tsan_test || true
+fi
 summary

@@ -413,7 +413,8 @@ CPTED_API int CPTED_CALL cpted_site_new(cpted_site **out, cpted_context *ctx, co
  * @param keys attribute names (may be NULL when @p attr_count is 0).
  * @param values attribute values as text (a NULL value means absent).
  * @param attr_count number of attributes.
- * @param[out] fid_out receives the feature id within the layer (may be NULL).
+ * @param[out] fid_out receives the feature's number within the layer: 1, 2, ...
+ *        in the order of addition, whatever the features' roles (may be NULL).
  * @return CPTED_OK, CPTED_E_INVALID (bad argument, or the site is frozen: a free
  *         space was computed from it), CPTED_E_GEOMETRY (unparsable, empty, NaN,
  *         wrong type for the role), CPTED_E_FORMAT (bad attribute), CPTED_E_NOMEM.
@@ -572,7 +573,9 @@ CPTED_API int32_t CPTED_CALL cpted_site_feature_role(const cpted_site *site, siz
  * already used the layer name, the id is "stem/layer:fid" with the source's
  * file name without extension ("stem#2/layer:fid", ... if that is taken too);
  * see docs/roles.md. Features added with cpted_site_add_wkb() to a layer name
- * that a file source also uses get "memory/layer:fid".
+ * that a file source also uses get "memory/layer:fid". An id that an earlier
+ * feature already has (a source that repeats its feature ids) gets the
+ * smallest free suffix "#2", "#3", ..., so every id is unique within the site.
  * @param site the site.
  * @param i index below cpted_site_feature_count().
  * @return borrowed text, NULL when out of range.

@@ -168,3 +168,25 @@ void test_assert_near(double a, double b, double tol, const char *expr, const ch
         _fail(file, line);
     }
 }
+
+int test_standoff_run(cpted_standoff **out, cpted_site *site, const cpted_vehicle *v,
+                      const cpted_standoff_options *opts)
+{
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, v, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_run(out, fs, opts);
+    cpted_freespace_free(fs);
+    return rc;
+}
+
+int test_coverage_run(cpted_coverage **out, cpted_site *site, const cpted_vehicle *v,
+                      const cpted_coverage_options *opts)
+{
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, v, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_coverage_run(out, fs, opts);
+    cpted_freespace_free(fs);
+    return rc;
+}

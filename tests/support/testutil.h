@@ -44,6 +44,14 @@ void test_add_attrs(cpted_site *site, const char *layer, int32_t role, unsigned 
  * ISO WKB of a 2D point. */
 void test_point_xy(const cpted_site *site, size_t i, double *x, double *y);
 
+/* An analysis on a free space of its own (default free-space options): the
+ * free space is released at once, the result keeps it alive. Returns the
+ * status of the first call that fails. */
+int test_standoff_run(cpted_standoff **out, cpted_site *site, const cpted_vehicle *v,
+                      const cpted_standoff_options *opts);
+int test_coverage_run(cpted_coverage **out, cpted_site *site, const cpted_vehicle *v,
+                      const cpted_coverage_options *opts);
+
 /* Asserts |a - b| <= tol with a readable message. */
 #define assert_near(a, b, tol) test_assert_near((a), (b), (tol), #a, __FILE__, __LINE__)
 void test_assert_near(double a, double b, double tol, const char *expr, const char *file, int line);

@@ -1,0 +1,243 @@
+/* test_threads.c - contexts used from several threads at once (public API).
+ *
+ * Eight threads, each with its own context, start together in a fresh
+ * process (nothing has registered GDAL's drivers yet) and each runs 20
+ * iterations of: open samples/plaza/plaza.gpkg and tests/data/roads.geojson,
+ * the free space, standoff and coverage of the plaza for the M1 car, and a
+ * standoff write (a GDAL writer). After the threads have joined, the same
+ * run once more on the main thread is the reference: every thread's every
+ * iteration must give byte-identical JSON and the same free-space areas.
+ * scripts/test.sh also runs this program under ThreadSanitizer.
+ *
+ * Each analysis is one small function so the test follows API changes of
+ * one call at a time.
+ */
+#define _POSIX_C_SOURCE 200809L /* pthread_barrier */
+
+#include "testutil.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <valgrind/valgrind.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 8
+#define ITERATIONS 20
+/* Valgrind runs the threads one at a time and ~40 times slower (scripts/test.sh
+ * runs every api test under it): there 4 threads x 2 iterations check the
+ * memory, ThreadSanitizer and the plain run check the races. */
+#define VALGRIND_THREADS 4
+#define VALGRIND_ITERATIONS 2
+
+/* What one run gives; strings from cpted (cpted_free). */
+typedef struct outcome {
+    int rc;                 /* first failure, CPTED_OK when all went well */
+    char where[256];        /* which step failed, and the context's message */
+    char *plaza_info;       /* cpted_site_info_json */
+    char *roads_info;
+    double free_m2, reachable_m2;
+    char *standoff;         /* cpted_standoff_to_json */
+    char *coverage;         /* cpted_coverage_to_json */
+} outcome;
+
+static void outcome_clear(outcome *o)
+{
+    cpted_free(o->plaza_info);
+    cpted_free(o->roads_info);
+    cpted_free(o->standoff);
+    cpted_free(o->coverage);
+    memset(o, 0, sizeof *o);
+}
+
+/* Records the first failure of a run. */
+static bool step(outcome *o, cpted_context *ctx, int rc, const char *what)
+{
+    if (rc == CPTED_OK)
+        return true;
+    if (o->rc == CPTED_OK) {
+        o->rc = rc;
+        snprintf(o->where, sizeof o->where, "%s: %s", what, cpted_context_last_error(ctx));
+    }
+    return false;
+}
+
+/* Paths are resolved before the threads start: test_*_path use a static buffer. */
+static char plaza_path[4096], roads_path[4096];
+
+static int open_one(cpted_site **out, cpted_context *ctx, const char *path)
+{
+    const char *paths[] = {path};
+    return cpted_site_open(out, ctx, paths, 1, NULL);
+}
+
+static int run_freespace(outcome *o, cpted_site *site, const cpted_vehicle *v)
+{
+    cpted_freespace *fs = NULL;
+    int rc = cpted_freespace_new(&fs, site, v, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_freespace_get_area(&o->free_m2, fs, CPTED_SPACE_FREE);
+    if (rc == CPTED_OK)
+        rc = cpted_freespace_get_area(&o->reachable_m2, fs, CPTED_SPACE_REACHABLE);
+    cpted_freespace_free(fs);
+    return rc;
+}
+
+/* The standoff, its JSON, and its layers written to `write_path` (NULL: no write). */
+static int run_standoff(outcome *o, cpted_site *site, const cpted_vehicle *v,
+                        const char *write_path)
+{
+    cpted_standoff *so = NULL;
+    int rc = test_standoff_run(&so, site, v, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_standoff_to_json(&o->standoff, so);
+    if (rc == CPTED_OK && write_path)
+        rc = cpted_standoff_write(so, write_path, "GeoJSON", 1);
+    cpted_standoff_free(so);
+    return rc;
+}
+
+static int run_coverage(outcome *o, cpted_site *site, const cpted_vehicle *v)
+{
+    cpted_coverage *cov = NULL;
+    int rc = test_coverage_run(&cov, site, v, NULL);
+    if (rc == CPTED_OK)
+        rc = cpted_coverage_to_json(&o->coverage, cov);
+    cpted_coverage_free(cov);
+    return rc;
+}
+
+/* One iteration with its own context, as a plugin's worker thread would do it. */
+static void run_once(outcome *o, const char *write_path)
+{
+    memset(o, 0, sizeof *o);
+    cpted_context *ctx = NULL;
+    if (cpted_context_new(&ctx) != CPTED_OK) {
+        o->rc = CPTED_E_NOMEM;
+        snprintf(o->where, sizeof o->where, "cpted_context_new");
+        return;
+    }
+    cpted_site *plaza = NULL, *roads = NULL;
+    cpted_vehicle v;
+    memset(&v, 0, sizeof v);
+    if (step(o, ctx, open_one(&plaza, ctx, plaza_path), "open plaza.gpkg") &&
+        step(o, ctx, cpted_site_info_json(&o->plaza_info, plaza), "plaza info") &&
+        step(o, ctx, open_one(&roads, ctx, roads_path), "open roads.geojson") &&
+        step(o, ctx, cpted_site_info_json(&o->roads_info, roads), "roads info") &&
+        step(o, ctx, cpted_vehicle_preset(&v, sizeof v, "M1"), "vehicle") &&
+        step(o, ctx, run_freespace(o, plaza, &v), "free space") &&
+        step(o, ctx, run_standoff(o, plaza, &v, write_path), "standoff"))
+        step(o, ctx, run_coverage(o, plaza, &v), "coverage");
+    cpted_site_free(roads);
+    cpted_site_free(plaza);
+    cpted_context_free(ctx);
+}
+
+typedef struct worker {
+    pthread_t thread;
+    int index;
+    int iterations;
+    pthread_barrier_t *start;
+    outcome first;          /* iteration 0 */
+    int failures;           /* iterations that failed or differ from iteration 0 */
+    char failure[512];      /* the first of them */
+} worker;
+
+static bool same_text(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static bool same_outcome(const outcome *a, const outcome *b)
+{
+    return a->rc == CPTED_OK && b->rc == CPTED_OK && same_text(a->plaza_info, b->plaza_info) &&
+           same_text(a->roads_info, b->roads_info) && a->free_m2 == b->free_m2 &&
+           a->reachable_m2 == b->reachable_m2 && same_text(a->standoff, b->standoff) &&
+           same_text(a->coverage, b->coverage);
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    char write_path[4200];
+    snprintf(write_path, sizeof write_path, "%s/threads_%d.geojson",
+             getenv("CPTED_TEST_TMP") ? getenv("CPTED_TEST_TMP") : "/tmp", w->index);
+    pthread_barrier_wait(w->start);
+    for (int it = 0; it < w->iterations; it++) {
+        outcome o;
+        run_once(&o, write_path);
+        if (it == 0) {
+            w->first = o;
+            if (o.rc != CPTED_OK) {
+                w->failures++;
+                snprintf(w->failure, sizeof w->failure, "iteration 0: %s", o.where);
+            }
+            continue;
+        }
+        if (!same_outcome(&o, &w->first)) {
+            if (!w->failures++)
+                snprintf(w->failure, sizeof w->failure, "iteration %d: %s", it,
+                         o.rc != CPTED_OK ? o.where : "result differs from iteration 0");
+        }
+        outcome_clear(&o);
+    }
+    return NULL;
+}
+
+static void test_eight_threads_agree_with_one(void **state)
+{
+    (void)state;
+    snprintf(plaza_path, sizeof plaza_path, "%s", test_sample_path("plaza/plaza.gpkg"));
+    snprintf(roads_path, sizeof roads_path, "%s", test_data_path("roads.geojson"));
+    int threads = RUNNING_ON_VALGRIND ? VALGRIND_THREADS : THREADS;
+    int iterations = RUNNING_ON_VALGRIND ? VALGRIND_ITERATIONS : ITERATIONS;
+    pthread_barrier_t start;
+    assert_int_equal(pthread_barrier_init(&start, NULL, (unsigned)threads), 0);
+    worker w[THREADS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < threads; i++) {
+        w[i].index = i;
+        w[i].iterations = iterations;
+        w[i].start = &start;
+        assert_int_equal(pthread_create(&w[i].thread, NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < threads; i++)
+        assert_int_equal(pthread_join(w[i].thread, NULL), 0);
+    pthread_barrier_destroy(&start);
+
+    /* The reference: the same run alone, after the threads. */
+    outcome ref;
+    run_once(&ref, NULL);
+    if (ref.rc != CPTED_OK)
+        fail_msg("single-threaded run failed: %s", ref.where);
+    /* The reference itself is what the analyses give on the plaza (its
+     * README): the Town Hall is reachable, the coverage has lines. */
+    assert_non_null(strstr(ref.standoff, "\"schema\":\"cpted/standoff/1\""));
+    assert_non_null(strstr(ref.standoff, "\"reachable\":true"));
+    assert_non_null(strstr(ref.coverage, "\"schema\":\"cpted/coverage/1\""));
+    assert_true(ref.free_m2 > 0.0 && ref.reachable_m2 > 0.0 && ref.reachable_m2 <= ref.free_m2);
+
+    int bad = 0;
+    for (int i = 0; i < threads; i++) {
+        if (w[i].failures) {
+            print_error("thread %d: %d of %d iterations failed or differ; first: %s\n", i,
+                        w[i].failures, iterations, w[i].failure);
+            bad++;
+        } else if (!same_outcome(&w[i].first, &ref)) {
+            print_error("thread %d: results differ from the single-threaded run\n", i);
+            bad++;
+        }
+        outcome_clear(&w[i].first);
+    }
+    outcome_clear(&ref);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_eight_threads_agree_with_one),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
