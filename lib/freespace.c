@@ -360,8 +360,10 @@ static GEOSGeometry *data_hull(cpted_context *ctx, const cpted_site *site)
     /* the hull of the features' hulls: no copy of every feature geometry */
     size_t n = site->feature_count;
     GEOSGeometry **hulls = cpted__calloc(n ? n : 1, sizeof *hulls);
-    if (!hulls)
+    if (!hulls) {
+        cpted__nomem(ctx, "free space: hull of the data");
         return NULL;
+    }
     size_t k = 0;
     while (k < n && (hulls[k] = GEOSConvexHull_r(ctx->geos, site->features[k].geom)) != NULL)
         k++;
@@ -404,7 +406,7 @@ static int make_boundary(build *b)
     }
     if (!b->fs->boundary || !extent) {
         destroy(ctx, extent);
-        return CPTED_E_NOMEM;
+        return cpted__nomem(ctx, "free space: boundary of the study");
     }
     b->edge = GEOSBoundary_r(ctx->geos, extent);
     destroy(ctx, extent);
@@ -685,6 +687,7 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_freespace_new");
     if (rc != CPTED_OK)
         return rc;
+    unsigned long nomem_reports = ctx->nomem_reports;
     cpted_freespace *fs = cpted__calloc(1, sizeof *fs);
     if (!fs)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
@@ -705,7 +708,9 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     }
     if (rc != CPTED_OK) {
         cpted_freespace_free(fs);
-        return rc;
+        /* a stage that failed for want of memory may have been reported by its
+         * caller as a geometry error; coverage tells the two apart */
+        return cpted__nomem_status(ctx, rc, nomem_reports);
     }
     *out = fs;
     return CPTED_OK;

@@ -294,6 +294,8 @@ static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
     size_t n = OGR_G_WkbSizeEx(g);
     unsigned char *buf = cpted__malloc(n);
     GEOSGeometry *out = NULL;
+    if (!buf)
+        nomem(r); /* read_feature tells this from unreadable geometry */
     if (buf && OGR_G_ExportToIsoWkb(g, wkbNDR, buf) == OGRERR_NONE) {
         r->ctx->geos_message[0] = '\0';
         out = GEOSWKBReader_read_r(r->ctx->geos, r->wkb, buf, n);
@@ -555,7 +557,14 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     if (!og || OGR_G_IsEmpty(og)) {
         why = "empty geometry";
     } else {
+        unsigned long nomem_reports = ctx->nomem_reports;
         f.geom = ogr_to_geos(r, og);
+        if (!f.geom && ctx->nomem_reports != nomem_reports) {
+            /* not a broken geometry, which an OSM source would skip */
+            cpted__feature_clear(ctx, &f);
+            cpted__free(tags.scratch);
+            return CPTED_E_NOMEM;
+        }
         if (!f.geom)
             why = lc->kind == SRC_OSM ? "ring not closed or with fewer than 4 points (an object "
                                         "cut at the extract's edge)"

@@ -144,12 +144,16 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
     GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, (int)s->fs->opts.quadrant_segments);
     GEOSGeometry *zone = GEOSBufferWithParams_r(ctx->geos, f->geom, bp, r->required_m);
     GEOSBufferParams_destroy_r(ctx->geos, bp);
+    unsigned long nomem_reports = ctx->nomem_reports;
     GEOSGeometry *cut = zone ? cpted__tiles_intersection(ctx, s->tiles, zone) : NULL;
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
     if (!cut)
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
-                            zone ? cpted_context_last_error(ctx) : cpted__geos_error(ctx));
+        return cpted__nomem_status(
+            ctx,
+            cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
+                         zone ? cpted_context_last_error(ctx) : cpted__geos_error(ctx)),
+            nomem_reports);
     a->encroachment = cpted__polygonal(ctx, cut);
     if (!a->encroachment)
         return CPTED_E_NOMEM;
@@ -443,6 +447,10 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
         text[5] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
                                 "the asset as a hemispherical surface burst (Kingery-Bulmash, "
                                 "Swisdak's fits); no values outside the fits' range");
+    /* a text that could not be made must not silently drop out of the report */
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (!text[i] && (i != 5 || s->charge_kg > 0.0))
+            j->failed = true;
     cpted__json_key(j, "assumptions");
     cpted__json_begin_array(j);
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {

@@ -604,6 +604,7 @@ static int write_result(const cpted_site *site, const char *path, const char *fo
     cpted_context *ctx = cpted_site_context(site);
     if (!path || !*path)
         return cpted__error(ctx, CPTED_E_INVALID, "output path must not be NULL or empty");
+    unsigned long nomem_reports = ctx->nomem_reports;
     cpted__gdal_init();
     cpted__gdal_errors cap;
     cpted__gdal_begin(&cap, ctx);
@@ -627,7 +628,7 @@ static int write_result(const cpted_site *site, const char *path, const char *fo
     cpted__gdal_end(&cap);
     layers_free(ctx, layers, spec_count);
     plan_free(&plan);
-    return rc;
+    return cpted__nomem_status(ctx, rc, nomem_reports);
 }
 
 #define W_SPEC(name, type, fields) {name, type, fields, sizeof fields / sizeof fields[0]}
