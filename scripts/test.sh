@@ -9,6 +9,9 @@
 #                 detection) and UndefinedBehaviorSanitizer
 #   7. valgrind   the unit and api test programs of build/ under Valgrind memcheck:
 #                 any memory error or definite leak fails
+#   8. fuzz       the libFuzzer harnesses of tests/fuzz (clang-14, ASan + UBSan, in
+#                 build-fuzz/), each for CPTED_FUZZ_SECONDS (40) on a copy of its
+#                 seed corpus (scripts/fuzz_long.sh): any report fails
 # Each step is reported. The last line is the summary, and the exit status is 0 only
 # when every step passed. If the build fails, nothing after it can run, so the script
 # stops there.
@@ -61,6 +64,8 @@ ctest_in() {
 
 asan_tests() {
     # The CLI tests run the sanitized binary too, so its leaks are found as well.
+    # Only the GEOS leaks named in tests/lsan.supp are suppressed.
+    LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
     ASAN_OPTIONS=detect_leaks=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         ctest_in "$build_asan" -LE 'packaging|docs'
@@ -96,4 +101,5 @@ if run_step asan-build "$root/scripts/build.sh" "$build_asan" -- -DCPTED_SANITIZ
     run_step asan-tests asan_tests || true
 fi
 run_step valgrind valgrind_tests || true
+run_step fuzz "$root/scripts/fuzz_long.sh" "${CPTED_FUZZ_SECONDS:-40}" "$root/build-fuzz" || true
 summary
