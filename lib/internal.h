@@ -205,8 +205,9 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
 /* True when a canonical CRS text is projected (or local) in metres; "" (the
  * unnamed local system) counts as metric. Sets no error. */
 bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
-/* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad input. */
-char *cpted__crs_utm_for(double lon_deg, double lat_deg);
+/* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad
+ * input (outside the UTM zones: *outside set) or out of memory (*outside clear). */
+char *cpted__crs_utm_for(double lon_deg, double lat_deg, bool *outside);
 
 /* ---- roles (roles.c) ------------------------------------------------- */
 /* Default carriageway width from the width attribute, lanes or the road's

@@ -822,7 +822,10 @@ static int utm_of_features(reader *r, char **out)
                             "UTM zone from; give a working CRS",
                             r->crs[r->first_crs]);
     double lon = 0.5 * (lonlat[0] + lonlat[2]), lat = 0.5 * (lonlat[1] + lonlat[3]);
-    *out = cpted__crs_utm_for(lon, lat);
+    bool outside = false;
+    *out = cpted__crs_utm_for(lon, lat, &outside);
+    if (!*out && !outside)
+        return nomem(r);
     if (!*out)
         return cpted__error(r->ctx, CPTED_E_CRS,
                             "the site centre (%.6f, %.6f) is outside the UTM zones; give a "

@@ -269,6 +269,56 @@ static int op_site_open(inputs *in, char **digest)
     return rc;
 }
 
+/* two sources, one without a CRS (GeoJSON's lon/lat: the UTM zone is chosen),
+ * a role map and an output CRS: the CRS and role-map paths of the reader */
+static int op_site_open_options(inputs *in, char **digest)
+{
+    char a[4096], b[4096];
+    snprintf(a, sizeof a, "%s", test_data_path("lonlat_9e50n.geojson"));
+    snprintf(b, sizeof b, "%s", test_data_path("precedence.geojson"));
+    const char *paths[] = {a, b};
+    static const char *const map[] = {"buildings=asset"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.role_map = map;
+    o.role_map_count = 1;
+    o.output_crs = "EPSG:4326";
+    cpted_site *site = NULL;
+    int rc = cpted_site_open(&site, in->ctx, paths, 2, &o);
+    if (rc != CPTED_OK)
+        return rc;
+    char *json = NULL;
+    rc = cpted_site_info_json(site, &json);
+    if (rc == CPTED_OK)
+        *digest = digest_take(*digest, json);
+    double lon = 0, lat = 0;
+    if (rc == CPTED_OK)
+        rc = cpted_site_to_output(site, 500000, 5540000, &lon, &lat);
+    if (rc == CPTED_OK)
+        *digest = digest_printf(*digest, "\n%.9f %.9f", lon, lat);
+    cpted_site_free(site);
+    return rc;
+}
+
+/* a site in a named CRS (cpted_site_new normalises it) */
+static int op_site_new_crs(inputs *in, char **digest)
+{
+    cpted_site *site = NULL;
+    int rc = cpted_site_new(&site, in->ctx, "EPSG:25832");
+    if (rc != CPTED_OK)
+        return rc;
+    size_t n;
+    unsigned char *w = test_wkb_point(500000, 5540000, &n);
+    rc = add(site, "bollards", CPTED_ROLE_BARRIER, w, n, "diameter", "0.3");
+    char *json = NULL;
+    if (rc == CPTED_OK)
+        rc = cpted_site_info_json(site, &json);
+    if (rc == CPTED_OK)
+        *digest = digest_take(*digest, json);
+    cpted_site_free(site);
+    return rc;
+}
+
 /* a bad attribute: the error path of add_wkb must not turn into a crash or leak */
 static int op_site_bad_attribute(inputs *in, char **digest)
 {
@@ -542,6 +592,8 @@ static int teardown(void **state)
 INJECT(op_context)
 INJECT(op_site_memory)
 INJECT(op_site_open)
+INJECT(op_site_open_options)
+INJECT(op_site_new_crs)
 INJECT(op_site_bad_attribute)
 INJECT(op_vehicle)
 INJECT(op_rating)
@@ -559,7 +611,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_op_context),          cmocka_unit_test(test_op_site_memory),
-        cmocka_unit_test(test_op_site_open),        cmocka_unit_test(test_op_site_bad_attribute),
+        cmocka_unit_test(test_op_site_open),        cmocka_unit_test(test_op_site_open_options),
+        cmocka_unit_test(test_op_site_new_crs),     cmocka_unit_test(test_op_site_bad_attribute),
         cmocka_unit_test(test_op_vehicle),          cmocka_unit_test(test_op_rating),
         cmocka_unit_test(test_op_freespace),        cmocka_unit_test(test_op_freespace_wkb),
         cmocka_unit_test(test_op_standoff),         cmocka_unit_test(test_op_standoff_outputs),
