@@ -272,12 +272,14 @@ static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t 
                   const char *ref, int status, const char *why, const char *detail)
 {
     reader *r = lc->r;
+    if (!detail) /* every caller formats one: NULL is a failed allocation */
+        return nomem(r);
     if (!r->opts.lenient && lc->kind != SRC_OSM)
         return cpted__error(r->ctx, status, "'%s' layer '%s' feature %lld%s: %s%s", lc->source,
-                            layer, (long long)fid, ref, why, detail ? detail : "");
+                            layer, (long long)fid, ref, why, detail);
     r->site->groups[group].skipped++;
     return cpted__site_warn(r->site, "'%s' layer '%s' feature %lld%s: %s%s; skipped", lc->source,
-                            layer, (long long)fid, ref, why, detail ? detail : "");
+                            layer, (long long)fid, ref, why, detail);
 }
 
 /* OGR geometry -> GEOS (2D, curves linearised); NULL when GEOS cannot read it. */

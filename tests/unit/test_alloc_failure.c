@@ -300,6 +300,51 @@ static int op_site_open_options(inputs *in, char **digest)
     return rc;
 }
 
+/* Opens sources with options and digests the site (info JSON and warnings). */
+static int open_digest(inputs *in, const char *const *names, size_t count,
+                       const cpted_site_options *o, char **digest)
+{
+    char paths[4][4096];
+    const char *p[4];
+    for (size_t i = 0; i < count; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s", test_data_path(names[i]));
+        p[i] = paths[i];
+    }
+    cpted_site *site = NULL;
+    int rc = cpted_site_open(&site, in->ctx, p, count, o);
+    if (rc != CPTED_OK)
+        return rc;
+    char *json = NULL;
+    rc = cpted_site_info_json(site, &json);
+    if (rc == CPTED_OK) {
+        *digest = digest_take(*digest, json);
+        for (size_t i = 0; i < cpted_site_warning_count(site); i++)
+            *digest = digest_printf(*digest, "\n%s", cpted_site_warning(site, i));
+    }
+    cpted_site_free(site);
+    return rc;
+}
+
+/* DXF: an assumed CRS, closed polylines made polygons, an ignored layer */
+static int op_site_open_dxf(inputs *in, char **digest)
+{
+    static const char *const names[] = {"plan.dxf"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.assume_crs = "EPSG:25832";
+    return open_digest(in, names, 1, &o, digest);
+}
+
+/* lenient: a bad feature skipped with a warning, a bow tie repaired */
+static int op_site_open_lenient(inputs *in, char **digest)
+{
+    static const char *const names[] = {"negative_diameter.geojson", "bowtie.geojson"};
+    cpted_site_options o;
+    CPTED_SITE_OPTIONS_INIT(&o);
+    o.lenient = 1;
+    return open_digest(in, names, 2, &o, digest);
+}
+
 /* a site in a named CRS (cpted_site_new normalises it) */
 static int op_site_new_crs(inputs *in, char **digest)
 {
@@ -594,6 +639,8 @@ INJECT(op_site_memory)
 INJECT(op_site_open)
 INJECT(op_site_open_options)
 INJECT(op_site_new_crs)
+INJECT(op_site_open_dxf)
+INJECT(op_site_open_lenient)
 INJECT(op_site_bad_attribute)
 INJECT(op_vehicle)
 INJECT(op_rating)
@@ -612,7 +659,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_op_context),          cmocka_unit_test(test_op_site_memory),
         cmocka_unit_test(test_op_site_open),        cmocka_unit_test(test_op_site_open_options),
-        cmocka_unit_test(test_op_site_new_crs),     cmocka_unit_test(test_op_site_bad_attribute),
+        cmocka_unit_test(test_op_site_new_crs),     cmocka_unit_test(test_op_site_open_dxf),
+        cmocka_unit_test(test_op_site_open_lenient), cmocka_unit_test(test_op_site_bad_attribute),
         cmocka_unit_test(test_op_vehicle),          cmocka_unit_test(test_op_rating),
         cmocka_unit_test(test_op_freespace),        cmocka_unit_test(test_op_freespace_wkb),
         cmocka_unit_test(test_op_standoff),         cmocka_unit_test(test_op_standoff_outputs),
