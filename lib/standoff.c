@@ -115,10 +115,14 @@ static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const 
                             f->id, cpted__geos_error(ctx));
     /* GEOS's prepared nearest points are not indexed: O(A) per asset */
     double xy[4];
+    unsigned long nomem_reports = ctx->nomem_reports;
     int rc = cpted__tiles_nearest_points(ctx, s->tiles, f->geom, d, xy);
     if (rc != CPTED_OK)
-        return cpted__error(ctx, rc, "standoff of asset %s: nearest points failed: %s", f->id,
-                            cpted_context_last_error(ctx));
+        return cpted__nomem_status(
+            ctx,
+            cpted__error(ctx, rc, "standoff of asset %s: nearest points failed: %s", f->id,
+                         cpted_context_last_error(ctx)),
+            nomem_reports);
     /* the first point lies on A, the second on the asset */
     r->vehicle_x = xy[0];
     r->vehicle_y = xy[1];

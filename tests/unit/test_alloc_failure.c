@@ -148,10 +148,30 @@ static int run_standoff(cpted_site *site, cpted_standoff **out)
     return cpted_standoff_run(out, site, &v, NULL);
 }
 
+static int run_standoff_blast(cpted_site *site, cpted_standoff **out)
+{
+    cpted_vehicle v = car();
+    cpted_standoff_options o;
+    assert_int_equal(cpted_standoff_options_init(&o, sizeof o), CPTED_OK);
+    o.charge_kg = 100;
+    o.allowable_kpa = 20;
+    o.freespace.everything_drivable = 1;
+    return cpted_standoff_run(out, site, &v, &o);
+}
+
 static int run_coverage(cpted_site *site, cpted_coverage **out)
 {
     cpted_vehicle v = car();
     return cpted_coverage_run(out, site, &v, NULL);
+}
+
+static int run_coverage_soft(cpted_site *site, cpted_coverage **out)
+{
+    cpted_vehicle v = car();
+    cpted_coverage_options o;
+    assert_int_equal(cpted_coverage_options_init(&o, sizeof o), CPTED_OK);
+    o.freespace.soft_blocking = 1;
+    return cpted_coverage_run(out, site, &v, &o);
 }
 
 /* ---- the loop ------------------------------------------------------------------- */
@@ -477,6 +497,28 @@ static int op_standoff(inputs *in, char **digest)
     return rc;
 }
 
+/* a charge and an allowable pressure (blast figures in the records and the
+ * JSON), an explicit entry, everything drivable */
+static int op_standoff_blast(inputs *in, char **digest)
+{
+    cpted_site *site = NULL;
+    int rc = make_site(in->ctx, 0, &site);
+    size_t n;
+    unsigned char *w = test_wkb_point(-59, 0, &n);
+    if (rc == CPTED_OK)
+        rc = add(site, "entries", CPTED_ROLE_ENTRY, w, n, NULL, NULL);
+    else
+        free(w);
+    cpted_standoff *res = NULL;
+    if (rc == CPTED_OK)
+        rc = run_standoff_blast(site, &res);
+    if (rc == CPTED_OK)
+        rc = standoff_digest(res, digest);
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+    return rc;
+}
+
 static int op_standoff_outputs(inputs *in, char **digest)
 {
     return standoff_digest(in->standoff, digest);
@@ -534,6 +576,36 @@ static int op_coverage_perimeter(inputs *in, char **digest)
     if (rc == CPTED_OK)
         rc = coverage_digest(res, digest);
     cpted_coverage_free(res);
+    return rc;
+}
+
+/* a closed perimeter (a ring round the asset), a wall line and soft features
+ * that block: the ring, wall and soft paths of coverage and breaches */
+static int op_coverage_ring(inputs *in, char **digest)
+{
+    cpted_site *site = NULL;
+    int rc = make_site(in->ctx, 0, &site);
+    size_t n;
+    unsigned char *w;
+    if (rc == CPTED_OK) {
+        w = test_wkb_rect(-14, 14, 14, 44, &n);
+        rc = add(site, "perimeter", CPTED_ROLE_PERIMETER, w, n, NULL, NULL);
+    }
+    if (rc == CPTED_OK) {
+        w = test_wkb_line((double[]){-14, 14, -2, 14}, 2, &n);
+        rc = add(site, "walls", CPTED_ROLE_BARRIER, w, n, "thickness", "0.3");
+    }
+    if (rc == CPTED_OK) {
+        w = test_wkb_point(6, 14, &n);
+        rc = add(site, "planters", CPTED_ROLE_SOFT, w, n, NULL, NULL);
+    }
+    cpted_coverage *res = NULL;
+    if (rc == CPTED_OK)
+        rc = run_coverage_soft(site, &res);
+    if (rc == CPTED_OK)
+        rc = coverage_digest(res, digest);
+    cpted_coverage_free(res);
+    cpted_site_free(site);
     return rc;
 }
 
@@ -647,9 +719,11 @@ INJECT(op_rating)
 INJECT(op_freespace)
 INJECT(op_freespace_wkb)
 INJECT(op_standoff)
+INJECT(op_standoff_blast)
 INJECT(op_standoff_outputs)
 INJECT(op_coverage_rows)
 INJECT(op_coverage_perimeter)
+INJECT(op_coverage_ring)
 INJECT(op_coverage_outputs)
 INJECT(op_write_standoff)
 INJECT(op_write_coverage)
@@ -663,9 +737,11 @@ int main(void)
         cmocka_unit_test(test_op_site_open_lenient), cmocka_unit_test(test_op_site_bad_attribute),
         cmocka_unit_test(test_op_vehicle),          cmocka_unit_test(test_op_rating),
         cmocka_unit_test(test_op_freespace),        cmocka_unit_test(test_op_freespace_wkb),
-        cmocka_unit_test(test_op_standoff),         cmocka_unit_test(test_op_standoff_outputs),
+        cmocka_unit_test(test_op_standoff),         cmocka_unit_test(test_op_standoff_blast),
+        cmocka_unit_test(test_op_standoff_outputs),
         cmocka_unit_test(test_op_coverage_rows),    cmocka_unit_test(test_op_coverage_perimeter),
-        cmocka_unit_test(test_op_coverage_outputs), cmocka_unit_test(test_op_write_standoff),
+        cmocka_unit_test(test_op_coverage_ring),    cmocka_unit_test(test_op_coverage_outputs),
+        cmocka_unit_test(test_op_write_standoff),
         cmocka_unit_test(test_op_write_coverage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
