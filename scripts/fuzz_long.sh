@@ -17,8 +17,9 @@ jobs=${CPTED_JOBS:-2}
 cc=${CPTED_FUZZ_CC:-clang-14}
 harnesses=(fuzz_rating fuzz_wkb fuzz_geojson)
 
-CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPTED_FUZZ=ON > "$build.configure.log" 2>&1 ||
-    { cat "$build.configure.log" >&2; exit 1; }
+mkdir -p "$build"
+CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPTED_FUZZ=ON > "$build/configure.log" 2>&1 ||
+    { cat "$build/configure.log" >&2; exit 1; }
 cmake --build "$build" -j "$jobs" --target "${harnesses[@]}"
 
 # Leaks are reported (libFuzzer's -detect_leaks); only the GEOS leaks named in
