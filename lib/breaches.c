@@ -59,12 +59,14 @@ static bool gather_lines(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeome
     return true; /* points: touches, not pieces */
 }
 
-/* Line pieces of g, merged where they join (e.g. across a ring's start). */
-static GEOSGeometry *line_pieces(GEOSContextHandle_t h, const GEOSGeometry *g)
+/* Line pieces of g, merged where they join (e.g. across a ring's start).
+ * NULL with *nomem set when our list could not grow. */
+static GEOSGeometry *line_pieces(GEOSContextHandle_t h, const GEOSGeometry *g, bool *nomem)
 {
     GEOSGeometry **list = NULL;
     size_t count = 0, cap = 0;
     bool ok = gather_lines(h, g, &list, &count, &cap);
+    *nomem = !ok;
     GEOSGeometry *merged = NULL;
     if (ok) {
         GEOSGeometry *coll =
@@ -100,14 +102,18 @@ static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const c
     cpted_context *ctx = cov->ctx;
     GEOSContextHandle_t h = ctx->geos;
     *found = 0;
+    unsigned long nomem_reports = ctx->nomem_reports;
     GEOSGeometry *inter = cpted__tiles_intersection(ctx, reach, l->geom);
     if (!inter)
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "%s: line %s ∩ R failed: %s", MODULE, l->id,
-                            cpted_context_last_error(ctx));
-    GEOSGeometry *pieces = line_pieces(h, inter);
+        return cpted__nomem_status(ctx,
+                                   cpted__error(ctx, CPTED_E_GEOMETRY, "%s: line %s ∩ R failed: %s",
+                                                MODULE, l->id, cpted_context_last_error(ctx)),
+                                   nomem_reports);
+    bool nomem = false;
+    GEOSGeometry *pieces = line_pieces(h, inter, &nomem);
     GEOSGeom_destroy_r(h, inter);
     if (!pieces)
-        return cpted__geos_fail(ctx, MODULE, "crossing pieces");
+        return nomem ? cpted__nomem(ctx, MODULE) : cpted__geos_fail(ctx, MODULE, "crossing pieces");
     int n = GEOSGetNumGeometries_r(h, pieces);
     piece *ps = cpted__calloc((size_t)(n > 0 ? n : 1), sizeof *ps);
     int rc = ps ? CPTED_OK : cpted__nomem(ctx, MODULE);
@@ -182,7 +188,8 @@ static double end_passage(cpted_context *ctx, const double *xy, unsigned int n, 
     double ray[4] = {ex, ey, ex + dx / dl * ray_m, ey + dy / dl * ray_m};
     GEOSGeometry *rg = cpted__line_from_xy(ctx, ray, 2);
     GEOSGeometry *inter = rg ? GEOSIntersection_r(h, rg, comp) : NULL;
-    GEOSGeometry *pieces = inter ? line_pieces(h, inter) : NULL;
+    bool nomem = false; /* a failure leaves the width unknown: infinite, the safe side */
+    GEOSGeometry *pieces = inter ? line_pieces(h, inter, &nomem) : NULL;
     double best = INFINITY;
     int np = pieces ? GEOSGetNumGeometries_r(h, pieces) : 0;
     for (int i = 0; i < np; i++) {

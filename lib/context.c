@@ -23,23 +23,7 @@ struct c_locale {
     locale_t c, saved;
 };
 
-/* ---- memory ---------------------------------------------------------- */
-
-void *cpted__malloc(size_t size) { return malloc(size ? size : 1); }
-void *cpted__calloc(size_t count, size_t size) { return calloc(count ? count : 1, size ? size : 1); }
-void *cpted__realloc(void *p, size_t size) { return realloc(p, size ? size : 1); }
-void cpted__free(void *p) { free(p); }
-
-char *cpted__strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *copy = cpted__malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
+/* ---- memory (the allocator itself is in alloc.c) ------------------- */
 
 /* Messages and texts are formatted in the "C" locale (see "numbers
  * independent of the locale" below): "1.80 m" under a decimal-comma host too. */
@@ -244,6 +228,8 @@ int cpted__error(cpted_context *ctx, int status, const char *fmt, ...)
         cpted__free(ctx->error);
         ctx->error = text;
     } /* else: keep the old text rather than lose the status */
+    if (status == CPTED_E_NOMEM)
+        ctx->nomem_reports++;
     log_error(ctx);
     return status;
 }
@@ -251,6 +237,14 @@ int cpted__error(cpted_context *ctx, int status, const char *fmt, ...)
 int cpted__nomem(cpted_context *ctx, const char *module)
 {
     return cpted__error(ctx, CPTED_E_NOMEM, "%s: out of memory", module);
+}
+
+int cpted__nomem_status(cpted_context *ctx, int rc, unsigned long reports)
+{
+    if (rc == CPTED_OK || rc == CPTED_E_NOMEM || !ctx || ctx->nomem_reports == reports)
+        return rc;
+    /* the text of the step that failed stays, after the cause */
+    return cpted__error(ctx, CPTED_E_NOMEM, "out of memory: %s", ctx->error ? ctx->error : "");
 }
 
 char *cpted__mute(cpted_context *ctx)

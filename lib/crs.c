@@ -180,23 +180,24 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
     return CPTED_OK;
 }
 
-static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions);
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions, bool *outside);
 
-char *cpted__crs_utm_for(double lon_deg, double lat_deg)
+char *cpted__crs_utm_for(double lon_deg, double lat_deg, bool *outside)
 {
-    return utm_zone(lon_deg, lat_deg, true);
+    return utm_zone(lon_deg, lat_deg, true, outside);
 }
 
-char *cpted__crs_utm_plain(double lon_deg, double lat_deg)
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg, bool *outside)
 {
-    return utm_zone(lon_deg, lat_deg, false);
+    return utm_zone(lon_deg, lat_deg, false, outside);
 }
 
-static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions)
+static char *utm_zone(double lon_deg, double lat_deg, bool grid_exceptions, bool *outside)
 {
     /* UTM is defined from 80°S to 84°N; beyond are the polar (UPS) systems. */
-    if (!isfinite(lon_deg) || !isfinite(lat_deg) || lon_deg < -180.0 || lon_deg > 180.0 ||
-        lat_deg < -80.0 || lat_deg > 84.0)
+    *outside = !isfinite(lon_deg) || !isfinite(lat_deg) || lon_deg < -180.0 || lon_deg > 180.0 ||
+               lat_deg < -80.0 || lat_deg > 84.0;
+    if (*outside)
         return NULL;
     int zone = (int)floor((lon_deg + 180.0) / 6.0) + 1;
     if (zone > 60)

@@ -370,8 +370,10 @@ static GEOSGeometry *data_hull(cpted_context *ctx, const cpted_site *site)
     /* the hull of the features' hulls: no copy of every feature geometry */
     size_t n = site->feature_count;
     GEOSGeometry **hulls = cpted__calloc(n ? n : 1, sizeof *hulls);
-    if (!hulls)
+    if (!hulls) {
+        cpted__nomem(ctx, "free space: hull of the data");
         return NULL;
+    }
     size_t k = 0;
     while (k < n && (hulls[k] = GEOSConvexHull_r(ctx->geos, site->features[k].geom)) != NULL)
         k++;
@@ -759,6 +761,7 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     int rc = cpted__analysis_start(&ctx, &v, site, out, vehicle, "cpted_freespace_new");
     if (rc != CPTED_OK)
         return rc;
+    unsigned long nomem_reports = ctx->nomem_reports;
     cpted_freespace *fs = cpted__calloc(1, sizeof *fs);
     if (!fs)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
@@ -779,7 +782,9 @@ CPTED_API int CPTED_CALL cpted_freespace_new(cpted_freespace **out, cpted_site *
     }
     if (rc != CPTED_OK) {
         cpted_freespace_free(fs);
-        return rc;
+        /* a stage that failed for want of memory may have been reported by its
+         * caller as a geometry error; coverage tells the two apart */
+        return cpted__nomem_status(ctx, rc, nomem_reports);
     }
     /* the analyses borrow the site's features through the free space */
     atomic_store(&site->frozen, true);

@@ -165,6 +165,8 @@ double *cpted__line_coords(cpted_context *ctx, const GEOSGeometry *line, unsigne
     if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n) || n == 0)
         return NULL;
     double *xy = cpted__malloc(2 * (size_t)n * sizeof *xy);
+    if (!xy)
+        cpted__nomem(ctx, "line coordinates");
     if (xy && !GEOSCoordSeq_copyToBuffer_r(ctx->geos, seq, xy, 0, 0)) {
         cpted__free(xy);
         xy = NULL;

@@ -29,12 +29,22 @@
 #define CPTED__PRINTF(f, a)
 #endif
 
-/* ---- memory (context.c): one place so test builds can route it ------- */
+/* ---- memory (alloc.c): one place so test builds can route it --------- */
 void *cpted__malloc(size_t size);
 void *cpted__calloc(size_t count, size_t size);
 void *cpted__realloc(void *p, size_t size);
 void cpted__free(void *p);
 char *cpted__strdup(const char *s);
+#ifdef CPTED_ALLOC_FAILURE_INJECTION
+/* Test builds only (alloc.c): the n-th allocation of this thread counted from
+ * this call fails once (0: none); the counters restart at each call. */
+void cpted__alloc_fail_at(unsigned long n);
+/* Allocations of this thread since cpted__alloc_fail_at(). */
+unsigned long cpted__alloc_calls(void);
+/* Failures injected since cpted__alloc_fail_at() (0 or 1). */
+unsigned long cpted__alloc_injected(void);
+#endif
+/* Formatting and growth (context.c), on top of the allocator. */
 char *cpted__printf(const char *fmt, ...) CPTED__PRINTF(1, 2);
 /* The same from a va_list. Both format in the "C" locale, whatever the host's. */
 char *cpted__vprintf(const char *fmt, va_list ap);
@@ -58,12 +68,19 @@ struct cpted_context {
     void *interrupt_payload;
     atomic_size_t refs;   /* 1 for the user + 1 per live object */
     int muted;            /* > 0: cpted__error does not log (cpted__mute) */
+    unsigned long nomem_reports; /* failures recorded with CPTED_E_NOMEM (cpted__error) */
 };
 
 /* Records a failure: sets the last error, logs it, returns `status`. */
 int cpted__error(cpted_context *ctx, int status, const char *fmt, ...) CPTED__PRINTF(3, 4);
 /* cpted__error(ctx, CPTED_E_NOMEM, "<module>: out of memory"). */
 int cpted__nomem(cpted_context *ctx, const char *module);
+/* rc, or CPTED_E_NOMEM when rc is a failure and an out-of-memory failure was
+ * recorded since `reports` was read from ctx->nomem_reports: helpers that
+ * return NULL leave their callers to guess a status (often
+ * CPTED_E_GEOMETRY), and a failure for want of memory must not look like bad
+ * input (tests/unit/test_alloc_failure.c). */
+int cpted__nomem_status(cpted_context *ctx, int rc, unsigned long reports);
 /* Expected failures that the caller turns into warnings: between the two
  * calls cpted__error records its text (read it with cpted_context_last_error)
  * but logs nothing. cpted__unmute takes what cpted__mute returned and puts that
@@ -225,10 +242,11 @@ int cpted__crs_transformer(cpted_context *ctx, const char *from, const char *to,
 /* True when a canonical CRS text is projected (or local) in metres; "" (the
  * unnamed local system) counts as metric. Sets no error. */
 bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
-/* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad input. */
-char *cpted__crs_utm_for(double lon_deg, double lat_deg);
+/* "EPSG:326zz" (north) or "EPSG:327zz" (south) for a lon/lat point; NULL on bad
+ * input (outside the UTM zones: *outside set) or out of memory (*outside clear). */
+char *cpted__crs_utm_for(double lon_deg, double lat_deg, bool *outside);
 /* The same without the two grid exceptions (Norway, Svalbard): the zone by longitude. */
-char *cpted__crs_utm_plain(double lon_deg, double lat_deg);
+char *cpted__crs_utm_plain(double lon_deg, double lat_deg, bool *outside);
 /* The point scale factor of a working CRS at a lon/lat (WGS 84) point: of
  * the largest and smallest scale over all directions (Tissot), the one
  * farther from 1; 1 for "" and engineering CRSs. CPTED_E_CRS when PROJ

@@ -188,8 +188,8 @@ int cpted__json_finish(cpted__json *j, cpted_context *ctx, char **out)
     if (j->failed || j->depth != 0) {
         cpted__free(j->buf);
         j->buf = NULL;
-        return cpted__error(ctx, j->failed ? CPTED_E_NOMEM : CPTED_E_GENERIC,
-                            "could not build the JSON document");
+        return j->failed ? cpted__nomem(ctx, "JSON document")
+                         : cpted__error(ctx, CPTED_E_GENERIC, "could not build the JSON document");
     }
     *out = j->buf;
     j->buf = NULL;

@@ -483,12 +483,14 @@ static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t 
                   const char *ref, int status, const char *why, const char *detail)
 {
     reader *r = lc->r;
+    if (!detail) /* every caller formats one: NULL is a failed allocation */
+        return nomem(r);
     if (!r->opts.lenient && lc->kind != SRC_OSM)
         return cpted__error(r->ctx, status, "'%s' layer '%s' feature %lld%s: %s%s", lc->source,
-                            layer, (long long)fid, ref, why, detail ? detail : "");
+                            layer, (long long)fid, ref, why, detail);
     r->site->groups[group].skipped++;
     return cpted__site_warn(r->site, "'%s' layer '%s' feature %lld%s: %s%s; skipped", lc->source,
-                            layer, (long long)fid, ref, why, detail ? detail : "");
+                            layer, (long long)fid, ref, why, detail);
 }
 
 /* OGR geometry -> GEOS (2D, curves linearised); NULL when GEOS cannot read it. */
@@ -505,6 +507,8 @@ static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
     size_t n = OGR_G_WkbSizeEx(g);
     unsigned char *buf = cpted__malloc(n);
     GEOSGeometry *out = NULL;
+    if (!buf)
+        nomem(r); /* read_feature tells this from unreadable geometry */
     if (buf && OGR_G_ExportToIsoWkb(g, wkbNDR, buf) == OGRERR_NONE) {
         r->ctx->geos_message[0] = '\0';
         out = GEOSWKBReader_read_r(r->ctx->geos, r->wkb, buf, n);
@@ -1018,7 +1022,14 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
     if (!og || OGR_G_IsEmpty(og)) {
         why = "empty geometry";
     } else {
+        unsigned long nomem_reports = ctx->nomem_reports;
         f.geom = ogr_to_geos(r, og);
+        if (!f.geom && ctx->nomem_reports != nomem_reports) {
+            /* not a broken geometry, which an OSM source would skip */
+            cpted__feature_clear(ctx, &f);
+            cpted__free(tags.scratch);
+            return CPTED_E_NOMEM;
+        }
         if (!f.geom)
             why = lc->kind == SRC_OSM ? "ring not closed or with fewer than 4 points (an object "
                                         "cut at the extract's edge)"
@@ -1333,7 +1344,10 @@ static int utm_of_features(reader *r, char **out)
                             "UTM zone from; give a working CRS",
                             r->crs[r->first_crs]);
     double lon = 0.5 * (lonlat[0] + lonlat[2]), lat = 0.5 * (lonlat[1] + lonlat[3]);
-    *out = cpted__crs_utm_for(lon, lat);
+    bool outside = false;
+    *out = cpted__crs_utm_for(lon, lat, &outside);
+    if (!*out && !outside)
+        return nomem(r);
     if (!*out)
         return cpted__error(r->ctx, CPTED_E_CRS,
                             "the site centre (%.6f, %.6f) is outside the UTM zones; give a "
@@ -1348,7 +1362,8 @@ static char *utm_plain_of_features(reader *r)
     double ll[4];
     if (lonlat_extent(r, ll) != CPTED_OK || !(ll[0] <= ll[2]))
         return NULL;
-    return cpted__crs_utm_plain(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]));
+    bool outside = false;
+    return cpted__crs_utm_plain(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]), &outside);
 }
 
 static int choose_working_crs(reader *r, char **out)
@@ -1402,7 +1417,8 @@ static int check_distortion(reader *r, const char *working, bool automatic)
                             "%%); give a working CRS centred on the site with --crs, or allow "
                             "it with --allow-distortion",
                             ll[0], ll[2], ll[1], ll[3], working, worst, at_lon, at_lat);
-    char *utm = cpted__crs_utm_for(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]));
+    bool outside = false;
+    char *utm = cpted__crs_utm_for(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]), &outside);
     rc = cpted__error(r->ctx, CPTED_E_CRS,
                       "working CRS %.200s distorts distances at the site by a factor %.4f (at "
                       "%.4f, %.4f lon/lat; more than 0.1 %%); use a local projected CRS (e.g. "

@@ -114,10 +114,14 @@ static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const 
                             f->id, cpted__geos_error(ctx));
     /* GEOS's prepared nearest points are not indexed: O(A) per asset */
     double xy[4];
+    unsigned long nomem_reports = ctx->nomem_reports;
     int rc = cpted__tiles_nearest_points(ctx, s->tiles, f->geom, d, xy);
     if (rc != CPTED_OK)
-        return cpted__error(ctx, rc, "standoff of asset %s: nearest points failed: %s", f->id,
-                            cpted_context_last_error(ctx));
+        return cpted__nomem_status(
+            ctx,
+            cpted__error(ctx, rc, "standoff of asset %s: nearest points failed: %s", f->id,
+                         cpted_context_last_error(ctx)),
+            nomem_reports);
     /* the first point lies on A, the second on the asset */
     r->vehicle_x = xy[0];
     r->vehicle_y = xy[1];
@@ -150,12 +154,16 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
     GEOSGeometry *zone = grown ? GEOSDifference_r(ctx->geos, grown, f->geom) : NULL;
     if (grown)
         GEOSGeom_destroy_r(ctx->geos, grown);
+    unsigned long nomem_reports = ctx->nomem_reports;
     GEOSGeometry *cut = zone ? cpted__tiles_intersection(ctx, s->tiles, zone) : NULL;
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
     if (!cut)
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
-                            zone ? cpted_context_last_error(ctx) : cpted__geos_error(ctx));
+        return cpted__nomem_status(
+            ctx,
+            cpted__error(ctx, CPTED_E_GEOMETRY, "encroachment of asset %s failed: %s", f->id,
+                         zone ? cpted_context_last_error(ctx) : cpted__geos_error(ctx)),
+            nomem_reports);
     a->encroachment = cpted__polygonal(ctx, cut);
     if (!a->encroachment)
         return CPTED_E_NOMEM;
@@ -466,6 +474,10 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
         text[5] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
                                 "the asset as a hemispherical surface burst (Kingery-Bulmash, "
                                 "Swisdak's fits); no values outside the fits' range");
+    /* a text that could not be made must not silently drop out of the report */
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (!text[i] && (i != 5 || s->charge_kg > 0.0))
+            j->failed = true;
     cpted__json_key(j, "assumptions");
     cpted__json_begin_array(j);
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {

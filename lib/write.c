@@ -778,6 +778,7 @@ CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
     if (w->layer_count == 0)
         return cpted__error(ctx, CPTED_E_INVALID, "%s: no result was added to the writer", w->path);
     w->committed = true;
+    unsigned long nomem_reports = ctx->nomem_reports;
     cpted__gdal_init();
     cpted__gdal_errors cap;
     cpted__gdal_begin(&cap, ctx);
@@ -788,7 +789,7 @@ CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
         plan_free(&plan);
     }
     cpted__gdal_end(&cap);
-    return rc;
+    return cpted__nomem_status(ctx, rc, nomem_reports);
 }
 
 #define W_SPEC(name, type, fields) {name, type, fields, sizeof fields / sizeof fields[0]}

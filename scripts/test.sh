@@ -13,6 +13,9 @@
 #                 the library and the thread test (api_test_threads)
 #   9. tsan-test  the thread test under ThreadSanitizer: any report fails
 #                 (tests/tsan.supp names the few inside GDAL, each with its proof)
+#  10. fuzz       the libFuzzer harnesses of tests/fuzz (clang-14, ASan + UBSan, in
+#                 build-fuzz/), each for CPTED_FUZZ_SECONDS (40) on a copy of its
+#                 seed corpus (scripts/fuzz_long.sh): any report fails
 # Each step is reported. The last line is the summary, and the exit status is 0 only
 # when every step passed. If the build fails, nothing after it can run, so the script
 # stops there.
@@ -66,6 +69,8 @@ ctest_in() {
 
 asan_tests() {
     # The CLI tests run the sanitized binary too, so its leaks are found as well.
+    # Only the GEOS leaks named in tests/lsan.supp are suppressed.
+    LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
     ASAN_OPTIONS=detect_leaks=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         ctest_in "$build_asan" -LE 'packaging|docs'
@@ -118,4 +123,5 @@ run_step valgrind valgrind_tests || true
 if run_step tsan-build tsan_build; then
     run_step tsan-test tsan_test || true
 fi
+run_step fuzz "$root/scripts/fuzz_long.sh" "${CPTED_FUZZ_SECONDS:-40}" "$root/build-fuzz" || true
 summary
