@@ -13,24 +13,26 @@ layer names are role names (docs/roles.md: assets, buildings, barriers/bollards/
 obstacles, ground, roads, entries, boundary, soft, perimeter) or whose features carry a
 `role` attribute. The binary comes from --cpted, else $CPTED, else build/apps/cpted.
 
-Per asset three values are reported:
+Per asset, besides cpted's value (`cpted standoff --json -`), three shapely passes:
 
-  reference  the exact model with shapely buffers of `--resolution` (64) segments per
-             quarter circle: within about 0.1 mm of the exact circles
-  cpted      `cpted standoff --json -`
-  low        the same model with every error cpted is allowed to make (its 8 segments
-             per quadrant, `--quadrant-segments`) turned against the asset: the vehicle
-             centre's clearance shrunk by e1 = (rho + r)(1 - cos(pi/4q)) (rho the largest
-             bollard radius or wall half-thickness; inscribed arcs of the blocked set and
-             of the erosion keep points up to that much closer), and the body reach
-             grown to (w/2)/cos(pi/4q) (the circumscribed dilation of A)
+  shapely  the exact model with plain shapely buffers of `--resolution` (64) segments
+           per quadrant: the best estimate of the exact value (about 0.1 mm from it,
+           more next to a passage that is almost exactly w wide)
+  upper    the same with each of its own polygonal errors against the vehicle (roads,
+           band and A inscribed; erosion and blocked dilation circumscribed): F and A lie
+           inside the exact sets, so upper >= the exact standoff
+  low      the same with every error cpted is allowed to make at its 8 segments per
+           quadrant (`--quadrant-segments`) turned towards the asset: the vehicle
+           centre's clearance shrunk by e1 = (rho + r)(1 - cos(pi/4q)) (rho the largest
+           bollard radius or wall half-thickness: the inscribed arcs of the blocked set
+           and of the erosion let the centre that much closer) and the body reach grown
+           to (w/2)/cos(pi/4q) (the circumscribed dilation of A)
 
-and the check passes when low - TOL <= cpted <= reference + TOL (TOL = 0.5 mm, the
-reference's own polygonal error with margin). cpted above the reference is the unsafe
-direction (the vehicle placed farther away than it can be). reference - cpted is at most
-(w/2)(1/cos(pi/4q) - 1) + 1e-6 m (4.4 mm for a car) on straight approaches; where the
-centre stops between arcs (a bollard gap) the clearance error adds to it, amplified by
-the gap's geometry; `low` gives that bound per asset.
+The check passes when low <= cpted <= upper (to 10 um of float noise). cpted above
+upper is the unsafe direction (the vehicle placed farther away than it can be).
+shapely - cpted is at most (w/2)(1/cos(pi/4q) - 1) + 1e-6 m (4.4 mm for a car) on
+straight approaches; where the centre stops between arcs (a bollard gap) the clearance
+error adds to it, amplified by the gap's geometry; `low` is that bound per asset.
 
 Subcommand `osm`: converts an OSM extract into a role-layer GeoPackage with a small
 replica of cpted's OSM preset, so both programs can be run on the same plain layers:
@@ -325,17 +327,23 @@ def max_radius(features, bollard_diameter_m=0.2, wall_thickness_m=0.2):
 
 def check(features, width_m, drivable="everything", resolution=64, quadrant_segments=8,
           bound=True, **kw):
-    """Reference and lower-bound standoffs per asset: {id: dict}, plus the reference sets.
+    """Standoffs per asset from three shapely passes: {id: dict}, plus the sets of the
+    first.
 
-    The reference rounds every polygonal error of its own against the vehicle (roads,
-    band and A inscribed, erosion and blocked dilation circumscribed): its F and A lie
-    inside the exact ones, so its standoff is >= the exact one, by about 0.1 mm at 64
-    segments. The bound (`low`) rounds cpted's allowed errors towards the vehicle."""
-    ref_sets = free_space(features, width_m, drivable, resolution,
-                          scale=circumscribed(1.0, resolution), **kw)
-    ref = standoffs(features, ref_sets)
-    low = {}
+    shapely  plain buffers of `resolution` segments per quadrant: the best estimate of
+             the exact value (passages exactly w wide stay open, as in the exact model)
+    upper    every polygonal error of its own against the vehicle (roads, band and A
+             inscribed; erosion and blocked dilation circumscribed): F and A inside the
+             exact ones, so the standoff is >= the exact one (it may close a passage
+             within a few um of w)
+    low      the errors cpted may make at `quadrant_segments` turned towards the asset
+             (docs/crosscheck.md): cpted must not come out below it"""
+    sets = free_space(features, width_m, drivable, resolution, **kw)
+    best = standoffs(features, sets)
+    upper = low = {}
     if bound:
+        upper = standoffs(features, free_space(features, width_m, drivable, resolution,
+                                               scale=circumscribed(1.0, resolution), **kw))
         r = width_m / 2.0 - PASS_TOL_M
         chord = 1.0 - math.cos(math.pi / (4.0 * quadrant_segments))
         e1 = (max_radius(features) + r) * chord
@@ -345,11 +353,11 @@ def check(features, width_m, drivable="everything", resolution=64, quadrant_segm
     rows = {}
     for f in features:
         if f.role == "asset":
-            rows[f.id] = {"id": f.id, "name": f.name, "reachable": ref[f.id][0],
-                          "reference_m": ref[f.id][1],
-                          "low_m": low[f.id][1] if f.id in low else None,
-                          "low_reachable": low[f.id][0] if f.id in low else None}
-    return rows, ref_sets
+            rows[f.id] = {"id": f.id, "name": f.name, "reachable": best[f.id][0],
+                          "shapely_m": best[f.id][1],
+                          "upper_m": upper[f.id][1] if f.id in upper else None,
+                          "low_m": low[f.id][1] if f.id in low else None}
+    return rows, sets
 
 
 def cpted_binary(given=None):
@@ -417,17 +425,18 @@ def compare(sources, drivable="everything", vehicle=None, vehicle_width=None, bi
         c = by_id.get(aid)
         row["cpted_m"] = c["standoff_m"] if c else None
         row["cpted_reachable"] = c["reachable"] if c else None
-        ref, got, low = row["reference_m"], row["cpted_m"], row["low_m"]
-        row["difference_m"] = (ref - got) if (ref is not None and got is not None) else None
+        best, got = row["shapely_m"], row["cpted_m"]
+        up, low = row["upper_m"], row["low_m"]
+        row["difference_m"] = (best - got) if (best is not None and got is not None) else None
         if c is None:
             row["verdict"] = "missing in cpted"
         elif row["cpted_reachable"] != row["reachable"]:
-            # cpted reachable where the reference is not is the safe side
+            # cpted reachable where shapely is not is the safe side
             row["verdict"] = ("reachable only in cpted (safe side)" if row["cpted_reachable"]
                               else "UNSAFE: unreachable in cpted, reachable exactly")
         elif got is None:
             row["verdict"] = "ok (unreachable in both)"
-        elif got > ref + TOL_M:
+        elif up is not None and got > up + TOL_M:
             row["verdict"] = "UNSAFE: cpted farther than exact"
         elif low is not None and got < low - TOL_M:
             row["verdict"] = "cpted below the documented bound"
@@ -442,20 +451,21 @@ def fmt_m(v):
 
 
 def print_report(report, out=sys.stdout):
-    print("drivable=%s vehicle=%s (w = %.2f m), reference %d segments/quadrant, cpted %d"
+    print("drivable=%s vehicle=%s (w = %.2f m), shapely %d segments/quadrant, cpted %d"
           % (report["drivable"], report["vehicle"], report["width_m"], report["resolution"],
              report["quadrant_segments"]), file=out)
     if report["not_assessed"]:
-        print("reference: not assessed: %s" % report["not_assessed"], file=out)
+        print("shapely: not assessed: %s" % report["not_assessed"], file=out)
     for k, v in report["areas_m2"].items():
         print("  area %-18s %s" % (k, "-" if v is None else "%.3f m2" % v), file=out)
-    print("%-28s %-28s %10s %10s %10s %9s  %s" % ("asset", "name", "cpted", "reference",
-                                                   "low", "ref-cpted", "verdict"), file=out)
+    print("%-26s %-26s %10s %10s %10s %10s %9s  %s"
+          % ("asset", "name", "cpted", "shapely", "upper", "low", "shp-cpted", "verdict"),
+          file=out)
     for row in report["assets"]:
         diff = row["difference_m"]
-        print("%-28s %-28s %10s %10s %10s %9s  %s"
-              % (row["id"][:28], (row["name"] or "")[:28], fmt_m(row["cpted_m"]),
-                 fmt_m(row["reference_m"]), fmt_m(row["low_m"]),
+        print("%-26s %-26s %10s %10s %10s %10s %9s  %s"
+              % (row["id"][:26], (row["name"] or "")[:26], fmt_m(row["cpted_m"]),
+                 fmt_m(row["shapely_m"]), fmt_m(row["upper_m"]), fmt_m(row["low_m"]),
                  "-" if diff is None else "%.2f mm" % (1000 * diff), row["verdict"]),
               file=out)
 
@@ -646,10 +656,10 @@ def main(argv=None):
     ap.add_argument("--cpted", default=None, help="cpted binary (default $CPTED or "
                     "build/apps/cpted)")
     ap.add_argument("--resolution", type=int, default=64,
-                    help="segments per quadrant of the reference (default 64)")
+                    help="segments per quadrant of the shapely passes (default 64)")
     ap.add_argument("--quadrant-segments", type=int, default=8,
                     help="cpted's segments per quadrant, for the bound (default 8)")
-    ap.add_argument("--no-bound", action="store_true", help="skip the lower-bound pass")
+    ap.add_argument("--no-bound", action="store_true", help="only the plain shapely pass (no upper and low)")
     ap.add_argument("--json", default=None, help="write the report as JSON (- = stdout)")
     a = ap.parse_args(argv)
     report = compare(a.sources, a.drivable, a.vehicle, a.vehicle_width, a.cpted,
