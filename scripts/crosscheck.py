@@ -23,10 +23,11 @@ Per asset, besides cpted's value (`cpted standoff --json -`), three shapely pass
            inside the exact sets, so upper >= the exact standoff
   low      the same with every error cpted is allowed to make at its 8 segments per
            quadrant (`--quadrant-segments`) turned towards the asset: the vehicle
-           centre's clearance shrunk by e1 = (rho + r)(1 - cos(pi/4q)) (rho the largest
+           centre's clearance shrunk by e1 = (rho + r)(1 - cos(3pi/8q)) (rho the largest
            bollard radius or wall half-thickness: the inscribed arcs of the blocked set
-           and of the erosion let the centre that much closer) and the body reach grown
-           to (w/2)/cos(pi/4q) (the circumscribed dilation of A)
+           and of the erosion let the centre that much closer; a GEOS fillet's parts
+           span up to 1.5 quanta, see fillet_cos) and the body reach grown to
+           (w/2)/cos(pi/4q) (cpted's circumscribed dilation of A)
 
 The check passes when low <= cpted <= upper (to 10 um of float noise). cpted above
 upper is the unsafe direction (the vehicle placed farther away than it can be).
@@ -53,7 +54,7 @@ import tempfile
 
 from osgeo import gdal, ogr, osr
 from shapely import wkb
-from shapely.geometry import (GeometryCollection, MultiPolygon, Polygon, box)
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 from shapely.validation import make_valid
 
@@ -189,7 +190,16 @@ def read_site(paths):
 
 
 def circumscribed(d, quadrant_segments):
+    """cpted's circumscribed radius for A (lib/geom.c): d / cos(pi/4q)."""
     return d / math.cos(math.pi / (4.0 * quadrant_segments))
+
+
+def fillet_cos(quadrant_segments):
+    """The worst ratio of a GEOS buffer's chord distance to its radius. GEOS divides a
+    fillet of angle a into round(a / quantum) equal parts (quantum = pi/2q), so a part
+    spans up to 1.5 quanta (a fillet just under 1.5 quanta is one chord): its middle
+    lies at radius cos(3 pi / 8q), not cos(pi / 4q) (the part of a full circle)."""
+    return math.cos(3.0 * math.pi / (8.0 * quadrant_segments))
 
 
 def free_space(features, width_m, drivable="everything", resolution=64, clearance_m=None,
@@ -343,11 +353,11 @@ def check(features, width_m, drivable="everything", resolution=64, quadrant_segm
     upper = low = {}
     if bound:
         upper = standoffs(features, free_space(features, width_m, drivable, resolution,
-                                               scale=circumscribed(1.0, resolution), **kw))
+                                               scale=1.0 / fillet_cos(resolution), **kw))
         r = width_m / 2.0 - PASS_TOL_M
-        chord = 1.0 - math.cos(math.pi / (4.0 * quadrant_segments))
+        chord = 1.0 - fillet_cos(quadrant_segments)
         e1 = (max_radius(features) + r) * chord
-        reach = circumscribed(circumscribed(width_m / 2.0, quadrant_segments), resolution)
+        reach = circumscribed(width_m / 2.0, quadrant_segments) / fillet_cos(resolution)
         low = standoffs(features, free_space(features, width_m, drivable, resolution,
                                              clearance_m=r - e1, reach_m=reach, **kw))
     rows = {}
@@ -398,6 +408,22 @@ def run_cpted(binary, sources, drivable=None, vehicle=None, vehicle_width=None,
         return doc, A
 
 
+def missed_depth(exact, got):
+    """How far the parts of `exact` outside `got` reach beyond it: the largest distance
+    from a vertex of exact - got to got (0 when got covers exact)."""
+    worst = 0.0
+    for piece in _polys(exact.difference(got)):
+        if piece.is_empty:
+            continue
+        local = got.intersection(piece.envelope.buffer(1.0))
+        if local.is_empty:
+            return float("inf")
+        for ring in [piece.exterior] + list(piece.interiors):
+            for xy in ring.coords:
+                worst = max(worst, local.distance(Point(xy)))
+    return worst
+
+
 def compare(sources, drivable="everything", vehicle=None, vehicle_width=None, binary=None,
             resolution=64, quadrant_segments=8, bound=True, extra=()):
     """Runs cpted and the shapely check; returns the report (a dict)."""
@@ -420,6 +446,7 @@ def compare(sources, drivable="everything", vehicle=None, vehicle_width=None, bi
         # the exact A not covered by cpted's (unsafe if more than slivers) and the reverse
         report["areas_m2"]["A_missed_by_cpted"] = A.difference(A_cpted).area
         report["areas_m2"]["A_cpted_extra"] = A_cpted.difference(A).area
+        report["A_missed_max_m"] = missed_depth(A, A_cpted)
     by_id = {a["id"]: a for a in doc["assets"]}
     for aid, row in rows.items():
         c = by_id.get(aid)
@@ -458,6 +485,9 @@ def print_report(report, out=sys.stdout):
         print("shapely: not assessed: %s" % report["not_assessed"], file=out)
     for k, v in report["areas_m2"].items():
         print("  area %-18s %s" % (k, "-" if v is None else "%.3f m2" % v), file=out)
+    if report.get("A_missed_max_m") is not None:
+        print("  exact A beyond cpted's A by at most %.2f mm" % (1000 * report["A_missed_max_m"]),
+              file=out)
     print("%-26s %-26s %10s %10s %10s %10s %9s  %s"
           % ("asset", "name", "cpted", "shapely", "upper", "low", "shp-cpted", "verdict"),
           file=out)

@@ -128,7 +128,7 @@ def test_l_road_corner_reference(cpted_bin, tmp_path, angle_deg):
     exact = CORNER_DIST - ROAD_W / 2.0
     assert row["reachable"] and row["cpted_reachable"]
     assert abs(row["shapely_m"] - exact) < 3e-4, row
-    assert exact <= row["upper_m"] <= exact + 3e-4, row
+    assert exact <= row["upper_m"] <= exact + 5e-4, row
     assert row["low_m"] <= exact
 
 
@@ -148,6 +148,57 @@ def test_l_road_corner_everything_drivable(cpted_bin, tmp_path):
     rows, _ = run_check(cpted_bin, [l_road_site(tmp_path, -39.375)], "everything")
     (row,) = rows.values()
     assert row["shapely_m"] == 0.0 and row["cpted_m"] == 0.0
+    assert_in_bounds(row)
+
+
+# ---- (a') a convex corner of the ground that turns by 16 degrees ----------------------
+
+TURN_DEG = 16.0
+CORNER_V = (100.0, 25.0)
+FACE_X = 110.0
+
+
+def shallow_corner_site(tmp_path):
+    """Ground: a quadrilateral whose east vertex V = (100, 25) turns by 16 deg (both
+    edges 8 deg off north-south); the asset's west face is at x = 110 around y = 25."""
+    dx = 25.0 * math.tan(math.radians(TURN_DEG / 2))
+    return write_site(tmp_path / "shallow_corner.gpkg", {
+        "ground": [("POLYGON ((0 0, %r 0, %r %r, %r 50, 0 50, 0 0))"
+                    % (100.0 - dx, CORNER_V[0], CORNER_V[1], 100.0 - dx), {})],
+        "assets": [(rect(FACE_X, 20.0, FACE_X + 10.0, 30.0), {"name": "east of the corner"})],
+    })
+
+
+def shallow_corner_exact(w=W_CAR):
+    """By hand: G eroded by r keeps the corner (offset edges meet on the bisector,
+    r / sin(82 deg) west of V); A is that point's disc of radius w/2."""
+    r = w / 2 - 1e-6
+    half_interior = math.radians(90.0 - TURN_DEG / 2)
+    return FACE_X - (CORNER_V[0] - r / math.sin(half_interior) + w / 2)
+
+
+FILLET_ROUNDING = (
+    "cpted finding: GEOS divides a fillet of angle a into round(a / (pi/2q)) parts "
+    "(addDirectedFillet: (int)(a / quantum + 0.5)), so a 16 deg turn is one chord; its "
+    "middle lies at (w/2)/cos(pi/32) * cos(8 deg) = 0.8956 m, 4.4 mm short of w/2: cpted "
+    "reads 10.0133 m where the exact value is 10.0088 m. The circumscribed radius must be "
+    "(w/2)/cos(3 pi/8q) to cover the circle")
+
+
+def test_shallow_ground_corner_reference(cpted_bin, tmp_path):
+    rows, _ = run_check(cpted_bin, [shallow_corner_site(tmp_path)], "roads")
+    (row,) = rows.values()
+    exact = shallow_corner_exact()
+    assert abs(row["shapely_m"] - exact) < 1e-4, (exact, row)
+    assert exact <= row["upper_m"] <= exact + 5e-4, (exact, row)
+    assert row["low_m"] <= exact
+
+
+@pytest.mark.xfail(strict=True, reason=FILLET_ROUNDING)
+def test_shallow_ground_corner_cpted(cpted_bin, tmp_path):
+    rows, _ = run_check(cpted_bin, [shallow_corner_site(tmp_path)], "roads")
+    (row,) = rows.values()
+    assert row["cpted_m"] <= shallow_corner_exact() + FLOAT_TOL, row
     assert_in_bounds(row)
 
 
