@@ -349,3 +349,47 @@ def test_random_district(cpted_bin, tmp_path, seed, drivable):
     if drivable == "roads":
         # the check measures real distances, not only zeros
         assert any(row["shapely_m"] and row["shapely_m"] > 1.0 for row in rows.values())
+
+
+# ---- the OSM replica used for docs/crosscheck.md ------------------------------------------
+
+OSM_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="hand">
+  <node id="1" lat="60.1700" lon="24.9400"/>
+  <node id="2" lat="60.1700" lon="24.9410"/>
+  <node id="3" lat="60.1705" lon="24.9410"/>
+  <node id="4" lat="60.1705" lon="24.9400"/>
+  <node id="5" lat="60.1695" lon="24.9390"/>
+  <node id="6" lat="60.1695" lon="24.9420"/>
+  <node id="7" lat="60.1697" lon="24.9405"><tag k="barrier" v="bollard"/><tag k="diameter" v="300"/></node>
+  <node id="8" lat="60.1698" lon="24.9390"/>
+  <node id="9" lat="60.1698" lon="24.9395"/>
+  <node id="10" lat="60.1710" lon="24.9390"/>
+  <node id="11" lat="60.1710" lon="24.9420"/>
+  <way id="100"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="building" v="yes"/><tag k="name" v="Hall"/></way>
+  <way id="101"><nd ref="5"/><nd ref="6"/><tag k="highway" v="residential"/><tag k="lanes" v="2"/></way>
+  <way id="102"><nd ref="8"/><nd ref="9"/><tag k="barrier" v="wall"/></way>
+  <way id="103"><nd ref="10"/><nd ref="11"/><tag k="highway" v="footway"/></way>
+  <way id="104"><nd ref="9"/><nd ref="4"/><tag k="barrier" v="fence"/></way>
+</osm>
+"""
+
+
+def test_osm_replica(cpted_bin, tmp_path):
+    src = tmp_path / "hand.osm"
+    src.write_text(OSM_XML, encoding="utf-8")
+    layers = crosscheck.osm_to_layers(str(src), 32635)
+    assert [a["name"] for _, a in layers["buildings"]] == ["Hall"]
+    assert [a["diameter"] for _, a in layers["bollards"]] == [0.3]  # OSM diameter: mm
+    # the residential road with 2 lanes; the footway is no road, the fence (soft) left out
+    assert [(a["highway"], a["lanes"]) for _, a in layers["roads"]] == [("residential", 2.0)]
+    assert crosscheck.road_width(layers["roads"][0][1]) == 2 * 3.25
+    assert len(layers["obstacles"]) == 1 and layers["obstacles"][0][0].geom_type == "LineString"
+    assert not layers["barriers"] and not layers["ground"]
+    out = tmp_path / "hand.gpkg"
+    assert crosscheck.write_role_gpkg(str(out), 32635, layers, ["Hall"]) == ["Hall"]
+    rows, _ = run_check(cpted_bin, [out], "roads")
+    (row,) = rows.values()
+    assert row["name"] == "Hall" and row["shapely_m"] > 1.0
+    assert_in_bounds(row)
