@@ -305,7 +305,7 @@ def test_plaza_restored_bollard(cpted_bin, plaza, tmp_path, drivable, vehicle, e
 
 def random_site(tmp_path, seed):
     """30 buildings (5 of them assets), straight roads that run out of the boundary,
-    and rows of bollards, in a 200 m square. Roads are straight and leave the study,
+    rows of bollards and a ring of bollards round the first asset, in a 200 m square. Roads are straight and leave the study,
     so their only arcs lie outside it (the road-arc finding is case (a))."""
     rnd = random.Random(seed)
     size = 200.0
@@ -330,6 +330,15 @@ def random_site(tmp_path, seed):
         for i in range(8):
             bollards.append((point(x + i * pitch * math.cos(a), y + i * pitch * math.sin(a)),
                              {"diameter": 0.2}))
+    # a closed ring of bollards 6 m around the first asset (clear gaps 1.1..1.7 m < w),
+    # so that in the everything model too one standoff is measured at bollard gaps
+    x0, y0, x1, y1 = wkt.loads(blocks[0][0]).bounds
+    pitch = rnd.uniform(1.3, 1.9)
+    ring = wkt.loads(rect(x0 - 6, y0 - 6, x1 + 6, y1 + 6)).exterior
+    steps = int(ring.length / pitch)
+    for i in range(steps):
+        p = ring.interpolate(i * ring.length / steps)
+        bollards.append((point(p.x, p.y), {"diameter": 0.2}))
     return write_site(tmp_path / ("district_%d.gpkg" % seed), {
         "boundary": [(rect(0.0, 0.0, size, size), {})],
         "roads": roads,
@@ -346,9 +355,8 @@ def test_random_district(cpted_bin, tmp_path, seed, drivable):
     assert len(rows) == 5
     for row in rows.values():
         assert_in_bounds(row)
-    if drivable == "roads":
-        # the check measures real distances, not only zeros
-        assert any(row["shapely_m"] and row["shapely_m"] > 1.0 for row in rows.values())
+    # the check measures real distances, not only zeros: in both models the ringed asset
+    assert rows["assets:1"]["shapely_m"] > 3.0, rows["assets:1"]
 
 
 # ---- the OSM replica used for docs/crosscheck.md ------------------------------------------
