@@ -16,8 +16,10 @@
 #include <string.h>
 
 #define MODULE "coverage"
-/* A crossing piece of line shorter than 1 mm is a touch of R, not a breach. */
-#define MIN_BREACH_M 1e-3
+/* Any piece of line inside R, however short, is a crossing: the free space
+ * keeps a passage of exactly the vehicle width open as a sliver of R about
+ * 2 µm wide (docs/method-coverage.md §5), and a length filter would drop it.
+ * Only a point (R touching the line) is not a crossing. */
 
 static int push_breach(cpted_coverage *cov, const cpted__coverage_line *l, int32_t kind,
                        GEOSGeometry *geom, double x, double y, double width_m)
@@ -122,7 +124,7 @@ static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const c
         const GEOSGeometry *p = GEOSGetGeometryN_r(h, pieces, i);
         double plen = 0.0;
         GEOSLength_r(h, p, &plen);
-        if (plen < MIN_BREACH_M)
+        if (!(plen > 0.0))
             continue;
         GEOSGeometry *mid = GEOSInterpolate_r(h, p, plen / 2.0);
         if (!mid) {
@@ -201,7 +203,7 @@ static double end_passage(cpted_context *ctx, const double *xy, unsigned int n, 
             continue;
         GEOSDistance_r(h, p, e, &d);
         GEOSGeom_destroy_r(h, e);
-        if (plen >= MIN_BREACH_M && d < best) {
+        if (plen > 0.0 && d < best) {
             best = d;
             *width = plen;
             cpted__line_point_at(ctx, p, plen, plen / 2.0, mx, my);
@@ -223,6 +225,7 @@ static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOS
 {
     cpted_context *ctx = cov->ctx;
     GEOSContextHandle_t h = ctx->geos;
+    unsigned long nomem_reports = ctx->nomem_reports;
     double strip_m = cov->vehicle.width_m / 2.0 + cov->opts.snap_m;
     GEOSGeometry *left = side_strip(cov, l->geom, strip_m);
     GEOSGeometry *right = side_strip(cov, l->geom, -strip_m);
@@ -232,15 +235,24 @@ static int bypass(cpted_coverage *cov, const cpted__coverage_line *l, const GEOS
         rc = cpted__geos_fail(ctx, MODULE, "side strips");
         goto done;
     }
-    /* most lines: R on one side at most, for any component */
-    int nc = cpted__tiles_intersects(ctx, tiles, left, -1) == 1 &&
-                     cpted__tiles_intersects(ctx, tiles, right, -1) == 1
-                 ? GEOSGetNumGeometries_r(h, reach)
-                 : 0;
+    /* most lines: R on one side at most, for any component. A failed test is
+     * an error of the call, never "no bypass". */
+    int il = cpted__tiles_intersects(ctx, tiles, left, -1);
+    int ir = il == 1 ? cpted__tiles_intersects(ctx, tiles, right, -1) : 0;
+    if (il < 0 || ir < 0) {
+        rc = cpted__nomem_status(ctx, CPTED_E_GEOMETRY, nomem_reports); /* the error says why */
+        goto done;
+    }
+    int nc = il == 1 && ir == 1 ? GEOSGetNumGeometries_r(h, reach) : 0;
     for (int c = 0; c < nc; c++) {
         const GEOSGeometry *comp = GEOSGetGeometryN_r(h, reach, c);
-        if (cpted__tiles_intersects(ctx, tiles, left, c) != 1 ||
-            cpted__tiles_intersects(ctx, tiles, right, c) != 1)
+        il = cpted__tiles_intersects(ctx, tiles, left, c);
+        ir = il == 1 ? cpted__tiles_intersects(ctx, tiles, right, c) : 0;
+        if (il < 0 || ir < 0) {
+            rc = cpted__nomem_status(ctx, CPTED_E_GEOMETRY, nomem_reports);
+            goto done;
+        }
+        if (il != 1 || ir != 1)
             continue;
         unsigned int n = 0;
         xy = cpted__line_coords(ctx, l->geom, &n);
@@ -296,12 +308,16 @@ done:
 int cpted__coverage_breaches(cpted_coverage *cov)
 {
     cpted_context *ctx = cov->ctx;
-    if (cov->line_count == 0)
+    /* Nothing to look for: the result is not assessed, and
+     * cpted_coverage_not_assessed() gives the reason (no line, or the free
+     * space's reason). */
+    if (cov->line_count == 0 || cpted_freespace_not_assessed(cov->fs))
         return CPTED_OK;
     const GEOSGeometry *reach = cov->fs->reachable;
-    if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1)
-        return cpted__result_warn(&cov->head, "breaches not computed: no reachable space (no "
-                                              "entry connects to drivable ground)");
+    if (!reach || GEOSisEmpty_r(ctx->geos, reach) == 1) /* never silently "no breaches" */
+        return cpted__error(ctx, CPTED_E_GEOMETRY,
+                            "%s: the free space has no reachable space and no reason why",
+                            MODULE);
     cpted__tiles *tiles = NULL;
     int rc = cpted__freespace_tiles(cov->fs, CPTED_SPACE_REACHABLE, &tiles);
     for (size_t i = 0; i < cov->line_count && rc == CPTED_OK; i++) {

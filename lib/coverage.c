@@ -23,6 +23,14 @@
 #define MODULE "coverage"
 /* Stretches shorter than this are rounding noise, not gaps. */
 #define EPS_M 1e-6
+/* A gap passes the vehicle when its clear width is at least w less this: the
+ * free space keeps a passage of exactly w open by eroding by w/2 - 1 µm
+ * (freespace.c), and the two must agree (docs/method-coverage.md §3). */
+#define PASS_TOL_M 2e-6
+/* The reason of a result with no line to analyse. */
+static const char no_lines_reason[] =
+    "no line of protection: the site has no perimeter line, barrier line or row of barrier "
+    "points, so no gap or breach was looked for";
 
 /* A blocking footprint (cached by the free space). */
 typedef cpted__footprint_item footprint;
@@ -98,13 +106,33 @@ static int add_line(run *r, const cpted__barrier_line *b)
 
 /* ---- footprints ----------------------------------------------------------- */
 
+/* A barrier line without a thickness attribute: the free space blocks it with
+ * the default wall thickness, but gaps are measured to the line as drawn, so
+ * that the default never narrows a gap (docs/method-coverage.md §2). */
+static bool drawn_line(const run *r, const footprint *p)
+{
+    const cpted__feature *f = &r->cov->site->features[p->feature];
+    int t = GEOSGeomTypeId_r(r->h, f->geom);
+    return (t == GEOS_LINESTRING || t == GEOS_LINEARRING || t == GEOS_MULTILINESTRING) &&
+           !(f->thickness_m > 0.0);
+}
+
+/* The geometry that covers a line and bounds its gaps: the drawn line for a
+ * line without thickness, else the footprint. */
+static const GEOSGeometry *cover_geom(const run *r, const footprint *p)
+{
+    return drawn_line(r, p) ? r->cov->site->features[p->feature].geom : p->geom;
+}
+
 /* Edge-to-edge distance between two footprints. */
 static double clear_between(run *r, const footprint *a, const footprint *b)
 {
+    const GEOSGeometry *ga = drawn_line(r, a) ? cover_geom(r, a) : a->core;
+    const GEOSGeometry *gb = drawn_line(r, b) ? cover_geom(r, b) : b->core;
     double d = 0.0;
-    if (!GEOSDistance_r(r->h, a->core, b->core, &d))
+    if (!GEOSDistance_r(r->h, ga, gb, &d))
         return NAN;
-    d -= a->core_r + b->core_r;
+    d -= (drawn_line(r, a) ? 0.0 : a->core_r) + (drawn_line(r, b) ? 0.0 : b->core_r);
     return d > 0.0 ? d : 0.0;
 }
 
@@ -238,7 +266,7 @@ static const footprint *closing_footprint(run *r, const GEOSGeometry *pt, const 
     double best_d = INFINITY;
     for (size_t i = 0; i < near->count; i++) {
         double d;
-        if (!GEOSDistance_r(r->h, near->items[i]->geom, pt, &d))
+        if (!GEOSDistance_r(r->h, cover_geom(r, near->items[i]), pt, &d))
             continue;
         if (d <= r->cov->opts.snap_m + EPS_M && d < best_d) {
             best_d = d;
@@ -305,7 +333,7 @@ static int finish_gap(run *r, cpted__coverage_line *l, cpted_coverage_gap *g)
     const cpted_coverage_options *o = &r->cov->opts;
     g->struct_size = (uint32_t)sizeof *g;
     g->compliant = g->clear_width_m <= o->max_gap_m + o->tolerance_m;
-    g->vehicle_passable = g->clear_width_m >= r->cov->vehicle.width_m;
+    g->vehicle_passable = g->clear_width_m >= r->cov->vehicle.width_m - PASS_TOL_M;
     return cpted__line_point_at(r->ctx, l->geom, l->rec.length_m, (g->start_m + g->end_m) / 2.0,
                                 &g->x, &g->y);
 }
@@ -367,8 +395,9 @@ static int analyse_line(run *r, cpted__coverage_line *l)
     }
     for (size_t i = 0; i < near.count; i++) {
         const footprint *p = near.items[i];
+        const GEOSGeometry *pg = cover_geom(r, p);
         double d = 0.0;
-        if (!GEOSDistance_r(h, p->geom, l->geom, &d)) {
+        if (!GEOSDistance_r(h, pg, l->geom, &d)) {
             rc = cpted__geos_fail(r->ctx, MODULE, "distance");
             goto done;
         }
@@ -376,14 +405,28 @@ static int analyse_line(run *r, cpted__coverage_line *l)
             continue;
         /* Only the part within snap is projected: a building along the line
          * covers the stretch it borders, not its whole shadow. */
-        GEOSGeometry *part = GEOSIntersection_r(h, p->geom, zone);
+        GEOSGeometry *part = GEOSIntersection_r(h, pg, zone);
         if (!part) {
             rc = cpted__geos_fail(r->ctx, MODULE, "intersection");
             goto done;
         }
-        if (GEOSisEmpty_r(h, part) == 1) { /* touches the zone's rim only */
+        if (GEOSisEmpty_r(h, part) == 1) {
+            /* Within snap, yet outside the zone's polygon (its arcs are
+             * inscribed in the true circles) or on its rim: the footprint
+             * covers the one point of the line nearest to it, never its whole
+             * shadow (docs/method-coverage.md §2). */
             GEOSGeom_destroy_r(h, part);
-            part = GEOSGeom_clone_r(h, p->geom);
+            part = NULL;
+            GEOSCoordSequence *cs = GEOSNearestPoints_r(h, pg, l->geom);
+            double nx = 0.0, ny = 0.0;
+            if (cs && GEOSCoordSeq_getXY_r(h, cs, 1, &nx, &ny))
+                part = GEOSGeom_createPointFromXY_r(h, nx, ny);
+            if (cs)
+                GEOSCoordSeq_destroy_r(h, cs);
+            if (!part) {
+                rc = cpted__geos_fail(r->ctx, MODULE, "nearest point");
+                goto done;
+            }
         }
         int np = part ? GEOSGetNumGeometries_r(h, part) : 0;
         for (int k = 0; k < np && rc == CPTED_OK; k++) {
@@ -611,11 +654,21 @@ CPTED_API size_t CPTED_CALL cpted_coverage_breach_count(const cpted_coverage *re
     return result ? result->breach_count : 0;
 }
 
+CPTED_API const char *CPTED_CALL cpted_coverage_not_assessed(const cpted_coverage *result)
+{
+    if (!result)
+        return NULL;
+    if (result->line_count == 0)
+        return no_lines_reason;
+    return cpted_freespace_not_assessed(result->fs);
+}
+
 CPTED_API size_t CPTED_CALL cpted_coverage_finding_count(const cpted_coverage *result)
 {
     if (!result)
         return 0;
-    size_t n = result->breach_count;
+    /* nothing analysed is a finding, never a clean result */
+    size_t n = result->breach_count + (cpted_coverage_not_assessed(result) ? 1 : 0);
     for (size_t i = 0; i < result->line_count; i++)
         n += result->lines[i].rec.noncompliant_count;
     return n;
@@ -751,6 +804,11 @@ int cpted__coverage_json_body(cpted__json *j, const cpted_coverage *cov)
     cpted__json_number(j, cov->opts.snap_m);
     cpted__json_key(j, "chain_m");
     cpted__json_number(j, cov->opts.chain_m);
+    const char *why = cpted_coverage_not_assessed(cov);
+    cpted__json_key(j, "assessed");
+    cpted__json_bool(j, why == NULL);
+    cpted__json_key(j, "not_assessed");
+    cpted__json_string(j, why);
     cpted__json_key(j, "lines");
     cpted__json_begin_array(j);
     int rc = CPTED_OK;

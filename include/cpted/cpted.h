@@ -1534,7 +1534,25 @@ CPTED_API cpted_site *CPTED_CALL cpted_coverage_site(const cpted_coverage *resul
 CPTED_API cpted_freespace *CPTED_CALL cpted_coverage_freespace(const cpted_coverage *result);
 
 /**
- * @brief Number of findings: non-compliant gaps of all lines plus breaches.
+ * @brief Why a coverage result is not (fully) assessed.
+ *
+ * A coverage with nothing to analyse says so rather than report "no breaches":
+ * with no line of protection nothing was looked for (the reason starts "no
+ * line of protection: "); when the free space is not assessed
+ * (cpted_freespace_not_assessed(): no vehicle can enter) the gaps are still
+ * measured but breaches are not looked for, and the reason is the free
+ * space's. A not-assessed result counts as a finding
+ * (cpted_coverage_finding_count()).
+ * @param result the result.
+ * @return NULL when fully assessed (or for NULL); otherwise borrowed text
+ *         (valid while @p result lives) naming the reason.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_coverage_not_assessed(const cpted_coverage *result);
+
+/**
+ * @brief Number of findings: non-compliant gaps of all lines plus breaches,
+ *        plus one when the result is not assessed (cpted_coverage_not_assessed()).
  * @param result the result.
  * @return the count (0 for NULL).
  * @since 1.0
@@ -1543,7 +1561,7 @@ CPTED_API size_t CPTED_CALL cpted_coverage_finding_count(const cpted_coverage *r
 
 /**
  * @brief Number of warnings of a coverage result (lines not analysed, ratings
- *        not used, breaches not computed).
+ *        not used).
  * @param result the result.
  * @return the count (0 for NULL).
  * @since 1.0

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,8 +472,8 @@ static void test_wall_end_and_open_end(void **state)
     assert_int_equal(l.gap_count, 5);
     assert_int_equal(l.noncompliant_count, 2);
     cpted_coverage_gap g = get_gap(f, 0, 0);
-    assert_near(g.start_m, 0.1, MM);
-    assert_near(g.clear_width_m, 1.25, MM);
+    assert_near(g.start_m, 0.0, 1e-9);
+    assert_near(g.clear_width_m, 1.35, MM);
     assert_int_equal(g.compliant, 0);
     assert_string_equal(g.before_id, "walls:1");
     g = get_gap(f, 0, 4);
@@ -644,10 +645,11 @@ static void record_log(int32_t level, const char *message, void *payload)
         snprintf(c->warning[c->warnings - 1], sizeof c->warning[0], "%s", message);
 }
 
-/* A malformed rating, and no reachable space (the only entry lies inside a
- * building), are warnings of a run that succeeds: each is logged once as a
+/* A malformed rating is a warning of a run that succeeds: logged once as a
  * warning with the reason from the failing call, nothing at error level, and
- * the context's last error (from a failed call before) stays as it was. */
+ * the context's last error (from a failed call before) stays as it was. No
+ * reachable space (the only entry lies inside a building) is no warning but
+ * "not assessed" with the free space's reason. */
 static void test_warnings_log_no_error(void **state)
 {
     fixture *f = *state;
@@ -670,7 +672,7 @@ static void test_warnings_log_no_error(void **state)
     run(f, NULL);
     cpted_context_set_log(f->ctx, CPTED_LOG_WARNING, NULL, NULL);
     assert_int_equal(c.errors, 0);
-    assert_int_equal(c.warnings, 2);
+    assert_int_equal(c.warnings, 1);
     assert_string_equal(cpted_context_last_error(f->ctx), before);
     /* the reasons are the messages of the failing calls themselves */
     cpted_rating rt;
@@ -681,36 +683,241 @@ static void test_warnings_log_no_error(void **state)
     snprintf(expected, sizeof expected, "bollards:1: rating 'garbage' not used: %s",
              cpted_context_last_error(f->ctx));
     assert_string_equal(c.warning[0], expected);
-    assert_string_equal(c.warning[1], "breaches not computed: no reachable space (no entry "
-                                      "connects to drivable ground)");
-    assert_int_equal(cpted_coverage_warning_count(f->cov), 2);
+    assert_int_equal(cpted_coverage_warning_count(f->cov), 1);
     assert_string_equal(cpted_coverage_warning(f->cov, 0), c.warning[0]);
-    assert_string_equal(cpted_coverage_warning(f->cov, 1), c.warning[1]);
-    assert_null(cpted_coverage_warning(f->cov, 2));
+    assert_null(cpted_coverage_warning(f->cov, 1));
+    assert_non_null(cpted_freespace_not_assessed(f->fs));
+    assert_string_equal(cpted_coverage_not_assessed(f->cov), cpted_freespace_not_assessed(f->fs));
     assert_int_equal(cpted_coverage_line_count(f->cov), 1);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
 }
 
-/* Drivable ground whose only entry lies in a building far off: no reachable
- * space. Gaps are still reported; breaches are not, with a warning. (A site
- * whose free space cannot be computed at all has no coverage either: the
- * analysis runs on a free space.) */
+/* No entry: the ground [-5,20] x [-5,5] lies well inside the boundary
+ * [-40,40]² (no default entry at the edge) and no feature is an entry, so the
+ * free space is not assessed. Gaps are still measured (9: eight of 1.2 m, and
+ * 2.7 m where the bollard at 7.5 is missing), breaches are not looked for and
+ * the result says so with the free space's reason: one finding more than the
+ * one non-compliant gap, never a silent "no breaches". */
 static void test_no_entry_gaps_without_breaches(void **state)
 {
     fixture *f = *state;
+    rect(f, "boundary", CPTED_ROLE_BOUNDARY, -40, -40, 40, 40);
     rect(f, "ground", CPTED_ROLE_GROUND, -5, -5, 20, 5);
+    rect(f, "buildings", CPTED_ROLE_BUILDING, 16, -4.5, 19.5, 4.5);
+    line(f, "entries", CPTED_ROLE_ENTRY, 17.75, -1, 17.75, 1);
     line(f, "perimeter", CPTED_ROLE_PERIMETER, 0, 0, 15, 0);
     for (int k = 0; k <= 10; k++)
         if (k != 5)
             bollard(f, 1.5 * k, 0, "0.3");
-    rect(f, "buildings", CPTED_ROLE_BUILDING, -31, -31, -30, -30);
-    line(f, "entries", CPTED_ROLE_ENTRY, -30.5, -30.8, -30.5, -30.2);
     run(f, NULL);
-    assert_int_equal(get_line(f, 0).gap_count, 9);
+    const char *why = cpted_freespace_not_assessed(f->fs);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "no entry"));
+    assert_string_equal(cpted_coverage_not_assessed(f->cov), why);
+    cpted_coverage_line l = get_line(f, 0);
+    assert_int_equal(l.gap_count, 9);
+    assert_int_equal(l.noncompliant_count, 1);
+    assert_near(get_gap(f, 0, 4).clear_width_m, 2.7, MM);
     assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
+    assert_int_equal(cpted_coverage_finding_count(f->cov), 2);
+    assert_int_equal(cpted_coverage_warning_count(f->cov), 0);
     char *text = json(f);
-    assert_non_null(strstr(text, "breaches not computed"));
+    assert_non_null(strstr(text, "\"assessed\":false,\"not_assessed\":\"no entry"));
+    assert_non_null(strstr(text, "\"breaches\":[]"));
     cpted_free(text);
+}
+
+/* No line of protection (one bollard chains to nothing): not assessed, the
+ * reason starts "no line of protection: ", and it is one finding. A result
+ * that is assessed says so: "assessed":true, "not_assessed":null. */
+static void test_no_lines_not_assessed(void **state)
+{
+    fixture *f = *state;
+    street(f);
+    bollard(f, 5, 0, "0.3");
+    run(f, NULL);
+    assert_int_equal(cpted_coverage_line_count(f->cov), 0);
+    assert_null(cpted_freespace_not_assessed(f->fs));
+    const char *why = cpted_coverage_not_assessed(f->cov);
+    assert_non_null(why);
+    assert_memory_equal(why, "no line of protection: ", strlen("no line of protection: "));
+    assert_int_equal(cpted_coverage_finding_count(f->cov), 1);
+    assert_null(cpted_coverage_not_assessed(NULL));
+    assert_int_equal(cpted_coverage_finding_count(NULL), 0);
+    char *text = json(f);
+    assert_non_null(strstr(text, "\"assessed\":false,\"not_assessed\":\"no line of protection: "));
+    cpted_free(text);
+}
+
+/* A wall line y = 0 of two walls 0.2 m thick (flat ends, so the clear width is
+ * exact) with a gap [0, g] on a street [-10, g+10] x [-20, 20] entered from
+ * the south. The free space erodes by w/2 - 1 µm, so a gap of exactly w keeps
+ * a 2 µm channel, and coverage must agree: the gap is passable when
+ * g >= w - 2 µm, and any crossing of R with the line is a breach, however
+ * short: its width is the part of the gap the centre can cross,
+ * g - (w - 2 µm). When the gap passes R reaches the north half: R = F;
+ * otherwise R is the south half only (area 20 (g + 20) less the erosion,
+ * under 0.6 F). */
+static void wall_gap_case(fixture *f, double g, bool passes)
+{
+    double w = f->car.width_m;
+    assert_int_equal(cpted_site_new(&f->site, f->ctx, NULL), CPTED_OK);
+    rect(f, "boundary", CPTED_ROLE_BOUNDARY, -10, -20, g + 10, 20);
+    line(f, "entries", CPTED_ROLE_ENTRY, -5, -20, g + 5, -20);
+    double a[4] = {-20, 0, 0, 0}, b[4] = {g, 0, g + 20, 0};
+    size_t n = 0;
+    unsigned char *wkb = test_wkb_line(a, 2, &n);
+    test_add_attrs(f->site, "walls", CPTED_ROLE_OBSTACLE, wkb, n, "thickness=0.2", NULL);
+    wkb = test_wkb_line(b, 2, &n);
+    test_add_attrs(f->site, "walls", CPTED_ROLE_OBSTACLE, wkb, n, "thickness=0.2", NULL);
+    line(f, "perimeter", CPTED_ROLE_PERIMETER, -10, 0, g + 10, 0);
+    run(f, NULL);
+    assert_null(cpted_coverage_not_assessed(f->cov));
+    cpted_coverage_line l = get_line(f, 0);
+    assert_int_equal(l.open_ends, 0);
+    assert_int_equal(l.gap_count, 1);
+    cpted_coverage_gap gap = get_gap(f, 0, 0);
+    assert_near(gap.start_m, 10.0, 1e-9);
+    assert_near(gap.end_m, 10.0 + g, 1e-9);
+    assert_near(gap.clear_width_m, g, 1e-9);
+    assert_int_equal(gap.vehicle_passable, passes);
+    double area_r = 0.0, area_f = 0.0;
+    assert_int_equal(cpted_freespace_get_area(&area_r, f->fs, CPTED_SPACE_REACHABLE), CPTED_OK);
+    assert_int_equal(cpted_freespace_get_area(&area_f, f->fs, CPTED_SPACE_FREE), CPTED_OK);
+    if (passes) {
+        assert_int_equal(cpted_coverage_breach_count(f->cov), 1);
+        cpted_coverage_breach br = get_breach(f, 0);
+        assert_int_equal(br.kind, CPTED_BREACH_CROSSING);
+        assert_near(br.width_m, g - (w - 2e-6), 1e-7);
+        assert_near(br.x, g / 2.0, 1e-6);
+        assert_near(area_r, area_f, 1e-6 * area_f);
+    } else {
+        assert_int_equal(cpted_coverage_breach_count(f->cov), 0);
+        assert_true(area_r < 0.6 * area_f);
+    }
+    cpted_coverage_free(f->cov);
+    cpted_freespace_free(f->fs);
+    cpted_site_free(f->site);
+    f->cov = NULL;
+    f->fs = NULL;
+    f->site = NULL;
+}
+
+static void test_one_tolerance_for_wall_gaps(void **state)
+{
+    fixture *f = *state;
+    cpted_site_free(f->site);
+    f->site = NULL;
+    double w = f->car.width_m;
+    assert_near(w, 1.8, 1e-12);
+    wall_gap_case(f, w - 1e-3, false);
+    wall_gap_case(f, w, true);
+    wall_gap_case(f, w + 0.5e-3, true);
+    wall_gap_case(f, w + 2e-3, true);
+}
+
+/* The same with a bollard (0.3 m, centre (b, 0), b = w + 0.5 mm + 0.15) in the
+ * gap between the wall end 0 and a second wall starting 1 m past the
+ * bollard: coverage measures w + 0.5 mm from the exact disc (passable). The
+ * free space blocks the disc's polygon, inscribed in the circle, and dilates
+ * it by w/2 with inscribed arcs again (docs/method-freespace.md, "Accuracy of
+ * polygonal buffers"): its passage is never narrower than the exact one, and
+ * wider by at most (0.15 + 0.9)(1 - cos(π/32)) = 5.060 mm (the wall's flat
+ * end is exact). So the crossing is at least the 0.502 mm of the exact disc
+ * and at most 5.562 mm (measured: 4.836 mm). The 1 m gap on the other side
+ * is closed. */
+static void test_one_tolerance_bollard_gap(void **state)
+{
+    fixture *f = *state;
+    double w = f->car.width_m, g = w + 0.5e-3, bx = g + 0.15, e = bx + 0.15 + 1.0;
+    rect(f, "boundary", CPTED_ROLE_BOUNDARY, -10, -20, e + 10, 20);
+    line(f, "entries", CPTED_ROLE_ENTRY, -5, -20, e + 5, -20);
+    double a[4] = {-20, 0, 0, 0}, b[4] = {e, 0, e + 20, 0};
+    size_t n = 0;
+    unsigned char *wkb = test_wkb_line(a, 2, &n);
+    test_add_attrs(f->site, "walls", CPTED_ROLE_OBSTACLE, wkb, n, "thickness=0.2", NULL);
+    wkb = test_wkb_line(b, 2, &n);
+    test_add_attrs(f->site, "walls", CPTED_ROLE_OBSTACLE, wkb, n, "thickness=0.2", NULL);
+    bollard(f, bx, 0, "0.3");
+    line(f, "perimeter", CPTED_ROLE_PERIMETER, -10, 0, e + 10, 0);
+    run(f, NULL);
+    cpted_coverage_line l = get_line(f, 0);
+    assert_int_equal(l.gap_count, 2);
+    cpted_coverage_gap gap = get_gap(f, 0, 0);
+    assert_near(gap.clear_width_m, g, 1e-9);
+    assert_int_equal(gap.vehicle_passable, 1);
+    gap = get_gap(f, 0, 1);
+    assert_near(gap.clear_width_m, 1.0, 1e-9);
+    assert_int_equal(gap.vehicle_passable, 0);
+    assert_int_equal(cpted_coverage_breach_count(f->cov), 1);
+    cpted_coverage_breach br = get_breach(f, 0);
+    double bound = (0.15 + 0.9) * (1.0 - cos(PI / 32.0));
+    assert_true(br.width_m >= 0.502e-3 - 1e-9);
+    assert_true(br.width_m <= 0.502e-3 + bound + 1e-9);
+}
+
+/* Two wall lines without a thickness attribute, drawn (-10,0)-(0,0) and
+ * (1.5,0)-(11.5,0), on a perimeter (-5,0)-(6.5,0): the gap is measured to the
+ * lines as drawn, not to the default 0.2 m wall round them: clear width
+ * 1.500 m (non-compliant, not passable for 1.8 m), from 5 to 6.5 along the line; covered
+ * 11.5 - 1.5 = 10 m. */
+static void test_drawn_walls_keep_their_gap(void **state)
+{
+    fixture *f = *state;
+    line(f, "walls", CPTED_ROLE_OBSTACLE, -10, 0, 0, 0);
+    line(f, "walls", CPTED_ROLE_OBSTACLE, 1.5, 0, 11.5, 0);
+    line(f, "perimeter", CPTED_ROLE_PERIMETER, -5, 0, 6.5, 0);
+    run(f, NULL);
+    cpted_coverage_line l = get_line(f, 0);
+    assert_int_equal(l.gap_count, 1);
+    assert_int_equal(l.open_ends, 0);
+    cpted_coverage_gap g = get_gap(f, 0, 0);
+    assert_near(g.start_m, 5.0, 1e-9);
+    assert_near(g.end_m, 6.5, 1e-9);
+    assert_near(g.clear_width_m, 1.5, 1e-9);
+    assert_int_equal(g.compliant, 0);
+    assert_int_equal(g.vehicle_passable, 0);
+    assert_near(l.covered_m, 10.0, 1e-9);
+}
+
+/* A bend (0,0)-(10,0)-(10,15) and a building whose tip (10.8, -0.5987) is
+ * sqrt(0.8² + 0.5987²) = 0.99922 m from the bend (within snap 1 m) in the
+ * outer quadrant, its edges running away from the bend, and 2 m or more from
+ * both legs elsewhere (its side x = 12 along the second leg). Only the part
+ * within snap covers: here the point of the bend, s = 10 (the tip lies
+ * outside the zone's polygon at -36.8°, between its vertices at -45° and
+ * -33.75°, where the polygon's radius is cos 5.625°/cos 2.58° = 0.99618 m).
+ * Before, the whole building was projected and covered [10, 25]: the 15 m of
+ * the second leg. Now: two gaps [0, 10] (clear 10, from the open end) and
+ * [10, 25] (clear 15), covered 0, two open ends. */
+static void test_tip_near_a_bend_covers_a_point(void **state)
+{
+    fixture *f = *state;
+    double xy[6] = {0, 0, 10, 0, 10, 15};
+    size_t n = 0;
+    unsigned char *wkb = test_wkb_line(xy, 3, &n);
+    test_add(f->site, "perimeter", CPTED_ROLE_PERIMETER, wkb, n);
+    double poly[10] = {10.8, -0.5987, 12, 0, 12, 15, 20, 15, 20, -5};
+    wkb = test_wkb_polygon(poly, 5, &n);
+    test_add(f->site, "buildings", CPTED_ROLE_BUILDING, wkb, n);
+    run(f, NULL);
+    cpted_coverage_line l = get_line(f, 0);
+    assert_near(l.length_m, 25.0, 1e-9);
+    assert_int_equal(l.open_ends, 2);
+    assert_int_equal(l.gap_count, 2);
+    cpted_coverage_gap g = get_gap(f, 0, 0);
+    assert_near(g.start_m, 0.0, 1e-9);
+    assert_near(g.end_m, 10.0, 1e-9);
+    assert_near(g.clear_width_m, 10.0, 1e-9);
+    assert_null(g.before_id);
+    assert_string_equal(g.after_id, "buildings:1");
+    g = get_gap(f, 0, 1);
+    assert_near(g.start_m, 10.0, 1e-9);
+    assert_near(g.end_m, 25.0, 1e-9);
+    assert_near(g.clear_width_m, 15.0, 1e-9);
+    assert_string_equal(g.before_id, "buildings:1");
+    assert_null(g.after_id);
+    assert_near(l.covered_m, 0.0, 1e-9);
 }
 
 /* The same input gives byte-identical JSON. */
@@ -814,6 +1021,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ratings_weakest_and_unrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings_log_no_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_entry_gaps_without_breaches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lines_not_assessed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_tolerance_for_wall_gaps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_tolerance_bollard_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drawn_walls_keep_their_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tip_near_a_bend_covers_a_point, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_is_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helsinki_osm_rows, setup, teardown),
     };
