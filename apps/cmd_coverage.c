@@ -83,10 +83,10 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
                    or_end(g.before_id), or_end(g.after_id));
         }
     }
-    if (nl == 0) {
-        /* nothing was analysed: never print "breaches: 0" as if the site were closed */
-        printf("\nNOT ASSESSED: the site has no line of protection (no perimeter line, barrier "
-               "line or row of barrier points), so no gap or breach was looked for\n");
+    const char *why = cpted_coverage_not_assessed(cov);
+    if (why) {
+        /* never print "breaches: 0" as if the site were closed */
+        printf("\nbreaches: not assessed (%s)\n", why);
         return;
     }
     size_t nb = cpted_coverage_breach_count(cov);
@@ -150,6 +150,10 @@ int cmd_coverage(int argc, char **argv)
     cpted_free(json);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
         print_table(cov, &copts, site);
+    /* Loud even with --quiet: nothing analysed must never read as "no breaches".
+     * A free space not assessed was reported by cli_freespace() already. */
+    if (rc == CLI_EXIT_OK && cpted_coverage_line_count(cov) == 0)
+        fprintf(stderr, "cpted coverage: NOT ASSESSED: %s\n", cpted_coverage_not_assessed(cov));
     if (rc == CLI_EXIT_OK && !o.quiet && cpted_coverage_line_count(cov) == 0)
         fprintf(stderr,
                 "cpted coverage: note: no line of protection: give it as a line layer named "

@@ -856,28 +856,35 @@ static void test_one_tolerance_bollard_gap(void **state)
     assert_true(br.width_m <= 0.502e-3 + bound + 1e-9);
 }
 
-/* Two wall lines without a thickness attribute, drawn (-10,0)-(0,0) and
- * (1.5,0)-(11.5,0), on a perimeter (-5,0)-(6.5,0): the gap is measured to the
- * lines as drawn, not to the default 0.2 m wall round them: clear width
- * 1.500 m (non-compliant, not passable for 1.8 m), from 5 to 6.5 along the line; covered
- * 11.5 - 1.5 = 10 m. */
+/* Two wall lines without a thickness attribute drawn across a perimeter
+ * (-3,0)-(4.5,0), at x = 0 and x = 1.5 (y from -3 to 3): the gap between them
+ * is measured to the lines as drawn, not to the default 0.2 m walls round
+ * them (which read 1.5 - 2 x 0.1 = 1.300 m before): clear width 1.500 m
+ * (non-compliant, not passable for 1.8 m), from 3 to 4.5 along the line.
+ * Each wall covers the one point where it crosses the line (it was 0.2 m),
+ * so the open ends leave gaps [0, 3] and [4.5, 7.5] and the line is covered
+ * 0 m. */
 static void test_drawn_walls_keep_their_gap(void **state)
 {
     fixture *f = *state;
-    line(f, "walls", CPTED_ROLE_OBSTACLE, -10, 0, 0, 0);
-    line(f, "walls", CPTED_ROLE_OBSTACLE, 1.5, 0, 11.5, 0);
-    line(f, "perimeter", CPTED_ROLE_PERIMETER, -5, 0, 6.5, 0);
+    line(f, "walls", CPTED_ROLE_OBSTACLE, 0, -3, 0, 3);
+    line(f, "walls", CPTED_ROLE_OBSTACLE, 1.5, -3, 1.5, 3);
+    line(f, "perimeter", CPTED_ROLE_PERIMETER, -3, 0, 4.5, 0);
     run(f, NULL);
     cpted_coverage_line l = get_line(f, 0);
-    assert_int_equal(l.gap_count, 1);
-    assert_int_equal(l.open_ends, 0);
-    cpted_coverage_gap g = get_gap(f, 0, 0);
-    assert_near(g.start_m, 5.0, 1e-9);
-    assert_near(g.end_m, 6.5, 1e-9);
+    assert_int_equal(l.gap_count, 3);
+    assert_int_equal(l.open_ends, 2);
+    cpted_coverage_gap g = get_gap(f, 0, 1);
+    assert_near(g.start_m, 3.0, 1e-9);
+    assert_near(g.end_m, 4.5, 1e-9);
     assert_near(g.clear_width_m, 1.5, 1e-9);
+    assert_string_equal(g.before_id, "walls:1");
+    assert_string_equal(g.after_id, "walls:2");
     assert_int_equal(g.compliant, 0);
     assert_int_equal(g.vehicle_passable, 0);
-    assert_near(l.covered_m, 10.0, 1e-9);
+    assert_near(get_gap(f, 0, 0).clear_width_m, 3.0, 1e-9);
+    assert_near(get_gap(f, 0, 2).clear_width_m, 3.0, 1e-9);
+    assert_near(l.covered_m, 0.0, 1e-9);
 }
 
 /* A bend (0,0)-(10,0)-(10,15) and a building whose tip (10.8, -0.5987) is

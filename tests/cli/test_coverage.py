@@ -275,3 +275,65 @@ def test_table_names_bypasses(cpted, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "bypass round its end" in r.stdout
     assert "the vehicle centre can cross" not in r.stdout
+
+
+def _site(tmp_path, name, features):
+    path = tmp_path / name
+    path.write_text(json.dumps({
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+        "features": features}))
+    return path
+
+
+def _feature(role, kind, coordinates, **props):
+    return {"type": "Feature", "properties": dict(role=role, **props),
+            "geometry": {"type": kind, "coordinates": coordinates}}
+
+
+def test_no_line_is_not_assessed_even_quiet(cpted, tmp_path, validate):
+    """No line of protection: the library's reason on stderr even with --quiet, the table
+    says breaches are not assessed (never "breaches: 0"), the JSON says "assessed": false,
+    and it is a finding for --fail-on-findings."""
+    path = _site(tmp_path, "road.geojson", [
+        _feature("road", "LineString", [[E0, N0], [E0 + 100, N0]], width=7)])
+    r = cpted("coverage", path, "--quiet")
+    assert r.returncode == 0, r.stderr
+    reason = ("no line of protection: the site has no perimeter line, barrier line or row of "
+              "barrier points, so no gap or breach was looked for")
+    assert r.stderr == "cpted coverage: NOT ASSESSED: %s\n" % reason
+    assert r.stdout == ("max clear gap 1.200 m, snap 1.000 m; 0 line(s)\n\n"
+                        "breaches: not assessed (%s)\n" % reason)
+    doc = coverage_json(cpted, validate, path)
+    assert doc["assessed"] is False and doc["not_assessed"] == reason
+    assert doc["breaches"] == [] and doc["lines"] == []
+    assert cpted("coverage", path, "--quiet", "--fail-on-findings").returncode == 1
+
+
+def test_free_space_not_assessed_breaches_not_assessed(cpted, tmp_path, validate):
+    """A compliant row of bollards (gaps 1.2 m) on ground that no entry meets (the only
+    entry lies inside a building): the gaps are still measured, breaches are not looked for,
+    with the free space's reason; one finding."""
+    path = _site(tmp_path, "noentry.geojson", [
+        _feature("boundary", "Polygon", [[[E0 - 40, N0 - 40], [E0 + 40, N0 - 40],
+                                          [E0 + 40, N0 + 40], [E0 - 40, N0 + 40],
+                                          [E0 - 40, N0 - 40]]]),
+        _feature("ground", "Polygon", [[[E0 - 5, N0 - 5], [E0 + 20, N0 - 5],
+                                        [E0 + 20, N0 + 5], [E0 - 5, N0 + 5],
+                                        [E0 - 5, N0 - 5]]]),
+        _feature("building", "Polygon", [[[E0 + 16, N0 - 4.5], [E0 + 19.5, N0 - 4.5],
+                                          [E0 + 19.5, N0 + 4.5], [E0 + 16, N0 + 4.5],
+                                          [E0 + 16, N0 - 4.5]]]),
+        _feature("entry", "LineString", [[E0 + 17.75, N0 - 1], [E0 + 17.75, N0 + 1]]),
+        _feature("perimeter", "LineString", [[E0, N0], [E0 + 3, N0]]),
+    ] + [_feature("barrier", "Point", [E0 + 1.5 * k, N0], diameter=0.3) for k in range(3)])
+    doc = coverage_json(cpted, validate, path)
+    assert doc["assessed"] is False
+    assert doc["not_assessed"].startswith("no entry meets the free space")
+    assert [g["clear_width_m"] for g in doc["lines"][0]["gaps"]] == pytest.approx([1.2, 1.2])
+    assert doc["breaches"] == []
+    r = cpted("coverage", path, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "cpted coverage: NOT ASSESSED: no entry meets the free space" in r.stderr
+    assert ("\nbreaches: not assessed (%s)\n" % doc["not_assessed"]) in r.stdout
+    assert cpted("coverage", path, "--quiet", "--fail-on-findings").returncode == 1
