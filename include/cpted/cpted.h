@@ -1363,9 +1363,10 @@ typedef struct cpted_coverage_gap {
     uint32_t struct_size;     /**< sizeof(cpted_coverage_gap) as the caller compiled it */
     double start_m;           /**< start along the line */
     double end_m;             /**< end along the line */
-    double clear_width_m;     /**< edge-to-edge distance between the bounding footprints */
+    double clear_width_m;     /**< edge-to-edge distance between the bounding footprints
+                                   (a barrier line without thickness as drawn) */
     int32_t compliant;        /**< clear width <= max gap (+ tolerance) */
-    int32_t vehicle_passable; /**< clear width >= vehicle width */
+    int32_t vehicle_passable; /**< clear width >= vehicle width - 2e-6 m (as the free space) */
     double x;                 /**< middle of the gap on the line: easting (working CRS) */
     double y;                 /**< middle of the gap on the line: northing (working CRS) */
     const char *before_id;    /**< bounding feature before the gap, NULL = line end (borrowed) */
@@ -1423,7 +1424,10 @@ typedef struct cpted_coverage_breach {
  *
  * The result takes a reference on @p fs (and thereby its site). Footprints
  * use the free space's options (bollard diameter, wall thickness, soft
- * blocking); breaches its reachable space.
+ * blocking), except that gaps are measured to a barrier line without a
+ * thickness as drawn; breaches use its reachable space. With no line, or on
+ * a free space not assessed, the call succeeds and
+ * cpted_coverage_not_assessed() says why.
  * @param[out] out the result; free with cpted_coverage_free().
  * @param fs the free space.
  * @param opts options or NULL.
