@@ -123,7 +123,10 @@ static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const c
     for (int i = 0; i < n && rc == CPTED_OK; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(h, pieces, i);
         double plen = 0.0;
-        GEOSLength_r(h, p, &plen);
+        if (!GEOSLength_r(h, p, &plen)) { /* never a silently dropped crossing */
+            rc = cpted__geos_fail(ctx, MODULE, "crossing length");
+            break;
+        }
         if (!(plen > 0.0))
             continue;
         GEOSGeometry *mid = GEOSInterpolate_r(h, p, plen / 2.0);
@@ -133,7 +136,8 @@ static int crossings(cpted_coverage *cov, const cpted__coverage_line *l, const c
         }
         ps[k].s = GEOSProject_r(h, l->geom, mid);
         GEOSGeom_destroy_r(h, mid);
-        ps[k++].g = GEOSGeom_clone_r(h, p);
+        if (!(ps[k++].g = GEOSGeom_clone_r(h, p)))
+            rc = cpted__geos_fail(ctx, MODULE, "crossing piece");
     }
     GEOSGeom_destroy_r(h, pieces);
     if (k > 1)
