@@ -422,6 +422,7 @@ static int make_ground(build *b)
     const cpted_site *site = b->site;
     geom_list l = {0};
     int rc = CPTED_OK;
+    const int outer_q = CPTED__OUTER_SEGMENTS(b->quadsegs);
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         const cpted__feature *f = &site->features[i];
         if (f->role == CPTED_ROLE_GROUND) {
@@ -430,12 +431,10 @@ static int make_ground(build *b)
             if (!(f->width_m > 0.0) || !isfinite(f->width_m))
                 rc = cpted__error(ctx, CPTED_E_GEOMETRY, "road %s has no usable width (%g m)",
                                   f->id, f->width_m);
-            else
-                /* circumscribed: the ground must not stop short of a road's
-                 * rounded end or bend */
+            else /* circumscribed: the ground must not stop short of a road's end or bend */
                 rc = list_push(ctx, &l,
-                               buffer(ctx, f->geom, cpted__circumscribed(f->width_m / 2.0, b->quadsegs),
-                                      b->quadsegs, GEOSBUF_CAP_ROUND));
+                               buffer(ctx, f->geom, cpted__circumscribed(f->width_m / 2.0, outer_q),
+                                      outer_q, GEOSBUF_CAP_ROUND));
         }
     }
     if (rc != CPTED_OK) {
@@ -456,34 +455,37 @@ static int make_ground(build *b)
     return b->fs->ground ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
 }
 
-/* The edge of the data, as lines, for the default entries: the boundary's
- * ring when one is given, and the ring of the convex hull of `source` (the
- * drivable network, or every feature when none is mapped). On a real extract
- * landuse, footways and kerbs reach past the roads, so the hull of all data
- * is not where vehicles come from; the hull of the network is where the
- * roads leave the data. */
-static GEOSGeometry *data_edge(build *b, const GEOSGeometry *source)
+/* The default entry zone: `source` (the drivable network, or the ground when
+ * none is mapped) within w + 1 m of an edge: the given boundary's ring
+ * (`at_boundary`: where roads cross into the study), else the ring of the
+ * convex hull of the network (or of every feature when none is mapped). On
+ * a real extract landuse, footways and kerbs reach past the roads, so the
+ * hull of all data is not where vehicles come from; the hull of the network
+ * is where the roads leave the data. */
+static GEOSGeometry *edge_zone(build *b, const GEOSGeometry *source, bool at_boundary)
 {
     cpted_context *ctx = b->ctx;
-    GEOSGeometry *hull = source ? GEOSConvexHull_r(ctx->geos, source) : data_hull(ctx, b->site);
+    GEOSGeometry *hull = at_boundary ? GEOSGeom_clone_r(ctx->geos, b->fs->boundary)
+                         : b->network ? GEOSConvexHull_r(ctx->geos, b->network)
+                                      : data_hull(ctx, b->site);
     GEOSGeometry *edge = hull ? GEOSBoundary_r(ctx->geos, hull) : NULL;
     destroy(ctx, hull);
-    if (edge && b->boundary_given) {
-        GEOSGeometry *ring = GEOSBoundary_r(ctx->geos, b->fs->boundary);
-        GEOSGeometry *both = ring ? GEOSUnion_r(ctx->geos, edge, ring) : NULL;
-        destroy(ctx, ring);
-        destroy(ctx, edge);
-        edge = both;
-    }
-    if (!edge)
+    if (!edge) {
         cpted__error(ctx, CPTED_E_GEOMETRY, "free space: edge of the study: %s",
                      cpted__geos_error(ctx));
-    return edge;
+        return NULL;
+    }
+    GEOSGeometry *band = buffer(ctx, edge, b->w + EDGE_REACH_M, b->quadsegs, GEOSBUF_CAP_ROUND);
+    destroy(ctx, edge);
+    GEOSGeometry *zone = band ? overlay(ctx, GEOSIntersection_r, band, source, "entry zone") : NULL;
+    destroy(ctx, band);
+    return zone;
 }
 
 /* Entry zones: explicit entries ⊕ (w/2 + 0.5 m), else the drivable network
- * (or, with none mapped, the ground) within w + 1 m of the edge of the data.
- * No zone at all is not an error: nothing can then be assessed. */
+ * (or, with none mapped, the ground) within w + 1 m of the given boundary's
+ * ring, or of the edge of the data (edge_zone). No zone at all is not an
+ * error: nothing can then be assessed. */
 static int make_entries(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -505,15 +507,12 @@ static int make_entries(build *b)
         b->fs->entries = cpted__empty_polygon(ctx); /* every mapped road lies outside B */
     } else {
         const GEOSGeometry *source = b->network ? b->network : b->fs->ground;
-        GEOSGeometry *edge = data_edge(b, b->network);
-        GEOSGeometry *band = edge ? buffer(ctx, edge, b->w + EDGE_REACH_M, b->quadsegs,
-                                           GEOSBUF_CAP_ROUND)
-                                  : NULL;
-        destroy(ctx, edge);
-        if (!band)
-            return CPTED_E_GEOMETRY;
-        b->fs->entries = overlay(ctx, GEOSIntersection_r, band, source, "entry zone");
-        destroy(ctx, band);
+        b->fs->entries = edge_zone(b, source, b->boundary_given);
+        /* a given boundary that no drivable ground crosses: the edge of the data */
+        if (b->fs->entries && b->boundary_given && GEOSisEmpty_r(ctx->geos, b->fs->entries)) {
+            destroy(ctx, b->fs->entries);
+            b->fs->entries = edge_zone(b, source, false);
+        }
     }
     return b->fs->entries ? CPTED_OK : CPTED_E_GEOMETRY;
 }
@@ -627,8 +626,8 @@ static int make_reachable(build *b)
 /* A = (R ⊕ w/2) ∩ B, with the arcs of the buffer circumscribing the true
  * circle: a polygonal arc inscribed in the circle would cut A inside the exact
  * set and put the vehicle farther away than it can be. Straight edges move out
- * by the same factor, so A is buffered with twice the segments (q = 8: 16 per
- * quadrant, radius +0.27%: 2.4 mm for a car). */
+ * by the same factor, so A is buffered with four times the segments (q = 8: 32
+ * per quadrant, radius +0.068 %: 0.6 mm for a car). */
 static int make_accessible(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -636,7 +635,7 @@ static int make_accessible(build *b)
         b->fs->accessible = cpted__empty_polygon(ctx);
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
-    int q = 2 * b->quadsegs;
+    int q = CPTED__OUTER_SEGMENTS(b->quadsegs);
     GEOSGeometry *grown = morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, q), q);
     if (!grown)
         return CPTED_E_GEOMETRY;

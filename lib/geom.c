@@ -232,9 +232,11 @@ GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line
                                     double end_m)
 {
     unsigned int n = 0;
+    unsigned long nomem_reports = ctx->nomem_reports;
     double *xy = cpted__line_coords(ctx, line, &n);
     if (!xy) {
-        cpted__error(ctx, CPTED_E_GEOMETRY, "line: cannot read the line's coordinates");
+        if (ctx->nomem_reports == nomem_reports) /* else "out of memory" is the error */
+            cpted__error(ctx, CPTED_E_GEOMETRY, "line: cannot read the line's coordinates");
         return NULL;
     }
     double len = 0.0;

@@ -227,6 +227,10 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
  * grown by this; sets that must never be larger (blocking footprints, their
  * dilation) use d itself, whose polygon lies inside the circle. */
 double cpted__circumscribed(double d, int quadrant_segments);
+/* Segments per quadrant of those circumscribed buffers: four times the
+ * options' (q = 8: 32), so their straight edges, which move out by the same
+ * factor, stay within 0.07 % of d (0.6 mm for a car's half width). */
+#define CPTED__OUTER_SEGMENTS(q) (4 * (q))
 
 /* ---- CRS (crs.c) ------------------------------------------------------ */
 /* Checks a user CRS string (authority code, WKT, PROJJSON, proj string) and
@@ -665,6 +669,10 @@ void cpted__json_bool(cpted__json *j, bool v);
 void cpted__json_null(cpted__json *j);
 /* Finishes: *out gets the text (cpted_free); returns CPTED_OK or CPTED_E_NOMEM. */
 int cpted__json_finish(cpted__json *j, cpted_context *ctx, char **out);
+/* The site feature of asset i of a standoff result ((size_t)-1 when out of range). */
+size_t cpted__standoff_asset_feature(const cpted_standoff *result, size_t i);
+/* Writes the "crs" member of every contract: {"working": .., "output": ..}. */
+void cpted__json_crs(cpted__json *j, const cpted_site *site);
 /* Writes the `vehicle` object of every contract. */
 void cpted__json_vehicle(cpted__json *j, const cpted_vehicle *v);
 

@@ -219,3 +219,14 @@ void cpted__json_vehicle(cpted__json *j, const cpted_vehicle *v)
     cpted__json_number(j, v->min_turn_radius_m);
     cpted__json_end_object(j);
 }
+
+void cpted__json_crs(cpted__json *j, const cpted_site *site)
+{
+    cpted__json_key(j, "crs");
+    cpted__json_begin_object(j);
+    cpted__json_key(j, "working");
+    cpted__json_string(j, cpted_site_crs(site));
+    cpted__json_key(j, "output");
+    cpted__json_string(j, cpted_site_output_crs(site));
+    cpted__json_end_object(j);
+}

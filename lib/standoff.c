@@ -19,6 +19,7 @@ typedef struct asset_result {
     const char *required_source;  /* "attribute", "threat" or NULL */
     double reflected_impulse_kpa_ms;
     GEOSGeometry *encroachment;   /* A ∩ (asset ⊕ required), possibly empty */
+    size_t feature;               /* index into site->features */
 } asset_result;
 
 struct cpted_standoff {
@@ -70,6 +71,12 @@ static int resolve_options(cpted_context *ctx, const cpted_standoff_options *use
                             "standoff: allowable_kpa = %g must be a finite pressure > 0 kPa (0 = "
                             "none)",
                             out->allowable_kpa);
+    /* plausible ranges (docs/ranges.md): a 1e9 kg charge is a typing error */
+    if (out->charge_kg > 0.0 && (rc = cpted__check_range(ctx, "charge_kg", out->charge_kg)))
+        return rc;
+    if (out->allowable_kpa > 0.0 &&
+        (rc = cpted__check_range(ctx, "allowable_kpa", out->allowable_kpa)))
+        return rc;
     if (out->allowable_kpa > 0.0 && out->charge_kg == 0.0)
         return cpted__error(ctx, CPTED_E_INVALID,
                             "standoff: allowable_kpa = %g needs a charge (charge_kg > 0)",
@@ -85,13 +92,24 @@ static void fill_blast(cpted_standoff *s, asset_result *a)
     r->scaled_distance = r->incident_kpa = r->reflected_kpa = NAN;
     r->incident_impulse_kpa_ms = a->reflected_impulse_kpa_ms = NAN;
     r->blast_in_range = 0;
+    r->incident_kpa_at_least = r->reflected_kpa_at_least = NAN;
     if (!(s->charge_kg > 0.0) || !r->reachable)
         return;
     cpted_blast_scaled_distance(&r->scaled_distance, r->standoff_m, s->charge_kg);
     cpted_blast blast;
     memset(&blast, 0, sizeof blast);
     blast.struct_size = (uint32_t)sizeof blast;
-    /* standoff 0 (Z = 0) and Z outside the fit give no numbers: never extrapolated */
+    /* Z outside the fit gives no numbers, never extrapolated; closer than the
+     * fit reaches (standoff 0 too), the load is at least its value at the
+     * fit's nearest end (pressure falls with distance): a bound, not "none" */
+    if (r->scaled_distance < cpted_blast_z_min()) {
+        double at_end = cpted_blast_z_min() * cbrt(s->charge_kg);
+        if (cpted_blast_surface_burst(&blast, s->charge_kg, at_end) == CPTED_OK) {
+            r->incident_kpa_at_least = blast.incident_kpa;
+            r->reflected_kpa_at_least = blast.reflected_kpa;
+        }
+        return;
+    }
     if (!(r->standoff_m > 0.0) ||
         cpted_blast_surface_burst(&blast, s->charge_kg, r->standoff_m) != CPTED_OK)
         return;
@@ -146,7 +164,7 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
     /* the zone must never be smaller than the exact one: circumscribed arcs;
      * and the vehicle is never inside the asset (A reaches a hair into it) */
-    int q = (int)s->fs->opts.quadrant_segments;
+    int q = CPTED__OUTER_SEGMENTS((int)s->fs->opts.quadrant_segments);
     GEOSBufferParams_setQuadrantSegments_r(ctx->geos, bp, q);
     GEOSGeometry *grown =
         GEOSBufferWithParams_r(ctx->geos, f->geom, bp, cpted__circumscribed(r->required_m, q));
@@ -184,6 +202,8 @@ static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const c
     r->struct_size = (uint32_t)sizeof *r;
     r->id = f->id;
     r->name = f->name;
+    /* nothing entered: not "unreached", but not assessed at all */
+    r->assessed = s->fs->not_assessed == NULL;
     r->reachable = prep_a != NULL;
     r->standoff_m = r->asset_x = r->asset_y = r->vehicle_x = r->vehicle_y = NAN;
     if (prep_a) {
@@ -201,8 +221,9 @@ static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const c
         r->required_m = NAN;
         a->required_source = NULL;
     }
-    /* unreachable: no vehicle gets anywhere near, so any requirement is met */
-    r->ok = isnan(r->required_m) ? -1 : !r->reachable ? 1 : r->standoff_m >= r->required_m;
+    /* R is never empty when assessed, and every asset is then measured: ok is
+     * a real comparison or (no requirement, or not assessed) none */
+    r->ok = isnan(r->required_m) || !r->assessed ? -1 : r->standoff_m >= r->required_m;
     fill_blast(s, a);
     return encroach(s, f, a);
 }
@@ -244,6 +265,7 @@ static int run(cpted_standoff *s)
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         if (site->features[i].role != CPTED_ROLE_ASSET)
             continue;
+        s->assets[s->count].feature = i;
         rc = assess(s, prep_a, &site->features[i], &s->assets[s->count]);
         s->count++; /* counted even on failure so that free() releases it */
         if (rc == CPTED_OK && (s->count & 63) == 0) {
@@ -346,11 +368,16 @@ CPTED_API cpted_freespace *CPTED_CALL cpted_standoff_freespace(const cpted_stand
     return result ? result->fs : NULL;
 }
 
+size_t cpted__standoff_asset_feature(const cpted_standoff *result, size_t i)
+{
+    return result && i < result->count ? result->assets[i].feature : (size_t)-1;
+}
+
 CPTED_API size_t CPTED_CALL cpted_standoff_finding_count(const cpted_standoff *result)
 {
     size_t n = 0;
     for (size_t i = 0; result && i < result->count; i++)
-        n += result->assets[i].rec.ok == 0;
+        n += result->assets[i].rec.ok == 0 || !result->assets[i].rec.assessed;
     return n;
 }
 
@@ -393,6 +420,14 @@ static int json_asset(cpted__json *j, const cpted_standoff *s, const asset_resul
     cpted__json_string(j, r->id);
     cpted__json_key(j, "name");
     cpted__json_string(j, r->name);
+    /* what identifies the building in a report (OpenStreetMap sources) */
+    static const char *const texts[] = {"osm_id", "address", "amenity"};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        cpted__json_key(j, texts[k]);
+        cpted__json_string(j, cpted_site_feature_text(s->site, a->feature, texts[k]));
+    }
+    cpted__json_key(j, "assessed");
+    cpted__json_bool(j, r->assessed);
     cpted__json_key(j, "reachable");
     cpted__json_bool(j, r->reachable);
     json_number_key(j, "standoff_m", r->standoff_m);
@@ -420,6 +455,15 @@ static int json_asset(cpted__json *j, const cpted_standoff *s, const asset_resul
     json_number_key(j, "scaled_distance", r->scaled_distance);
     json_number_key(j, "incident_kpa", r->incident_kpa);
     json_number_key(j, "reflected_kpa", r->reflected_kpa);
+    json_number_key(j, "incident_kpa_at_least", r->incident_kpa_at_least);
+    json_number_key(j, "reflected_kpa_at_least", r->reflected_kpa_at_least);
+    cpted__json_key(j, "blast_range");
+    if (s->charge_kg > 0.0 && r->reachable)
+        cpted__json_string(j, r->blast_in_range                          ? "inside"
+                              : r->scaled_distance < cpted_blast_z_min() ? "closer"
+                                                                         : "farther");
+    else
+        cpted__json_null(j);
     json_number_key(j, "incident_impulse_kpa_ms", r->incident_impulse_kpa_ms);
     json_number_key(j, "reflected_impulse_kpa_ms", a->reflected_impulse_kpa_ms);
     cpted__json_key(j, "blast_in_range");
@@ -435,7 +479,7 @@ static int json_asset(cpted__json *j, const cpted_standoff *s, const asset_resul
 static void json_assumptions(cpted__json *j, const cpted_standoff *s)
 {
     const cpted_freespace_options *o = &s->fs->opts;
-    char *text[6] = {0};
+    char *text[8] = {0};
     text[0] = cpted__printf("the vehicle passes where a disc of its width (%.2f m) fits; standoff "
                             "is measured from the asset to the ground the vehicle body can cover",
                             s->vehicle.width_m);
@@ -443,10 +487,13 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
                             "%.2f m; soft features %s",
                             o->bollard_diameter_m, o->wall_thickness_m,
                             o->soft_blocking ? "block vehicles" : "do not block vehicles");
-    text[2] = cpted__printf("arcs use %d segments per quarter circle (distances may be short by up "
-                            "to %.1f mm per metre of radius)",
-                            (int)o->quadrant_segments,
-                            1000.0 * (1.0 - cos(acos(-1.0) / (4.0 * o->quadrant_segments))));
+    int outer_q = CPTED__OUTER_SEGMENTS((int)o->quadrant_segments);
+    text[2] = cpted__printf(
+        "arcs are polygons erring towards the vehicle: blocking shapes inscribed in their circles "
+        "(%d segments per quarter), the accessible area, road ground and encroachment zones "
+        "circumscribed (%d per quarter); standoffs may read up to %.1f mm per metre of half "
+        "vehicle width short, never long",
+        (int)o->quadrant_segments, outer_q, 1000.0 * (cpted__circumscribed(1.0, outer_q) - 1.0));
     bool explicit_entries = false, ground_given = false;
     for (size_t i = 0; i < s->site->feature_count; i++) {
         int32_t role = s->site->features[i].role;
@@ -473,10 +520,24 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
     if (s->charge_kg > 0.0)
         text[5] = cpted__strdup("the charge detonates at the edge of the accessible area nearest "
                                 "the asset as a hemispherical surface burst (Kingery-Bulmash, "
-                                "Swisdak's fits); no values outside the fits' range");
+                                "Swisdak's fits); no values outside the fits' range (closer than "
+                                "the fits reach: at least the value at their nearest end)");
+    /* the disc model's known error, stated so a report carries it */
+    text[6] = cpted__printf("the vehicle body is a disc: a rectangular body reaches up to %.3f m "
+                            "(r(sqrt 2 - 1)) closer into a convex corner of the accessible ground",
+                            s->vehicle.width_m / 2.0 * (sqrt(2.0) - 1.0));
+    size_t rows = 0;
+    const char *first_row = NULL;
+    for (size_t i = 0; i < s->site->feature_count; i++)
+        if (s->site->features[i].unverified_row && rows++ == 0)
+            first_row = s->site->features[i].id;
+    if (rows)
+        text[7] = cpted__printf("%zu OpenStreetMap way(s) tagged barrier=bollard (rows of unknown "
+                                "spacing, e.g. %s) are modelled as solid lines: unverified",
+                                rows, first_row);
     /* a text that could not be made must not silently drop out of the report */
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        if (!text[i] && (i != 5 || s->charge_kg > 0.0))
+        if (!text[i] && (i < 5 || i == 6 || (i == 5 && s->charge_kg > 0.0)))
             j->failed = true;
     cpted__json_key(j, "assumptions");
     cpted__json_begin_array(j);
@@ -490,8 +551,12 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
 
 int cpted__standoff_json_body(cpted__json *j, const cpted_standoff *s)
 {
-    cpted__json_key(j, "crs");
-    cpted__json_string(j, cpted_site_output_crs(s->site));
+    cpted__json_crs(j, s->site);
+    const char *why = cpted_freespace_not_assessed(s->fs);
+    cpted__json_key(j, "assessed");
+    cpted__json_bool(j, why == NULL);
+    cpted__json_key(j, "not_assessed");
+    cpted__json_string(j, why);
     cpted__json_key(j, "vehicle");
     cpted__json_vehicle(j, &s->vehicle);
     json_number_key(j, "charge_kg", s->charge_kg > 0.0 ? s->charge_kg : NAN);

@@ -266,11 +266,14 @@ typedef struct w_path {
     char *dir, *stem, *ext;
 } w_path;
 
+/* Frees the parts and clears them: safe to call twice (path_split frees what
+ * it made when it fails, and its callers free in every case). */
 static void path_free(w_path *p)
 {
     cpted__free(p->dir);
     cpted__free(p->stem);
     cpted__free(p->ext);
+    p->dir = p->stem = p->ext = NULL;
 }
 
 static char *copy_span(const char *s, size_t n)
@@ -735,6 +738,7 @@ static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *spe
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
     w_layer *layers = &w->layers[w->layer_count];
     memset(layers, 0, spec_count * sizeof *layers);
+    unsigned long nomem_reports = ctx->nomem_reports;
     int rc = CPTED_OK;
     for (size_t i = 0; i < spec_count && rc == CPTED_OK; i++) {
         layers[i].spec = &specs[i];
@@ -762,7 +766,8 @@ static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *spe
     }
     if (rc != CPTED_OK) {
         layers_clear(ctx, layers, spec_count);
-        return rc;
+        /* a builder that ran out of memory may have said "geometry" */
+        return cpted__nomem_status(ctx, rc, nomem_reports);
     }
     w->layer_count += spec_count;
     return CPTED_OK;
@@ -798,7 +803,8 @@ CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
 
 enum {
     SL_ID, SL_NAME, SL_REACHABLE, SL_STANDOFF, SL_REQUIRED, SL_OK, SL_Z, SL_INCIDENT,
-    SL_REFLECTED, SL_IMPULSE, SL_IN_RANGE, SL_ENCROACHMENT
+    SL_REFLECTED, SL_IMPULSE, SL_IN_RANGE, SL_ENCROACHMENT, SL_ASSESSED, SL_INCIDENT_MIN,
+    SL_REFLECTED_MIN, SL_OSM_ID, SL_ADDRESS, SL_AMENITY
 };
 static const w_field standoff_line_fields[] = {
     [SL_ID] = {"id", W_TEXT},
@@ -813,6 +819,12 @@ static const w_field standoff_line_fields[] = {
     [SL_IMPULSE] = {"incident_impulse_kpa_ms", W_REAL},
     [SL_IN_RANGE] = {"blast_in_range", W_BOOL},
     [SL_ENCROACHMENT] = {"encroachment_m2", W_REAL},
+    [SL_ASSESSED] = {"assessed", W_BOOL},
+    [SL_INCIDENT_MIN] = {"incident_kpa_at_least", W_REAL},
+    [SL_REFLECTED_MIN] = {"reflected_kpa_at_least", W_REAL},
+    [SL_OSM_ID] = {"osm_id", W_TEXT},
+    [SL_ADDRESS] = {"address", W_TEXT},
+    [SL_AMENITY] = {"amenity", W_TEXT},
 };
 
 enum { EN_ID, EN_NAME, EN_REQUIRED, EN_AREA };
@@ -865,6 +877,14 @@ static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result
     v[SL_IMPULSE].number = a.incident_impulse_kpa_ms;
     v[SL_IN_RANGE].number = isfinite(a.scaled_distance) ? (a.blast_in_range ? 1 : 0) : NAN;
     v[SL_ENCROACHMENT].number = a.encroachment_m2;
+    v[SL_ASSESSED].number = a.assessed ? 1 : 0;
+    v[SL_INCIDENT_MIN].number = a.incident_kpa_at_least;
+    v[SL_REFLECTED_MIN].number = a.reflected_kpa_at_least;
+    size_t feature = cpted__standoff_asset_feature(result, i);
+    const cpted_site *site = cpted_standoff_site(result);
+    v[SL_OSM_ID].text = cpted_site_feature_text(site, feature, "osm_id");
+    v[SL_ADDRESS].text = cpted_site_feature_text(site, feature, "address");
+    v[SL_AMENITY].text = cpted_site_feature_text(site, feature, "amenity");
 
     unsigned char *wkb = NULL;
     size_t size = 0;

@@ -1153,6 +1153,15 @@ typedef struct cpted_standoff_asset {
     double incident_impulse_kpa_ms; /**< incident impulse at the standoff or NaN */
     int32_t blast_in_range;      /**< 1 when Z is inside the fit's validity range */
     double encroachment_m2;      /**< area of A inside the required standoff (0 if none) */
+    int32_t assessed;            /**< 1 when a vehicle can enter the study; 0: nothing was
+                                      assessed (cpted_freespace_not_assessed() says why):
+                                      reachable 0, ok -1, standoff NaN, and the asset counts
+                                      as a finding */
+    double incident_kpa_at_least;  /**< charge given and the standoff closer than the fit
+                                        reaches (Z below cpted_blast_z_min()): the incident
+                                        overpressure at the fit's nearest end, a lower bound;
+                                        else NaN */
+    double reflected_kpa_at_least; /**< the same for the reflected overpressure, else NaN */
 } cpted_standoff_asset;
 
 /**

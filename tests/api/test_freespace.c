@@ -6,9 +6,10 @@
  * open). Round buffers are regular polygons inscribed in the circle, with
  * 4 * quadrant_segments (default 8: 32) sides; a disc of radius a has area
  * 16 a^2 sin(pi/16) instead of pi a^2 (0.6 % less), which the expected values use.
- * A = R ⊕ w/2 is grown by the circumscribing radius (w/2) / cos(pi/32) instead
- * (never smaller than the exact set): its straight edges lie DELTA beyond the
- * exact ones.
+ * Sets that must never be smaller than the exact ones (A = R ⊕ w/2, road
+ * ground) are buffered with 32 segments per quadrant by the circumscribing
+ * radius d / cos(3 pi / 256) (GEOS may stretch a chord over 1.5 quanta): their
+ * straight edges lie that much beyond the exact ones (DELTA for A).
  */
 #include "testutil.h"
 
@@ -20,8 +21,10 @@
 static const double PI = 3.14159265358979323846;
 
 static double half(double w) { return w / 2.0 - 1e-6; }
+/* The circumscribing radius of an outer buffer of radius d. */
+static double outer(double d) { return d / cos(3.0 * PI / 256.0); }
 /* How far A's straight edges lie beyond the exact set (r = w/2 - 1e-6 in F). */
-static double delta(double w) { return w / 2.0 / cos(PI / 32.0) - half(w); }
+static double delta(double w) { return outer(w / 2.0) - half(w); }
 /* Area of the 32-gon inscribed in a circle of radius a (GEOS buffer, 8 segments per quadrant). */
 static double disc32(double a) { return 16.0 * a * a * sin(PI / 16.0); }
 
@@ -149,23 +152,24 @@ static void test_road_cut_by_boundary(void **state)
     assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
     o.drivable = CPTED_DRIVABLE_ROADS;
     cpted_freespace *fs = run(site, "M1", &o);
-    double r = half(1.8), d = delta(1.8);
+    /* the carriageway is 2 * HALF wide: its edges lie outer(3.5) - 3.5 = 2.4 mm out */
+    double r = half(1.8), d = delta(1.8), road = outer(3.5);
     assert_near(area(fs, CPTED_SPACE_BOUNDARY), 100 * 80, TOL);
-    assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 7, TOL);
-    assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (3.5 - r), TOL);
-    assert_near(area(fs, CPTED_SPACE_REACHABLE), 100 * 2 * (3.5 - r), TOL);
+    assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 2 * road, TOL);
+    assert_near(area(fs, CPTED_SPACE_FREE), 100 * 2 * (road - r), TOL);
+    assert_near(area(fs, CPTED_SPACE_REACHABLE), 100 * 2 * (road - r), TOL);
     /* A is clipped to B only: it reaches DELTA past both edges of the carriageway */
-    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * (7 + 2 * d), TOL);
-    /* entries: the network within w + 1 = 2.8 m of the boundary's ring (both cut
-     * ends) or of its own hull's ring (the road is its own hull: both long
-     * sides): all of the road but the middle |y| < 0.7 between x = ±47.2 */
-    assert_near(area(fs, CPTED_SPACE_ENTRIES), 700 - 1.4 * 94.4, TOL);
+    assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * 2 * (road + d), TOL);
+    /* entries: the network within w + 1 = 2.8 m of the given boundary's ring,
+     * where the road is cut: both ends */
+    double entries = 2 * 2.8 * 2 * road;
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), entries, TOL);
     cpted_freespace_free(fs);
 
     /* the default, conservative model: all of B is ground; the road gives the entries */
     fs = run(site, "M1", NULL);
     assert_near(area(fs, CPTED_SPACE_GROUND), 100 * 80, TOL);
-    assert_near(area(fs, CPTED_SPACE_ENTRIES), 700 - 1.4 * 94.4, TOL);
+    assert_near(area(fs, CPTED_SPACE_ENTRIES), entries, TOL);
     double dilated_asset = 400 + 80 * r + disc32(r);
     assert_near(area(fs, CPTED_SPACE_FREE), 8000 - dilated_asset, 1e-6);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), 8000 - dilated_asset, 1e-6);
@@ -190,22 +194,24 @@ static void test_road_default_boundary(void **state)
     cpted_freespace *fs = run(site, "M1", &o);
     /* B = [-120,120] x [-20,63.5] */
     assert_near(area(fs, CPTED_SPACE_BOUNDARY), 240 * 83.5, TOL);
-    /* G: 200 x 7 strip with round ends of radius 3.5 */
-    assert_near(area(fs, CPTED_SPACE_GROUND), 200 * 7 + disc32(3.5), TOL);
+    /* G: 200 m strip 2 * ROAD wide with round ends: a regular 128-gon of
+     * circumradius ROAD (each half of 64 chords) */
+    double road = outer(3.5);
+    assert_near(area(fs, CPTED_SPACE_GROUND), 200 * 2 * road + 64 * road * road * sin(PI / 64), TOL);
     /* entries: the network within 2.8 m of the ring of its own hull (the
-     * rounded strip itself): all of it but the core |y| < 0.7, a 200 x 1.4
-     * strip with ends of radius about 0.7 (the 32-gon caps eroded: within
-     * 0.1 m2 of a disc) */
+     * rounded strip itself): all of it but the core |y| < ROAD - 2.8, a strip
+     * with ends of about that radius (the polygonal caps eroded: within
+     * 0.01 m2 of a disc) */
+    double core = road - 2.8;
     assert_near(area(fs, CPTED_SPACE_ENTRIES),
-                area(fs, CPTED_SPACE_GROUND) - (200 * 1.4 + disc32(0.7)), 0.1);
-    assert_true(area(fs, CPTED_SPACE_ENTRIES) < area(fs, CPTED_SPACE_GROUND) - 200 * 1.4);
+                area(fs, CPTED_SPACE_GROUND) - (200 * 2 * core + PI * core * core), 0.01);
     assert_near(area(fs, CPTED_SPACE_REACHABLE), area(fs, CPTED_SPACE_FREE), 0);
     /* A: the ground grown by DELTA, up to the chords of the end caps */
     double d = delta(1.8);
     assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) >= area(fs, CPTED_SPACE_GROUND) + 2 * 200 * d);
-    /* and at most the exact stadium grown by DELTA (the caps are polygons inside it) */
+    /* and at most the stadium of the ground's radius grown by DELTA */
     assert_true(area(fs, CPTED_SPACE_ACCESSIBLE) <=
-                200 * (7 + 2 * d) + PI * (3.5 + d) * (3.5 + d));
+                200 * 2 * (road + d) + PI * (road + d) * (road + d));
     cpted_freespace_free(fs);
     cpted_site_free(site);
 }
@@ -406,7 +412,12 @@ static void test_no_entry(void **state)
     assert_null(cpted_freespace_not_assessed(fs));
     assert_near(area(fs, CPTED_SPACE_ENTRIES), 400 - 14.4 * 14.4, TOL);
     cpted_freespace_free(fs);
-    /* an explicit entry outside the ground: nothing can enter */
+    cpted_site_free(site);
+    /* an explicit entry outside the ground: nothing can enter (a new site: the
+     * first is frozen since a free space was computed from it) */
+    site = new_site(*state);
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, 0, 0, 100, 100);
+    add_rect(site, "ground", CPTED_ROLE_GROUND, 40, 40, 60, 60);
     add_point(site, "entries", CPTED_ROLE_ENTRY, 5, 5);
     fs = run(site, "M1", &o);
     expect_not_assessed(fs, "no entry meets the free space");
