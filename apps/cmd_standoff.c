@@ -180,7 +180,9 @@ int cmd_standoff(int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
     if (rc == CLI_EXIT_OK && !cli_has_role(site, CPTED_ROLE_ASSET)) {
-        fprintf(stderr, "cpted standoff: the site has no asset\n");
+        /* before the free space, which can take seconds on a district */
+        fprintf(stderr, "cpted standoff: the site has no asset (give protected buildings the "
+                        "role 'asset')\n");
         hint_assets(site);
         rc = CLI_EXIT_INPUT;
     }

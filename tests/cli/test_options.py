@@ -289,10 +289,9 @@ def test_osm_hint_for_assets(cpted, samples_dir):
               "--lenient", "--quiet", timeout=300)
     assert r.returncode == 3
     assert r.stderr.splitlines()[1] == (
-        "hint: OpenStreetMap has no tag for a protected asset: give the assets as a source of "
-        "their own whose layer is named 'assets' (e.g. assets.geojson, cpted standoff "
-        "map.osm.pbf assets.geojson); --role multipolygons=asset would make every OSM area "
-        "an asset")
+        "hint: pick the protected buildings with --asset-name TEXT, --asset-id way/123 or "
+        "--assets-where SQL (an OGR filter, e.g. \"amenity='townhall'\"), or tag them "
+        "asset=yes; --role multipolygons=asset would make every OSM area an asset")
 
 
 def test_coverage_without_lines_is_not_assessed(cpted, tmp_path):

@@ -47,6 +47,16 @@ def swisdak_inverse(coeffs, kpa, lo, hi):
     return 0.5 * (lo + hi)
 
 
+def outer(d):
+    """The circumscribing radius cpted buffers by where a set must not be smaller than
+    the exact one (32 segments per quarter circle; docs/method-freespace.md)."""
+    return d / math.cos(3 * math.pi / 256)
+
+
+# How far the accessible area reaches beyond a face for a car (w = 1.8 m).
+DELTA = outer(0.9) - (0.9 - 1e-6)
+
+
 def buffered_rectangle(x0, y0, x1, y1, r, quadrant_segments=8):
     """The ring of a rectangle grown by r as GEOS builds it: arcs with their vertices
     on the circle, quadrant_segments per quarter."""
@@ -107,7 +117,14 @@ def test_as_built_vehicle_reaches_facade(cpted, validate, plaza):
     # Encroachment: the whole plaza is accessible, so it is (Town Hall grown by 30 m,
     # cut at the North Range's face y = 225) minus the Town Hall; the grown rectangle
     # lies within x 100..200 and above the bollard line.
-    grown = clip_below(buffered_rectangle(130, 170, 170, 200, 30.0), 225.0)
+    # The zone is circumscribed (32 segments per quarter, radius 30 / cos(3 pi / 256): never
+    # smaller than the exact one) and A reaches DELTA into the North Range's face.
+    # The grown zone pokes 2 cm into both wings (x 100 and 200), where A reaches DELTA.
+    grown = clip_below(buffered_rectangle(130, 170, 170, 200, outer(30.0), 32), 225.0 + DELTA)
+    swap = lambda ring: [(y, x) for x, y in ring]
+    mirror = lambda ring: [(-x, y) for x, y in ring]
+    grown = swap(clip_below(swap(grown), 200.0 + DELTA))
+    grown = mirror(swap(clip_below(swap(mirror(grown)), -(100.0 - DELTA))))
     assert asset["encroachment_m2"] == pytest.approx(ring_area(grown) - 40 * 30, abs=0.01)
     assert doc["assumptions"]
 
@@ -219,8 +236,7 @@ def test_site_without_asset(cpted, tmp_path):
     proc = cpted("standoff", path)
     assert proc.returncode == 3
     assert proc.stderr.splitlines() == [
-        "cpted standoff: standoff: the site has no asset (give protected buildings the role "
-        "'asset')",
+        "cpted standoff: the site has no asset (give protected buildings the role 'asset')",
         "hint: name the layer of protected buildings 'assets', or map it with --role "
         "LAYER=asset (cpted info lists the layers)"]
 
@@ -245,7 +261,9 @@ def test_ground_models(cpted, validate, tmp_path):
     })
     path = write_geojson(tmp_path / "site.geojson", doc)
     roads_only = validate(run_json(cpted, path, "--drivable", "roads").stdout, "standoff")
-    assert roads_only["assets"][0]["standoff_m"] == pytest.approx(20.0, abs=1e-3)
+    # 20 m, short by the circumscribed road ground and accessible area (never long)
+    assert roads_only["assets"][0]["standoff_m"] == pytest.approx(
+        20.0 - (outer(3.5) - 3.5) - DELTA, abs=1e-6)
     everything = validate(run_json(cpted, path).stdout, "standoff")
     assert everything["assets"][0]["standoff_m"] == 0
     assert validate(run_json(cpted, path, "--drivable=everything").stdout,
@@ -298,7 +316,8 @@ def test_building_passage_leads_to_the_courtyard(cpted):
     # y = -20. Open, a car's body reaches the passage road's round end at y = 15 + 1.5 =
     # 16.5: 0.5 m from the hall (the nodes are good to 1e-7 degrees, about 1 cm). With the
     # passage shut the nearest approach would be the road south of Passage House, 17 m away.
-    r = cpted("standoff", OSM_SEMANTICS, "--asset-name", "courtyard", "--json", "-", "--quiet")
+    r = cpted("standoff", OSM_SEMANTICS, "--asset-name", "courtyard", "--json", "-", "--quiet",
+              "--drivable", "roads")
     assert r.returncode == 0, r.stderr
     (hall,) = json.loads(r.stdout)["assets"]
     assert hall["name"] == "Courtyard Hall" and hall["reachable"]
