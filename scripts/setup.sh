@@ -8,9 +8,9 @@ trap 'echo "setup.sh: FAILED (line $LINENO): $BASH_COMMAND" >&2' ERR
 PACKAGES=(
     build-essential cmake pkg-config
     libgeos-dev libproj-dev libgdal-dev gdal-bin
-    libcmocka-dev doxygen valgrind clang-14 libclang-rt-14-dev
+    libcmocka-dev doxygen valgrind clang-14 libclang-rt-14-dev abigail-tools
     python3-jsonschema python3-gdal python3-cffi python3-pytest python3-shapely python3-numpy
-    clang-14 libclang-rt-14-dev locales
+    locales
 )
 
 if ! command -v dpkg-query > /dev/null; then

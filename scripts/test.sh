@@ -4,6 +4,8 @@
 #   2. build      configure + build in build/ (RelWithDebInfo, -j2)
 #   3. tests      ctest in build/: unit, api, cli and packaging tests
 #   4. docs       Doxygen on the public headers; any warning fails
+#   4b. abi       abidiff of build/'s libcpted.so.1 against the committed 1.0 baseline
+#                 (scripts/check_abi.sh): a removed or changed function or struct fails
 #   5. asan-build configure + build in build-asan/ with -DCPTED_SANITIZE=ON
 #   6. asan-tests the unit, api and cli tests under AddressSanitizer (with leak
 #                 detection) and UndefinedBehaviorSanitizer
@@ -116,6 +118,7 @@ run_step setup "$root/scripts/setup.sh" || summary
 run_step build "$root/scripts/build.sh" "$build" || summary
 run_step tests ctest_in "$build" -LE docs || true
 run_step docs ctest_in "$build" -L docs --no-tests=error || true
+run_step abi "$root/scripts/check_abi.sh" "$build" || true
 if run_step asan-build "$root/scripts/build.sh" "$build_asan" -- -DCPTED_SANITIZE=ON; then
     run_step asan-tests asan_tests || true
 fi
