@@ -1170,7 +1170,8 @@ typedef struct cpted_standoff_asset {
  * @since 1.0
  */
 #define CPTED_STANDOFF_ASSET_V1_SIZE \
-    (offsetof(cpted_standoff_asset, encroachment_m2) + sizeof(((cpted_standoff_asset *)0)->encroachment_m2))
+    (offsetof(cpted_standoff_asset, reflected_kpa_at_least) + \
+     sizeof(((cpted_standoff_asset *)0)->reflected_kpa_at_least))
 
 /**
  * @brief Runs the standoff analysis for every asset of the free space's site.

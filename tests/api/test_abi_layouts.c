@@ -178,6 +178,9 @@ typedef struct v1_standoff_asset {
     double incident_impulse_kpa_ms;
     int32_t blast_in_range;
     double encroachment_m2;
+    int32_t assessed;
+    double incident_kpa_at_least;
+    double reflected_kpa_at_least;
 } v1_standoff_asset;
 SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, struct_size);
 SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, id);
@@ -196,7 +199,10 @@ SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, reflected_kpa);
 SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, incident_impulse_kpa_ms);
 SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, blast_in_range);
 SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, encroachment_m2);
-V1_ENDS_AT(v1_standoff_asset, encroachment_m2, CPTED_STANDOFF_ASSET_V1_SIZE);
+SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, assessed);
+SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, incident_kpa_at_least);
+SAME_FIELD(v1_standoff_asset, cpted_standoff_asset, reflected_kpa_at_least);
+V1_ENDS_AT(v1_standoff_asset, reflected_kpa_at_least, CPTED_STANDOFF_ASSET_V1_SIZE);
 
 typedef struct v1_coverage_options {
     uint32_t struct_size;
