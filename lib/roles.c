@@ -169,7 +169,10 @@ int cpted__osm_role(cpted__osm_class *out, int dim, bool gates_closed, cpted__os
         *role_out = CPTED_ROLE_BUILDING;
         return set_kind(kind_out, "building", v) ? CPTED_OK : CPTED_E_NOMEM;
     }
-    if ((v = tag(payload, "barrier"))) {
+    /* Kerbs never block, not even with soft_blocking: a hostile vehicle mounts
+     * them (the Nice, Berlin and London attacks did); a kerb-tagged way is read
+     * by its other tags. */
+    if ((v = tag(payload, "barrier")) && strcmp(v, "kerb") != 0) {
         if (strcmp(v, "bollard") == 0) {
             const char *b = tag(payload, "bollard");
             v = "bollard"; /* (the lookup may have reused the text v pointed to) */

@@ -118,7 +118,9 @@ static void test_osm_preset(void **state)
         {{"barrier=retaining_wall"}, 2, CPTED_ROLE_OBSTACLE, "barrier=retaining_wall", false},
         {{"barrier=wall"}, 0, CPTED_ROLE_NONE, NULL, false},
         {{"barrier=gate"}, 0, CPTED_ROLE_SOFT, "barrier=gate", false},
-        {{"barrier=kerb", "highway=primary"}, 1, CPTED_ROLE_SOFT, "barrier=kerb", false},
+        /* kerbs never block: the way is read by its other tags */
+        {{"barrier=kerb", "highway=primary"}, 1, CPTED_ROLE_ROAD, "highway=primary", false},
+        {{"barrier=kerb"}, 1, CPTED_ROLE_NONE, NULL, false},
         {{"barrier=no"}, 1, CPTED_ROLE_NONE, NULL, false},
         {{"natural=water"}, 2, CPTED_ROLE_OBSTACLE, "natural=water", false},
         {{"natural=tree"}, 0, CPTED_ROLE_NONE, NULL, false},
