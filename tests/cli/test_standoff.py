@@ -322,3 +322,28 @@ def test_building_passage_leads_to_the_courtyard(cpted):
     (hall,) = json.loads(r.stdout)["assets"]
     assert hall["name"] == "Courtyard Hall" and hall["reachable"]
     assert abs(hall["standoff_m"] - 0.5) < 0.02
+
+
+# tests/data/overhang.osm (hand-made, not OSM data): one 7 m road, y = 0, x 0..200 m; the
+# church "St. Test" (asset=yes) 20 x 20 m with its south face 15 m north of the centreline;
+# a building 50 m west of the road's end, a wall 80 m south-east of its other end, landuse
+# and a kerb 54-90 m past it. The hull of all data passes 8 m or more from the road: before
+# the entries came from the drivable network, the roads model had no entry at all.
+OVERHANG = pathlib.Path(__file__).resolve().parents[1] / "data" / "overhang.osm"
+
+
+def test_entries_where_the_roads_leave_an_overhanging_extract(cpted, validate):
+    docs = {}
+    for model in ("roads", "everything"):
+        r = cpted("standoff", OVERHANG, "--asset-name", "st. test", "--drivable", model,
+                  "--json", "-", "--quiet")
+        assert r.returncode == 0, r.stderr
+        docs[model] = validate(r.stdout, "standoff")
+        assert docs[model]["assessed"] is True and docs[model]["not_assessed"] is None
+    (church,) = docs["roads"]["assets"]
+    assert church["name"] == "St. Test" and church["osm_id"] == "way/101"
+    assert church["assessed"] and church["reachable"]
+    # 15 - 3.5 = 11.5 m on the ground; the file's degrees (1e-7 in OSM, about 1 cm) and the
+    # UTM scale at 13.4 E (0.99974) make it 11.49 +- 0.02, and cpted reads short, never long
+    assert 11.46 < church["standoff_m"] < 11.5
+    assert docs["everything"]["assets"][0]["standoff_m"] == 0  # over the pavement
