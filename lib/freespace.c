@@ -22,6 +22,9 @@
  * dilation use w/2 minus this, which also keeps a zero-width channel from
  * depending on rounding. */
 #define PASS_TOL_M 1e-6
+/* Thickness of a blocking line drawn without one: below 2 * PASS_TOL_M, so a
+ * gap of exactly w between two such lines stays open. */
+#define LINE_HAIR_M 1e-6
 /* Explicit entries are grown by w/2 plus this to catch the free space next to them. */
 #define ENTRY_REACH_M 0.5
 /* Default entries: ground within w plus this of the edge of the study. */
@@ -33,7 +36,7 @@ static void options_defaults(cpted_freespace_options *o)
 {
     o->soft_blocking = 0;
     o->bollard_diameter_m = 0.2;
-    o->wall_thickness_m = 0.2;
+    o->wall_thickness_m = 0.0; /* as drawn */
     o->quadrant_segments = 8;
     o->drivable = CPTED_DRIVABLE_EVERYTHING;
 }
@@ -79,11 +82,11 @@ int cpted__freespace_options_resolve(cpted_context *ctx, const cpted_freespace_o
                             "free-space options: bollard_diameter_m = %g must be > 0 and at "
                             "most 10 m",
                             out->bollard_diameter_m);
-    if (!isfinite(out->wall_thickness_m) || !(out->wall_thickness_m > 0.0) ||
+    if (!isfinite(out->wall_thickness_m) || out->wall_thickness_m < 0.0 ||
         out->wall_thickness_m > 10.0)
         return cpted__error(ctx, CPTED_E_INVALID,
-                            "free-space options: wall_thickness_m = %g must be > 0 and at "
-                            "most 10 m",
+                            "free-space options: wall_thickness_m = %g must be in [0, 10] m (0: "
+                            "lines as drawn)",
                             out->wall_thickness_m);
     if (out->quadrant_segments < 1 || out->quadrant_segments > 256)
         return cpted__error(ctx, CPTED_E_INVALID,
@@ -220,9 +223,13 @@ GEOSGeometry *cpted__footprint(cpted_context *ctx, const cpted__feature *f,
     case GEOS_LINESTRING:
     case GEOS_LINEARRING:
     case GEOS_MULTILINESTRING: {
-        /* flat ends: a wall ends where it is drawn */
+        /* flat ends: a wall ends where it is drawn; without a thickness (and by
+         * default) its sides are where it is drawn too: a strip of LINE_HAIR_M,
+         * which the passage tolerance of F absorbs, so no gap between walls
+         * reads narrower than drawn */
         double t = f->thickness_m > 0.0 ? f->thickness_m : opts->wall_thickness_m;
-        return buffer(ctx, f->geom, t / 2.0, quadsegs, GEOSBUF_CAP_FLAT);
+        return buffer(ctx, f->geom, t > 0.0 ? t / 2.0 : LINE_HAIR_M / 2.0, quadsegs,
+                      GEOSBUF_CAP_FLAT);
     }
     default: {
         if (f->opening) { /* an asset with a passage through it (site.c) */

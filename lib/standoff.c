@@ -483,10 +483,14 @@ static void json_assumptions(cpted__json *j, const cpted_standoff *s)
     text[0] = cpted__printf("the vehicle passes where a disc of its width (%.2f m) fits; standoff "
                             "is measured from the asset to the ground the vehicle body can cover",
                             s->vehicle.width_m);
-    text[1] = cpted__printf("bollards without a diameter are %.2f m, walls without a thickness "
-                            "%.2f m; soft features %s",
-                            o->bollard_diameter_m, o->wall_thickness_m,
-                            o->soft_blocking ? "block vehicles" : "do not block vehicles");
+    const char *soft = o->soft_blocking ? "block vehicles" : "do not block vehicles";
+    text[1] = o->wall_thickness_m > 0.0
+                  ? cpted__printf("bollards without a diameter are %.2f m, walls without a "
+                                  "thickness %.2f m; soft features %s",
+                                  o->bollard_diameter_m, o->wall_thickness_m, soft)
+                  : cpted__printf("bollards without a diameter are %.2f m, walls without a "
+                                  "thickness are lines as drawn; soft features %s",
+                                  o->bollard_diameter_m, soft);
     int outer_q = CPTED__OUTER_SEGMENTS((int)o->quadrant_segments);
     text[2] = cpted__printf(
         "arcs are polygons erring towards the vehicle: blocking shapes inscribed in their circles "

@@ -968,7 +968,9 @@ typedef struct cpted_freespace_options {
     uint32_t struct_size;          /**< set by cpted_freespace_options_init() */
     int32_t soft_blocking;         /**< 1: soft features block vehicles (default 0, conservative) */
     double bollard_diameter_m;     /**< diameter of bollards without one (default 0.2 m) */
-    double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one (default 0.2 m) */
+    double wall_thickness_m;       /**< thickness of barrier/obstacle lines without one; default
+                                        0: as drawn (a 1 µm strip), so no gap reads narrower
+                                        than drawn */
     int32_t quadrant_segments;     /**< arc segments per quarter circle in buffers, 1..256 (default 8) */
     int32_t drivable;              /**< a ::cpted_drivable: where the vehicle may drive
                                         (default CPTED_DRIVABLE_EVERYTHING, the conservative model) */

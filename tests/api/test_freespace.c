@@ -97,7 +97,7 @@ static void test_options_init(void **state)
     assert_int_equal(o.struct_size, sizeof o);
     assert_int_equal(o.soft_blocking, 0);
     assert_near(o.bollard_diameter_m, 0.2, 0);
-    assert_near(o.wall_thickness_m, 0.2, 0);
+    assert_near(o.wall_thickness_m, 0.0, 0); /* lines as drawn */
     assert_near(o.quadrant_segments, 8, 0);
     assert_int_equal(o.drivable, CPTED_DRIVABLE_EVERYTHING);
     assert_int_equal(cpted_freespace_options_init(NULL, sizeof o), CPTED_E_INVALID);
@@ -229,17 +229,20 @@ static void test_entries_explicit_vs_default(void **state)
         if (explicit_entry)
             add_point(site, "entries", CPTED_ROLE_ENTRY, 10, 50);
         cpted_freespace *fs = run(site, "M1", NULL);
-        double left = (49.9 - r) * 100;
-        assert_near(area(fs, CPTED_SPACE_BLOCKED), 0.2 * 100, TOL);
+        /* the wall is drawn without a thickness: a 1 um strip, its faces at 50 -+ 0.5e-6 */
+        double face = 50 - 0.5e-6;
+        double left = (face - r) * 100;
+        assert_near(area(fs, CPTED_SPACE_BLOCKED), 1e-6 * 100, 1e-9);
         assert_near(area(fs, CPTED_SPACE_FREE), 2 * left, 1e-6);
         if (explicit_entry) {
             assert_near(area(fs, CPTED_SPACE_REACHABLE), left, 1e-6);
             /* a point entry ⊕ (w/2 + 0.5 m) */
             assert_near(area(fs, CPTED_SPACE_ENTRIES), disc32(1.4), 1e-9);
-            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), (49.9 + delta(1.8)) * 100, 1e-6);
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), (face + delta(1.8)) * 100, 1e-6);
         } else {
             assert_near(area(fs, CPTED_SPACE_REACHABLE), 2 * left, 1e-6);
-            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), (99.8 + 2 * delta(1.8)) * 100, 1e-6);
+            /* reaching DELTA past the 1 um wall from both sides, A is all of B */
+            assert_near(area(fs, CPTED_SPACE_ACCESSIBLE), 100 * 100, 1e-6);
         }
         cpted_freespace_free(fs);
         cpted_site_free(site);
@@ -299,7 +302,8 @@ static void test_footprints_and_soft(void **state)
     cpted_site_free(site);
 }
 
-/* Lines block as flat-ended strips of their `thickness`, else of wall_thickness_m. */
+/* Lines block as flat-ended strips of their `thickness`, else of wall_thickness_m, which
+ * by default is 0: the line as drawn (a 1 um strip), so no gap reads narrower than drawn. */
 static void test_line_thickness(void **state)
 {
     cpted_site *site = new_site(*state);
@@ -310,7 +314,7 @@ static void test_line_thickness(void **state)
     test_add_attrs(site, "walls", CPTED_ROLE_BARRIER, wkb, n, "thickness=0.5", NULL);
     add_line(site, "obstacles", CPTED_ROLE_OBSTACLE, 10, 30, 40, 30); /* no thickness */
     cpted_freespace *fs = run(site, "M1", NULL);
-    assert_near(area(fs, CPTED_SPACE_BLOCKED), 20 * 0.5 + 30 * 0.2, 1e-9);
+    assert_near(area(fs, CPTED_SPACE_BLOCKED), 20 * 0.5 + 30 * 1e-6, 1e-9);
     cpted_freespace_free(fs);
     cpted_freespace_options o;
     assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
@@ -514,6 +518,8 @@ static void test_bad_arguments(void **state)
     cpted_freespace_options_init(&o, sizeof o);
     o.wall_thickness_m = NAN;
     expect_error(site, "M1", &o, CPTED_E_INVALID, "wall_thickness_m");
+    o.wall_thickness_m = -0.1;
+    expect_error(site, "M1", &o, CPTED_E_INVALID, "wall_thickness_m = -0.1 must be in [0, 10] m");
     cpted_freespace_options_init(&o, sizeof o);
     o.drivable = 2;
     expect_error(site, "M1", &o, CPTED_E_INVALID, "drivable = 2");

@@ -299,10 +299,10 @@ static void test_bollard_row_stops_car(void **state)
     cpted_site_free(site);
 }
 
-/* Walls on y = 10 with a 2.2 m gap at x = 0 (ends at x = +-1.1, 0.2 m thick,
- * flat ends): a car passes; an N3C (2.5 m) stops with its centre 1.25 m from
- * the wall corners (+-1.1, 9.9), sqrt(1.25^2 - 1.1^2) south of them, and its
- * body reaches 1.25 m further: standoff 20 - (9.9 - sqrt(0.3525) + 1.25). */
+/* Walls on y = 10 with a 2.2 m gap at x = 0 (ends at x = +-1.1, drawn without
+ * a thickness: lines as drawn): a car passes; an N3C (2.5 m) stops with its
+ * centre 1.25 m from the wall ends (+-1.1, 10), sqrt(1.25^2 - 1.1^2) south of
+ * them, and its body reaches 1.25 m further: standoff 20 - (10 - sqrt(0.3525) + 1.25). */
 static void test_gap_car_passes_truck_does_not(void **state)
 {
     cpted_site *site = new_site(*state);
@@ -312,7 +312,7 @@ static void test_gap_car_passes_truck_does_not(void **state)
     add_line(site, &IDENTITY, "walls", CPTED_ROLE_OBSTACLE, -30, 10, -1.1, 10, NULL);
     add_line(site, &IDENTITY, "walls", CPTED_ROLE_OBSTACLE, 1.1, 10, 30, 10, NULL);
     assert_near(standoff_of(site, "M1", 8), 0.0, 0);
-    double expected = 20 - (9.9 - sqrt(0.3525) + 1.25);
+    double expected = 20 - (10 - sqrt(0.3525) + 1.25);
     assert_near(standoff_of(site, "N3C", 64), expected, 1e-3);
     /* 8 segments: the truck's centre gets up to 1.25 (1 - cos(3 pi / 64)) =
      * 13.5 mm closer past the inscribed corner arcs, never farther */
