@@ -584,6 +584,11 @@ static int resolve_options(cpted_context *ctx, const cpted_coverage_options *use
     if (!(isfinite(out->tolerance_m) && out->tolerance_m >= 0))
         return cpted__error(ctx, CPTED_E_INVALID, "coverage: tolerance_m = %g must be >= 0",
                             out->tolerance_m);
+    /* plausible ranges (docs/ranges.md), the same table the command line uses */
+    if ((rc = cpted__check_range(ctx, "max_gap_m", out->max_gap_m)) != CPTED_OK ||
+        (rc = cpted__check_range(ctx, "snap_m", out->snap_m)) != CPTED_OK ||
+        (rc = cpted__check_range(ctx, "chain_m", out->chain_m)) != CPTED_OK)
+        return rc;
     return CPTED_OK;
 }
 
@@ -794,6 +799,7 @@ static int json_line(cpted__json *j, const cpted_coverage *cov, const cpted__cov
 
 int cpted__coverage_json_body(cpted__json *j, const cpted_coverage *cov)
 {
+    cpted__json_crs(j, cov->site);
     cpted__json_key(j, "vehicle");
     cpted__json_vehicle(j, &cov->vehicle);
     cpted__json_key(j, "max_gap_m");

@@ -174,6 +174,10 @@ static void test_options_defaults_and_bad_input(void **state)
         {&o.max_gap_m, NAN, "max_gap_m"},  {&o.snap_m, -0.1, "snap_m"},
         {&o.snap_m, INFINITY, "snap_m"},   {&o.chain_m, 0.0, "chain_m"},
         {&o.chain_m, NAN, "chain_m"},      {&o.tolerance_m, -1e-3, "tolerance_m"},
+        /* absurd but positive: refused with the plausible range (docs/ranges.md) */
+        {&o.max_gap_m, 50.0, "max_gap_m = 50 must be in (0, 5] m"},
+        {&o.snap_m, 11.0, "snap_m = 11 must be in [0, 10] m"},
+        {&o.chain_m, 1e6, "chain_m = 1e+06 must be in (0, 50] m"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(cpted_coverage_options_init(&o, sizeof o), CPTED_OK);
