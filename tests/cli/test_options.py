@@ -302,15 +302,19 @@ def test_coverage_without_lines_is_not_assessed(cpted, tmp_path):
                                                            [500100, 5800000]]}}])
     r = cpted("coverage", path)
     assert r.returncode == 0, r.stderr
+    reason = ("no line of protection: the site has no perimeter line, barrier line or row "
+              "of barrier points, so no gap or breach was looked for")
     assert r.stderr == (
+        "cpted coverage: NOT ASSESSED: " + reason + "\n"
         "cpted coverage: note: no line of protection: give it as a line layer named "
         "'perimeter' (or --role LAYER=perimeter); barrier points (OpenStreetMap "
         "barrier=bollard nodes) less than --chain m apart also form rows\n")
-    assert cpted("coverage", path, "--quiet").stderr == ""
+    # loud even with --quiet: a result that did not run is never read as "no breaches"
+    assert cpted("coverage", path, "--quiet").stderr == "cpted coverage: NOT ASSESSED: " + reason + "\n"
     assert r.stdout == (
         "max clear gap 1.200 m, snap 1.000 m; 0 line(s)\n\n"
-        "NOT ASSESSED: the site has no line of protection (no perimeter line, barrier line "
-        "or row of barrier points), so no gap or breach was looked for\n")
+        "breaches: not assessed (" + reason + ")\n")
+    assert cpted("coverage", path, "--fail-on-findings", "--quiet").returncode == 1
 
 
 def test_info_extent_in_the_output_crs(cpted, samples_dir):
