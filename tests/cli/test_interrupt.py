@@ -3,8 +3,9 @@ point of a real run makes `cpted` print "interrupted" and exit 130, leaving no t
 file, no journal and no JSON without its GIS output: the outputs are committed together
 at the end, or not at all.
 
-The runs use a synthetic district of 2,000 buildings (scripts/make_district.py) so that
-they take a few seconds. The child is started with SIGINT at its default disposition:
+The runs use a synthetic district of 2,000 buildings (scripts/make_district.py) in the
+roads-only ground model, so that they take a few seconds (the default, conservative model
+makes it a 30 s run: docs/performance.md). The child is started with SIGINT at its default disposition:
 a background job of a non-interactive shell inherits SIGINT ignored, and a test that
 kept it ignored could not fail."""
 import json
@@ -92,7 +93,8 @@ def interrupt_at_many_points(cpted_bin, district, tmp_path, command, outputs, ex
     return codes
 
 
-STANDOFF_OUT = ["--json", "s.json", "-o", "s.geojson"]
+MODEL = ["--drivable", "roads"]
+STANDOFF_OUT = ["--json", "s.json", "-o", "s.geojson"] + MODEL
 STANDOFF_FILES = ["s.json", "s_standoff_lines.geojson", "s_encroachment.geojson",
                   "s_accessible_area.geojson"]
 
@@ -104,12 +106,13 @@ def test_sigint_standoff(cpted_bin, district, tmp_path):
 
 def test_sigint_coverage_gpkg(cpted_bin, district, tmp_path):
     interrupt_at_many_points(cpted_bin, district, tmp_path, "coverage",
-                             ["--json", "c.json", "-o", "c.gpkg"], ["c.json", "c.gpkg"], points=6)
+                             ["--json", "c.json", "-o", "c.gpkg"] + MODEL, ["c.json", "c.gpkg"],
+                             points=6)
 
 
 def test_sigterm_coverage(cpted_bin, district, tmp_path):
     interrupt_at_many_points(cpted_bin, district, tmp_path, "coverage",
-                             ["--json", "c.json", "-o", "c.geojson"],
+                             ["--json", "c.json", "-o", "c.geojson"] + MODEL,
                              ["c.json", "c_perimeter_lines.geojson", "c_gaps.geojson",
                               "c_breaches.geojson"], sig=signal.SIGTERM, points=4)
 
