@@ -84,6 +84,10 @@ valgrind_tests() {
     local status=0 t
     for t in "$build"/tests/unit_test_* "$build"/tests/api_test_*; do
         [ -x "$t" ] || continue
+        # Allocation-failure injection runs every operation once per allocation: under
+        # Valgrind that is over 10 minutes, and its leaks are already checked by the
+        # asan-tests step (LeakSanitizer), so it is left out here.
+        [ "$(basename "$t")" = unit_test_alloc_failure ] && continue
         if (cd "$build/tests" &&
             CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
             CPTED_TEST_TMP="$build/tests/tmp" \
