@@ -941,19 +941,33 @@ static int build_standoff(cpted_context *ctx, const void *data, w_layer *layers)
     return CPTED_OK;
 }
 
+/* The one-result shorthands: open, add, commit, free (abort on failure). */
+typedef int (*add_fn)(cpted_writer *w, const void *result);
+
+static int write_one(const cpted_site *site, const char *path, const char *format,
+                     int32_t overwrite, add_fn add, const void *result)
+{
+    cpted_writer *w = NULL;
+    int rc = cpted_writer_open(&w, site->ctx, path, format, overwrite);
+    if (rc == CPTED_OK)
+        rc = add(w, result);
+    if (rc == CPTED_OK)
+        rc = cpted_writer_commit(w);
+    cpted_writer_free(w);
+    return rc;
+}
+
+static int add_standoff(cpted_writer *w, const void *result)
+{
+    return cpted_writer_add_standoff(w, result);
+}
+
 CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, const char *path,
                                               const char *format, int32_t overwrite)
 {
     if (!result)
         return CPTED_E_INVALID;
-    cpted_writer *w = NULL;
-    int rc = cpted_writer_open(&w, cpted_standoff_site(result)->ctx, path, format, overwrite);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_add_standoff(w, result);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_commit(w);
-    cpted_writer_free(w);
-    return rc;
+    return write_one(cpted_standoff_site(result), path, format, overwrite, add_standoff, result);
 }
 
 CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result)
@@ -1105,19 +1119,17 @@ static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
     return CPTED_OK;
 }
 
+static int add_coverage(cpted_writer *w, const void *result)
+{
+    return cpted_writer_add_coverage(w, result);
+}
+
 CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, const char *path,
                                               const char *format, int32_t overwrite)
 {
     if (!result)
         return CPTED_E_INVALID;
-    cpted_writer *w = NULL;
-    int rc = cpted_writer_open(&w, cpted_coverage_site(result)->ctx, path, format, overwrite);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_add_coverage(w, result);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_commit(w);
-    cpted_writer_free(w);
-    return rc;
+    return write_one(cpted_coverage_site(result), path, format, overwrite, add_coverage, result);
 }
 
 CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result)
