@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void describe(cpted_site *site)
 {
     char *json = NULL;
-    int rc = cpted_site_info_json(site, &json);
+    int rc = cpted_site_info_json(&json, site);
     if (rc != CPTED_OK && rc != CPTED_E_CRS)
         abort();
     if (rc == CPTED_OK && json[0] != '{')
@@ -39,7 +39,7 @@ static void describe(cpted_site *site)
     for (size_t i = 0; i < cpted_site_feature_count(site); i++) {
         unsigned char *wkb = NULL;
         size_t n = 0;
-        if (cpted_site_feature_wkb(site, i, &wkb, &n) != CPTED_OK || n < 9)
+        if (cpted_site_get_feature_wkb(&wkb, &n, site, i) != CPTED_OK || n < 9)
             abort();
         cpted_free(wkb);
         if (!cpted_site_feature_id(site, i))

@@ -169,7 +169,8 @@ static void run_standoff(cpted_freespace *fs)
         cpted_free(w);
     }
     char *json = NULL;
-    check_json(cpted_standoff_to_json(&json, res), json);
+    int json_rc = cpted_standoff_to_json(&json, res); /* before reading json */
+    check_json(json_rc, json);
     cpted_standoff_free(res);
 }
 
@@ -207,7 +208,8 @@ static void run_coverage(cpted_freespace *fs)
             abort();
     }
     char *json = NULL;
-    check_json(cpted_coverage_to_json(&json, res), json);
+    int json_rc = cpted_coverage_to_json(&json, res); /* before reading json */
+    check_json(json_rc, json);
     cpted_coverage_free(res);
 }
 
