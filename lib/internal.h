@@ -604,6 +604,43 @@ int cpted__coverage_json_body(struct cpted__json *j, const cpted_coverage *cov);
 /* The members of the `cpted/standoff/1` document after "schema". */
 int cpted__standoff_json_body(struct cpted__json *j, const cpted_standoff *s);
 
+/* ---- vehicle dynamics assessment (vda.c, lattice.c, rays.c) ------------ */
+/* One target: the public record (its strings point into the owned fields or
+ * are borrowed from the site and the free space's lines) and its path. */
+typedef struct cpted__vda_target {
+    cpted_vda_target rec;
+    char *id;                      /* owned: rec.id */
+    char *needed;                  /* owned: rec.needed_rating, or NULL */
+    size_t element;                /* site feature of rec.barrier_id, or (size_t)-1 */
+    double nx, ny;                 /* unit normal pointing to the attack side */
+    double *path_xy;               /* path of the vehicle centre, start to target, working CRS */
+    size_t path_n;                 /* points in path_xy (0 when unreachable) */
+} cpted__vda_target;
+
+/* A per-element or per-line summary (rec.needed_rating points at `needed`). */
+typedef struct cpted__vda_summary {
+    cpted_vda_summary rec;
+    char *needed;                  /* owned, or NULL */
+} cpted__vda_summary;
+
+struct cpted_vda {
+    cpted__result head;            /* site and free space referenced, warnings */
+    cpted_site *site;              /* = head.site */
+    cpted_context *ctx;            /* = head.ctx */
+    cpted_freespace *fs;           /* = head.fs */
+    cpted_vehicle vehicle;
+    cpted_vda_options opts;        /* resolved (points_xy NULL after the call) */
+    char *not_assessed;            /* why nothing was assessed, or NULL */
+    cpted__vda_target *targets;
+    size_t target_count, target_cap;
+    cpted__vda_summary *elements;  /* per barrier element with targets, in feature order */
+    size_t element_count, element_cap;
+    cpted__vda_summary *lines;     /* per line or facade with targets, in target order */
+    size_t line_count, line_cap;
+};
+/* The members of the `cpted/vda/1` document after "schema" (vda_json.c). */
+int cpted__vda_json_body(struct cpted__json *j, const cpted_vda *v);
+
 /* ---- barrier lines (lines.c) ------------------------------------------ */
 /* The lines of protection of a site: perimeter features (polygons by their
  * exterior rings, multi-lines merged where they touch), else rows chained

@@ -1596,6 +1596,314 @@ CPTED_API const char *CPTED_CALL cpted_coverage_warning(const cpted_coverage *re
 /** @} */
 
 /* ===================================================================== */
+/** @name Vehicle dynamics assessment: approach corridors (architecture.md §8) */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Result of a vehicle dynamics assessment. @since 1.0 */
+typedef struct cpted_vda cpted_vda;
+
+/** @brief Where the targets of a vehicle dynamics assessment are. @since 1.0 */
+typedef enum cpted_vda_targets {
+    CPTED_VDA_TARGETS_AUTO = 0,      /**< the lines of protection when the site has any, else the
+                                          asset facades */
+    CPTED_VDA_TARGETS_PERIMETER = 1, /**< samples along every perimeter line or derived barrier
+                                          row, plus every barrier element on them */
+    CPTED_VDA_TARGETS_FACADES = 2,   /**< samples along the asset facades (exterior rings) */
+    CPTED_VDA_TARGETS_POINTS = 3     /**< only the caller's points (options.points_xy) */
+} cpted_vda_targets;
+
+/**
+ * @brief Options of cpted_vda_run().
+ * @since 1.0
+ */
+typedef struct cpted_vda_options {
+    uint32_t struct_size;       /**< set by cpted_vda_options_init() */
+    int32_t targets;            /**< a ::cpted_vda_targets (default CPTED_VDA_TARGETS_AUTO) */
+    double spacing_m;           /**< distance between samples along a line or facade (2 m) */
+    const double *points_xy;    /**< caller's targets, x0, y0, x1, y1, ... in the working CRS
+                                     (borrowed for the call); with the other target kinds they
+                                     are added to the samples */
+    size_t point_count;         /**< number of points in points_xy */
+    double entry_speed_kmh;     /**< NaN (default): from standstill anywhere in R only; a value
+                                     >= 0 adds starts in the entry zones at that speed, in any
+                                     heading (traffic already moving on the main road) */
+    double chain_m;             /**< barrier points closer than this form a row (5 m, as coverage) */
+    double cell_m;              /**< lattice cell (0.5 m; 0.1 .. 5) */
+    int32_t headings;           /**< lattice headings over the full circle (32; 8 .. 128) */
+    double window_m;            /**< the search covers R within this distance of the targets
+                                     (400 m; 20 .. 5000); beyond it the run-up is taken as
+                                     the longest straight (see docs/method-vda.md) */
+    int32_t sensitivity;        /**< 1 (default): also the band of speeds for a0 x 0.8 .. 1.2
+                                     and f 0.6 .. 1.0 (four more searches); 0: not computed */
+} cpted_vda_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_vda_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_VDA_OPTIONS_V1_SIZE \
+    (offsetof(cpted_vda_options, sensitivity) + sizeof(((cpted_vda_options *)0)->sensitivity))
+
+/**
+ * @brief Fills VDA options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_options_init(cpted_vda_options *opts, size_t struct_size);
+
+/**
+ * @brief One target of a vehicle dynamics assessment: the fastest approach found
+ *        to it from the attack side. Absent numbers are NaN, absent text NULL.
+ * @since 1.0
+ */
+typedef struct cpted_vda_target {
+    uint32_t struct_size;       /**< sizeof(cpted_vda_target) as the caller compiled it */
+    const char *id;             /**< "LINE@S" (station S m along the line), "ELEMENT" for a
+                                     barrier element, "ASSET@S" on a facade, "point:N" (borrowed) */
+    const char *line_id;        /**< the line, facade's asset or NULL for a caller's point (borrowed) */
+    double station_m;           /**< position along the line or facade ring, NaN for points */
+    double x, y;                /**< the target, working CRS */
+    int32_t assessed;           /**< 1 when the search ran for it; 0: see not_assessed */
+    int32_t reachable;          /**< 1 when a vehicle reaches it from the attack side */
+    double speed_mps;           /**< impact speed (upper bound: docs/method-vda.md) */
+    double speed_kmh;           /**< the same in km/h */
+    double energy_kj;           /**< kinetic energy 1/2 m v^2 of the design vehicle, kJ */
+    double angle_deg;           /**< impact angle to the line or facade (90 = head-on) */
+    double energy_normal_kj;    /**< energy of the velocity component normal to the line, kJ */
+    double runup_m;             /**< length of the path from its start to the target */
+    double speed_low_kmh;       /**< sensitivity band: the lowest speed over a0 x 0.8 .. 1.2 and
+                                     f 0.6 .. 1.0 (NaN when not computed) */
+    double speed_high_kmh;      /**< the highest speed of the band */
+    const char *barrier_id;     /**< the barrier element hit (nearest to the target), or NULL */
+    const char *rating;         /**< that element's rating string, or NULL (borrowed) */
+    double rated_mass_kg;       /**< its parsed test mass, NaN when unrated */
+    double rated_speed_kmh;     /**< its parsed test speed, NaN when unrated */
+    double rated_angle_deg;     /**< its test angle, NaN when unrated or not stated */
+    double rated_penetration_m; /**< its penetration, NaN when unrated or not stated */
+    int32_t ok;                 /**< 1: rated speed >= impact speed and the test vehicle at least
+                                     as heavy as the design vehicle; 0: not; -1: not applicable
+                                     (no element, unrated, or unreachable) */
+    const char *needed_rating;  /**< the rating that would suffice, in the grammar of the
+                                     element's own standard (IWA 14-1 when unrated), or NULL
+                                     when unreachable (borrowed) */
+    const char *not_assessed;   /**< why the target was not assessed, or NULL (borrowed) */
+} cpted_vda_target;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_vda_target (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_VDA_TARGET_V1_SIZE \
+    (offsetof(cpted_vda_target, not_assessed) + sizeof(((cpted_vda_target *)0)->not_assessed))
+
+/**
+ * @brief A summary per barrier element or per line: its worst target.
+ * @since 1.0
+ */
+typedef struct cpted_vda_summary {
+    uint32_t struct_size;       /**< sizeof(cpted_vda_summary) as the caller compiled it */
+    const char *id;             /**< element or line id (borrowed) */
+    size_t worst_target;        /**< index of the fastest target, (size_t)-1 when none is reachable */
+    size_t target_count;        /**< targets on this element or line */
+    double speed_kmh;           /**< speed of the worst target, NaN when none is reachable */
+    double energy_kj;           /**< its energy */
+    const char *rating;         /**< the weakest rating on it (element: its own), or NULL */
+    const char *needed_rating;  /**< the rating needed to stop its worst target, or NULL */
+    int32_t ok;                 /**< 1 every reachable target ok, 0 one is not, -1 not applicable */
+} cpted_vda_summary;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_vda_summary (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_VDA_SUMMARY_V1_SIZE \
+    (offsetof(cpted_vda_summary, ok) + sizeof(((cpted_vda_summary *)0)->ok))
+
+/**
+ * @brief Runs the vehicle dynamics assessment: for each target the fastest
+ *        approach of the free space's vehicle from the attack side
+ *        (method and why it is an upper bound: docs/method-vda.md).
+ *
+ * When the free space is not assessed (cpted_freespace_not_assessed()) the
+ * call succeeds, every target is `assessed` 0 and the result says why
+ * (cpted_vda_not_assessed()): never "unreachable".
+ * @param[out] out the result; free with cpted_vda_free().
+ * @param fs the free space (the result keeps it alive).
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (an option out of its range:
+ *         the message names it), CPTED_E_GEOMETRY, CPTED_E_NOMEM,
+ *         CPTED_E_INTERRUPTED, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_run(cpted_vda **out, cpted_freespace *fs,
+                                       const cpted_vda_options *opts);
+
+/**
+ * @brief Frees a VDA result.
+ * @param result the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_vda_free(cpted_vda *result);
+
+/**
+ * @brief Number of targets.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vda_target_count(const cpted_vda *result);
+
+/**
+ * @brief One target's record.
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @param i index below cpted_vda_target_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_get_target(cpted_vda_target *out, const cpted_vda *result,
+                                              size_t i);
+
+/**
+ * @brief The path of a target's fastest approach: the vehicle centre from the
+ *        start to the target, a LineString as ISO WKB (working CRS); an empty
+ *        LineString when unreachable.
+ * @param[out] out the WKB; free with cpted_free().
+ * @param[out] size_out bytes.
+ * @param result the result.
+ * @param i index below cpted_vda_target_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_get_path_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_vda *result, size_t i);
+
+/**
+ * @brief The corridor of a target's fastest approach: the path dilated by half
+ *        the vehicle width, a (multi)polygon as ISO WKB (working CRS); empty when
+ *        unreachable.
+ * @param[out] out the WKB; free with cpted_free().
+ * @param[out] size_out bytes.
+ * @param result the result.
+ * @param i index below cpted_vda_target_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_GEOMETRY.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_get_corridor_wkb(unsigned char **out, size_t *size_out,
+                                                    const cpted_vda *result, size_t i);
+
+/**
+ * @brief Number of barrier elements with targets.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vda_element_count(const cpted_vda *result);
+
+/**
+ * @brief One barrier element's summary (its worst target, the rating it needs).
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @param i index below cpted_vda_element_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_get_element(cpted_vda_summary *out, const cpted_vda *result,
+                                               size_t i);
+
+/**
+ * @brief Number of lines (and facades) with targets.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vda_line_count(const cpted_vda *result);
+
+/**
+ * @brief One line's (or facade's) summary.
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @param i index below cpted_vda_line_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_get_line(cpted_vda_summary *out, const cpted_vda *result,
+                                            size_t i);
+
+/**
+ * @brief The result as the `cpted/vda/1` JSON document (coordinates in the output CRS).
+ * @param[out] out UTF-8 JSON, deterministic; free with cpted_free().
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_to_json(char **out, const cpted_vda *result);
+
+/**
+ * @brief Why the assessment could not run (the free space is not assessed).
+ * @param result the result.
+ * @return NULL when assessed (or for NULL); otherwise borrowed text naming the reason.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_vda_not_assessed(const cpted_vda *result);
+
+/**
+ * @brief Number of findings: reachable targets whose element is not ok (or
+ *        unrated), plus one when the result is not assessed.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vda_finding_count(const cpted_vda *result);
+
+/**
+ * @brief Number of warnings of a VDA result.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_vda_warning_count(const cpted_vda *result);
+
+/**
+ * @brief One warning of a VDA result.
+ * @param result the result.
+ * @param i index below cpted_vda_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_vda_warning(const cpted_vda *result, size_t i);
+
+/**
+ * @brief The free space a VDA result was computed on.
+ * @param result the result.
+ * @return the free space (borrowed: lives while @p result does), or NULL for NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_freespace *CPTED_CALL cpted_vda_freespace(const cpted_vda *result);
+
+/**
+ * @brief Writes the result as GIS layers (`vda_targets`, `vda_paths`,
+ *        `corridors`, as cpted_writer_add_vda() describes them) in the site's
+ *        output CRS; format, atomicity and @p overwrite as cpted_standoff_write().
+ * @param result the result.
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT (unknown format), CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *path,
+                                         const char *format, int32_t overwrite);
+
+/** @} */
+
+/* ===================================================================== */
 /** @name Writers: GIS layers of several results in one output            */
 /* ===================================================================== */
 /** @{ */
@@ -1646,6 +1954,18 @@ CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result);
+
+/**
+ * @brief Adds the layers of a VDA result: `vda_targets` (points with the
+ *        target record as attributes), `vda_paths` (the path of each reachable
+ *        target) and `corridors` (its corridor polygon). Same rules as
+ *        cpted_writer_add_standoff().
+ * @param w the writer.
+ * @param result the result.
+ * @return as cpted_writer_add_standoff().
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result);
 
 /**
  * @brief Writes every layer added, atomically: all files are written to
