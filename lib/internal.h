@@ -638,6 +638,10 @@ struct cpted_vda {
     cpted__vda_summary *lines;     /* per line or facade with targets, in target order */
     size_t line_count, line_cap;
 };
+/* The corridor of target i: its path dilated by half the vehicle width (the
+ * vehicle's swept ground), a new (multi)polygon, empty when unreachable; NULL
+ * with the context error set on failure (vda.c). */
+GEOSGeometry *cpted__vda_corridor(const cpted_vda *v, size_t i);
 /* The members of the `cpted/vda/1` document after "schema" (vda_json.c). */
 int cpted__vda_json_body(struct cpted__json *j, const cpted_vda *v);
 
