@@ -35,7 +35,7 @@ CPTED_API int CPTED_CALL cpted_vda_options_init(cpted_vda_options *opts, size_t 
     opts->spacing_m = 2.0;
     opts->entry_speed_kmh = NAN;
     opts->chain_m = 5.0;
-    opts->cell_m = 0.5;
+    opts->cell_m = 1.0;
     opts->headings = 32;
     opts->window_m = 400.0;
     opts->sensitivity = 1;
