@@ -29,6 +29,15 @@ static const option_range ranges[] = {
     {"snap_m", 0.0, 10.0, false, false, "m"},
     /* barrier points 50 m apart are not one row */
     {"chain_m", 0.0, 50.0, true, false, "m"},
+    /* VDA (cpted_vda_options): targets closer than 0.1 m resolve nothing the 0.1 m
+     * lattice cannot; 100 m apart miss whole barrier elements */
+    {"spacing_m", 0.1, 100.0, false, false, "m"},
+    /* the lattice cell, headings and window of cpted_vda_options */
+    {"cell_m", 0.1, 5.0, false, false, "m"},
+    {"headings", 8.0, 128.0, false, false, "headings"},
+    {"window_m", 20.0, 5000.0, false, false, "m"},
+    /* traffic already moving: at most the top speed any vehicle preset may have */
+    {"entry_speed_kmh", 0.0, 250.0, false, false, "km/h"},
 };
 
 static const option_range *find_range(const char *name)
