@@ -90,11 +90,13 @@ def test_street_targets_lines_and_elements(cpted, validate):
     assert len(doc["lines"]) == 1
     line = doc["lines"][0]
     assert line["ok"] is False and line["worst_target"] is not None
-    worst = [t for t in doc["targets"] if t["id"] == line["worst_target"]][0]
-    fastest = max(t["impact_speed_kmh"] for t in doc["targets"] if t["reachable"])
-    assert line["speed_kmh"] == pytest.approx(worst["impact_speed_kmh"])
-    assert line["speed_kmh"] == pytest.approx(fastest, rel=1e-9) or line["targets"] < len(
-        doc["targets"])
+    on_line = [t for t in doc["targets"] if t["line"] == line["id"]]
+    assert line["targets"] == len(on_line)
+    worst = [t for t in on_line if t["id"] == line["worst_target"]][0]
+    assert worst["impact_speed_kmh"] == max(t["impact_speed_kmh"] for t in on_line
+                                            if t["reachable"])
+    assert line["speed_kmh"] == worst["impact_speed_kmh"]
+    assert line["energy_kj"] == worst["energy_kj"]
     # every element summary names one of the four bollards
     assert len(doc["elements"]) == 4
     for e in doc["elements"]:
