@@ -29,15 +29,16 @@ static const option_range ranges[] = {
     {"snap_m", 0.0, 10.0, false, false, "m"},
     /* barrier points 50 m apart are not one row */
     {"chain_m", 0.0, 50.0, true, false, "m"},
-    /* VDA (cpted_vda_options): targets closer than 0.1 m resolve nothing the 0.1 m
-     * lattice cannot; 100 m apart miss whole barrier elements */
+    /* VDA: a target every 0.1 m to every 100 m along a line */
     {"spacing_m", 0.1, 100.0, false, false, "m"},
-    /* the lattice cell, headings and window of cpted_vda_options */
+    /* VDA: traffic speed at the entries, up to the fastest vehicle preset */
+    {"entry_speed_kmh", 0.0, 200.0, false, false, "km/h"},
+    /* VDA lattice: cells finer than 0.1 m add nothing at a vehicle's width; 5 m is coarse */
     {"cell_m", 0.1, 5.0, false, false, "m"},
-    {"headings", 8.0, 128.0, false, false, "headings"},
+    /* VDA lattice headings over the full circle */
+    {"headings", 8.0, 128.0, false, false, ""},
+    /* VDA search radius round the targets */
     {"window_m", 20.0, 5000.0, false, false, "m"},
-    /* traffic already moving: at most the top speed any vehicle preset may have */
-    {"entry_speed_kmh", 0.0, 250.0, false, false, "km/h"},
 };
 
 static const option_range *find_range(const char *name)

@@ -93,7 +93,8 @@ CPTED_API const char *CPTED_CALL cpted_status_string(int status);
  *        refuses an absurd value with the library's range and unit.
  *
  * Known names (the option fields): "charge_kg", "allowable_kpa" (standoff),
- * "max_gap_m", "snap_m", "chain_m" (coverage). The reasons for each range are
+ * "max_gap_m", "snap_m", "chain_m" (coverage, VDA), "spacing_m", "entry_speed_kmh",
+ * "cell_m", "headings", "window_m" (VDA). The reasons for each range are
  * in docs/ranges.md; vehicle fields are checked by cpted_vehicle_validate().
  * Every out-parameter may be NULL.
  * @param name the option field name.
