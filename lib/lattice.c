@@ -50,13 +50,16 @@ struct cpted__lattice {
     cpted_context *ctx;
     int K;
     double h, hm;              /* lattice and mask cell sides */
+    double inv_h, inv_hm;      /* their inverses (the sweeps multiply) */
     double x0, y0;             /* lower-left corner of the window */
     int nx, ny;                /* lattice cells */
     int mnx, mny;              /* mask cells */
     uint8_t *mask;             /* 1: the mask cell meets R */
     uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
                                   mask cells (chamfer 3-4, an underestimate), saturated */
-    int32_t *cell_state;       /* per lattice cell: index of its first state / K, or -1 */
+    int32_t *cell_state;       /* per lattice cell: its compact index c, or -1; state (c, k) is
+                                  k * ncell + c (heading-major: a sweep along one heading walks
+                                  its labels in memory order) */
     size_t ncell;              /* lattice cells with states */
     int32_t *cell_of;          /* per compact cell: its lattice cell index */
     size_t nstate;
@@ -197,7 +200,7 @@ static int rasterize(cpted__lattice *L, const GEOSGeometry *reach)
 
 static bool mask_free(const cpted__lattice *L, double x, double y)
 {
-    double gx = x / L->hm, gy = y / L->hm;
+    double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
         return false;
     return L->mask[(size_t)(int)gy * L->mnx + (size_t)(int)gx] != 0;
@@ -261,7 +264,7 @@ static int compute_clearance(cpted__lattice *L)
 /* Clearance at a pose in metres (0 outside the mask). */
 static double clearance_m(const cpted__lattice *L, double x, double y)
 {
-    double gx = x / L->hm, gy = y / L->hm;
+    double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
         return 0;
     /* the pose may sit anywhere in its cell: one cell less */
@@ -388,7 +391,7 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
 
 static double transfer(const cpted__lattice *L, int m, double v0)
 {
-    double g = v0 / TABLE_STEP_MPS;
+    double g = v0 * (1.0 / TABLE_STEP_MPS);
     int i = (int)g;
     if (i >= L->ntab - 1)
         return L->table[(size_t)m * L->ntab + L->ntab - 1];
@@ -435,6 +438,8 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     L->K = headings;
     L->h = cell_m;
     L->hm = cell_m / MASK_SUB;
+    L->inv_h = 1.0 / L->h;
+    L->inv_hm = 1.0 / L->hm;
     L->x0 = window[0];
     L->y0 = window[1];
     L->nx = (int)ceil((window[2] - window[0]) / cell_m);
@@ -536,11 +541,11 @@ size_t cpted__lattice_state_count(const cpted__lattice *L)
 
 static int32_t state_at(const cpted__lattice *L, double x, double y, int k)
 {
-    double gx = x / L->h, gy = y / L->h;
+    double gx = x * L->inv_h, gy = y * L->inv_h;
     if (!(gx >= 0 && gy >= 0 && gx < L->nx && gy < L->ny))
         return -1;
     int32_t c = L->cell_state[(size_t)(int)gy * L->nx + (size_t)(int)gx];
-    return c < 0 ? -1 : c * L->K + k;
+    return c < 0 ? -1 : (int32_t)((size_t)k * L->ncell + (size_t)c);
 }
 
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count)
@@ -556,7 +561,7 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     /* standstill in every state, at its cell's seed pose */
     for (size_t c = 0; c < L->ncell; c++)
         for (int k = 0; k < K; k++) {
-            size_t s = c * K + k;
+            size_t s = (size_t)k * L->ncell + c;
             L->px[s] = L->seed_px[c];
             L->py[s] = L->seed_py[c];
             L->v[s] = 0.0f;
@@ -597,7 +602,7 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
                                           (size_t)(east ? ii : L->nx - 1 - ii)];
                 if (c < 0)
                     continue;
-                size_t s = (size_t)c * K + k;
+                size_t s = (size_t)k * L->ncell + (size_t)c;
                 if (!dirty[s])
                     continue;
                 dirty[s] = 0;
@@ -652,7 +657,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
             if (c < 0)
                 continue;
             for (int k = 0; k < L->K; k++) {
-                size_t s = (size_t)c * L->K + k;
+                size_t s = (size_t)k * L->ncell + (size_t)c;
                 if (!(L->v[s] >= 0.0f))
                     continue;
                 double ux = cos(k * dtheta), uy = sin(k * dtheta);
