@@ -919,6 +919,11 @@ static int run(cpted_vda *v)
         cpted_vehicle k[4];
         variants(&v->vehicle, k);
         for (int i = 0; i < 4 && rc == CPTED_OK; i++) {
+            /* a variant equal to the vehicle (f = 0.6 for most presets) is the
+             * search already made */
+            if (k[i].a0_mps2 == v->vehicle.a0_mps2 &&
+                k[i].lateral_friction == v->vehicle.lateral_friction)
+                continue;
             cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
             rc = search(v, &b, L, rays, w, &k[i], ray_len, var);
             for (size_t t = 0; rc == CPTED_OK && t < v->target_count; t++) {
