@@ -648,8 +648,10 @@ void cpted__lattice_free(cpted__lattice *L);
 size_t cpted__lattice_state_count(const cpted__lattice *L);
 /* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */
 int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k);
-/* Standstill everywhere plus the seeds, propagated to the fixed point. */
-int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count);
+/* Standstill everywhere plus the seeds, propagated to the fixed point; with
+ * threads > 1 two headings are swept at a time (same result). */
+int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
+                          int threads);
 /* The fastest arrival at a goal after a search (false when none). */
 bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
                                  cpted__lattice_hit *out);

@@ -18,10 +18,12 @@
  * correcting queue to the fixed point (speeds only rise and are bounded by
  * vmax, so it ends).
  */
+#define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include "internal.h"
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,7 +550,90 @@ static int32_t state_at(const cpted__lattice *L, double x, double y, int k)
     return c < 0 ? -1 : (int32_t)((size_t)k * L->ncell + (size_t)c);
 }
 
-int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count)
+/* One sweep of heading k: expands its dirty states in the quadrant order.
+ * It reads and writes only the labels of headings k-1, k, k+1 (moves turn by
+ * one step), so two sweeps whose headings are 4 or more steps apart can run
+ * at the same time. Returns true when a label changed. */
+static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
+{
+    int K = L->K;
+    bool changed = false;
+    /* cells in row-major order, mirrored into the quadrant of the heading: a
+     * straight step along it always lands on a cell later in the sweep
+     * (Gauss-Seidel: a straight run is carried in one pass, so the fixed point
+     * takes about as many sweeps as the fastest paths have turns), and memory
+     * is walked in order */
+    double th = 2.0 * CPTED__PI * k / K;
+    bool east = cos(th) >= 0, north = sin(th) >= 0;
+    for (int jj = 0; jj < L->ny; jj++)
+        for (int ii = 0; ii < L->nx; ii++) {
+            int32_t c = L->cell_state[(size_t)(north ? jj : L->ny - 1 - jj) * L->nx +
+                                      (size_t)(east ? ii : L->nx - 1 - ii)];
+            if (c < 0)
+                continue;
+            size_t s = (size_t)k * L->ncell + (size_t)c;
+            if (!dirty[s])
+                continue;
+            dirty[s] = 0;
+            double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
+            double room = clearance_m(L, x, y);
+            for (int m = 0; m < L->nmove; m++) {
+                size_t km = (size_t)k * L->nmove + m;
+                double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
+                int k2 = (k + L->moves[m].dk + K) % K;
+                int32_t t = state_at(L, ex, ey, k2);
+                if (t < 0)
+                    continue;
+                double v2 = transfer(L, m, v);
+                if (!(v2 > L->v[t] + IMPROVE_MPS))
+                    continue;
+                if (L->moves[m].length_m > room) {
+                    bool clear = true;
+                    for (int q = L->sample_start[km]; q < L->sample_start[km + 1] && clear; q++)
+                        clear = mask_free(L, x + L->sample_dx[q], y + L->sample_dy[q]);
+                    if (!clear)
+                        continue;
+                }
+                L->v[t] = (float)v2;
+                L->px[t] = (float)ex;
+                L->py[t] = (float)ey;
+                L->runup[t] = (float)(run + L->moves[m].length_m);
+                L->pred[t] = (int32_t)s;
+                dirty[t] = 1;
+                changed = true;
+            }
+        }
+    return changed;
+}
+
+/* The second half of the headings, swept by a worker thread in lockstep with
+ * the caller's first half: step i sweeps heading i (caller) and heading
+ * i + K/2 (worker), 4 or more steps apart, so their labels never meet; the
+ * result is the same as sweeping i, then i + K/2, on one thread. */
+typedef struct sweeper {
+    cpted__lattice *L;
+    uint8_t *dirty;
+    pthread_barrier_t start, done;
+    int step;                  /* set before `start`; -1: stop */
+    bool changed;
+} sweeper;
+
+static void *sweeper_main(void *arg)
+{
+    sweeper *w = arg;
+    for (;;) {
+        pthread_barrier_wait(&w->start);
+        if (w->step < 0)
+            return NULL;
+        int k = w->step + w->L->K / 2;
+        if (sweep(w->L, w->dirty, k))
+            w->changed = true;
+        pthread_barrier_wait(&w->done);
+    }
+}
+
+int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
+                          int threads)
 {
     cpted_context *ctx = L->ctx;
     int K = L->K;
@@ -559,8 +644,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     if (!dirty)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
     /* standstill in every state, at its cell's seed pose */
-    for (size_t c = 0; c < L->ncell; c++)
-        for (int k = 0; k < K; k++) {
+    for (int k = 0; k < K; k++)
+        for (size_t c = 0; c < L->ncell; c++) {
             size_t s = (size_t)k * L->ncell + c;
             L->px[s] = L->seed_px[c];
             L->py[s] = L->seed_py[c];
@@ -580,61 +665,60 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
         L->v[s] = (float)fmin(sd->v_mps, L->vmax * (1.0 - 1e-9));
         L->runup[s] = (float)sd->runup_m;
     }
+    int half = K / 2; /* headings 0..half-1 here, half..K-1 on the worker */
+    sweeper w;
+    pthread_t worker;
+    bool parallel = threads > 1;
+    if (parallel) {
+        w.L = L;
+        w.dirty = dirty;
+        w.changed = false;
+        w.step = 0;
+        parallel = pthread_barrier_init(&w.start, NULL, 2) == 0;
+        if (parallel && pthread_barrier_init(&w.done, NULL, 2) != 0) {
+            pthread_barrier_destroy(&w.start);
+            parallel = false;
+        }
+        if (parallel && pthread_create(&worker, NULL, sweeper_main, &w) != 0) {
+            pthread_barrier_destroy(&w.start);
+            pthread_barrier_destroy(&w.done);
+            parallel = false; /* no thread to be had: one is enough */
+        }
+    }
     int rc = CPTED_OK;
     bool changed = true;
     while (changed && rc == CPTED_OK) {
         changed = false;
-        for (int k = 0; k < K && rc == CPTED_OK; k++) {
+        for (int i = 0; i < K - half; i++) {
             if (cpted__interrupted(ctx)) {
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
                 break;
             }
-            /* cells in row-major order, mirrored into the quadrant of the
-             * heading: a straight step along it always lands on a cell later
-             * in the sweep (Gauss-Seidel: a straight run is carried in one
-             * pass, so the fixed point takes about as many sweeps as the
-             * fastest paths have turns), and memory is walked in order */
-            double th = 2.0 * CPTED__PI * k / K;
-            bool east = cos(th) >= 0, north = sin(th) >= 0;
-            for (int jj = 0; jj < L->ny; jj++)
-                for (int ii = 0; ii < L->nx; ii++) {
-                int32_t c = L->cell_state[(size_t)(north ? jj : L->ny - 1 - jj) * L->nx +
-                                          (size_t)(east ? ii : L->nx - 1 - ii)];
-                if (c < 0)
-                    continue;
-                size_t s = (size_t)k * L->ncell + (size_t)c;
-                if (!dirty[s])
-                    continue;
-                dirty[s] = 0;
-                double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
-                double room = clearance_m(L, x, y);
-                for (int m = 0; m < L->nmove; m++) {
-                    size_t km = (size_t)k * L->nmove + m;
-                    double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
-                    int k2 = (k + L->moves[m].dk + K) % K;
-                    int32_t t = state_at(L, ex, ey, k2);
-                    if (t < 0)
-                        continue;
-                    double v2 = transfer(L, m, v);
-                    if (!(v2 > L->v[t] + IMPROVE_MPS))
-                        continue;
-                    if (L->moves[m].length_m > room) {
-                        bool clear = true;
-                        for (int q = L->sample_start[km]; q < L->sample_start[km + 1] && clear; q++)
-                            clear = mask_free(L, x + L->sample_dx[q], y + L->sample_dy[q]);
-                        if (!clear)
-                            continue;
-                    }
-                    L->v[t] = (float)v2;
-                    L->px[t] = (float)ex;
-                    L->py[t] = (float)ey;
-                    L->runup[t] = (float)(run + L->moves[m].length_m);
-                    L->pred[t] = (int32_t)s;
-                    dirty[t] = 1;
+            bool both = i < half; /* K odd: the last step has the worker's heading only */
+            if (parallel && both) {
+                w.step = i;
+                pthread_barrier_wait(&w.start);
+                if (sweep(L, dirty, i))
                     changed = true;
-                }
+                pthread_barrier_wait(&w.done);
+            } else {
+                if (both && sweep(L, dirty, i))
+                    changed = true;
+                if (sweep(L, dirty, i + half))
+                    changed = true;
             }
         }
+        if (parallel && w.changed) {
+            changed = true;
+            w.changed = false;
+        }
+    }
+    if (parallel) {
+        w.step = -1;
+        pthread_barrier_wait(&w.start);
+        pthread_join(worker, NULL);
+        pthread_barrier_destroy(&w.start);
+        pthread_barrier_destroy(&w.done);
     }
     cpted__free(dirty);
     return rc;

@@ -10,12 +10,14 @@
  * Then per element and line the worst target, the element's rating against it
  * and the rating it needs; and the sensitivity band (four more searches).
  */
+#define _POSIX_C_SOURCE 200809L /* sysconf */
 #include "internal.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
 #define SNAP_M 1.0              /* barrier elements this close to a line are on it */
@@ -39,6 +41,7 @@ CPTED_API int CPTED_CALL cpted_vda_options_init(cpted_vda_options *opts, size_t 
     opts->headings = 32;
     opts->window_m = 400.0;
     opts->sensitivity = 1;
+    opts->threads = 0;
     return CPTED_OK;
 }
 
@@ -62,6 +65,9 @@ static int resolve_options(cpted_context *ctx, const cpted_vda_options *user,
         (rc = cpted__check_range(ctx, "headings", out->headings)) ||
         (rc = cpted__check_range(ctx, "window_m", out->window_m)))
         return rc;
+    if (out->threads < 0 || out->threads > 2)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "vda: threads = %d must be 0 (automatic), 1 or 2", (int)out->threads);
     if (!isnan(out->entry_speed_kmh) &&
         (rc = cpted__check_range(ctx, "entry_speed_kmh", out->entry_speed_kmh)))
         return rc;
@@ -583,6 +589,15 @@ static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], const 
     return CPTED_OK;
 }
 
+/* Threads of the search: options.threads, or 0 = two when the machine has them. */
+static int threads_to_use(const cpted_vda *v)
+{
+    if (v->opts.threads > 0)
+        return v->opts.threads;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus >= 2 ? 2 : 1;
+}
+
 /* One search with kinematics k: fills arr[t] for every target. */
 static int search(cpted_vda *v, builder *b, cpted__lattice *L, cpted__rays *rays,
                   const double w[4], const cpted_vehicle *k, const double *ray_len,
@@ -594,7 +609,7 @@ static int search(cpted_vda *v, builder *b, cpted__lattice *L, cpted__rays *rays
     if (rc == CPTED_OK)
         rc = make_seeds(v, rays, w, k, &seeds, &nseeds);
     if (rc == CPTED_OK)
-        rc = cpted__lattice_search(L, seeds, nseeds);
+        rc = cpted__lattice_search(L, seeds, nseeds, threads_to_use(v));
     cpted__free(seeds);
     if (rc != CPTED_OK)
         return rc;

@@ -13,7 +13,8 @@
 #                 any memory error or definite leak fails
 #   8. tsan-build configure build-tsan/ with clang-14 and -DCPTED_TSAN=ON, build only
 #                 the library and the thread test (api_test_threads)
-#   9. tsan-test  the thread test under ThreadSanitizer: any report fails
+#   9. tsan-test  the thread test and the VDA test (its two-thread search) under
+#                 ThreadSanitizer: any report fails
 #                 (tests/tsan.supp names the few inside GDAL, each with its proof)
 #  10. fuzz       the libFuzzer harnesses of tests/fuzz (clang-14, ASan + UBSan, in
 #                 build-fuzz/), each for CPTED_FUZZ_SECONDS (40) on a copy of its
@@ -120,7 +121,7 @@ valgrind_tests() {
 tsan_build() {
     CC=clang-14 cmake -S "$root" -B "$build_tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCPTED_TSAN=ON -DCPTED_BUILD_APPS=OFF &&
-        cmake --build "$build_tsan" -j "$jobs" --target api_test_threads
+        cmake --build "$build_tsan" -j "$jobs" --target api_test_threads api_test_vda
 }
 
 tsan_test() {
@@ -128,7 +129,11 @@ tsan_test() {
         CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
         CPTED_TEST_TMP="$build_tsan/tests/tmp" \
         TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
-        ./api_test_threads)
+        ./api_test_threads &&
+        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
+        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
+        ./api_test_vda)
 }
 
 run_step setup "$root/scripts/setup.sh" || summary

@@ -1638,6 +1638,9 @@ typedef struct cpted_vda_options {
                                      the longest straight (see docs/method-vda.md) */
     int32_t sensitivity;        /**< 1 (default): also the band of speeds for a0 x 0.8 .. 1.2
                                      and f 0.6 .. 1.0 (four more searches); 0: not computed */
+    int32_t threads;            /**< threads of the search: 0 (default) two when the machine has
+                                     two or more processors, 1 the caller's only, 2; the result
+                                     does not depend on it */
 } cpted_vda_options;
 
 /**
@@ -1646,7 +1649,7 @@ typedef struct cpted_vda_options {
  * @since 1.0
  */
 #define CPTED_VDA_OPTIONS_V1_SIZE \
-    (offsetof(cpted_vda_options, sensitivity) + sizeof(((cpted_vda_options *)0)->sensitivity))
+    (offsetof(cpted_vda_options, threads) + sizeof(((cpted_vda_options *)0)->threads))
 
 /**
  * @brief Fills VDA options with defaults.

@@ -260,6 +260,7 @@ typedef struct v1_vda_options {
     int32_t headings;
     double window_m;
     int32_t sensitivity;
+    int32_t threads;
 } v1_vda_options;
 SAME_FIELD(v1_vda_options, cpted_vda_options, struct_size);
 SAME_FIELD(v1_vda_options, cpted_vda_options, targets);
@@ -272,7 +273,8 @@ SAME_FIELD(v1_vda_options, cpted_vda_options, cell_m);
 SAME_FIELD(v1_vda_options, cpted_vda_options, headings);
 SAME_FIELD(v1_vda_options, cpted_vda_options, window_m);
 SAME_FIELD(v1_vda_options, cpted_vda_options, sensitivity);
-V1_ENDS_AT(v1_vda_options, sensitivity, CPTED_VDA_OPTIONS_V1_SIZE);
+SAME_FIELD(v1_vda_options, cpted_vda_options, threads);
+V1_ENDS_AT(v1_vda_options, threads, CPTED_VDA_OPTIONS_V1_SIZE);
 
 typedef struct v1_vda_target {
     uint32_t struct_size;
