@@ -41,12 +41,12 @@ def runup_for(v, v0=0.0, a0=A0, vmax=VMAX):
     return (vmax / a0) * ((v0 - v) - vmax * math.log((vmax - v) / (vmax - v0)))
 
 
-def speed_for(s, a0=A0, vmax=VMAX):
-    """The inverse from standstill, by bisection (s is increasing in v)."""
-    lo, hi = 0.0, vmax * (1 - 1e-15)
+def speed_for(s, v0=0.0, a0=A0, vmax=VMAX):
+    """The inverse, the speed after s metres from v0, by bisection (s grows with v)."""
+    lo, hi = v0, vmax * (1 - 1e-15)
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if runup_for(mid, a0=a0, vmax=vmax) < s else (lo, mid)
+        lo, hi = (mid, hi) if runup_for(mid, v0, a0=a0, vmax=vmax) < s else (lo, mid)
     return 0.5 * (lo + hi)
 
 
@@ -83,6 +83,22 @@ def test_straight_street_is_the_closed_form(cpted, validate):
     assert speed_for(58.36) * 3.6 > 48
     assert t["ok"] is False and t["rated_speed_kmh"] == 48
     assert t["barrier"] is not None and t["needed_rating"]
+
+
+def test_entry_speed(cpted, validate):
+    """Entering at 30 km/h in the entry zone (the dead end's first 5 m) beats standing
+    starts, and the speed is the closed form from v0 = 30 km/h over the run-up."""
+    still = middle_target(run_json(cpted, validate, STREET, "--spacing", "3",
+                                   "--no-sensitivity"))
+    doc = run_json(cpted, validate, STREET, "--spacing", "3", "--no-sensitivity",
+                   "--entry-speed", "30")
+    assert doc["options"]["entry_speed_kmh"] == 30
+    t = middle_target(doc)
+    assert t["impact_speed_kmh"] > still["impact_speed_kmh"]
+    # the run-up from the entry zone is at most the street's 59.1 m (y 0.9 .. 60)
+    assert t["runup_m"] <= 59.1 * 1.05
+    assert t["impact_speed_mps"] == pytest.approx(speed_for(t["runup_m"], v0=30 / 3.6),
+                                                  rel=0.01)
 
 
 def test_street_targets_lines_and_elements(cpted, validate):
