@@ -50,11 +50,16 @@ struct cpted__lattice {
     cpted_context *ctx;
     int K;
     double h, hm;              /* lattice and mask cell sides */
+    double inv_h, inv_hm;      /* their inverses (the sweeps multiply) */
     double x0, y0;             /* lower-left corner of the window */
     int nx, ny;                /* lattice cells */
     int mnx, mny;              /* mask cells */
     uint8_t *mask;             /* 1: the mask cell meets R */
-    int32_t *cell_state;       /* per lattice cell: index of its first state / K, or -1 */
+    uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
+                                  mask cells (chamfer 3-4, an underestimate), saturated */
+    int32_t *cell_state;       /* per lattice cell: its compact index c, or -1; state (c, k) is
+                                  k * ncell + c (heading-major: a sweep along one heading walks
+                                  its labels in memory order) */
     size_t ncell;              /* lattice cells with states */
     int32_t *cell_of;          /* per compact cell: its lattice cell index */
     size_t nstate;
@@ -63,8 +68,7 @@ struct cpted__lattice {
     float *v;                  /* arrival speed, < 0: unreached */
     float *runup;
     int32_t *pred;
-    uint8_t *seed_x, *seed_ok; /* per compact cell: whether a seed pose exists */
-    float *seed_px, *seed_py;
+    float *seed_px, *seed_py;  /* per compact cell: its standstill pose */
     /* moves */
     move moves[PRIM_COUNT];
     int nmove;
@@ -196,10 +200,76 @@ static int rasterize(cpted__lattice *L, const GEOSGeometry *reach)
 
 static bool mask_free(const cpted__lattice *L, double x, double y)
 {
-    double gx = x / L->hm, gy = y / L->hm;
+    double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
         return false;
     return L->mask[(size_t)(int)gy * L->mnx + (size_t)(int)gx] != 0;
+}
+
+/* Chamfer distance transform of the mask (weights 3 and 4 per mask cell,
+ * so value/3 never exceeds the Euclidean distance in cells): a move shorter
+ * than the clearance at its start cannot leave the free cells. */
+static int compute_clearance(cpted__lattice *L)
+{
+    size_t n = (size_t)L->mnx * L->mny;
+    L->clear = cpted__malloc(n * sizeof *L->clear);
+    if (!L->clear)
+        return CPTED_E_NOMEM;
+    const uint16_t big = UINT16_MAX - 8;
+    for (size_t i = 0; i < n; i++)
+        L->clear[i] = L->mask[i] ? big : 0;
+    int W = L->mnx, H = L->mny;
+#define CL(i, j) L->clear[(size_t)(j) * W + (i)]
+#define RELAX(i, j, d) do { uint16_t c_ = (uint16_t)(d); if (c_ < cur) cur = c_; } while (0)
+    for (int j = 0; j < H; j++)
+        for (int i = 0; i < W; i++) {
+            uint16_t cur = CL(i, j);
+            if (!cur)
+                continue;
+            /* the window's edge counts as blocked: nothing is known beyond it */
+            if (i == 0 || j == 0 || i == W - 1 || j == H - 1)
+                cur = 1;
+            if (i > 0)
+                RELAX(i, j, CL(i - 1, j) + 3);
+            if (j > 0) {
+                RELAX(i, j, CL(i, j - 1) + 3);
+                if (i > 0)
+                    RELAX(i, j, CL(i - 1, j - 1) + 4);
+                if (i < W - 1)
+                    RELAX(i, j, CL(i + 1, j - 1) + 4);
+            }
+            CL(i, j) = cur;
+        }
+    for (int j = H - 1; j >= 0; j--)
+        for (int i = W - 1; i >= 0; i--) {
+            uint16_t cur = CL(i, j);
+            if (!cur)
+                continue;
+            if (i < W - 1)
+                RELAX(i, j, CL(i + 1, j) + 3);
+            if (j < H - 1) {
+                RELAX(i, j, CL(i, j + 1) + 3);
+                if (i < W - 1)
+                    RELAX(i, j, CL(i + 1, j + 1) + 4);
+                if (i > 0)
+                    RELAX(i, j, CL(i - 1, j + 1) + 4);
+            }
+            CL(i, j) = cur;
+        }
+#undef RELAX
+#undef CL
+    return CPTED_OK;
+}
+
+/* Clearance at a pose in metres (0 outside the mask). */
+static double clearance_m(const cpted__lattice *L, double x, double y)
+{
+    double gx = x * L->inv_hm, gy = y * L->inv_hm;
+    if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
+        return 0;
+    /* the pose may sit anywhere in its cell: one cell less */
+    double c = L->clear[(size_t)(int)gy * L->mnx + (size_t)(int)gx] / 3.0 - 1.0;
+    return c > 0 ? c * L->hm : 0;
 }
 
 /* ---- moves --------------------------------------------------------------- */
@@ -321,7 +391,7 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
 
 static double transfer(const cpted__lattice *L, int m, double v0)
 {
-    double g = v0 / TABLE_STEP_MPS;
+    double g = v0 * (1.0 / TABLE_STEP_MPS);
     int i = (int)g;
     if (i >= L->ntab - 1)
         return L->table[(size_t)m * L->ntab + L->ntab - 1];
@@ -344,7 +414,7 @@ void cpted__lattice_free(cpted__lattice *L)
     cpted__free(L->v);
     cpted__free(L->runup);
     cpted__free(L->pred);
-    cpted__free(L->seed_ok);
+    cpted__free(L->clear);
     cpted__free(L->seed_px);
     cpted__free(L->seed_py);
     cpted__free(L->end_dx);
@@ -368,6 +438,8 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     L->K = headings;
     L->h = cell_m;
     L->hm = cell_m / MASK_SUB;
+    L->inv_h = 1.0 / L->h;
+    L->inv_hm = 1.0 / L->hm;
     L->x0 = window[0];
     L->y0 = window[1];
     L->nx = (int)ceil((window[2] - window[0]) / cell_m);
@@ -451,6 +523,11 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
             L->seed_px[c] = (float)bx;
             L->seed_py[c] = (float)by;
         }
+    if (compute_clearance(L) != CPTED_OK) {
+        cpted__lattice_free(L);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%zu states)",
+                            L->nstate);
+    }
     *out = L;
     return CPTED_OK;
 }
@@ -464,11 +541,11 @@ size_t cpted__lattice_state_count(const cpted__lattice *L)
 
 static int32_t state_at(const cpted__lattice *L, double x, double y, int k)
 {
-    double gx = x / L->h, gy = y / L->h;
+    double gx = x * L->inv_h, gy = y * L->inv_h;
     if (!(gx >= 0 && gy >= 0 && gx < L->nx && gy < L->ny))
         return -1;
     int32_t c = L->cell_state[(size_t)(int)gy * L->nx + (size_t)(int)gx];
-    return c < 0 ? -1 : c * L->K + k;
+    return c < 0 ? -1 : (int32_t)((size_t)k * L->ncell + (size_t)c);
 }
 
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count)
@@ -478,23 +555,20 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     size_t n = L->nstate;
     if (n == 0)
         return CPTED_OK;
-    int32_t *queue = cpted__malloc((n + 1) * sizeof *queue);
-    uint8_t *queued = cpted__calloc(n, 1);
-    if (!queue || !queued) {
-        cpted__free(queue);
-        cpted__free(queued);
+    uint8_t *dirty = cpted__malloc(n);
+    if (!dirty)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
-    }
     /* standstill in every state, at its cell's seed pose */
     for (size_t c = 0; c < L->ncell; c++)
         for (int k = 0; k < K; k++) {
-            size_t s = c * K + k;
+            size_t s = (size_t)k * L->ncell + c;
             L->px[s] = L->seed_px[c];
             L->py[s] = L->seed_py[c];
             L->v[s] = 0.0f;
             L->runup[s] = 0.0f;
             L->pred[s] = -1;
         }
+    memset(dirty, 1, n);
     /* given starts (entries at speed, the window's edge) */
     for (size_t i = 0; i < seed_count; i++) {
         const cpted__lattice_seed *sd = &seeds[i];
@@ -506,52 +580,63 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
         L->v[s] = (float)fmin(sd->v_mps, L->vmax * (1.0 - 1e-9));
         L->runup[s] = (float)sd->runup_m;
     }
-    size_t head = 0, tail = 0;
-    for (size_t s = 0; s < n; s++) {
-        queue[tail++] = (int32_t)s;
-        queued[s] = 1;
-    }
-    size_t cap = n + 1, pops = 0;
     int rc = CPTED_OK;
-    while (head != tail) {
-        int32_t s = queue[head];
-        head = head + 1 == cap ? 0 : head + 1;
-        queued[s] = 0;
-        if ((++pops & 0xFFFF) == 0 && cpted__interrupted(ctx)) {
-            rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
-            break;
-        }
-        int k = s % K;
-        double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
-        for (int m = 0; m < L->nmove; m++) {
-            size_t km = (size_t)k * L->nmove + m;
-            double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
-            int k2 = (k + L->moves[m].dk + K) % K;
-            int32_t t = state_at(L, ex, ey, k2);
-            if (t < 0)
-                continue;
-            double v2 = transfer(L, m, v);
-            if (!(v2 > L->v[t] + IMPROVE_MPS))
-                continue;
-            bool clear = true;
-            for (int q = L->sample_start[km]; q < L->sample_start[km + 1] && clear; q++)
-                clear = mask_free(L, x + L->sample_dx[q], y + L->sample_dy[q]);
-            if (!clear)
-                continue;
-            L->v[t] = (float)v2;
-            L->px[t] = (float)ex;
-            L->py[t] = (float)ey;
-            L->runup[t] = (float)(run + L->moves[m].length_m);
-            L->pred[t] = s;
-            if (!queued[t]) {
-                queued[t] = 1;
-                queue[tail] = t;
-                tail = tail + 1 == cap ? 0 : tail + 1;
+    bool changed = true;
+    while (changed && rc == CPTED_OK) {
+        changed = false;
+        for (int k = 0; k < K && rc == CPTED_OK; k++) {
+            if (cpted__interrupted(ctx)) {
+                rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
+                break;
+            }
+            /* cells in row-major order, mirrored into the quadrant of the
+             * heading: a straight step along it always lands on a cell later
+             * in the sweep (Gauss-Seidel: a straight run is carried in one
+             * pass, so the fixed point takes about as many sweeps as the
+             * fastest paths have turns), and memory is walked in order */
+            double th = 2.0 * CPTED__PI * k / K;
+            bool east = cos(th) >= 0, north = sin(th) >= 0;
+            for (int jj = 0; jj < L->ny; jj++)
+                for (int ii = 0; ii < L->nx; ii++) {
+                int32_t c = L->cell_state[(size_t)(north ? jj : L->ny - 1 - jj) * L->nx +
+                                          (size_t)(east ? ii : L->nx - 1 - ii)];
+                if (c < 0)
+                    continue;
+                size_t s = (size_t)k * L->ncell + (size_t)c;
+                if (!dirty[s])
+                    continue;
+                dirty[s] = 0;
+                double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
+                double room = clearance_m(L, x, y);
+                for (int m = 0; m < L->nmove; m++) {
+                    size_t km = (size_t)k * L->nmove + m;
+                    double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
+                    int k2 = (k + L->moves[m].dk + K) % K;
+                    int32_t t = state_at(L, ex, ey, k2);
+                    if (t < 0)
+                        continue;
+                    double v2 = transfer(L, m, v);
+                    if (!(v2 > L->v[t] + IMPROVE_MPS))
+                        continue;
+                    if (L->moves[m].length_m > room) {
+                        bool clear = true;
+                        for (int q = L->sample_start[km]; q < L->sample_start[km + 1] && clear; q++)
+                            clear = mask_free(L, x + L->sample_dx[q], y + L->sample_dy[q]);
+                        if (!clear)
+                            continue;
+                    }
+                    L->v[t] = (float)v2;
+                    L->px[t] = (float)ex;
+                    L->py[t] = (float)ey;
+                    L->runup[t] = (float)(run + L->moves[m].length_m);
+                    L->pred[t] = (int32_t)s;
+                    dirty[t] = 1;
+                    changed = true;
+                }
             }
         }
     }
-    cpted__free(queue);
-    cpted__free(queued);
+    cpted__free(dirty);
     return rc;
 }
 
@@ -572,7 +657,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
             if (c < 0)
                 continue;
             for (int k = 0; k < L->K; k++) {
-                size_t s = (size_t)c * L->K + k;
+                size_t s = (size_t)k * L->ncell + (size_t)c;
                 if (!(L->v[s] >= 0.0f))
                     continue;
                 double ux = cos(k * dtheta), uy = sin(k * dtheta);
@@ -622,11 +707,18 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
     size_t n = 0, cap = 0;
     double *xy = NULL;
     int64_t s = state;
-    /* predecessors, newest first; a chain longer than the states would be a
-     * cycle left by a later improvement: cut there */
-    for (size_t guard = 0; s >= 0 && guard <= L->nstate; guard++) {
+    /* predecessors, newest first. A later improvement can leave a cycle
+     * (A improved from B, then B from the new A): the chain is cut at the first
+     * state met twice, the path shown is then the part after it (the speed
+     * label itself stays that of a feasible path). */
+    uint8_t *seen = cpted__calloc(L->nstate ? L->nstate : 1, 1);
+    if (!seen)
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
+    for (; s >= 0 && !seen[s]; ) {
+        seen[s] = 1;
         if (!cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy)) {
             cpted__free(xy);
+            cpted__free(seen);
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
         }
         xy[2 * n] = L->px[s] + L->x0;
@@ -634,6 +726,7 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
         n++;
         s = L->pred[s];
     }
+    cpted__free(seen);
     if (!cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy)) {
         cpted__free(xy);
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");

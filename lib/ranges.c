@@ -36,7 +36,7 @@ static const option_range ranges[] = {
     /* VDA lattice: cells finer than 0.1 m add nothing at a vehicle's width; 5 m is coarse */
     {"cell_m", 0.1, 5.0, false, false, "m"},
     /* VDA lattice headings over the full circle */
-    {"headings", 8.0, 128.0, false, false, ""},
+    {"headings", 8.0, 128.0, false, false, "headings"},
     /* VDA search radius round the targets */
     {"window_m", 20.0, 5000.0, false, false, "m"},
 };

@@ -35,7 +35,7 @@ CPTED_API int CPTED_CALL cpted_vda_options_init(cpted_vda_options *opts, size_t 
     opts->spacing_m = 2.0;
     opts->entry_speed_kmh = NAN;
     opts->chain_m = 5.0;
-    opts->cell_m = 0.5;
+    opts->cell_m = 1.0;
     opts->headings = 32;
     opts->window_m = 400.0;
     opts->sensitivity = 1;
@@ -919,6 +919,11 @@ static int run(cpted_vda *v)
         cpted_vehicle k[4];
         variants(&v->vehicle, k);
         for (int i = 0; i < 4 && rc == CPTED_OK; i++) {
+            /* a variant equal to the vehicle (f = 0.6 for most presets) is the
+             * search already made */
+            if (k[i].a0_mps2 == v->vehicle.a0_mps2 &&
+                k[i].lateral_friction == v->vehicle.lateral_friction)
+                continue;
             cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
             rc = search(v, &b, L, rays, w, &k[i], ray_len, var);
             for (size_t t = 0; rc == CPTED_OK && t < v->target_count; t++) {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# bench-vda.sh [BUILD_DIR] [SITE...] - wall time, peak memory and time per
+# target of `cpted vda` (targets every 2 m along every line, default options)
+# on the plaza sample and the bundled OSM extract (or the sites given), plus
+# the machine and date, for docs/performance.md. Not a test: nothing is asserted.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-"$root/build"}
+shift || true
+sites=("$@")
+[ ${#sites[@]} -eq 0 ] && sites=("$root/samples/plaza/plaza.gpkg" "$root/samples/osm/helsinki_centre_osm_2019.osm.pbf")
+cpted="$build/apps/cpted"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "bench-vda: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+for site in "${sites[@]}"; do
+    for extra in "" "--no-sensitivity"; do
+        /usr/bin/time -f "%e %M" -o "$out/time" "$cpted" vda "$site" $extra --json "$out/vda.json" --overwrite > /dev/null
+        read -r secs kb < "$out/time"
+        n=$(/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(len(d['targets']))" "$out/vda.json")
+        per=$(/usr/bin/python3 -c "import sys; print('%.1f' % (1000*float(sys.argv[1])/max(1,int(sys.argv[2]))))" "$secs" "$n")
+        echo "$(basename "$site") ${extra:-(with sensitivity)}: $n targets, ${secs} s, $((kb / 1024)) MB peak, ${per} ms per target"
+    done
+done
