@@ -21,7 +21,7 @@ static const expected_range expected[] = {
     {"chain_m", 0.0, 50.0, 0, 1, "m"},
     {"spacing_m", 0.1, 100.0, 1, 1, "m"},
     {"cell_m", 0.1, 5.0, 1, 1, "m"},
-    {"headings", 8.0, 128.0, 1, 1, ""},
+    {"headings", 8.0, 128.0, 1, 1, "headings"},
     {"window_m", 20.0, 5000.0, 1, 1, "m"},
     {"entry_speed_kmh", 0.0, 200.0, 1, 1, "km/h"},
 };

@@ -245,11 +245,11 @@ def test_gis_layers(cpted, validate, tmp_path):
     for f in layers["vda_paths"]:
         t = by_id[f.GetField("id")]
         g = f.GetGeometryRef()
-        # A lattice path is drawn through the search's states (chords of its arcs) and
+        # A lattice path is drawn through the search's states (its cells' centres) and
         # ends at the contact, where the vehicle centre is when its body touches the
-        # target: its length is the run-up within 2%, its end within the vehicle's
-        # width of the target.
-        assert g.Length() == pytest.approx(t["runup_m"], rel=0.02)
+        # target: it is never shorter than the run-up and, with 1 m cells, at most 5%
+        # longer; its end lies within the vehicle's width of the target.
+        assert t["runup_m"] * (1 - 1e-9) <= g.Length() <= t["runup_m"] * 1.05
         n = g.GetPointCount()
         assert math.hypot(g.GetX(n - 1) - t["x"], g.GetY(n - 1) - t["y"]) <= doc["vehicle"][
             "width_m"]
@@ -301,7 +301,7 @@ def test_not_assessed_when_no_vehicle_enters(cpted, validate, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--spacing", "0"], "cpted vda: --spacing must be in [0.1, 100] m, not 0"),
     (["--spacing", "-1"], "cpted vda: --spacing must be in [0.1, 100] m, not -1"),
-    (["--headings", "3"], "cpted vda: --headings must be in [8, 128], not 3"),
+    (["--headings", "3"], "cpted vda: --headings must be in [8, 128] headings, not 3"),
     (["--headings", "16.5"], "cpted vda: invalid value for --headings: '16.5'"),
     (["--target", "garbage"], "cpted vda: invalid value for --target: 'garbage'"),
     (["--target", "1,2,3"], "cpted vda: invalid value for --target: '1,2,3'"),
