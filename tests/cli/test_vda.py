@@ -18,7 +18,7 @@ y = 60 - sqrt(1.05^2 - 0.75^2) = 59.2652, so the run-up along the axis is at lea
 58.403 m. The search may also find a path that weaves in the 4.2 m wide free corridor:
 at these speeds its bends need a lateral acceleration well below the friction circle's
 sqrt((f g)^2 - a0^2) = 4.7 m/s2, so they cost no acceleration (architecture.md §8) and
-the run-up grows by a few percent (the engine: 60.37 m with 0.5 m cells). So: the run-up
+the run-up grows by a few percent (59.5 m with the default 1 m cells). So: the run-up
 is at least 58.36 m (never slower than the straight) and at most 5% longer, and the
 speed is the closed form s^-1(run-up) from standstill within 1%.
 """
@@ -178,8 +178,8 @@ def test_target_added_to_other_kinds(cpted, validate):
 
 # ---- the plaza ---------------------------------------------------------------
 
-# A coarse search on the plaza keeps these tests to seconds (the defaults take minutes
-# there on a loaded machine); its resolution errs towards the vehicle.
+# A coarse search on the plaza keeps these tests to a few seconds (the defaults, with
+# the sensitivity band, take about 15 s there); its resolution errs towards the vehicle.
 PLAZA_FAST = ("--no-sensitivity", "--cell", "1", "--headings", "16", "--window", "150")
 
 
