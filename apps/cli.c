@@ -119,7 +119,9 @@ static int range_text(const char *field, char *buf, size_t size)
     const char *unit;
     if (cpted_option_range(field, &lo, &hi, &lo_in, &hi_in, &unit) != CPTED_OK)
         return -1;
-    snprintf(buf, size, "%c%g, %g%c %s", lo_in ? '[' : '(', lo, hi, hi_in ? ']' : ')', unit);
+    /* a count ("headings") has no unit: no space before the message's comma */
+    snprintf(buf, size, "%c%g, %g%c%s%s", lo_in ? '[' : '(', lo, hi, hi_in ? ']' : ')',
+             *unit ? " " : "", unit);
     return 0;
 }
 

@@ -123,10 +123,10 @@ static const cli_extra_option extra[] = {
     {"spacing", 1, "distance between targets along a line or facade in m, in [0.1, 100] (default 2)",
      on_spacing, "spacing_m"},
     {"entry-speed", 1,
-     "also start at the entries at this speed in km/h, in [0, 250] (default: from standstill "
+     "also start at the entries at this speed in km/h, in [0, 200] (default: from standstill "
      "anywhere the vehicle can reach)",
      on_entry_speed, "entry_speed_kmh"},
-    {"cell", 1, "lattice cell in m, in [0.1, 5] (default 0.5)", on_cell, "cell_m"},
+    {"cell", 1, "lattice cell in m, in [0.1, 5] (default 1; finer is slower)", on_cell, "cell_m"},
     {"headings", 1, "lattice headings over the full circle, a whole number in [8, 128] (default 32)",
      on_headings, "headings"},
     {"window", 1, "search within this many m of the targets, in [20, 5000] (default 400)",

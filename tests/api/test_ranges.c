@@ -23,7 +23,7 @@ static const expected_range expected[] = {
     {"cell_m", 0.1, 5.0, 1, 1, "m"},
     {"headings", 8.0, 128.0, 1, 1, "headings"},
     {"window_m", 20.0, 5000.0, 1, 1, "m"},
-    {"entry_speed_kmh", 0.0, 250.0, 1, 1, "km/h"},
+    {"entry_speed_kmh", 0.0, 200.0, 1, 1, "km/h"},
 };
 
 static void test_each_range(void **state)
