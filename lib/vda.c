@@ -825,6 +825,8 @@ static void fill_speed(cpted_vda *v, cpted__vda_target *tg, const arrival *a)
     if (tg->nx != 0 || tg->ny != 0) {
         double normal = fabs(a->ux * tg->nx + a->uy * tg->ny); /* sin of the angle to the line */
         normal = fmin(1.0, normal);
+        if (normal < 1e-9)
+            normal = 0; /* along the line: rounding of the heading, not an angle */
         r->angle_deg = asin(normal) * 180.0 / CPTED__PI;
         r->energy_normal_kj = r->energy_kj * normal * normal;
     } else {
