@@ -501,8 +501,8 @@ static bool search_window(const cpted_vda *v, double w[4])
 
 /* Starts given to the lattice: the entry zones at the entry speed (every
  * heading), and where the window cuts R, the straight run-up from beyond it. */
-static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], const cpted_vehicle *k,
-                      cpted__lattice_seed **out, size_t *count_out)
+static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], double h,
+                      const cpted_vehicle *k, cpted__lattice_seed **out, size_t *count_out)
 {
     cpted_context *ctx = v->ctx;
     *out = NULL;
@@ -510,7 +510,6 @@ static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], const 
     size_t n = 0, cap = 0;
     cpted__lattice_seed *seeds = NULL;
     int K = v->opts.headings;
-    double h = v->opts.cell_m;
     double reach_box[4];
     const GEOSGeometry *reach = cpted__freespace_set(v->fs, CPTED_SPACE_REACHABLE);
     GEOSGeom_getXMin_r(ctx->geos, reach, &reach_box[0]);
@@ -599,7 +598,7 @@ static int threads_to_use(const cpted_vda *v)
 }
 
 /* One search with kinematics k: fills arr[t] for every target. */
-static int search(cpted_vda *v, builder *b, cpted__lattice *L, cpted__rays *rays,
+static int search(cpted_vda *v, builder *b, cpted__lattice *L, double cell, cpted__rays *rays,
                   const double w[4], const cpted_vehicle *k, const double *ray_len,
                   arrival *arr)
 {
@@ -607,7 +606,7 @@ static int search(cpted_vda *v, builder *b, cpted__lattice *L, cpted__rays *rays
     cpted__lattice_seed *seeds = NULL;
     size_t nseeds = 0;
     if (rc == CPTED_OK)
-        rc = make_seeds(v, rays, w, k, &seeds, &nseeds);
+        rc = make_seeds(v, rays, w, cell, k, &seeds, &nseeds);
     if (rc == CPTED_OK)
         rc = cpted__lattice_search(L, seeds, nseeds, threads_to_use(v));
     cpted__free(seeds);
@@ -917,7 +916,7 @@ static int run(cpted_vda *v)
     rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
                             v->vehicle.min_turn_radius_m);
     if (rc == CPTED_OK)
-        rc = search(v, &b, L, rays, w, &v->vehicle, ray_len, arr);
+        rc = search(v, &b, L, v->opts.cell_m, rays, w, &v->vehicle, ray_len, arr);
     if (rc != CPTED_OK)
         goto done;
     for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
@@ -932,17 +931,20 @@ static int run(cpted_vda *v)
         if (rc == CPTED_OK)
             rc = fill_rating(v, tg, b.in[t].kind);
     }
+    /* The band on a lattice of twice the cell: its relaxations (a wider free
+     * mask, a longer last leg) are larger, so both ends of the band err
+     * upwards, the safe side, at a quarter of the cost per search. */
     if (rc == CPTED_OK && v->opts.sensitivity) {
+        cpted__lattice_free(L);
+        L = NULL;
+        double cell = fmin(5.0, 2.0 * v->opts.cell_m);
+        rc = cpted__lattice_new(&L, ctx, reach, w, cell, v->opts.headings,
+                                v->vehicle.min_turn_radius_m);
         cpted_vehicle k[4];
         variants(&v->vehicle, k);
         for (int i = 0; i < 4 && rc == CPTED_OK; i++) {
-            /* a variant equal to the vehicle (f = 0.6 for most presets) is the
-             * search already made */
-            if (k[i].a0_mps2 == v->vehicle.a0_mps2 &&
-                k[i].lateral_friction == v->vehicle.lateral_friction)
-                continue;
             cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
-            rc = search(v, &b, L, rays, w, &k[i], ray_len, var);
+            rc = search(v, &b, L, cell, rays, w, &k[i], ray_len, var);
             for (size_t t = 0; rc == CPTED_OK && t < v->target_count; t++) {
                 cpted_vda_target *r = &v->targets[t].rec;
                 if (!arr[t].found || !var[t].found)
