@@ -1637,7 +1637,8 @@ typedef struct cpted_vda_options {
                                      (400 m; 20 .. 5000); beyond it the run-up is taken as
                                      the longest straight (see docs/method-vda.md) */
     int32_t sensitivity;        /**< 1 (default): also the band of speeds for a0 x 0.8 .. 1.2
-                                     and f 0.6 .. 1.0 (four more searches); 0: not computed */
+                                     and f 0.6 .. 1.0 (four more searches, on a lattice of twice
+                                     the cell: both ends err upwards); 0: not computed */
     int32_t threads;            /**< threads of the search: 0 (default) two when the machine has
                                      two or more processors, 1 the caller's only, 2; the result
                                      does not depend on it */
@@ -1780,8 +1781,10 @@ CPTED_API int CPTED_CALL cpted_vda_get_target(cpted_vda_target *out, const cpted
 
 /**
  * @brief The path of a target's fastest approach: the vehicle centre from the
- *        start to the target, a LineString as ISO WKB (working CRS); an empty
- *        LineString when unreachable.
+ *        start to the contact point, a LineString as ISO WKB (working CRS); an
+ *        empty LineString when unreachable. For a lattice answer it is the chain
+ *        of lattice states at the fixed point, which can be a few per cent longer
+ *        than runup_m (docs/method-vda.md §4).
  * @param[out] out the WKB; free with cpted_free().
  * @param[out] size_out bytes.
  * @param result the result.
