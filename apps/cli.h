@@ -172,5 +172,6 @@ int cli_exit_code(int status);
 int cmd_info(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_standoff(int argc, char **argv);
+int cmd_vda(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"info", cmd_info, "layers, roles, counts, CRS and extent of a site"},
     {"coverage", cmd_coverage, "gaps, open ends, ratings and breaches of the line of protection"},
     {"standoff", cmd_standoff, "how close vehicles get to each asset, and the blast load there"},
+    {"vda", cmd_vda, "fastest approach and impact energy at each target, and the rating it needs"},
 };
 
 static void usage(FILE *f)

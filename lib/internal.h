@@ -605,6 +605,65 @@ int cpted__coverage_json_body(struct cpted__json *j, const cpted_coverage *cov);
 int cpted__standoff_json_body(struct cpted__json *j, const cpted_standoff *s);
 
 /* ---- vehicle dynamics assessment (vda.c, lattice.c, rays.c) ------------ */
+/* π (C11 has no M_PI). */
+#define CPTED__PI 3.14159265358979323846
+
+/* Exact straight-line queries on a polygonal set (rays.c): segments in a
+ * uniform bucket grid, walked along the ray. Not thread-safe per object. */
+typedef struct cpted__rays cpted__rays;
+int cpted__rays_new(cpted__rays **out, cpted_context *ctx, const GEOSGeometry *poly);
+void cpted__rays_free(cpted__rays *r);
+/* Point in the set (even-odd over all rings). */
+bool cpted__rays_inside(cpted__rays *r, double x, double y);
+/* Distance from (x, y) along (dx, dy) to the first boundary crossing, at most max_len. */
+double cpted__rays_free_length(cpted__rays *r, double x, double y, double dx, double dy,
+                               double max_len);
+
+/* The state lattice (lattice.c; header comment there, docs/method-vda.md). */
+typedef struct cpted__lattice cpted__lattice;
+/* A start given to the search: a pose with heading index k and its speed. */
+typedef struct cpted__lattice_seed {
+    double x, y;
+    int k;
+    double v_mps, runup_m;
+} cpted__lattice_seed;
+/* A target: the vehicle centre comes within rho_m of (x, y); with has_side,
+ * from the side (nx, ny) points to, moving towards the line. */
+typedef struct cpted__lattice_goal {
+    double x, y, rho_m;
+    bool has_side;
+    double nx, ny;
+} cpted__lattice_goal;
+typedef struct cpted__lattice_hit {
+    double v_mps, runup_m;
+    int64_t state;
+    double ux, uy;                 /* heading at arrival */
+} cpted__lattice_hit;
+/* A lattice of cell_m cells and `headings` headings over window {x0, y0, x1,
+ * y1} of `reach` (R), with arcs from min_turn_radius_m up. */
+int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeometry *reach,
+                       const double window[4], double cell_m, int headings,
+                       double min_turn_radius_m);
+void cpted__lattice_free(cpted__lattice *L);
+size_t cpted__lattice_state_count(const cpted__lattice *L);
+/* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */
+int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k);
+/* Standstill everywhere plus the seeds, propagated to the fixed point. */
+int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count);
+/* The fastest arrival at a goal after a search (false when none). */
+bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
+                                 cpted__lattice_hit *out);
+/* The path (vehicle centre, start first) of an arrival state, then (tx, ty). */
+int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, double ty,
+                        double **xy_out, size_t *n_out);
+
+/* The rating an element needs against an impact of speed_kmh by the design
+ * vehicle, in the grammar of `standard` (a cpted_rating_standard; IWA 14-1 when
+ * unknown), element_class the element's ASTM class letter(s) (rating_needed.c).
+ * New text or NULL. */
+char *cpted__rating_needed(int32_t standard, const cpted_vehicle *design, double speed_kmh,
+                           const char *element_class);
+
 /* One target: the public record (its strings point into the owned fields or
  * are borrowed from the site and the free space's lines) and its path. */
 typedef struct cpted__vda_target {

@@ -29,6 +29,16 @@ static const option_range ranges[] = {
     {"snap_m", 0.0, 10.0, false, false, "m"},
     /* barrier points 50 m apart are not one row */
     {"chain_m", 0.0, 50.0, true, false, "m"},
+    /* VDA: a target every 0.1 m to every 100 m along a line */
+    {"spacing_m", 0.1, 100.0, false, false, "m"},
+    /* VDA: traffic speed at the entries, up to the fastest vehicle preset */
+    {"entry_speed_kmh", 0.0, 200.0, false, false, "km/h"},
+    /* VDA lattice: cells finer than 0.1 m add nothing at a vehicle's width; 5 m is coarse */
+    {"cell_m", 0.1, 5.0, false, false, "m"},
+    /* VDA lattice headings over the full circle */
+    {"headings", 8.0, 128.0, false, false, ""},
+    /* VDA search radius round the targets */
+    {"window_m", 20.0, 5000.0, false, false, "m"},
 };
 
 static const option_range *find_range(const char *name)

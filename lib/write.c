@@ -7,7 +7,7 @@
  * result is described as result layers: a name, a geometry type, field
  * definitions and rows (a geometry plus values), filled from the result's
  * accessors (and, for coverage, the analysed line geometry the result keeps:
- * lines and gap stretches), reprojected to the site's output CRS and copied
+ * lines and gap stretches; for the VDA, the paths and corridors it keeps), reprojected to the site's output CRS and copied
  * when added, so the result may go before the commit. One GDAL routine
  * writes the collected list: it lays out the files (one per layer for
  * single-layer formats) and renames temporary files into place only when
@@ -1137,4 +1137,158 @@ CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_
     return writer_add(w, cpted_coverage_site(result), coverage_specs,
                       sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result,
                       "coverage");
+}
+
+/* ---- vehicle dynamics assessment ------------------------------------------- */
+
+enum {
+    VT_ID, VT_LINE, VT_STATION, VT_ASSESSED, VT_REACHABLE, VT_SPEED_KMH, VT_SPEED_MPS, VT_ENERGY,
+    VT_ENERGY_NORMAL, VT_ANGLE, VT_RUNUP, VT_SPEED_LOW, VT_SPEED_HIGH, VT_BARRIER, VT_RATING,
+    VT_RATED_MASS, VT_RATED_SPEED, VT_RATED_ANGLE, VT_RATED_PENETRATION, VT_OK, VT_NEEDED,
+    VT_NOT_ASSESSED
+};
+static const w_field vda_target_fields[] = {
+    [VT_ID] = {"id", W_TEXT},
+    [VT_LINE] = {"line_id", W_TEXT},
+    [VT_STATION] = {"station_m", W_REAL},
+    [VT_ASSESSED] = {"assessed", W_BOOL},
+    [VT_REACHABLE] = {"reachable", W_BOOL},
+    [VT_SPEED_KMH] = {"impact_speed_kmh", W_REAL},
+    [VT_SPEED_MPS] = {"impact_speed_mps", W_REAL},
+    [VT_ENERGY] = {"energy_kj", W_REAL},
+    [VT_ENERGY_NORMAL] = {"energy_normal_kj", W_REAL},
+    [VT_ANGLE] = {"angle_deg", W_REAL},
+    [VT_RUNUP] = {"runup_m", W_REAL},
+    [VT_SPEED_LOW] = {"speed_low_kmh", W_REAL},
+    [VT_SPEED_HIGH] = {"speed_high_kmh", W_REAL},
+    [VT_BARRIER] = {"barrier", W_TEXT},
+    [VT_RATING] = {"rating", W_TEXT},
+    [VT_RATED_MASS] = {"rated_mass_kg", W_REAL},
+    [VT_RATED_SPEED] = {"rated_speed_kmh", W_REAL},
+    [VT_RATED_ANGLE] = {"rated_angle_deg", W_REAL},
+    [VT_RATED_PENETRATION] = {"rated_penetration_m", W_REAL},
+    [VT_OK] = {"ok", W_BOOL},
+    [VT_NEEDED] = {"needed_rating", W_TEXT},
+    [VT_NOT_ASSESSED] = {"not_assessed", W_TEXT},
+};
+
+enum { VP_ID, VP_SPEED, VP_ENERGY, VP_ANGLE, VP_RUNUP };
+static const w_field vda_path_fields[] = {
+    [VP_ID] = {"id", W_TEXT},
+    [VP_SPEED] = {"speed_kmh", W_REAL},
+    [VP_ENERGY] = {"energy_kj", W_REAL},
+    [VP_ANGLE] = {"angle_deg", W_REAL},
+    [VP_RUNUP] = {"runup_m", W_REAL},
+};
+
+enum { VC_ID, VC_SPEED };
+static const w_field vda_corridor_fields[] = {
+    [VC_ID] = {"id", W_TEXT},
+    [VC_SPEED] = {"speed_kmh", W_REAL},
+};
+
+enum { VDA_TARGETS, VDA_PATHS, VDA_CORRIDORS };
+static const w_spec vda_specs[] = {
+    [VDA_TARGETS] = W_SPEC("vda_targets", wkbPoint, vda_target_fields),
+    [VDA_PATHS] = W_SPEC("vda_paths", wkbLineString, vda_path_fields),
+    [VDA_CORRIDORS] = W_SPEC("corridors", wkbMultiPolygon, vda_corridor_fields),
+};
+
+/* One target: its point with the record (the numbers of an approach only when
+ * there is one, as in the JSON), and for a reachable target its path and
+ * corridor as the result holds them. */
+static int build_vda_target(cpted_context *ctx, const cpted_vda *result, size_t i,
+                            w_layer *layers)
+{
+    const cpted__vda_target *t = &result->targets[i];
+    const cpted_vda_target *r = &t->rec;
+    bool hit = r->assessed && r->reachable;
+    GEOSGeometry *p = make_point(ctx, r->x, r->y);
+    if (!p)
+        return CPTED_E_NOMEM;
+    w_value *v = layer_add_row(ctx, &layers[VDA_TARGETS], p);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[VT_ID].text = r->id;
+    v[VT_LINE].text = r->line_id;
+    v[VT_STATION].number = r->station_m;
+    v[VT_ASSESSED].number = r->assessed ? 1 : 0;
+    v[VT_REACHABLE].number = hit ? 1 : 0;
+    if (hit) {
+        v[VT_SPEED_KMH].number = r->speed_kmh;
+        v[VT_SPEED_MPS].number = r->speed_mps;
+        v[VT_ENERGY].number = r->energy_kj;
+        v[VT_ENERGY_NORMAL].number = r->energy_normal_kj;
+        v[VT_ANGLE].number = r->angle_deg;
+        v[VT_RUNUP].number = r->runup_m;
+        v[VT_SPEED_LOW].number = r->speed_low_kmh;
+        v[VT_SPEED_HIGH].number = r->speed_high_kmh;
+        v[VT_OK].number = r->ok < 0 ? NAN : r->ok;
+        v[VT_NEEDED].text = r->needed_rating;
+    }
+    v[VT_BARRIER].text = r->barrier_id;
+    v[VT_RATING].text = r->rating;
+    v[VT_RATED_MASS].number = r->rated_mass_kg;
+    v[VT_RATED_SPEED].number = r->rated_speed_kmh;
+    v[VT_RATED_ANGLE].number = r->rated_angle_deg;
+    v[VT_RATED_PENETRATION].number = r->rated_penetration_m;
+    v[VT_NOT_ASSESSED].text = r->not_assessed;
+    if (!hit)
+        return CPTED_OK;
+
+    /* a path of one point (a start at the target) has no line to draw */
+    GEOSGeometry *path = NULL;
+    if (t->path_n >= 2) {
+        path = cpted__line_from_xy(ctx, t->path_xy, t->path_n);
+        if (!path)
+            return CPTED_E_GEOMETRY;
+    }
+    v = layer_add_row(ctx, &layers[VDA_PATHS], path);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[VP_ID].text = r->id;
+    v[VP_SPEED].number = r->speed_kmh;
+    v[VP_ENERGY].number = r->energy_kj;
+    v[VP_ANGLE].number = r->angle_deg;
+    v[VP_RUNUP].number = r->runup_m;
+
+    GEOSGeometry *corridor = cpted__vda_corridor(result, i);
+    if (!corridor)
+        return CPTED_E_GEOMETRY;
+    v = layer_add_row(ctx, &layers[VDA_CORRIDORS], corridor);
+    if (!v)
+        return CPTED_E_NOMEM;
+    v[VC_ID].text = r->id;
+    v[VC_SPEED].number = r->speed_kmh;
+    return CPTED_OK;
+}
+
+static int build_vda(cpted_context *ctx, const void *data, w_layer *layers)
+{
+    const cpted_vda *result = data;
+    for (size_t i = 0; i < result->target_count; i++) {
+        int rc = build_vda_target(ctx, result, i, layers);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+static int add_vda(cpted_writer *w, const void *result)
+{
+    return cpted_writer_add_vda(w, result);
+}
+
+CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *path,
+                                         const char *format, int32_t overwrite)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    return write_one(result->site, path, format, overwrite, add_vda, result);
+}
+
+CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result)
+{
+    return writer_add(w, result ? result->site : NULL, vda_specs,
+                      sizeof vda_specs / sizeof vda_specs[0], build_vda, result, "vda");
 }

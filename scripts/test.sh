@@ -78,30 +78,40 @@ asan_tests() {
         ctest_in "$build_asan" -LE 'packaging|docs'
 }
 
+# valgrind_one PROGRAM - one test program under Valgrind memcheck; its log is
+# kept next to it and shown when it fails.
+valgrind_one() {
+    local t=$1 log="$build/tests/$(basename "$1").valgrind.log"
+    if (cd "$build/tests" &&
+        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+        CPTED_TEST_TMP="$build/tests/tmp" \
+        valgrind --quiet --error-exitcode=99 --leak-check=full \
+                 --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+                 "$t" > "$log" 2>&1); then
+        echo "valgrind: $(basename "$t"): clean"
+        return 0
+    fi
+    echo "valgrind: $(basename "$t"): FAILED (log follows)" >&2
+    tail -n 60 "$log" >&2
+    return 1
+}
+
 valgrind_tests() {
     # ctest -T memcheck would do, but its pass/fail handling depends on the CTest
-    # version; running the programs directly keeps the verdict plain.
-    local status=0 t
+    # version; running the programs directly keeps the verdict plain. They run
+    # $jobs at a time (Valgrind is single-threaded; the step took 20 min serially).
+    local t programs=()
     for t in "$build"/tests/unit_test_* "$build"/tests/api_test_*; do
         [ -x "$t" ] || continue
         # Allocation-failure injection runs every operation once per allocation: under
         # Valgrind that is over 10 minutes, and its leaks are already checked by the
         # asan-tests step (LeakSanitizer), so it is left out here.
         [ "$(basename "$t")" = unit_test_alloc_failure ] && continue
-        if (cd "$build/tests" &&
-            CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
-            CPTED_TEST_TMP="$build/tests/tmp" \
-            valgrind --quiet --error-exitcode=99 --leak-check=full \
-                     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-                     "$t" > "$build/tests/$(basename "$t").valgrind.log" 2>&1); then
-            echo "valgrind: $(basename "$t"): clean"
-        else
-            echo "valgrind: $(basename "$t"): FAILED (log follows)" >&2
-            tail -n 60 "$build/tests/$(basename "$t").valgrind.log" >&2
-            status=1
-        fi
+        programs+=("$t")
     done
-    return $status
+    export -f valgrind_one
+    export build root
+    printf '%s\0' "${programs[@]}" | xargs -0 -n 1 -P "$jobs" bash -c 'valgrind_one "$1"' _
 }
 
 tsan_build() {

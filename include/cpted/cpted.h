@@ -93,7 +93,8 @@ CPTED_API const char *CPTED_CALL cpted_status_string(int status);
  *        refuses an absurd value with the library's range and unit.
  *
  * Known names (the option fields): "charge_kg", "allowable_kpa" (standoff),
- * "max_gap_m", "snap_m", "chain_m" (coverage). The reasons for each range are
+ * "max_gap_m", "snap_m", "chain_m" (coverage, VDA), "spacing_m", "entry_speed_kmh",
+ * "cell_m", "headings", "window_m" (VDA). The reasons for each range are
  * in docs/ranges.md; vehicle fields are checked by cpted_vehicle_validate().
  * Every out-parameter may be NULL.
  * @param name the option field name.
@@ -1629,7 +1630,8 @@ typedef struct cpted_vda_options {
                                      >= 0 adds starts in the entry zones at that speed, in any
                                      heading (traffic already moving on the main road) */
     double chain_m;             /**< barrier points closer than this form a row (5 m, as coverage) */
-    double cell_m;              /**< lattice cell (0.5 m; 0.1 .. 5) */
+    double cell_m;              /**< lattice cell (1 m; 0.1 .. 5): finer is slower (time and
+                                     memory grow with 1/cell²), docs/method-vda.md */
     int32_t headings;           /**< lattice headings over the full circle (32; 8 .. 128) */
     double window_m;            /**< the search covers R within this distance of the targets
                                      (400 m; 20 .. 5000); beyond it the run-up is taken as
@@ -1685,8 +1687,10 @@ typedef struct cpted_vda_target {
     double rated_angle_deg;     /**< its test angle, NaN when unrated or not stated */
     double rated_penetration_m; /**< its penetration, NaN when unrated or not stated */
     int32_t ok;                 /**< 1: rated speed >= impact speed and the test vehicle at least
-                                     as heavy as the design vehicle; 0: not; -1: not applicable
-                                     (no element, unrated, or unreachable) */
+                                     as heavy as the design vehicle; 0: not (also an unrated
+                                     element, and a point of a line where no element stops the
+                                     vehicle); -1: not applicable (unreachable, a facade or a
+                                     caller's point without an element) */
     const char *needed_rating;  /**< the rating that would suffice, in the grammar of the
                                      element's own standard (IWA 14-1 when unrated), or NULL
                                      when unreachable (borrowed) */
@@ -1736,9 +1740,10 @@ typedef struct cpted_vda_summary {
  * @param[out] out the result; free with cpted_vda_free().
  * @param fs the free space (the result keeps it alive).
  * @param opts options or NULL.
- * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_RANGE (an option out of its range:
- *         the message names it), CPTED_E_GEOMETRY, CPTED_E_NOMEM,
- *         CPTED_E_INTERRUPTED, CPTED_E_VERSION.
+ * @return CPTED_OK, CPTED_E_INVALID (bad argument, or an option outside its range:
+ *         the message names it), CPTED_E_RANGE (the search window holds too many
+ *         lattice states), CPTED_E_GEOMETRY, CPTED_E_NOMEM, CPTED_E_INTERRUPTED,
+ *         CPTED_E_VERSION.
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_vda_run(cpted_vda **out, cpted_freespace *fs,

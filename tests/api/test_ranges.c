@@ -19,6 +19,11 @@ static const expected_range expected[] = {
     {"max_gap_m", 0.0, 5.0, 0, 1, "m"},
     {"snap_m", 0.0, 10.0, 1, 1, "m"},
     {"chain_m", 0.0, 50.0, 0, 1, "m"},
+    {"spacing_m", 0.1, 100.0, 1, 1, "m"},
+    {"cell_m", 0.1, 5.0, 1, 1, "m"},
+    {"headings", 8.0, 128.0, 1, 1, "headings"},
+    {"window_m", 20.0, 5000.0, 1, 1, "m"},
+    {"entry_speed_kmh", 0.0, 250.0, 1, 1, "km/h"},
 };
 
 static void test_each_range(void **state)

@@ -1,0 +1,1136 @@
+/* vda.c - the vehicle dynamics assessment (architecture.md §8,
+ * docs/method-vda.md): targets on the lines of protection, element by element
+ * or along asset facades; for each, the fastest approach from the attack side,
+ * as the larger of two answers that are each on the safe side:
+ *  - the exact straight run-ups (rays.c): rays cast back from the contact
+ *    point over the attack half-plane, speed from the closed form;
+ *  - the state lattice (lattice.c): straight steps and arcs under the
+ *    friction circle, from standstill anywhere in R (and the entries at a given
+ *    speed), to a fixed point.
+ * Then per element and line the worst target, the element's rating against it
+ * and the rating it needs; and the sensitivity band (four more searches).
+ */
+#include "internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
+#define SNAP_M 1.0              /* barrier elements this close to a line are on it */
+#define NO_FEATURE ((size_t)-1)
+
+/* ---- options ------------------------------------------------------------- */
+
+CPTED_API int CPTED_CALL cpted_vda_options_init(cpted_vda_options *opts, size_t struct_size)
+{
+    if (!opts)
+        return CPTED_E_INVALID;
+    if (struct_size < CPTED_VDA_OPTIONS_V1_SIZE)
+        return CPTED_E_VERSION;
+    memset(opts, 0, struct_size);
+    opts->struct_size = (uint32_t)struct_size;
+    opts->targets = CPTED_VDA_TARGETS_AUTO;
+    opts->spacing_m = 2.0;
+    opts->entry_speed_kmh = NAN;
+    opts->chain_m = 5.0;
+    opts->cell_m = 1.0;
+    opts->headings = 32;
+    opts->window_m = 400.0;
+    opts->sensitivity = 1;
+    return CPTED_OK;
+}
+
+static int resolve_options(cpted_context *ctx, const cpted_vda_options *user,
+                           cpted_vda_options *out)
+{
+    cpted_vda_options_init(out, sizeof *out);
+    if (user) {
+        int rc = cpted__options_copy(ctx, out, user, sizeof *out, CPTED_VDA_OPTIONS_V1_SIZE,
+                                     "VDA options");
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    int rc;
+    if (out->targets < CPTED_VDA_TARGETS_AUTO || out->targets > CPTED_VDA_TARGETS_POINTS)
+        return cpted__error(ctx, CPTED_E_INVALID, "vda: targets = %d is not a cpted_vda_targets",
+                            (int)out->targets);
+    if ((rc = cpted__check_range(ctx, "spacing_m", out->spacing_m)) ||
+        (rc = cpted__check_range(ctx, "chain_m", out->chain_m)) ||
+        (rc = cpted__check_range(ctx, "cell_m", out->cell_m)) ||
+        (rc = cpted__check_range(ctx, "headings", out->headings)) ||
+        (rc = cpted__check_range(ctx, "window_m", out->window_m)))
+        return rc;
+    if (!isnan(out->entry_speed_kmh) &&
+        (rc = cpted__check_range(ctx, "entry_speed_kmh", out->entry_speed_kmh)))
+        return rc;
+    if (out->point_count && !out->points_xy)
+        return cpted__error(ctx, CPTED_E_INVALID, "vda: %zu points given but points_xy is NULL",
+                            out->point_count);
+    for (size_t i = 0; i < 2 * out->point_count; i++)
+        if (!isfinite(out->points_xy[i]))
+            return cpted__error(ctx, CPTED_E_INVALID, "vda: target point %zu is not finite",
+                                i / 2 + 1);
+    if (out->targets == CPTED_VDA_TARGETS_POINTS && out->point_count == 0)
+        return cpted__error(ctx, CPTED_E_INVALID, "vda: targets = points but no point is given");
+    return CPTED_OK;
+}
+
+/* ---- targets ------------------------------------------------------------- */
+
+/* A target being built: the record plus what the search needs. */
+typedef enum target_kind { ON_LINE, ELEMENT, FACADE, POINT } target_kind;
+typedef struct target_in {
+    double rho_m;              /* centre distance at contact (0: the centre reaches it) */
+    target_kind kind;
+} target_in;
+
+typedef struct builder {
+    cpted_vda *v;
+    target_in *in;             /* parallel to v->targets */
+    size_t in_cap;
+} builder;
+
+static int add_target(builder *b, target_kind kind, char *id, const char *line_id,
+                      double station, double x, double y, double nx, double ny, size_t element)
+{
+    cpted_vda *v = b->v;
+    if (!id || !cpted__grow((void **)&v->targets, &v->target_cap, v->target_count + 1,
+                            sizeof *v->targets) ||
+        !cpted__grow((void **)&b->in, &b->in_cap, v->target_count + 1, sizeof *b->in)) {
+        cpted__free(id);
+        return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory for the VDA targets");
+    }
+    cpted__vda_target *t = &v->targets[v->target_count];
+    memset(t, 0, sizeof *t);
+    t->rec.struct_size = sizeof t->rec;
+    t->id = id;
+    t->rec.id = id;
+    t->rec.line_id = line_id;
+    t->rec.station_m = station;
+    t->rec.x = x;
+    t->rec.y = y;
+    t->nx = nx;
+    t->ny = ny;
+    t->element = element;
+    b->in[v->target_count].rho_m = 0;
+    b->in[v->target_count].kind = kind;
+    v->target_count++;
+    return CPTED_OK;
+}
+
+/* Signed area of a closed ring (> 0 counter-clockwise). */
+static double ring_area(const double *xy, unsigned int n)
+{
+    double a = 0;
+    for (unsigned int i = 0; i + 1 < n; i++)
+        a += xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
+    return a / 2;
+}
+
+/* The centroid of the site's assets nearest to (x, y) (false when none). */
+static bool nearest_asset(const cpted_vda *v, double x, double y, double *ax, double *ay)
+{
+    cpted_context *ctx = v->ctx;
+    const cpted_site *site = v->site;
+    double best = DBL_MAX;
+    bool found = false;
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
+    if (!p)
+        return false;
+    for (size_t i = 0; i < site->feature_count; i++) {
+        const cpted__feature *f = &site->features[i];
+        if (f->role != CPTED_ROLE_ASSET)
+            continue;
+        double d;
+        if (GEOSDistance_r(ctx->geos, f->geom, p, &d) != 1 || !(d < best))
+            continue;
+        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, f->geom);
+        if (c && GEOSGeomGetX_r(ctx->geos, c, ax) == 1 && GEOSGeomGetY_r(ctx->geos, c, ay) == 1) {
+            best = d;
+            found = true;
+        }
+        if (c)
+            GEOSGeom_destroy_r(ctx->geos, c);
+    }
+    GEOSGeom_destroy_r(ctx->geos, p);
+    return found;
+}
+
+/* Samples along a ring or line of coordinates xy (n points, length len) every
+ * spacing; normal_sign: +1 the left of the direction is the attack side, -1
+ * the right, 0 decided per sample by side_of_asset (open lines), 2 both sides. */
+static int sample_polyline(builder *b, target_kind kind, const char *line_id, const double *xy,
+                           unsigned int n, bool closed, int normal_sign, const char *id_prefix)
+{
+    cpted_vda *v = b->v;
+    double spacing = v->opts.spacing_m;
+    double total = 0;
+    for (unsigned int i = 0; i + 1 < n; i++)
+        total += hypot(xy[2 * i + 2] - xy[2 * i], xy[2 * i + 3] - xy[2 * i + 1]);
+    if (!(total > 0))
+        return CPTED_OK;
+    size_t count = (size_t)floor(total / spacing + 1e-9) + 1;
+    if (closed && count > 1 && fabs((count - 1) * spacing - total) < 1e-9)
+        count--; /* the ring's end is its start */
+    unsigned int seg = 0;
+    double seg_start = 0;
+    for (size_t s = 0; s < count; s++) {
+        double station = fmin(s * spacing, total);
+        while (seg + 2 < n) {
+            double l = hypot(xy[2 * seg + 2] - xy[2 * seg], xy[2 * seg + 3] - xy[2 * seg + 1]);
+            if (seg_start + l >= station)
+                break;
+            seg_start += l;
+            seg++;
+        }
+        double ax = xy[2 * seg], ay = xy[2 * seg + 1], bx = xy[2 * seg + 2], by = xy[2 * seg + 3];
+        double l = hypot(bx - ax, by - ay);
+        double t = l > 0 ? fmin(1.0, fmax(0.0, (station - seg_start) / l)) : 0;
+        double x = ax + (bx - ax) * t, y = ay + (by - ay) * t;
+        double tx = l > 0 ? (bx - ax) / l : 1, ty = l > 0 ? (by - ay) / l : 0;
+        double nx = -ty, ny = tx; /* left normal */
+        int sign = normal_sign;
+        if (sign == 0) {
+            double cx, cy;
+            if (nearest_asset(v, x, y, &cx, &cy)) {
+                double side = (cx - x) * nx + (cy - y) * ny;
+                sign = side > 0 ? -1 : side < 0 ? 1 : 2;
+            } else {
+                sign = 2;
+            }
+        }
+        if (sign == 2)
+            nx = ny = 0;
+        else if (sign < 0)
+            nx = -nx, ny = -ny;
+        int rc = add_target(b, kind, cpted__printf("%s@%.1f", id_prefix, station), line_id,
+                            station, x, y, nx, ny, NO_FEATURE);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+/* The barrier points within SNAP_M of a line: element targets at them, with
+ * the line's attack-side normal there. */
+static int line_elements(builder *b, const cpted__barrier_line *line, const double *xy,
+                         unsigned int n, int normal_sign)
+{
+    cpted_vda *v = b->v;
+    cpted_context *ctx = v->ctx;
+    const cpted__footprint_item *items;
+    size_t count;
+    GEOSSTRtree *tree;
+    int rc = cpted__freespace_footprints(v->fs, &items, &count, &tree);
+    if (rc != CPTED_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++) {
+        const cpted__feature *f = &v->site->features[items[i].feature];
+        if (f->role != CPTED_ROLE_BARRIER || items[i].core_r <= 0)
+            continue;
+        double d;
+        if (GEOSDistance_r(ctx->geos, items[i].core, line->geom, &d) != 1 || d > SNAP_M)
+            continue;
+        double x, y;
+        GEOSGeomGetX_r(ctx->geos, items[i].core, &x);
+        GEOSGeomGetY_r(ctx->geos, items[i].core, &y);
+        double station = GEOSProject_r(ctx->geos, line->geom, items[i].core);
+        /* the normal of the segment nearest to the element */
+        double best = DBL_MAX, nx = 0, ny = 0;
+        for (unsigned int k = 0; k + 1 < n; k++) {
+            double ax = xy[2 * k], ay = xy[2 * k + 1], ex = xy[2 * k + 2] - ax,
+                   ey = xy[2 * k + 3] - ay;
+            double l2 = ex * ex + ey * ey;
+            if (!(l2 > 0))
+                continue;
+            double t = fmin(1, fmax(0, ((x - ax) * ex + (y - ay) * ey) / l2));
+            double dd = hypot(ax + ex * t - x, ay + ey * t - y);
+            if (dd < best) {
+                best = dd;
+                double l = sqrt(l2);
+                nx = -ey / l;
+                ny = ex / l;
+            }
+        }
+        int sign = normal_sign;
+        if (sign == 0) {
+            double cx, cy;
+            if (nearest_asset(v, x, y, &cx, &cy)) {
+                double side = (cx - x) * nx + (cy - y) * ny;
+                sign = side > 0 ? -1 : side < 0 ? 1 : 2;
+            } else {
+                sign = 2;
+            }
+        }
+        if (sign == 2)
+            nx = ny = 0;
+        else if (sign < 0)
+            nx = -nx, ny = -ny;
+        rc = add_target(b, ELEMENT, cpted__strdup(f->id), line->id, station, x, y, nx, ny,
+                        items[i].feature);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+static int perimeter_targets(builder *b)
+{
+    cpted_vda *v = b->v;
+    const cpted__lines *lines;
+    int rc = cpted__freespace_lines(v->fs, v->opts.chain_m, &lines);
+    if (rc != CPTED_OK)
+        return rc;
+    for (size_t i = 0; i < lines->warning_count; i++)
+        cpted__result_add_warning(&v->head, lines->warnings[i]);
+    for (size_t i = 0; i < lines->count && rc == CPTED_OK; i++) {
+        const cpted__barrier_line *line = &lines->items[i];
+        unsigned int n = 0;
+        double *xy = cpted__line_coords(v->ctx, line->geom, &n);
+        if (!xy)
+            return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory for the VDA targets");
+        /* closed: the outside is the attack side (right of a counter-clockwise
+         * ring); open: away from the nearest asset, both sides without one */
+        int sign = line->closed ? (ring_area(xy, n) > 0 ? -1 : 1) : 0;
+        rc = sample_polyline(b, ON_LINE, line->id, xy, n, line->closed, sign, line->id);
+        if (rc == CPTED_OK)
+            rc = line_elements(b, line, xy, n, sign);
+        cpted__free(xy);
+    }
+    return rc;
+}
+
+static int facade_targets(builder *b)
+{
+    cpted_vda *v = b->v;
+    cpted_context *ctx = v->ctx;
+    int rc = CPTED_OK;
+    for (size_t i = 0; i < v->site->feature_count && rc == CPTED_OK; i++) {
+        const cpted__feature *f = &v->site->features[i];
+        if (f->role != CPTED_ROLE_ASSET)
+            continue;
+        int parts = GEOSGetNumGeometries_r(ctx->geos, f->geom);
+        for (int p = 0; p < parts && rc == CPTED_OK; p++) {
+            const GEOSGeometry *pg = GEOSGetGeometryN_r(ctx->geos, f->geom, p);
+            if (GEOSGeomTypeId_r(ctx->geos, pg) != GEOS_POLYGON)
+                continue;
+            unsigned int n = 0;
+            double *xy = cpted__line_coords(ctx, GEOSGetExteriorRing_r(ctx->geos, pg), &n);
+            if (!xy)
+                return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA targets");
+            char *prefix = parts > 1 ? cpted__printf("%s/%d", f->id, p + 1) : cpted__strdup(f->id);
+            if (!prefix) {
+                cpted__free(xy);
+                return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA targets");
+            }
+            rc = sample_polyline(b, FACADE, f->id, xy, n, true, ring_area(xy, n) > 0 ? -1 : 1,
+                                 prefix);
+            cpted__free(prefix);
+            cpted__free(xy);
+        }
+    }
+    return rc;
+}
+
+static int point_targets(builder *b)
+{
+    cpted_vda *v = b->v;
+    for (size_t i = 0; i < v->opts.point_count; i++) {
+        int rc = add_target(b, POINT, cpted__printf("point:%zu", i + 1), NULL, NAN,
+                            v->opts.points_xy[2 * i], v->opts.points_xy[2 * i + 1], 0, 0,
+                            NO_FEATURE);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    return CPTED_OK;
+}
+
+static int build_targets(builder *b)
+{
+    cpted_vda *v = b->v;
+    int kind = v->opts.targets;
+    int rc = CPTED_OK;
+    if (kind == CPTED_VDA_TARGETS_AUTO || kind == CPTED_VDA_TARGETS_PERIMETER) {
+        size_t before = v->target_count;
+        rc = perimeter_targets(b);
+        if (rc == CPTED_OK && kind == CPTED_VDA_TARGETS_AUTO && v->target_count == before)
+            rc = facade_targets(b);
+    } else if (kind == CPTED_VDA_TARGETS_FACADES) {
+        rc = facade_targets(b);
+    }
+    if (rc == CPTED_OK)
+        rc = point_targets(b);
+    return rc;
+}
+
+/* ---- the barrier element of each target ---------------------------------- */
+
+/* The nearest blocking barrier footprint within half the vehicle width of
+ * the target (the vehicle disc centred there touches it), for samples. */
+static int assign_elements(cpted_vda *v)
+{
+    cpted_context *ctx = v->ctx;
+    const cpted__footprint_item *items;
+    size_t count;
+    GEOSSTRtree *tree;
+    int rc = cpted__freespace_footprints(v->fs, &items, &count, &tree);
+    if (rc != CPTED_OK)
+        return rc;
+    double reach = v->vehicle.width_m / 2;
+    for (size_t t = 0; t < v->target_count; t++) {
+        cpted__vda_target *tg = &v->targets[t];
+        if (tg->element != NO_FEATURE)
+            continue;
+        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, tg->rec.x, tg->rec.y);
+        if (!p)
+            return cpted__geos_fail(ctx, "vda", "point");
+        double best = DBL_MAX;
+        for (size_t i = 0; i < count; i++) {
+            if (v->site->features[items[i].feature].role != CPTED_ROLE_BARRIER)
+                continue;
+            double d;
+            if (GEOSDistance_r(ctx->geos, items[i].geom, p, &d) == 1 && d <= reach && d < best) {
+                best = d;
+                tg->element = items[i].feature;
+            }
+        }
+        GEOSGeom_destroy_r(ctx->geos, p);
+    }
+    return CPTED_OK;
+}
+
+/* ---- the search ---------------------------------------------------------- */
+
+/* How close the vehicle centre gets to each target: 0 when the target is in
+ * R, else its distance to R (a bollard: its radius + w/2; a facade: w/2). */
+static int contact_distances(cpted_vda *v, builder *b, cpted__rays *rays)
+{
+    cpted_context *ctx = v->ctx;
+    const GEOSGeometry *reach = cpted__freespace_set(v->fs, CPTED_SPACE_REACHABLE);
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, reach);
+    if (!prep)
+        return cpted__geos_fail(ctx, "vda", "prepare R");
+    int rc = CPTED_OK;
+    for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
+        cpted__vda_target *tg = &v->targets[t];
+        if (cpted__rays_inside(rays, tg->rec.x, tg->rec.y)) {
+            b->in[t].rho_m = 0;
+            continue;
+        }
+        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, tg->rec.x, tg->rec.y);
+        double d = INFINITY;
+        if (!p || GEOSPreparedDistance_r(ctx->geos, prep, p, &d) != 1)
+            rc = cpted__geos_fail(ctx, "vda", "distance to R");
+        if (p)
+            GEOSGeom_destroy_r(ctx->geos, p);
+        b->in[t].rho_m = d;
+    }
+    GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+    return rc;
+}
+
+/* The best straight run-up to a target: rays cast back from the contact
+ * point over the attack half-plane (the full circle without a side). Gives the
+ * longest free length, its direction of travel and start. */
+static double best_ray(cpted__rays *rays, const cpted__vda_target *tg, double rho, double max_len,
+                       double *ux_out, double *uy_out)
+{
+    double best = -1;
+    int steps = (int)lround(360.0 / RAY_STEP_DEG);
+    for (int s = 0; s < steps; s++) {
+        double a = s * RAY_STEP_DEG * CPTED__PI / 180.0;
+        double ux = cos(a), uy = sin(a); /* direction of travel */
+        if ((tg->nx != 0 || tg->ny != 0) && !(ux * tg->nx + uy * tg->ny < 0))
+            continue;
+        /* contact point: rho before the target (just inside R) */
+        double cx = tg->rec.x - ux * (rho + 1e-6), cy = tg->rec.y - uy * (rho + 1e-6);
+        if (!cpted__rays_inside(rays, cx, cy))
+            continue;
+        double len = cpted__rays_free_length(rays, cx, cy, -ux, -uy, max_len);
+        if (len > best) {
+            best = len;
+            *ux_out = ux;
+            *uy_out = uy;
+        }
+    }
+    return best;
+}
+
+/* Result of one search for one target. */
+typedef struct arrival {
+    bool found;
+    double v_mps, runup_m, ux, uy;
+    bool by_ray;
+    int64_t state;
+    double ray_len;
+} arrival;
+
+/* The window of the search: the targets' box grown by window_m, within R's box. */
+static bool search_window(const cpted_vda *v, double w[4])
+{
+    cpted_context *ctx = v->ctx;
+    const GEOSGeometry *reach = cpted__freespace_set(v->fs, CPTED_SPACE_REACHABLE);
+    double rx0, ry0, rx1, ry1;
+    if (GEOSGeom_getXMin_r(ctx->geos, reach, &rx0) != 1 ||
+        GEOSGeom_getYMin_r(ctx->geos, reach, &ry0) != 1 ||
+        GEOSGeom_getXMax_r(ctx->geos, reach, &rx1) != 1 ||
+        GEOSGeom_getYMax_r(ctx->geos, reach, &ry1) != 1)
+        return false;
+    double tx0 = DBL_MAX, ty0 = DBL_MAX, tx1 = -DBL_MAX, ty1 = -DBL_MAX;
+    for (size_t i = 0; i < v->target_count; i++) {
+        tx0 = fmin(tx0, v->targets[i].rec.x);
+        ty0 = fmin(ty0, v->targets[i].rec.y);
+        tx1 = fmax(tx1, v->targets[i].rec.x);
+        ty1 = fmax(ty1, v->targets[i].rec.y);
+    }
+    double m = v->opts.window_m, pad = v->opts.cell_m * 2;
+    w[0] = fmax(rx0, tx0 - m) - pad;
+    w[1] = fmax(ry0, ty0 - m) - pad;
+    w[2] = fmin(rx1, tx1 + m) + pad;
+    w[3] = fmin(ry1, ty1 + m) + pad;
+    return w[0] < w[2] && w[1] < w[3];
+}
+
+/* Starts given to the lattice: the entry zones at the entry speed (every
+ * heading), and where the window cuts R, the straight run-up from beyond it. */
+static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], const cpted_vehicle *k,
+                      cpted__lattice_seed **out, size_t *count_out)
+{
+    cpted_context *ctx = v->ctx;
+    *out = NULL;
+    *count_out = 0;
+    size_t n = 0, cap = 0;
+    cpted__lattice_seed *seeds = NULL;
+    int K = v->opts.headings;
+    double h = v->opts.cell_m;
+    double reach_box[4];
+    const GEOSGeometry *reach = cpted__freespace_set(v->fs, CPTED_SPACE_REACHABLE);
+    GEOSGeom_getXMin_r(ctx->geos, reach, &reach_box[0]);
+    GEOSGeom_getYMin_r(ctx->geos, reach, &reach_box[1]);
+    GEOSGeom_getXMax_r(ctx->geos, reach, &reach_box[2]);
+    GEOSGeom_getYMax_r(ctx->geos, reach, &reach_box[3]);
+    /* window edges that cut R: cells along them */
+    for (int side = 0; side < 4; side++) {
+        bool cuts = side < 2 ? w[side] > reach_box[side] + h : w[side] < reach_box[side] - h;
+        if (!cuts)
+            continue;
+        bool vertical = side == 0 || side == 2;
+        double lo = vertical ? w[1] : w[0], hi = vertical ? w[3] : w[2];
+        double fixed = w[side] + (side < 2 ? h * 0.5 : -h * 0.5);
+        for (double s = lo + h * 0.5; s < hi; s += h) {
+            double x = vertical ? fixed : s, y = vertical ? s : fixed;
+            if (!cpted__rays_inside(rays, x, y))
+                continue;
+            for (int kk = 0; kk < K; kk++) {
+                double th = 2 * CPTED__PI * kk / K, ux = cos(th), uy = sin(th);
+                /* headings into the window only */
+                double inward = side == 0 ? ux : side == 1 ? uy : side == 2 ? -ux : -uy;
+                if (!(inward > 0))
+                    continue;
+                double len = cpted__rays_free_length(rays, x, y, -ux, -uy, 1e5);
+                double sp = 0;
+                if (len > 0 && cpted_vehicle_speed_after(&sp, k, 0, len) != CPTED_OK)
+                    sp = 0;
+                if (!(sp > 0))
+                    continue;
+                if (!cpted__grow((void **)&seeds, &cap, n + 1, sizeof *seeds)) {
+                    cpted__free(seeds);
+                    return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA starts");
+                }
+                seeds[n++] = (cpted__lattice_seed){x, y, kk, sp, len};
+            }
+        }
+    }
+    /* entries at speed */
+    if (!isnan(v->opts.entry_speed_kmh) && v->opts.entry_speed_kmh > 0) {
+        const GEOSGeometry *entries = cpted__freespace_set(v->fs, CPTED_SPACE_ENTRIES);
+        double ex0, ey0, ex1, ey1;
+        if (entries && !GEOSisEmpty_r(ctx->geos, entries) &&
+            GEOSGeom_getXMin_r(ctx->geos, entries, &ex0) == 1 &&
+            GEOSGeom_getYMin_r(ctx->geos, entries, &ey0) == 1 &&
+            GEOSGeom_getXMax_r(ctx->geos, entries, &ex1) == 1 &&
+            GEOSGeom_getYMax_r(ctx->geos, entries, &ey1) == 1) {
+            cpted__rays *in_entry = NULL;
+            int erc = cpted__rays_new(&in_entry, ctx, entries);
+            if (erc != CPTED_OK) {
+                cpted__free(seeds);
+                return erc;
+            }
+            double sp = fmin(v->opts.entry_speed_kmh / 3.6, k->vmax_mps * (1 - 1e-9));
+            double y0 = fmax(ey0, w[1]), y1 = fmin(ey1, w[3]);
+            double x0 = fmax(ex0, w[0]), x1 = fmin(ex1, w[2]);
+            for (double y = w[1] + h * (floor((y0 - w[1]) / h) + 0.5); y < y1; y += h)
+                for (double x = w[0] + h * (floor((x0 - w[0]) / h) + 0.5); x < x1; x += h) {
+                    if (!cpted__rays_inside(in_entry, x, y) || !cpted__rays_inside(rays, x, y))
+                        continue;
+                    for (int kk = 0; kk < K; kk++) {
+                        if (!cpted__grow((void **)&seeds, &cap, n + 1, sizeof *seeds)) {
+                            cpted__rays_free(in_entry);
+                            cpted__free(seeds);
+                            return cpted__error(ctx, CPTED_E_NOMEM,
+                                                "out of memory for the VDA starts");
+                        }
+                        seeds[n++] = (cpted__lattice_seed){x, y, kk, sp, 0};
+                    }
+                }
+            cpted__rays_free(in_entry);
+        }
+    }
+    *out = seeds;
+    *count_out = n;
+    return CPTED_OK;
+}
+
+/* One search with kinematics k: fills arr[t] for every target. */
+static int search(cpted_vda *v, builder *b, cpted__lattice *L, cpted__rays *rays,
+                  const double w[4], const cpted_vehicle *k, const double *ray_len,
+                  arrival *arr)
+{
+    int rc = cpted__lattice_set_kinematics(L, k);
+    cpted__lattice_seed *seeds = NULL;
+    size_t nseeds = 0;
+    if (rc == CPTED_OK)
+        rc = make_seeds(v, rays, w, k, &seeds, &nseeds);
+    if (rc == CPTED_OK)
+        rc = cpted__lattice_search(L, seeds, nseeds);
+    cpted__free(seeds);
+    if (rc != CPTED_OK)
+        return rc;
+    for (size_t t = 0; t < v->target_count; t++) {
+        const cpted__vda_target *tg = &v->targets[t];
+        arrival *a = &arr[t];
+        memset(a, 0, sizeof *a);
+        a->state = -1;
+        cpted__lattice_goal goal = {tg->rec.x, tg->rec.y, b->in[t].rho_m,
+                                    tg->nx != 0 || tg->ny != 0, tg->nx, tg->ny};
+        cpted__lattice_hit hit;
+        if (isfinite(goal.rho_m) && cpted__lattice_best_arrival(L, &goal, &hit)) {
+            a->found = true;
+            a->v_mps = hit.v_mps;
+            a->runup_m = hit.runup_m;
+            a->ux = hit.ux;
+            a->uy = hit.uy;
+            a->state = hit.state;
+        }
+        /* the exact straight, when longer */
+        if (ray_len[2 * t] >= 0) {
+            double sp = 0;
+            if (cpted_vehicle_speed_after(&sp, k, 0, ray_len[2 * t]) == CPTED_OK &&
+                (!a->found || sp >= a->v_mps)) {
+                a->found = true;
+                a->by_ray = true;
+                a->v_mps = sp;
+                a->runup_m = ray_len[2 * t];
+                a->ux = cos(ray_len[2 * t + 1]);
+                a->uy = sin(ray_len[2 * t + 1]);
+                a->state = -1;
+            }
+        }
+        if (a->found && a->v_mps > k->vmax_mps)
+            a->v_mps = k->vmax_mps;
+    }
+    return CPTED_OK;
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+static int fill_rating(cpted_vda *v, cpted__vda_target *tg, target_kind kind)
+{
+    cpted_vda_target *r = &tg->rec;
+    r->rated_mass_kg = r->rated_speed_kmh = r->rated_angle_deg = r->rated_penetration_m = NAN;
+    r->barrier_id = NULL;
+    r->rating = NULL;
+    int32_t standard = CPTED_RATING_UNKNOWN;
+    char cls[8] = "";
+    bool usable = false;
+    if (tg->element != NO_FEATURE) {
+        const cpted__feature *f = &v->site->features[tg->element];
+        r->barrier_id = f->id;
+        r->rating = f->rating;
+        if (f->rating) {
+            cpted_rating pr;
+            pr.struct_size = sizeof pr;
+            if (cpted_rating_parse(&pr, NULL, f->rating) == CPTED_OK) {
+                standard = pr.standard;
+                memcpy(cls, pr.vehicle_class, sizeof cls);
+                r->rated_mass_kg = pr.mass_kg;
+                r->rated_speed_kmh = pr.speed_kmh;
+                r->rated_angle_deg = pr.angle_deg;
+                r->rated_penetration_m = pr.penetration_m;
+                usable = isfinite(pr.mass_kg) && isfinite(pr.speed_kmh);
+            }
+        }
+    }
+    if (!r->reachable) {
+        r->ok = -1;
+        return CPTED_OK;
+    }
+    if (tg->element != NO_FEATURE)
+        r->ok = usable && r->rated_speed_kmh >= r->speed_kmh &&
+                r->rated_mass_kg >= v->vehicle.mass_kg;
+    else
+        /* on a line nothing stops the vehicle there: a breach; facades and
+         * caller's points carry no barrier */
+        r->ok = kind == ON_LINE ? 0 : -1;
+    tg->needed = cpted__rating_needed(standard, &v->vehicle, r->speed_kmh, cls);
+    if (!tg->needed)
+        return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory for a rating");
+    r->needed_rating = tg->needed;
+    return CPTED_OK;
+}
+
+/* The speed band over the variants of the kinematics (domain.md §2.2: a0 is
+ * an engineering default, f 0.6 a normal road, 1.0 the unknown surface). */
+static void variants(const cpted_vehicle *base, cpted_vehicle out[4])
+{
+    for (int i = 0; i < 4; i++)
+        out[i] = *base;
+    out[0].a0_mps2 = base->a0_mps2 * 0.8;
+    out[1].a0_mps2 = base->a0_mps2 * 1.2;
+    out[2].lateral_friction = 0.6;
+    out[3].lateral_friction = 1.0;
+}
+
+static int set_path(cpted_vda *v, cpted__vda_target *tg, const cpted__lattice *L,
+                    const arrival *a, double rho)
+{
+    double cx = tg->rec.x - a->ux * rho, cy = tg->rec.y - a->uy * rho; /* contact */
+    if (a->by_ray) {
+        tg->path_xy = cpted__malloc(4 * sizeof *tg->path_xy);
+        if (!tg->path_xy)
+            return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
+        tg->path_xy[0] = cx - a->ux * a->runup_m;
+        tg->path_xy[1] = cy - a->uy * a->runup_m;
+        tg->path_xy[2] = cx;
+        tg->path_xy[3] = cy;
+        tg->path_n = 2;
+        return CPTED_OK;
+    }
+    return cpted__lattice_path(L, a->state, cx, cy, &tg->path_xy, &tg->path_n);
+}
+
+static double kmh(double mps) { return mps * 3.6; }
+
+static int summarize(cpted_vda *v)
+{
+    /* per element, in feature order; per line, in target order */
+    for (size_t f = 0; f < v->site->feature_count; f++) {
+        cpted__vda_summary *s = NULL;
+        for (size_t t = 0; t < v->target_count; t++) {
+            const cpted__vda_target *tg = &v->targets[t];
+            if (tg->element != f)
+                continue;
+            if (!s) {
+                if (!cpted__grow((void **)&v->elements, &v->element_cap, v->element_count + 1,
+                                 sizeof *v->elements))
+                    return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory");
+                s = &v->elements[v->element_count++];
+                memset(s, 0, sizeof *s);
+                s->rec.struct_size = sizeof s->rec;
+                s->rec.id = v->site->features[f].id;
+                s->rec.rating = v->site->features[f].rating;
+                s->rec.worst_target = (size_t)-1;
+                s->rec.speed_kmh = s->rec.energy_kj = NAN;
+                s->rec.ok = -1;
+            }
+            s->rec.target_count++;
+            if (tg->rec.reachable &&
+                (s->rec.worst_target == (size_t)-1 || tg->rec.speed_kmh > s->rec.speed_kmh)) {
+                s->rec.worst_target = t;
+                s->rec.speed_kmh = tg->rec.speed_kmh;
+                s->rec.energy_kj = tg->rec.energy_kj;
+                s->rec.needed_rating = tg->rec.needed_rating;
+            }
+            if (tg->rec.ok == 0)
+                s->rec.ok = 0;
+            else if (tg->rec.ok == 1 && s->rec.ok == -1)
+                s->rec.ok = 1;
+        }
+    }
+    for (size_t t = 0; t < v->target_count; t++) {
+        const cpted__vda_target *tg = &v->targets[t];
+        if (!tg->rec.line_id)
+            continue;
+        cpted__vda_summary *s = NULL;
+        for (size_t i = 0; i < v->line_count && !s; i++)
+            if (strcmp(v->lines[i].rec.id, tg->rec.line_id) == 0)
+                s = &v->lines[i];
+        if (!s) {
+            if (!cpted__grow((void **)&v->lines, &v->line_cap, v->line_count + 1,
+                             sizeof *v->lines))
+                return cpted__error(v->ctx, CPTED_E_NOMEM, "out of memory");
+            s = &v->lines[v->line_count++];
+            memset(s, 0, sizeof *s);
+            s->rec.struct_size = sizeof s->rec;
+            s->rec.id = tg->rec.line_id;
+            s->rec.worst_target = (size_t)-1;
+            s->rec.speed_kmh = s->rec.energy_kj = NAN;
+            s->rec.ok = -1;
+        }
+        s->rec.target_count++;
+        /* the weakest rating on the line: the lowest rated speed */
+        if (tg->rec.rating && isfinite(tg->rec.rated_speed_kmh)) {
+            cpted_rating cur;
+            cur.struct_size = sizeof cur;
+            if (!s->rec.rating || (cpted_rating_parse(&cur, NULL, s->rec.rating) == CPTED_OK &&
+                                   tg->rec.rated_speed_kmh < cur.speed_kmh))
+                s->rec.rating = tg->rec.rating;
+        }
+        if (tg->rec.reachable &&
+            (s->rec.worst_target == (size_t)-1 || tg->rec.speed_kmh > s->rec.speed_kmh)) {
+            s->rec.worst_target = t;
+            s->rec.speed_kmh = tg->rec.speed_kmh;
+            s->rec.energy_kj = tg->rec.energy_kj;
+            s->rec.needed_rating = tg->rec.needed_rating;
+        }
+        if (tg->rec.ok == 0)
+            s->rec.ok = 0;
+        else if (tg->rec.ok == 1 && s->rec.ok == -1)
+            s->rec.ok = 1;
+    }
+    return CPTED_OK;
+}
+
+static void fill_speed(cpted_vda *v, cpted__vda_target *tg, const arrival *a)
+{
+    cpted_vda_target *r = &tg->rec;
+    double m = v->vehicle.mass_kg;
+    r->reachable = a->found;
+    if (!a->found) {
+        r->speed_mps = r->speed_kmh = r->energy_kj = r->angle_deg = r->energy_normal_kj =
+            r->runup_m = NAN;
+        return;
+    }
+    r->speed_mps = a->v_mps;
+    r->speed_kmh = kmh(a->v_mps);
+    r->energy_kj = 0.5 * m * a->v_mps * a->v_mps / 1000.0;
+    r->runup_m = a->runup_m;
+    if (tg->nx != 0 || tg->ny != 0) {
+        double normal = fabs(a->ux * tg->nx + a->uy * tg->ny); /* sin of the angle to the line */
+        normal = fmin(1.0, normal);
+        r->angle_deg = asin(normal) * 180.0 / CPTED__PI;
+        r->energy_normal_kj = r->energy_kj * normal * normal;
+    } else {
+        r->angle_deg = r->energy_normal_kj = NAN;
+    }
+}
+
+static int run(cpted_vda *v)
+{
+    cpted_context *ctx = v->ctx;
+    builder b = {v, NULL, 0};
+    cpted__rays *rays = NULL;
+    cpted__lattice *L = NULL;
+    arrival *arr = NULL, *var = NULL;
+    double *ray_len = NULL;
+    int rc = build_targets(&b);
+    if (rc == CPTED_OK)
+        rc = assign_elements(v);
+    if (rc != CPTED_OK)
+        goto done;
+    const char *fs_na = cpted_freespace_not_assessed(v->fs);
+    if (fs_na || v->target_count == 0) {
+        v->not_assessed =
+            fs_na ? cpted__printf("not assessed: %s", fs_na)
+                  : cpted__strdup("not assessed: no targets (the site has no line of protection "
+                                  "and no asset, and no point was given)");
+        if (!v->not_assessed) {
+            rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t t = 0; t < v->target_count; t++) {
+            cpted_vda_target *r = &v->targets[t].rec;
+            r->assessed = 0;
+            r->not_assessed = v->not_assessed;
+            arrival none = {0};
+            fill_speed(v, &v->targets[t], &none);
+            r->speed_low_kmh = r->speed_high_kmh = NAN;
+            r->rated_mass_kg = r->rated_speed_kmh = r->rated_angle_deg = r->rated_penetration_m =
+                NAN;
+            r->ok = -1;
+        }
+        rc = summarize(v);
+        goto done;
+    }
+    const GEOSGeometry *reach = cpted__freespace_set(v->fs, CPTED_SPACE_REACHABLE);
+    rc = cpted__rays_new(&rays, ctx, reach);
+    if (rc == CPTED_OK)
+        rc = contact_distances(v, &b, rays);
+    if (rc != CPTED_OK)
+        goto done;
+    /* contact is possible up to half the vehicle width (plus a bollard's
+     * radius, plus a cell); a target deeper inside something is shielded */
+    double tol = fmax(v->opts.cell_m, 0.25);
+    ray_len = cpted__malloc(2 * v->target_count * sizeof *ray_len);
+    arr = cpted__calloc(v->target_count, sizeof *arr);
+    var = cpted__calloc(v->target_count, sizeof *var);
+    if (!ray_len || !arr || !var) {
+        rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA");
+        goto done;
+    }
+    const cpted__footprint_item *items;
+    size_t nitems;
+    GEOSSTRtree *tree;
+    rc = cpted__freespace_footprints(v->fs, &items, &nitems, &tree);
+    if (rc != CPTED_OK)
+        goto done;
+    for (size_t t = 0; t < v->target_count; t++) {
+        double core_r = 0;
+        if (b.in[t].kind == ELEMENT)
+            for (size_t i = 0; i < nitems; i++)
+                if (items[i].feature == v->targets[t].element)
+                    core_r = items[i].core_r;
+        double limit = v->vehicle.width_m / 2 + core_r + tol;
+        if (!(b.in[t].rho_m <= limit))
+            b.in[t].rho_m = INFINITY; /* shielded: no contact possible */
+        double ux = 0, uy = 0;
+        double len = isfinite(b.in[t].rho_m)
+                         ? best_ray(rays, &v->targets[t], b.in[t].rho_m, 1e5, &ux, &uy)
+                         : -1;
+        ray_len[2 * t] = len;
+        ray_len[2 * t + 1] = atan2(uy, ux);
+    }
+    double w[4];
+    if (!search_window(v, w)) {
+        rc = cpted__error(ctx, CPTED_E_GEOMETRY, "vda: the search window is empty");
+        goto done;
+    }
+    rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
+                            v->vehicle.min_turn_radius_m);
+    if (rc == CPTED_OK)
+        rc = search(v, &b, L, rays, w, &v->vehicle, ray_len, arr);
+    if (rc != CPTED_OK)
+        goto done;
+    for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
+        cpted__vda_target *tg = &v->targets[t];
+        tg->rec.assessed = 1;
+        fill_speed(v, tg, &arr[t]);
+        tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = NAN;
+        if (arr[t].found) {
+            tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = tg->rec.speed_kmh;
+            rc = set_path(v, tg, L, &arr[t], b.in[t].rho_m);
+        }
+        if (rc == CPTED_OK)
+            rc = fill_rating(v, tg, b.in[t].kind);
+    }
+    if (rc == CPTED_OK && v->opts.sensitivity) {
+        cpted_vehicle k[4];
+        variants(&v->vehicle, k);
+        for (int i = 0; i < 4 && rc == CPTED_OK; i++) {
+            cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
+            rc = search(v, &b, L, rays, w, &k[i], ray_len, var);
+            for (size_t t = 0; rc == CPTED_OK && t < v->target_count; t++) {
+                cpted_vda_target *r = &v->targets[t].rec;
+                if (!arr[t].found || !var[t].found)
+                    continue;
+                r->speed_low_kmh = fmin(r->speed_low_kmh, kmh(var[t].v_mps));
+                r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(var[t].v_mps));
+            }
+        }
+    }
+    if (rc == CPTED_OK)
+        rc = summarize(v);
+done:
+    cpted__lattice_free(L);
+    cpted__rays_free(rays);
+    cpted__free(ray_len);
+    cpted__free(arr);
+    cpted__free(var);
+    cpted__free(b.in);
+    return rc;
+}
+
+/* ---- API ----------------------------------------------------------------- */
+
+CPTED_API int CPTED_CALL cpted_vda_run(cpted_vda **out, cpted_freespace *fs,
+                                       const cpted_vda_options *opts)
+{
+    if (out)
+        *out = NULL;
+    cpted_context *ctx;
+    int rc = cpted__analysis_start_fs(&ctx, fs, out, "cpted_vda_run");
+    if (rc != CPTED_OK)
+        return rc;
+    cpted_vda *v = cpted__calloc(1, sizeof *v);
+    if (!v)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+    cpted__result_init(&v->head, ctx, fs->site, fs);
+    v->site = fs->site;
+    v->ctx = ctx;
+    v->fs = fs;
+    v->vehicle = fs->vehicle;
+    rc = resolve_options(ctx, opts, &v->opts);
+    if (rc == CPTED_OK)
+        rc = run(v);
+    v->opts.points_xy = NULL; /* borrowed for the call only */
+    if (rc != CPTED_OK) {
+        cpted_vda_free(v);
+        return rc;
+    }
+    *out = v;
+    return CPTED_OK;
+}
+
+CPTED_API void CPTED_CALL cpted_vda_free(cpted_vda *result)
+{
+    if (!result)
+        return;
+    for (size_t i = 0; i < result->target_count; i++) {
+        cpted__free(result->targets[i].id);
+        cpted__free(result->targets[i].needed);
+        cpted__free(result->targets[i].path_xy);
+    }
+    cpted__free(result->targets);
+    for (size_t i = 0; i < result->element_count; i++)
+        cpted__free(result->elements[i].needed);
+    cpted__free(result->elements);
+    for (size_t i = 0; i < result->line_count; i++)
+        cpted__free(result->lines[i].needed);
+    cpted__free(result->lines);
+    cpted__free(result->not_assessed);
+    cpted__result_fini(&result->head);
+    cpted__free(result);
+}
+
+CPTED_API size_t CPTED_CALL cpted_vda_target_count(const cpted_vda *result)
+{
+    return result ? result->target_count : 0;
+}
+
+static int check_index(const cpted_vda *result, const void *out, size_t i, size_t count,
+                       const char *what)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    if (!out)
+        return cpted__error(result->ctx, CPTED_E_INVALID, "vda %s: out is NULL", what);
+    if (i >= count)
+        return cpted__error(result->ctx, CPTED_E_NOTFOUND, "vda %s %zu does not exist (%zu)",
+                            what, i, count);
+    return CPTED_OK;
+}
+
+CPTED_API int CPTED_CALL cpted_vda_get_target(cpted_vda_target *out, const cpted_vda *result,
+                                              size_t i)
+{
+    int rc = check_index(result, out, i, result ? result->target_count : 0, "target");
+    if (rc != CPTED_OK)
+        return rc;
+    return cpted__copy_record(result->ctx, out, &result->targets[i].rec, sizeof *out,
+                              CPTED_VDA_TARGET_V1_SIZE, "VDA target record");
+}
+
+CPTED_API int CPTED_CALL cpted_vda_get_path_wkb(unsigned char **out, size_t *size_out,
+                                                const cpted_vda *result, size_t i)
+{
+    int rc = check_index(result, out, i, result ? result->target_count : 0, "target");
+    if (rc != CPTED_OK)
+        return rc;
+    cpted_context *ctx = result->ctx;
+    const cpted__vda_target *tg = &result->targets[i];
+    GEOSGeometry *g = tg->path_n >= 2 ? cpted__line_from_xy(ctx, tg->path_xy, tg->path_n)
+                                      : GEOSGeom_createEmptyLineString_r(ctx->geos);
+    if (!g)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
+    rc = cpted__geom_to_wkb(ctx, g, out, size_out);
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return rc;
+}
+
+GEOSGeometry *cpted__vda_corridor(const cpted_vda *v, size_t i)
+{
+    cpted_context *ctx = v->ctx;
+    const cpted__vda_target *tg = &v->targets[i];
+    if (tg->path_n < 2)
+        return cpted__empty_polygon(ctx);
+    GEOSGeometry *line = cpted__line_from_xy(ctx, tg->path_xy, tg->path_n);
+    if (!line) {
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory for a VDA corridor");
+        return NULL;
+    }
+    /* circumscribed: the corridor is never narrower than the vehicle */
+    int q = v->fs->opts.quadrant_segments;
+    GEOSGeometry *c = GEOSBuffer_r(ctx->geos, line,
+                                   cpted__circumscribed(v->vehicle.width_m / 2, CPTED__OUTER_SEGMENTS(q)),
+                                   CPTED__OUTER_SEGMENTS(q));
+    GEOSGeom_destroy_r(ctx->geos, line);
+    if (!c)
+        cpted__geos_fail(ctx, "vda", "corridor buffer");
+    return c;
+}
+
+CPTED_API int CPTED_CALL cpted_vda_get_corridor_wkb(unsigned char **out, size_t *size_out,
+                                                    const cpted_vda *result, size_t i)
+{
+    int rc = check_index(result, out, i, result ? result->target_count : 0, "target");
+    if (rc != CPTED_OK)
+        return rc;
+    GEOSGeometry *c = cpted__vda_corridor(result, i);
+    if (!c)
+        return CPTED_E_GEOMETRY;
+    rc = cpted__geom_to_wkb(result->ctx, c, out, size_out);
+    GEOSGeom_destroy_r(result->ctx->geos, c);
+    return rc;
+}
+
+CPTED_API size_t CPTED_CALL cpted_vda_element_count(const cpted_vda *result)
+{
+    return result ? result->element_count : 0;
+}
+
+CPTED_API int CPTED_CALL cpted_vda_get_element(cpted_vda_summary *out, const cpted_vda *result,
+                                               size_t i)
+{
+    int rc = check_index(result, out, i, result ? result->element_count : 0, "element");
+    if (rc != CPTED_OK)
+        return rc;
+    return cpted__copy_record(result->ctx, out, &result->elements[i].rec, sizeof *out,
+                              CPTED_VDA_SUMMARY_V1_SIZE, "VDA summary record");
+}
+
+CPTED_API size_t CPTED_CALL cpted_vda_line_count(const cpted_vda *result)
+{
+    return result ? result->line_count : 0;
+}
+
+CPTED_API int CPTED_CALL cpted_vda_get_line(cpted_vda_summary *out, const cpted_vda *result,
+                                            size_t i)
+{
+    int rc = check_index(result, out, i, result ? result->line_count : 0, "line");
+    if (rc != CPTED_OK)
+        return rc;
+    return cpted__copy_record(result->ctx, out, &result->lines[i].rec, sizeof *out,
+                              CPTED_VDA_SUMMARY_V1_SIZE, "VDA summary record");
+}
+
+CPTED_API const char *CPTED_CALL cpted_vda_not_assessed(const cpted_vda *result)
+{
+    return result ? result->not_assessed : NULL;
+}
+
+CPTED_API size_t CPTED_CALL cpted_vda_finding_count(const cpted_vda *result)
+{
+    if (!result)
+        return 0;
+    size_t n = result->not_assessed ? 1 : 0;
+    for (size_t i = 0; i < result->target_count; i++)
+        n += result->targets[i].rec.reachable && result->targets[i].rec.ok == 0;
+    return n;
+}
+
+CPTED_API size_t CPTED_CALL cpted_vda_warning_count(const cpted_vda *result)
+{
+    return result ? cpted__result_warning_count(&result->head) : 0;
+}
+
+CPTED_API const char *CPTED_CALL cpted_vda_warning(const cpted_vda *result, size_t i)
+{
+    return result ? cpted__result_warning(&result->head, i) : NULL;
+}
+
+CPTED_API cpted_freespace *CPTED_CALL cpted_vda_freespace(const cpted_vda *result)
+{
+    return result ? result->fs : NULL;
+}
