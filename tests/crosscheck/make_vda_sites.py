@@ -38,7 +38,7 @@ HALF = W / 2.0
 A0 = 3.5
 VMAX = 180.0 / 3.6
 F_LAT = 0.6
-G = 9.81
+G = 9.80665  # standard gravity, as cpted (docs/method-vda.md); 9.81 would add 0.02 % to arc caps
 
 
 def s_of_v(v0, v):
@@ -283,7 +283,11 @@ def ring_site():
     chord = 2 * 12 * math.sin(math.pi / n)
     attack = box(-1, -1, 61, 61).difference(ring)
     return s.finish(LineString(pts + [pts[0]]), attack, [-1, -1, 61, 61],
-                    closed_form={"kind": "unreachable", "clear_gap_m": r6(chord - 0.3)},
+                    closed_form={"kind": "unreachable", "clear_gap_m": r6(chord - 0.3),
+                                 "note": "the vehicle centre never meets the ring line and "
+                                         "the asset inside is unreachable; cpted's ring "
+                                         "targets are contact points on the bollards "
+                                         "(reached when the disc touches one)"},
                     expect={"reachable": False},
                     params={"bollards": n, "radius_m": 12, "diameter_m": 0.3})
 

@@ -51,8 +51,9 @@ def test_every_site_has_expected_values():
 
 
 def test_closed_form_round_trip_and_domain_sanity():
-    # domain.md §9: an M1 car reaches 48 km/h after about 31 m
-    assert ref.s_of_v(0.0, 48 / 3.6) == pytest.approx(31.14, abs=0.01)
+    # domain.md §9: an M1 car reaches 48 km/h after about 31 m; by hand
+    # (50/3.5) * (-13.3333 - 50 ln(1 - 13.3333/50)) = 14.2857 * 2.17442 = 31.063 m
+    assert ref.s_of_v(0.0, 48 / 3.6) == pytest.approx(31.063, abs=0.001)
     for s in (0.5, 10.0, 39.823263, 200.0):
         assert float(ref.s_of_v(0.0, ref.v_of_s(s))) == pytest.approx(s, rel=1e-9)
     # from a moving start: s(v0 -> v) = S(v) - S(v0)
@@ -141,9 +142,14 @@ def test_exact_width_gap_is_open_for_the_straight():
     side, exp = load("gap_exact")
     seg = exp["segments"]["line"]
     cf = side["closed_form"]
-    assert seg["best_straight_m"] == pytest.approx(cf["through_gap_m"], abs=1e-6)
-    assert seg["best_straight_station_m"] == 6.0
-    assert seg["best_straight_phi_deg"] == 0.0
+    # the neck of F is 2 um wide for exact discs; the 64-segment polygons of the discs
+    # lie inside them (sagitta 75 um) and let a ray through tilted by up to 0.36 degrees
+    assert cf["through_gap_m"] - 1e-6 <= seg["best_straight_m"] <= cf["through_gap_m"] + 0.01
+    assert seg["best_straight_station_m"] == pytest.approx(6.0, abs=0.1)
+    assert abs(seg["best_straight_phi_deg"]) < 0.5
+    # the search's collision raster (6.5 cm inside F) closes a gap of exactly w: its
+    # lattice path starts behind the row, far slower than the straight through the gap
+    assert seg["rechecked_kmh"] < 0.6 * seg["best_straight_kmh"]
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "ring_closed"])
@@ -195,27 +201,51 @@ def cpted():
 _RUNS = {}
 
 
-def run_vda(cpted, name, *extra):
-    key = (name,) + extra
+def reference_points(side, exp):
+    """[(label, station_m, speed_kmh)] where the reference's lattice paths meet the line."""
+    return [("%s lattice" % name, seg["station_m"], seg["rechecked_kmh"])
+            for name, seg in sorted(exp["segments"].items()) if "station_m" in seg]
+
+
+def run_vda(cpted, name, spacing=None, cell=None, targets=None):
+    """cpted vda on the site (its own targets, --targets auto), optionally with a
+    --spacing that puts a target at a given station, a lattice --cell, --targets."""
+    key = (name, spacing, cell, targets)
     if key not in _RUNS:
-        proc = subprocess.run([cpted, "vda", str(SITES / (name + ".geojson")), "--json", "-",
-                               "--quiet"] + list(extra),
-                              capture_output=True, text=True, timeout=1800)
+        args = [cpted, "vda", str(SITES / (name + ".geojson")), "--json", "-", "--quiet",
+                "--no-sensitivity"]
+        if spacing is not None:
+            args += ["--spacing", repr(spacing)]
+        if cell is not None:
+            args += ["--cell", repr(cell)]
+        if targets is not None:
+            args += ["--targets", targets]
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=1800)
         assert proc.returncode == 0, proc.stderr
-        _RUNS[key] = json.loads(proc.stdout)
+        doc = json.loads(proc.stdout)
+        assert doc["schema"] == "cpted/vda/1"
+        _RUNS[key] = doc
     return _RUNS[key]
 
 
+def spacing_for(station):
+    """A spacing >= 0.1 m (cpted's minimum) with a sample at `station`."""
+    n = max(1, int(station / 0.1))
+    return station / n
+
+
 def targets_in(side, doc, seg_range):
-    """cpted's targets on the line within a station range (local coordinates)."""
+    """cpted's own targets on the line within a station range (local coordinates)."""
     ox, oy = side["origin"]
     line = LineString(side["line"])
     out = []
     for t in doc["targets"]:
-        p = Point(t["x"] - ox, t["y"] - oy)
-        if line.distance(p) > 1e-3:
+        if str(t["id"]).startswith("point:"):
             continue
-        st = line.project(p)
+        p = Point(t["x"] - ox, t["y"] - oy)
+        if line.distance(p) > 1e-2:      # x, y are printed to the millimetre
+            continue
+        st = t["station_m"] if t.get("station_m") is not None else line.project(p)
         if seg_range[0] - 1e-6 <= st <= seg_range[1] + 1e-6:
             out.append((st, p, t))
     return out
@@ -226,24 +256,31 @@ def max_speed(ts):
     return max(v) if v else None
 
 
+# cpted's default lattice cell (1 m) and the reference's resolution (0.5 m)
+CELLS = [None, 0.5]
+
+
+@pytest.mark.parametrize("cell", CELLS, ids=["cell_default", "cell_0.5"])
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "ring_closed"])
-def test_cpted_is_an_upper_bound_of_the_reference(cpted, name):
+def test_cpted_is_an_upper_bound_at_the_reference_crossing(cpted, name, cell):
+    """At the station where a reference path (re-checked: it exists) meets the line
+    from the attack side, cpted's impact speed must not be lower: cpted is run with a
+    spacing that puts one of its targets there."""
     side, exp = load(name)
-    doc = run_vda(cpted, name)
-    assert doc["schema"] == "cpted/vda/1"
-    for seg_name, seg in exp["segments"].items():
-        ts = targets_in(side, doc, seg["station_range_m"])
-        assert ts, "no cpted target on %s %s" % (name, seg_name)
-        vmax = max_speed(ts)
-        assert vmax is not None, "%s %s: cpted finds no reachable target" % (name, seg_name)
-        # the reference's best path crosses the line at one station; cpted samples
-        # the line: compare with cpted's fastest target of the segment
-        assert vmax >= seg["rechecked_kmh"] - 1e-6 if "rechecked_kmh" in seg else True, \
-            "%s %s: cpted %.3f km/h < reference path %.3f km/h" % (
-                name, seg_name, vmax, seg.get("rechecked_kmh", float("nan")))
-        assert vmax >= seg["best_straight_kmh"] - 1e-6, \
-            "%s %s: cpted %.3f km/h < best straight %.3f km/h" % (
-                name, seg_name, vmax, seg["best_straight_kmh"])
+    line = LineString(side["line"])
+    fails = []
+    for label, station, want in reference_points(side, exp):
+        doc = run_vda(cpted, name, spacing_for(station), cell)
+        ts = [t for st, _, t in targets_in(side, doc, [0.0, line.length])
+              if abs(st - station) < 1e-6]
+        assert ts, "%s: no cpted target at station %.4f" % (name, station)
+        t = ts[0]
+        if not t["reachable"] or t["impact_speed_kmh"] < want - 1e-6:
+            fails.append("%s %s at station %.4f: cpted %s km/h (runup %s m), reference "
+                         "path %.3f km/h" % (name, label, station,
+                                             t["impact_speed_kmh"] if t["reachable"]
+                                             else "unreachable", t.get("runup_m"), want))
+    assert not fails, "; ".join(fails)
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "ring_closed"])
@@ -279,10 +316,13 @@ def test_cpted_straights_close_to_closed_form(cpted, name):
         name, vmax, cf, exp["segments"]["line"]["rechecked_kmh"])
 
 
-def test_cpted_ring_unreachable(cpted):
-    side, _ = load("ring_closed")
-    doc = run_vda(cpted, "ring_closed")
-    assert doc["targets"], "no targets on the ring"
+def test_cpted_ring_asset_unreachable(cpted):
+    """The asset inside the closed ring cannot be reached. (The ring's own targets
+    are barrier contact points: cpted reaches them when the vehicle disc touches a
+    bollard, docs/method-vda.md "Contact", so they are reachable; the reference's
+    centre never meets the ring line.)"""
+    doc = run_vda(cpted, "ring_closed", targets="facades")
+    assert doc["targets"], "no targets on the asset's facades"
     assert not any(t["reachable"] for t in doc["targets"]), \
         [t["id"] for t in doc["targets"] if t["reachable"]][:5]
 
