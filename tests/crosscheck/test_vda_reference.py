@@ -174,8 +174,8 @@ def test_reference_reproduces_its_precomputed_value():
     side, res = ref.run_site(str(SITES / "straight_20.geojson"))
     _, exp = load("straight_20")
     got, want = res["segments"]["line"], exp["segments"]["line"]
-    assert got["rechecked_kmh"] == want["rechecked_kmh"]
-    assert got["best_straight_m"] == want["best_straight_m"]
+    assert got["rechecked_kmh"] == pytest.approx(want["rechecked_kmh"], abs=2e-4)
+    assert got["best_straight_m"] == pytest.approx(want["best_straight_m"], abs=2e-6)
 
 
 # ------------------------------------------------------------------ (ii) cpted
