@@ -1672,7 +1672,8 @@ typedef struct cpted_vda_target {
                                      barrier element, "ASSET@S" on a facade, "point:N" (borrowed) */
     const char *line_id;        /**< the line, facade's asset or NULL for a caller's point (borrowed) */
     double station_m;           /**< position along the line or facade ring, NaN for points */
-    double x, y;                /**< the target, working CRS */
+    double x;                   /**< the target's x, working CRS */
+    double y;                   /**< the target's y, working CRS */
     int32_t assessed;           /**< 1 when the search ran for it; 0: see not_assessed */
     int32_t reachable;          /**< 1 when a vehicle reaches it from the attack side */
     double speed_mps;           /**< impact speed (upper bound: docs/method-vda.md) */
