@@ -640,10 +640,10 @@ typedef struct cpted__lattice_hit {
     double ux, uy;                 /* heading at arrival */
 } cpted__lattice_hit;
 /* A lattice of cell_m cells and `headings` headings over window {x0, y0, x1,
- * y1} of `reach` (R), with arcs from min_turn_radius_m up. */
+ * y1} of `reach` (R), with arcs from min_turn_radius_m up to top_radius_m. */
 int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeometry *reach,
                        const double window[4], double cell_m, int headings,
-                       double min_turn_radius_m);
+                       double min_turn_radius_m, double top_radius_m);
 void cpted__lattice_free(cpted__lattice *L);
 size_t cpted__lattice_state_count(const cpted__lattice *L);
 /* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */

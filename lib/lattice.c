@@ -37,15 +37,20 @@
 #define IMPROVE_MPS 1e-4      /* smaller gains are not propagated */
 #define G_MPS2 9.80665
 
-/* arc radii, as multiples of the minimum turning radius */
-static const double RADIUS_FACTORS[] = {1.0, 1.5, 2.25, 3.4, 5.0, 7.5, 11.0};
-#define RADIUS_COUNT ((int)(sizeof RADIUS_FACTORS / sizeof RADIUS_FACTORS[0]))
-#define PRIM_COUNT (1 + 2 * RADIUS_COUNT)
+/* Arc radii: from the minimum turning radius up in steps of RADIUS_STEP, to the
+ * radius at which the cornering cap reaches vmax (the caller's r_top); an arc
+ * is capped as if it had the next radius of the set (its cap and friction
+ * circle), so a continuous bend of any radius between two of the set is never
+ * slower in the lattice than it is (the safe side of the radius steps). */
+#define RADIUS_STEP 1.25
+#define MAX_RADII 40
+#define PRIM_COUNT (1 + 2 * MAX_RADII)
 
 typedef struct move {
     int dk;                    /* heading change in steps: 0, +1 (left), -1 (right) */
     double length_m;
     double radius_m;           /* 0 for the straight */
+    double cap_radius_m;       /* the radius its speed is capped with (the next one up) */
 } move;
 
 struct cpted__lattice {
@@ -200,7 +205,7 @@ static int rasterize(cpted__lattice *L, const GEOSGeometry *reach)
                           : cpted__error(ctx, CPTED_E_NOMEM, "out of memory rasterizing R");
 }
 
-static bool mask_free(const cpted__lattice *L, double x, double y)
+static inline bool mask_free(const cpted__lattice *L, double x, double y)
 {
     double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
@@ -264,7 +269,7 @@ static int compute_clearance(cpted__lattice *L)
 }
 
 /* Clearance at a pose in metres (0 outside the mask). */
-static double clearance_m(const cpted__lattice *L, double x, double y)
+static inline double clearance_m(const cpted__lattice *L, double x, double y)
 {
     double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
@@ -276,15 +281,18 @@ static double clearance_m(const cpted__lattice *L, double x, double y)
 
 /* ---- moves --------------------------------------------------------------- */
 
-static int build_moves(cpted__lattice *L, double r_min)
+static int build_moves(cpted__lattice *L, double r_min, double r_top)
 {
     double dtheta = 2.0 * CPTED__PI / L->K;
     L->nmove = 0;
-    L->moves[L->nmove++] = (move){0, L->h * STRAIGHT_CELLS, 0.0};
-    for (int i = 0; i < RADIUS_COUNT; i++) {
-        double r = r_min * RADIUS_FACTORS[i];
-        L->moves[L->nmove++] = (move){+1, r * dtheta, r};
-        L->moves[L->nmove++] = (move){-1, r * dtheta, r};
+    L->moves[L->nmove++] = (move){0, L->h * STRAIGHT_CELLS, 0.0, 0.0};
+    double r = r_min;
+    for (int i = 0; i < MAX_RADII; i++) {
+        L->moves[L->nmove++] = (move){+1, r * dtheta, r, r * RADIUS_STEP};
+        L->moves[L->nmove++] = (move){-1, r * dtheta, r, r * RADIUS_STEP};
+        if (r >= r_top)
+            break;
+        r *= RADIUS_STEP;
     }
     size_t nkm = (size_t)L->K * L->nmove;
     L->end_dx = cpted__calloc(nkm, sizeof *L->end_dx);
@@ -330,36 +338,65 @@ static int build_moves(cpted__lattice *L, double r_min)
     return CPTED_OK;
 }
 
-/* Speed after an arc of radius r and length len entered at v0 (friction
- * circle; RK4 in u = v², which is smooth from standstill). */
-static double arc_speed(const cpted_vehicle *k, double r, double len, double v0)
+/* Longitudinal acceleration on an arc of radius r at speed v: the friction
+ * circle shares the grip f g between cornering v²/r and a(v). */
+static double arc_accel(const cpted_vehicle *k, double fg, double r, double v)
+{
+    double lat = v * v / r;
+    double grip = fg * fg - lat * lat;
+    return fmin(k->a0_mps2 * (1.0 - v / k->vmax_mps), grip > 0 ? sqrt(grip) : 0.0);
+}
+
+/* dist[i]: the arc length an arc of radius r needs to bring the vehicle from
+ * standstill to speed i*dv (the ODE dv/ds = a_long/v is autonomous, so the
+ * speed after any arc from any v0 is V(S(v0) + len), as on a straight);
+ * +inf at and above the cap sqrt(f g r). Midpoint rule in v² on 8 sub-steps
+ * per speed step (ds = d(v²) / (2 a_long)). */
+static void arc_distances(const cpted_vehicle *k, double r, int ntab, double *dist)
 {
     double fg = k->lateral_friction * G_MPS2, cap = sqrt(fg * r);
-    double vmax = k->vmax_mps;
-    double v = fmin(v0, cap);
-    if (v >= cap)
-        return cap; /* at the cap the grip all goes to cornering: the speed holds */
-    double u = v * v;
-    int n = (int)ceil(len / 0.05);
-    double ds = len / n;
-    for (int i = 0; i < n; i++) {
-        double k1, k2, k3, k4, uu;
-#define DU(U) (2.0 * fmin(k->a0_mps2 * (1.0 - sqrt(fmax(U, 0.0)) / vmax), \
-                          sqrt(fmax(fg * fg - (U) * (U) / (r * r), 0.0))))
-        uu = u;
-        k1 = DU(uu);
-        uu = u + 0.5 * ds * k1;
-        k2 = DU(uu);
-        uu = u + 0.5 * ds * k2;
-        k3 = DU(uu);
-        uu = u + ds * k3;
-        k4 = DU(uu);
-#undef DU
-        u += ds / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
-        if (u >= cap * cap)
-            return cap;
+    dist[0] = 0.0;
+    for (int i = 1; i < ntab; i++) {
+        double v0 = (i - 1) * TABLE_STEP_MPS, v1 = i * TABLE_STEP_MPS;
+        if (v1 >= cap || v1 >= k->vmax_mps || !isfinite(dist[i - 1])) {
+            dist[i] = INFINITY;
+            continue;
+        }
+        double u0 = v0 * v0, u1 = v1 * v1, sum = 0.0;
+        for (int j = 0; j < 8; j++) {
+            double um = u0 + (u1 - u0) * (j + 0.5) / 8.0;
+            double a = arc_accel(k, fg, r, sqrt(um));
+            sum += a > 0 ? (u1 - u0) / 8.0 / (2.0 * a) : INFINITY;
+        }
+        dist[i] = dist[i - 1] + sum;
     }
-    return fmin(sqrt(u), cap);
+}
+
+/* Speed after an arc of length len entered at v0 (braking to the cap first),
+ * from the distance table: the v whose distance is dist(v0) + len. */
+static double arc_speed(const cpted_vehicle *k, double r, const double *dist, int ntab, double len,
+                        double v0)
+{
+    double fg = k->lateral_friction * G_MPS2, cap = fmin(sqrt(fg * r), k->vmax_mps);
+    double v = fmin(v0, cap);
+    double g = v / TABLE_STEP_MPS;
+    int i = (int)g;
+    if (i >= ntab - 1 || !isfinite(dist[i + 1]))
+        return v; /* within a step of the cap: it holds */
+    double s0 = dist[i] + (g - i) * (dist[i + 1] - dist[i]) + len;
+    /* first index whose distance reaches s0 */
+    int lo = i, hi = ntab - 1;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (dist[mid] < s0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!isfinite(dist[hi]))
+        return cap; /* reaches the cap within the arc */
+    double frac = (s0 - dist[lo]) / (dist[hi] - dist[lo]);
+    return fmin(cap, (lo + frac) * TABLE_STEP_MPS);
 }
 
 int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
@@ -374,8 +411,15 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
         L->ntab = ntab;
     }
+    double *dist = cpted__malloc((size_t)ntab * sizeof *dist);
+    if (!dist)
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
     for (int m = 0; m < L->nmove; m++) {
         const move *mv = &L->moves[m];
+        /* left and right arcs of a radius share one distance table */
+        if (mv->dk != 0 && !(m > 0 && L->moves[m - 1].dk != 0 &&
+                             L->moves[m - 1].cap_radius_m == mv->cap_radius_m))
+            arc_distances(k, mv->cap_radius_m, ntab, dist);
         for (int i = 0; i < ntab; i++) {
             double v0 = fmin(i * TABLE_STEP_MPS, k->vmax_mps * (1.0 - 1e-12));
             double v1 = v0;
@@ -383,11 +427,12 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
                 if (cpted_vehicle_speed_after(&v1, k, v0, mv->length_m) != CPTED_OK)
                     v1 = v0;
             } else {
-                v1 = arc_speed(k, mv->radius_m, mv->length_m, v0);
+                v1 = arc_speed(k, mv->cap_radius_m, dist, ntab, mv->length_m, v0);
             }
             L->table[(size_t)m * ntab + i] = (float)v1;
         }
     }
+    cpted__free(dist);
     return CPTED_OK;
 }
 
@@ -430,7 +475,7 @@ void cpted__lattice_free(cpted__lattice *L)
 
 int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeometry *reach,
                        const double window[4], double cell_m, int headings,
-                       double min_turn_radius_m)
+                       double min_turn_radius_m, double top_radius_m)
 {
     *out = NULL;
     cpted__lattice *L = cpted__calloc(1, sizeof *L);
@@ -499,7 +544,7 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     L->seed_px = cpted__malloc(nc * sizeof *L->seed_px);
     L->seed_py = cpted__malloc(nc * sizeof *L->seed_py);
     if (!L->cell_of || !L->px || !L->py || !L->v || !L->runup || !L->pred || !L->seed_px ||
-        !L->seed_py || build_moves(L, min_turn_radius_m) != CPTED_OK) {
+        !L->seed_py || build_moves(L, min_turn_radius_m, top_radius_m) != CPTED_OK) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%zu states)",
                             L->nstate);
@@ -541,13 +586,33 @@ size_t cpted__lattice_state_count(const cpted__lattice *L)
 
 /* ---- search -------------------------------------------------------------- */
 
-static int32_t state_at(const cpted__lattice *L, double x, double y, int k)
+static inline int32_t state_at(const cpted__lattice *L, double x, double y, int k)
 {
     double gx = x * L->inv_h, gy = y * L->inv_h;
     if (!(gx >= 0 && gy >= 0 && gx < L->nx && gy < L->ny))
         return -1;
     int32_t c = L->cell_state[(size_t)(int)gy * L->nx + (size_t)(int)gx];
     return c < 0 ? -1 : (int32_t)((size_t)k * L->ncell + (size_t)c);
+}
+
+/* Whether move km from (x, y) stays in free mask cells. Its samples are one
+ * mask cell apart along the move, and a move is no farther from a sample than
+ * its arc length from it, so every sample within the clearance of the last one
+ * looked at is free and skipped (sphere tracing): in open ground a long arc
+ * costs a few lookups. room: the clearance at the start. */
+static bool move_clear(const cpted__lattice *L, size_t km, double x, double y, double room)
+{
+    int q0 = L->sample_start[km], q1 = L->sample_start[km + 1];
+    double step = L->hm * SAMPLE_STEP_CELLS;
+    int q = q0 + (int)(room / step); /* samples 1 .. room/step are within the clearance */
+    while (q < q1) {
+        double sx = x + L->sample_dx[q], sy = y + L->sample_dy[q];
+        if (!mask_free(L, sx, sy))
+            return false;
+        double c = clearance_m(L, sx, sy);
+        q += c > step ? (int)(c / step) : 1;
+    }
+    return true;
 }
 
 /* One sweep of heading k: expands its dirty states in the quadrant order.
@@ -587,13 +652,8 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
                 double v2 = transfer(L, m, v);
                 if (!(v2 > L->v[t] + IMPROVE_MPS))
                     continue;
-                if (L->moves[m].length_m > room) {
-                    bool clear = true;
-                    for (int q = L->sample_start[km]; q < L->sample_start[km + 1] && clear; q++)
-                        clear = mask_free(L, x + L->sample_dx[q], y + L->sample_dy[q]);
-                    if (!clear)
-                        continue;
-                }
+                if (L->moves[m].length_m > room && !move_clear(L, km, x, y, room))
+                    continue;
                 L->v[t] = (float)v2;
                 L->px[t] = (float)ex;
                 L->py[t] = (float)ey;

@@ -437,29 +437,83 @@ static int contact_distances(cpted_vda *v, builder *b, cpted__rays *rays)
     return rc;
 }
 
+/* Free length of the straight run-up arriving at the target along angle a
+ * (radians, direction of travel), or -1 when that direction is not allowed
+ * (not from the attack side) or its contact point is not in R. */
+static double ray_at(cpted__rays *rays, const cpted__vda_target *tg, double rho, double max_len,
+                     double a)
+{
+    double ux = cos(a), uy = sin(a); /* direction of travel */
+    if ((tg->nx != 0 || tg->ny != 0) && !(ux * tg->nx + uy * tg->ny < 0))
+        return -1;
+    /* contact point: rho before the target (just inside R) */
+    double cx = tg->rec.x - ux * (rho + 1e-6), cy = tg->rec.y - uy * (rho + 1e-6);
+    if (!cpted__rays_inside(rays, cx, cy))
+        return -1;
+    return cpted__rays_free_length(rays, cx, cy, -ux, -uy, max_len);
+}
+
 /* The best straight run-up to a target: rays cast back from the contact
- * point over the attack half-plane (the full circle without a side). Gives the
- * longest free length, its direction of travel and start. */
+ * point over the attack half-plane (the full circle without a side) every
+ * RAY_STEP_DEG, then each of the three best directions refined by a golden-
+ * section search within a step either side (the longest ray grazes a corner
+ * of R: a kink the search converges to). Gives the longest free length and
+ * its direction of travel. */
 static double best_ray(cpted__rays *rays, const cpted__vda_target *tg, double rho, double max_len,
                        double *ux_out, double *uy_out)
 {
-    double best = -1;
+    const double step = RAY_STEP_DEG * CPTED__PI / 180.0;
     int steps = (int)lround(360.0 / RAY_STEP_DEG);
+    double top_len[3] = {-1, -1, -1}, top_a[3] = {0, 0, 0};
     for (int s = 0; s < steps; s++) {
-        double a = s * RAY_STEP_DEG * CPTED__PI / 180.0;
-        double ux = cos(a), uy = sin(a); /* direction of travel */
-        if ((tg->nx != 0 || tg->ny != 0) && !(ux * tg->nx + uy * tg->ny < 0))
+        double a = s * step;
+        double len = ray_at(rays, tg, rho, max_len, a);
+        for (int j = 0; j < 3; j++)
+            if (len > top_len[j]) {
+                for (int m = 2; m > j; m--) {
+                    top_len[m] = top_len[m - 1];
+                    top_a[m] = top_a[m - 1];
+                }
+                top_len[j] = len;
+                top_a[j] = a;
+                break;
+            }
+    }
+    double best = top_len[0], best_a = top_a[0];
+    const double phi = 0.6180339887498949;
+    for (int j = 0; j < 3; j++) {
+        if (!(top_len[j] > 0))
             continue;
-        /* contact point: rho before the target (just inside R) */
-        double cx = tg->rec.x - ux * (rho + 1e-6), cy = tg->rec.y - uy * (rho + 1e-6);
-        if (!cpted__rays_inside(rays, cx, cy))
-            continue;
-        double len = cpted__rays_free_length(rays, cx, cy, -ux, -uy, max_len);
-        if (len > best) {
-            best = len;
-            *ux_out = ux;
-            *uy_out = uy;
+        double lo = top_a[j] - step, hi = top_a[j] + step;
+        double x1 = hi - phi * (hi - lo), x2 = lo + phi * (hi - lo);
+        double f1 = ray_at(rays, tg, rho, max_len, x1), f2 = ray_at(rays, tg, rho, max_len, x2);
+        for (int it = 0; it < 40; it++) {
+            if (f1 >= f2) {
+                hi = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = hi - phi * (hi - lo);
+                f1 = ray_at(rays, tg, rho, max_len, x1);
+            } else {
+                lo = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = lo + phi * (hi - lo);
+                f2 = ray_at(rays, tg, rho, max_len, x2);
+            }
+            if (f1 > best) {
+                best = f1;
+                best_a = x1;
+            }
+            if (f2 > best) {
+                best = f2;
+                best_a = x2;
+            }
         }
+    }
+    if (best > 0) {
+        *ux_out = cos(best_a);
+        *uy_out = sin(best_a);
     }
     return best;
 }
@@ -646,6 +700,14 @@ static int search(cpted_vda *v, builder *b, cpted__lattice *L, double cell, cpte
             a->v_mps = k->vmax_mps;
     }
     return CPTED_OK;
+}
+
+/* The radius at which the cornering cap reaches vmax for the lowest friction
+ * searched (the vehicle's, or 0.6 of the band): larger arcs add nothing. */
+static double top_radius(const cpted_vehicle *k)
+{
+    double f = fmin(k->lateral_friction, 0.6);
+    return k->vmax_mps * k->vmax_mps / (f * 9.80665);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -914,7 +976,7 @@ static int run(cpted_vda *v)
         goto done;
     }
     rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
-                            v->vehicle.min_turn_radius_m);
+                            v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
     if (rc == CPTED_OK)
         rc = search(v, &b, L, v->opts.cell_m, rays, w, &v->vehicle, ray_len, arr);
     if (rc != CPTED_OK)
@@ -939,7 +1001,7 @@ static int run(cpted_vda *v)
         L = NULL;
         double cell = fmin(5.0, 2.0 * v->opts.cell_m);
         rc = cpted__lattice_new(&L, ctx, reach, w, cell, v->opts.headings,
-                                v->vehicle.min_turn_radius_m);
+                                v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
         cpted_vehicle k[4];
         variants(&v->vehicle, k);
         for (int i = 0; i < 4 && rc == CPTED_OK; i++) {

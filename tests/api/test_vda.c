@@ -160,32 +160,36 @@ static cpted_vda_options quick(void)
     return o;
 }
 
-/* Straight approaches: never below the closed form of the free run-up on the
- * axis (len - 0.9 m: the centre keeps 0.9 m from the closed end), and within
- * 1 % of the closed form of the street's length len (a path may curve a
- * little in 4.2 m of free width, and the lattice lets the vehicle up to
- * cell/4·√2 beyond R: both on the safe side). */
+/* Straight approaches. Never below the closed form of the free run-up on the
+ * axis (len - 0.9 m: the centre keeps 0.9 m from the closed end), nor below
+ * the independent lattice of tests/crosscheck (the same streets: a path that
+ * starts across the street and sweeps into it on arcs at low speed beats
+ * every straight, by 2.7 %, 1.5 % and 0.6 %: tests/data/vda_sites/
+ * straight_*.expected.json, 39.96, 59.72, 85.50 km/h); and within 1 % above
+ * that reference (the lattice's relaxations, all on the safe side). */
 static void test_straight_closed_form(void **state)
 {
     cpted_context *ctx = *state;
     const double lens[] = {20, 50, 120};
+    const double reference_kmh[] = {39.96, 59.72, 85.50};
     frame id = make_frame(0, 0, 0);
     cpted_vda_options o = quick();
     for (int i = 0; i < 3; i++) {
         cpted_site *site = straight_site(ctx, &id, lens[i]);
         outcome r = run(site, &o);
-        double axis = closed_form_kmh(lens[i] - 0.9), street = closed_form_kmh(lens[i]);
+        double axis = closed_form_kmh(lens[i] - 0.9);
         assert_int_equal(r.reachable, r.targets);
-        if (!(r.max_kmh >= axis - 1e-6 && r.max_kmh <= street * 1.01))
-            fail_msg("L = %g m: %.3f km/h, closed form %.3f (axis) %.3f (street) km/h", lens[i],
-                     r.max_kmh, axis, street);
+        if (!(r.max_kmh >= axis - 1e-6 && r.max_kmh >= reference_kmh[i] - 0.005 &&
+              r.max_kmh <= reference_kmh[i] * 1.01))
+            fail_msg("L = %g m: %.3f km/h, closed form on the axis %.3f, reference %.2f km/h",
+                     lens[i], r.max_kmh, axis, reference_kmh[i]);
         cpted_site_free(site);
     }
 }
 
 /* The L-bend: an independent state-lattice search finds a curved exit at
- * about 58 km/h (architecture.md §8); the best straight gives 53.6 km/h.
- * The answer may not be lower than either. */
+ * about 58 km/h (architecture.md §8; tests/crosscheck: 58.88 km/h, re-checked
+ * exactly); the best straight gives 53.6 km/h. The answer may not be lower. */
 static void test_lbend_not_below_curved_exit(void **state)
 {
     cpted_context *ctx = *state;
@@ -193,7 +197,7 @@ static void test_lbend_not_below_curved_exit(void **state)
     cpted_site *site = lbend_site(ctx, &id);
     cpted_vda_options o = quick();
     outcome r = run(site, &o);
-    if (!(r.max_kmh >= 58.0 && r.max_kmh <= 66.0))
+    if (!(r.max_kmh >= 58.88 && r.max_kmh <= 66.0))
         fail_msg("L-bend: %.2f km/h", r.max_kmh);
     /* a run-up that starts in the north street and turns: longer than the east street */
     assert_true(r.runup_m > 48.0);
