@@ -818,7 +818,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 if (goal->has_side) {
                     /* on the attack side, moving towards the line */
                     if ((L->px[s] - tx) * goal->nx + (L->py[s] - ty) * goal->ny < 0.0 ||
-                        ux * goal->nx + uy * goal->ny >= 0.0)
+                        ux * goal->nx + uy * goal->ny > -1e-9)
                         continue;
                 }
                 /* the rest of the way to contact, straight (exact closed form) */

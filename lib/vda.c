@@ -22,6 +22,7 @@
 #define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
 #define SNAP_M 1.0              /* barrier elements this close to a line are on it */
 #define NO_FEATURE ((size_t)-1)
+#define RESOLUTION_ALLOWANCE_PER_M 0.01 /* lattice speeds x (1 + this x cell_m) */
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -676,7 +677,11 @@ static int search(cpted_vda *v, builder *b, cpted__lattice *L, double cell, cpte
         cpted__lattice_hit hit;
         if (isfinite(goal.rho_m) && cpted__lattice_best_arrival(L, &goal, &hit)) {
             a->found = true;
-            a->v_mps = hit.v_mps;
+            /* the resolution allowance (docs/method-vda.md §3): the lattice keeps
+             * one pose per cell and heading, which can miss a continuous path by
+             * a little; measured against the independent lattice the largest
+             * shortfall at 1 m cells was 0.7 %, so 1 % per metre of cell is added */
+            a->v_mps = hit.v_mps * (1.0 + RESOLUTION_ALLOWANCE_PER_M * cell);
             a->runup_m = hit.runup_m;
             a->ux = hit.ux;
             a->uy = hit.uy;

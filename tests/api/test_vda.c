@@ -165,8 +165,9 @@ static cpted_vda_options quick(void)
  * the independent lattice of tests/crosscheck (the same streets: a path that
  * starts across the street and sweeps into it on arcs at low speed beats
  * every straight, by 2.7 %, 1.5 % and 0.6 %: tests/data/vda_sites/
- * straight_*.expected.json, 39.96, 59.72, 85.50 km/h); and within 1 % above
- * that reference (the lattice's relaxations, all on the safe side). */
+ * straight_*.expected.json, 39.96, 59.72, 85.50 km/h); and within 2 % above
+ * that reference (the lattice's relaxations, all on the safe side, and its
+ * resolution allowance of 1 % at 1 m cells). */
 static void test_straight_closed_form(void **state)
 {
     cpted_context *ctx = *state;
@@ -180,7 +181,7 @@ static void test_straight_closed_form(void **state)
         double axis = closed_form_kmh(lens[i] - 0.9);
         assert_int_equal(r.reachable, r.targets);
         if (!(r.max_kmh >= axis - 1e-6 && r.max_kmh >= reference_kmh[i] - 0.005 &&
-              r.max_kmh <= reference_kmh[i] * 1.01))
+              r.max_kmh <= reference_kmh[i] * 1.02))
             fail_msg("L = %g m: %.3f km/h, closed form on the axis %.3f, reference %.2f km/h",
                      lens[i], r.max_kmh, axis, reference_kmh[i]);
         cpted_site_free(site);
@@ -334,8 +335,10 @@ static void test_sensitivity_band(void **state)
     /* on a straight f does not matter: the band is a0 x 0.8 .. 1.2 on 49.1 m */
     double lo = closed_form_kmh(49.1 * 0.8), hi = closed_form_kmh(49.1 * 1.2);
     /* (a0 scales the run-up: s(v) ∝ 1/a0 with vmax fixed) */
-    if (!(r.low_kmh >= lo - 1e-6 && r.low_kmh <= lo * 1.02 && r.high_kmh >= hi - 1e-6 &&
-          r.high_kmh <= hi * 1.02))
+    /* the band's lattice has twice the cell: its relaxations and its resolution
+     * allowance (2 % at 2 m) put both ends a little higher, never lower */
+    if (!(r.low_kmh >= lo - 1e-6 && r.low_kmh <= lo * 1.04 && r.high_kmh >= hi - 1e-6 &&
+          r.high_kmh <= hi * 1.04))
         fail_msg("band %.3f .. %.3f km/h, closed form %.3f .. %.3f", r.low_kmh, r.high_kmh, lo,
                  hi);
     cpted_site_free(site);

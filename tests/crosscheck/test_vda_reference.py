@@ -312,7 +312,10 @@ def test_cpted_straights_close_to_closed_form(cpted, name):
     vmax = max_speed(targets_in(side, doc, [0.0, 6.0]))
     cf = side["closed_form"]["best_straight_kmh"]
     top = max(cf, exp["segments"]["line"]["rechecked_kmh"])
-    assert vmax <= 1.01 * top, "%s: cpted %.3f km/h, closed form %.3f, reference %.3f" % (
+    # cpted adds a resolution allowance of 1 % per metre of cell to its lattice
+    # answers (docs/method-vda.md §3) on top of relaxations that all favour the
+    # vehicle: 2 % above the reference is its budget on a straight
+    assert vmax <= 1.02 * top, "%s: cpted %.3f km/h, closed form %.3f, reference %.3f" % (
         name, vmax, cf, exp["segments"]["line"]["rechecked_kmh"])
 
 
