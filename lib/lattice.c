@@ -43,6 +43,7 @@
  * circle), so a continuous bend of any radius between two of the set is never
  * slower in the lattice than it is (the safe side of the radius steps). */
 #define RADIUS_STEP 1.25
+#define ARC_REACH 8.0  /* arcs up to this many times the radius the speed needs */
 #define MAX_RADII 40
 #define PRIM_COUNT (1 + 2 * MAX_RADII)
 
@@ -86,6 +87,7 @@ struct cpted__lattice {
     float *table;
     int ntab;
     double vmax;
+    double inv_fg;             /* 1 / (f g) of the current kinematics */
     cpted_vehicle kin;         /* the kinematics of the current tables */
 };
 
@@ -403,6 +405,7 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
 {
     L->kin = *k;
     L->vmax = k->vmax_mps;
+    L->inv_fg = 1.0 / (k->lateral_friction * G_MPS2);
     int ntab = (int)ceil(k->vmax_mps / TABLE_STEP_MPS) + 2;
     if (ntab != L->ntab) {
         cpted__free(L->table);
@@ -642,7 +645,14 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             dirty[s] = 0;
             double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
             double room = clearance_m(L, x, y);
+            /* arcs much wider than the speed needs are left out (moves are in
+             * increasing radius): at speed v the tightest arc that holds it has
+             * v²/(f g); wider ones than ARC_REACH times that (or than the
+             * smallest radii) only matter at a higher speed */
+            double r_lim = fmax(L->moves[1].radius_m, v * v * L->inv_fg) * ARC_REACH;
             for (int m = 0; m < L->nmove; m++) {
+                if (L->moves[m].radius_m > r_lim)
+                    break;
                 size_t km = (size_t)k * L->nmove + m;
                 double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
                 int k2 = (k + L->moves[m].dk + K) % K;
