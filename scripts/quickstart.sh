@@ -12,6 +12,7 @@ QUICKSTART_COMMANDS=(
     "info samples/plaza/plaza.gpkg"
     "coverage samples/plaza/plaza.gpkg --vehicle M1"
     "standoff samples/plaza/plaza.gpkg --vehicle M1 --charge 227 --allowable-kpa 20"
+    "vda samples/plaza/plaza.gpkg --vehicle M1"
 )
 
 "$root/scripts/setup.sh"
