@@ -165,6 +165,30 @@ static bool nearest_asset(const cpted_vda *v, double x, double y, double *ax, do
     return found;
 }
 
+/* Turns the left normal (nx, ny) of a line at (x, y) into the attack side's:
+ * normal_sign +1 keeps it, -1 flips it, 0 points it away from the nearest
+ * asset, and without an asset (or 2) gives (0, 0): both sides. */
+static void attack_normal(const cpted_vda *v, double x, double y, int normal_sign, double *nx,
+                          double *ny)
+{
+    int sign = normal_sign;
+    if (sign == 0) {
+        double cx, cy;
+        if (nearest_asset(v, x, y, &cx, &cy)) {
+            double side = (cx - x) * *nx + (cy - y) * *ny;
+            sign = side > 0 ? -1 : side < 0 ? 1 : 2;
+        } else {
+            sign = 2;
+        }
+    }
+    if (sign == 2) {
+        *nx = *ny = 0;
+    } else if (sign < 0) {
+        *nx = -*nx;
+        *ny = -*ny;
+    }
+}
+
 /* Samples along a ring or line of coordinates xy (n points, length len) every
  * spacing; normal_sign: +1 the left of the direction is the attack side, -1
  * the right, 0 decided per sample by side_of_asset (open lines), 2 both sides. */
@@ -198,20 +222,7 @@ static int sample_polyline(builder *b, target_kind kind, const char *line_id, co
         double x = ax + (bx - ax) * t, y = ay + (by - ay) * t;
         double tx = l > 0 ? (bx - ax) / l : 1, ty = l > 0 ? (by - ay) / l : 0;
         double nx = -ty, ny = tx; /* left normal */
-        int sign = normal_sign;
-        if (sign == 0) {
-            double cx, cy;
-            if (nearest_asset(v, x, y, &cx, &cy)) {
-                double side = (cx - x) * nx + (cy - y) * ny;
-                sign = side > 0 ? -1 : side < 0 ? 1 : 2;
-            } else {
-                sign = 2;
-            }
-        }
-        if (sign == 2)
-            nx = ny = 0;
-        else if (sign < 0)
-            nx = -nx, ny = -ny;
+        attack_normal(v, x, y, normal_sign, &nx, &ny);
         int rc = add_target(b, kind, cpted__printf("%s@%.1f", id_prefix, station), line_id,
                             station, x, y, nx, ny, NO_FEATURE);
         if (rc != CPTED_OK)
@@ -261,20 +272,7 @@ static int line_elements(builder *b, const cpted__barrier_line *line, const doub
                 ny = ex / l;
             }
         }
-        int sign = normal_sign;
-        if (sign == 0) {
-            double cx, cy;
-            if (nearest_asset(v, x, y, &cx, &cy)) {
-                double side = (cx - x) * nx + (cy - y) * ny;
-                sign = side > 0 ? -1 : side < 0 ? 1 : 2;
-            } else {
-                sign = 2;
-            }
-        }
-        if (sign == 2)
-            nx = ny = 0;
-        else if (sign < 0)
-            nx = -nx, ny = -ny;
+        attack_normal(v, x, y, normal_sign, &nx, &ny);
         rc = add_target(b, ELEMENT, cpted__strdup(f->id), line->id, station, x, y, nx, ny,
                         items[i].feature);
         if (rc != CPTED_OK)
@@ -794,6 +792,24 @@ static int set_path(cpted_vda *v, cpted__vda_target *tg, const cpted__lattice *L
 
 static double kmh(double mps) { return mps * 3.6; }
 
+/* Counts target t in a summary: its worst target (the fastest reachable) and ok
+ * (0 when one target is not ok, 1 when every applicable one is). */
+static void summary_count(cpted__vda_summary *s, const cpted__vda_target *tg, size_t t)
+{
+    s->rec.target_count++;
+    if (tg->rec.reachable &&
+        (s->rec.worst_target == (size_t)-1 || tg->rec.speed_kmh > s->rec.speed_kmh)) {
+        s->rec.worst_target = t;
+        s->rec.speed_kmh = tg->rec.speed_kmh;
+        s->rec.energy_kj = tg->rec.energy_kj;
+        s->rec.needed_rating = tg->rec.needed_rating;
+    }
+    if (tg->rec.ok == 0)
+        s->rec.ok = 0;
+    else if (tg->rec.ok == 1 && s->rec.ok == -1)
+        s->rec.ok = 1;
+}
+
 static int summarize(cpted_vda *v)
 {
     /* per element, in feature order; per line, in target order */
@@ -816,18 +832,7 @@ static int summarize(cpted_vda *v)
                 s->rec.speed_kmh = s->rec.energy_kj = NAN;
                 s->rec.ok = -1;
             }
-            s->rec.target_count++;
-            if (tg->rec.reachable &&
-                (s->rec.worst_target == (size_t)-1 || tg->rec.speed_kmh > s->rec.speed_kmh)) {
-                s->rec.worst_target = t;
-                s->rec.speed_kmh = tg->rec.speed_kmh;
-                s->rec.energy_kj = tg->rec.energy_kj;
-                s->rec.needed_rating = tg->rec.needed_rating;
-            }
-            if (tg->rec.ok == 0)
-                s->rec.ok = 0;
-            else if (tg->rec.ok == 1 && s->rec.ok == -1)
-                s->rec.ok = 1;
+            summary_count(s, tg, t);
         }
     }
     for (size_t t = 0; t < v->target_count; t++) {
@@ -850,7 +855,6 @@ static int summarize(cpted_vda *v)
             s->rec.speed_kmh = s->rec.energy_kj = NAN;
             s->rec.ok = -1;
         }
-        s->rec.target_count++;
         /* the weakest rating on the line: the lowest rated speed */
         if (tg->rec.rating && isfinite(tg->rec.rated_speed_kmh)) {
             cpted_rating cur;
@@ -859,17 +863,7 @@ static int summarize(cpted_vda *v)
                                    tg->rec.rated_speed_kmh < cur.speed_kmh))
                 s->rec.rating = tg->rec.rating;
         }
-        if (tg->rec.reachable &&
-            (s->rec.worst_target == (size_t)-1 || tg->rec.speed_kmh > s->rec.speed_kmh)) {
-            s->rec.worst_target = t;
-            s->rec.speed_kmh = tg->rec.speed_kmh;
-            s->rec.energy_kj = tg->rec.energy_kj;
-            s->rec.needed_rating = tg->rec.needed_rating;
-        }
-        if (tg->rec.ok == 0)
-            s->rec.ok = 0;
-        else if (tg->rec.ok == 1 && s->rec.ok == -1)
-            s->rec.ok = 1;
+        summary_count(s, tg, t);
     }
     return CPTED_OK;
 }
