@@ -15,6 +15,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -896,6 +897,61 @@ int cpted__freespace_footprints(cpted_freespace *fs, const cpted__footprint_item
     *items_out = fs->footprints;
     *count_out = fs->footprint_count;
     *tree_out = fs->footprint_tree;
+    return CPTED_OK;
+}
+
+typedef struct near_list {
+    const cpted__footprint_item **items;
+    size_t count, cap;
+    bool failed;
+} near_list;
+
+static void collect_near(void *item, void *userdata)
+{
+    near_list *l = userdata;
+    if (!cpted__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items)) {
+        l->failed = true;
+        return;
+    }
+    l->items[l->count++] = item;
+}
+
+static int cmp_item_feature(const void *pa, const void *pb)
+{
+    const cpted__footprint_item *a = *(const cpted__footprint_item *const *)pa;
+    const cpted__footprint_item *b = *(const cpted__footprint_item *const *)pb;
+    return (a->feature > b->feature) - (a->feature < b->feature);
+}
+
+int cpted__freespace_footprints_near(cpted_freespace *fs, const GEOSGeometry *g, double dist,
+                                     const cpted__footprint_item ***out, size_t *count_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    const cpted__footprint_item *items;
+    size_t count;
+    GEOSSTRtree *tree;
+    int rc = cpted__freespace_footprints(fs, &items, &count, &tree);
+    if (rc != CPTED_OK || count == 0)
+        return rc;
+    GEOSContextHandle_t h = fs->ctx->geos;
+    double x0, y0, x1, y1;
+    if (!GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
+        return cpted__geos_fail(fs->ctx, "free space", "extent");
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - dist, y0 - dist, x1 + dist, y1 + dist);
+    if (!box)
+        return cpted__geos_fail(fs->ctx, "free space", "query box");
+    near_list l = {NULL, 0, 0, false};
+    GEOSSTRtree_query_r(h, tree, box, collect_near, &l);
+    GEOSGeom_destroy_r(h, box);
+    if (l.failed) {
+        cpted__free(l.items);
+        return cpted__nomem(fs->ctx, "free space");
+    }
+    if (l.count > 1)
+        qsort(l.items, l.count, sizeof *l.items, cmp_item_feature);
+    *out = l.items;
+    *count_out = l.count;
     return CPTED_OK;
 }
 

@@ -524,6 +524,11 @@ struct cpted_freespace {
 /* The cached footprints and their STRtree (built on first call). */
 int cpted__freespace_footprints(cpted_freespace *fs, const cpted__footprint_item **items_out,
                                 size_t *count_out, GEOSSTRtree **tree_out);
+/* The cached footprints whose envelope comes within dist of g's envelope, in
+ * feature order (candidates: the caller measures the distance). *out is an
+ * array to cpted__free (NULL when none). */
+int cpted__freespace_footprints_near(cpted_freespace *fs, const GEOSGeometry *g, double dist,
+                                     const cpted__footprint_item ***out, size_t *count_out);
 /* The cached tiles of R (CPTED_SPACE_REACHABLE) or A (CPTED_SPACE_ACCESSIBLE). */
 int cpted__freespace_tiles(cpted_freespace *fs, int32_t space, cpted__tiles **out);
 /* The parsed rating of feature i (parsed once, muted: a malformed rating is
@@ -645,7 +650,6 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
                        const double window[4], double cell_m, int headings,
                        double min_turn_radius_m, double top_radius_m);
 void cpted__lattice_free(cpted__lattice *L);
-size_t cpted__lattice_state_count(const cpted__lattice *L);
 /* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */
 int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k);
 /* Standstill everywhere plus the seeds, propagated to the fixed point; with
@@ -678,10 +682,11 @@ typedef struct cpted__vda_target {
     size_t path_n;                 /* points in path_xy (0 when unreachable) */
 } cpted__vda_target;
 
-/* A per-element or per-line summary (rec.needed_rating points at `needed`). */
+/* A per-element or per-line summary (rec's strings are borrowed: the site's
+ * ids and ratings, the worst target's needed rating). */
 typedef struct cpted__vda_summary {
     cpted_vda_summary rec;
-    char *needed;                  /* owned, or NULL */
+    double weakest_kmh;            /* rated speed of rec.rating (lines: the lowest on it) */
 } cpted__vda_summary;
 
 struct cpted_vda {

@@ -582,11 +582,6 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     return CPTED_OK;
 }
 
-size_t cpted__lattice_state_count(const cpted__lattice *L)
-{
-    return L->nstate;
-}
-
 /* ---- search -------------------------------------------------------------- */
 
 static inline int32_t state_at(const cpted__lattice *L, double x, double y, int k)

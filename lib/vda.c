@@ -90,6 +90,7 @@ static int resolve_options(cpted_context *ctx, const cpted_vda_options *user,
 typedef enum target_kind { ON_LINE, ELEMENT, FACADE, POINT } target_kind;
 typedef struct target_in {
     double rho_m;              /* centre distance at contact (0: the centre reaches it) */
+    double core_r;             /* an element target's bollard radius, else 0 */
     target_kind kind;
 } target_in;
 
@@ -122,6 +123,7 @@ static int add_target(builder *b, target_kind kind, char *id, const char *line_i
     t->ny = ny;
     t->element = element;
     b->in[v->target_count].rho_m = 0;
+    b->in[v->target_count].core_r = 0;
     b->in[v->target_count].kind = kind;
     v->target_count++;
     return CPTED_OK;
@@ -238,23 +240,21 @@ static int line_elements(builder *b, const cpted__barrier_line *line, const doub
 {
     cpted_vda *v = b->v;
     cpted_context *ctx = v->ctx;
-    const cpted__footprint_item *items;
+    const cpted__footprint_item **near;
     size_t count;
-    GEOSSTRtree *tree;
-    int rc = cpted__freespace_footprints(v->fs, &items, &count, &tree);
-    if (rc != CPTED_OK)
-        return rc;
-    for (size_t i = 0; i < count; i++) {
-        const cpted__feature *f = &v->site->features[items[i].feature];
-        if (f->role != CPTED_ROLE_BARRIER || items[i].core_r <= 0)
+    int rc = cpted__freespace_footprints_near(v->fs, line->geom, SNAP_M, &near, &count);
+    for (size_t i = 0; i < count && rc == CPTED_OK; i++) {
+        const cpted__footprint_item *it = near[i];
+        const cpted__feature *f = &v->site->features[it->feature];
+        if (f->role != CPTED_ROLE_BARRIER || it->core_r <= 0)
             continue;
         double d;
-        if (GEOSDistance_r(ctx->geos, items[i].core, line->geom, &d) != 1 || d > SNAP_M)
+        if (GEOSDistance_r(ctx->geos, it->core, line->geom, &d) != 1 || d > SNAP_M)
             continue;
         double x, y;
-        GEOSGeomGetX_r(ctx->geos, items[i].core, &x);
-        GEOSGeomGetY_r(ctx->geos, items[i].core, &y);
-        double station = GEOSProject_r(ctx->geos, line->geom, items[i].core);
+        GEOSGeomGetX_r(ctx->geos, it->core, &x);
+        GEOSGeomGetY_r(ctx->geos, it->core, &y);
+        double station = GEOSProject_r(ctx->geos, line->geom, it->core);
         /* the normal of the segment nearest to the element */
         double best = DBL_MAX, nx = 0, ny = 0;
         for (unsigned int k = 0; k + 1 < n; k++) {
@@ -274,11 +274,12 @@ static int line_elements(builder *b, const cpted__barrier_line *line, const doub
         }
         attack_normal(v, x, y, normal_sign, &nx, &ny);
         rc = add_target(b, ELEMENT, cpted__strdup(f->id), line->id, station, x, y, nx, ny,
-                        items[i].feature);
-        if (rc != CPTED_OK)
-            return rc;
+                        it->feature);
+        if (rc == CPTED_OK)
+            b->in[v->target_count - 1].core_r = it->core_r;
     }
-    return CPTED_OK;
+    cpted__free(near);
+    return rc;
 }
 
 static int perimeter_targets(builder *b)
@@ -377,33 +378,37 @@ static int build_targets(builder *b)
 static int assign_elements(cpted_vda *v)
 {
     cpted_context *ctx = v->ctx;
-    const cpted__footprint_item *items;
-    size_t count;
-    GEOSSTRtree *tree;
-    int rc = cpted__freespace_footprints(v->fs, &items, &count, &tree);
-    if (rc != CPTED_OK)
-        return rc;
     double reach = v->vehicle.width_m / 2;
-    for (size_t t = 0; t < v->target_count; t++) {
+    int rc = CPTED_OK;
+    for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
         cpted__vda_target *tg = &v->targets[t];
         if (tg->element != NO_FEATURE)
             continue;
         GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, tg->rec.x, tg->rec.y);
         if (!p)
             return cpted__geos_fail(ctx, "vda", "point");
+        const cpted__footprint_item **near;
+        size_t count;
+        rc = cpted__freespace_footprints_near(v->fs, p, reach, &near, &count);
         double best = DBL_MAX;
         for (size_t i = 0; i < count; i++) {
-            if (v->site->features[items[i].feature].role != CPTED_ROLE_BARRIER)
+            const cpted__footprint_item *it = near[i];
+            if (v->site->features[it->feature].role != CPTED_ROLE_BARRIER)
                 continue;
+            /* a bollard from its exact disc, not the polygon inside it */
             double d;
-            if (GEOSDistance_r(ctx->geos, items[i].geom, p, &d) == 1 && d <= reach && d < best) {
+            if (GEOSDistance_r(ctx->geos, it->core, p, &d) != 1)
+                continue;
+            d = fmax(0.0, d - it->core_r);
+            if (d <= reach && d < best) {
                 best = d;
-                tg->element = items[i].feature;
+                tg->element = it->feature;
             }
         }
+        cpted__free(near);
         GEOSGeom_destroy_r(ctx->geos, p);
     }
-    return CPTED_OK;
+    return rc;
 }
 
 /* ---- the search ---------------------------------------------------------- */
@@ -856,12 +861,10 @@ static int summarize(cpted_vda *v)
             s->rec.ok = -1;
         }
         /* the weakest rating on the line: the lowest rated speed */
-        if (tg->rec.rating && isfinite(tg->rec.rated_speed_kmh)) {
-            cpted_rating cur;
-            cur.struct_size = sizeof cur;
-            if (!s->rec.rating || (cpted_rating_parse(&cur, NULL, s->rec.rating) == CPTED_OK &&
-                                   tg->rec.rated_speed_kmh < cur.speed_kmh))
-                s->rec.rating = tg->rec.rating;
+        if (tg->rec.rating && isfinite(tg->rec.rated_speed_kmh) &&
+            (!s->rec.rating || tg->rec.rated_speed_kmh < s->weakest_kmh)) {
+            s->rec.rating = tg->rec.rating;
+            s->weakest_kmh = tg->rec.rated_speed_kmh;
         }
         summary_count(s, tg, t);
     }
@@ -947,19 +950,8 @@ static int run(cpted_vda *v)
         rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA");
         goto done;
     }
-    const cpted__footprint_item *items;
-    size_t nitems;
-    GEOSSTRtree *tree;
-    rc = cpted__freespace_footprints(v->fs, &items, &nitems, &tree);
-    if (rc != CPTED_OK)
-        goto done;
     for (size_t t = 0; t < v->target_count; t++) {
-        double core_r = 0;
-        if (b.in[t].kind == ELEMENT)
-            for (size_t i = 0; i < nitems; i++)
-                if (items[i].feature == v->targets[t].element)
-                    core_r = items[i].core_r;
-        double limit = v->vehicle.width_m / 2 + core_r + tol;
+        double limit = v->vehicle.width_m / 2 + b.in[t].core_r + tol;
         if (!(b.in[t].rho_m <= limit))
             b.in[t].rho_m = INFINITY; /* shielded: no contact possible */
         double ux = 0, uy = 0;
@@ -1068,11 +1060,7 @@ CPTED_API void CPTED_CALL cpted_vda_free(cpted_vda *result)
         cpted__free(result->targets[i].path_xy);
     }
     cpted__free(result->targets);
-    for (size_t i = 0; i < result->element_count; i++)
-        cpted__free(result->elements[i].needed);
     cpted__free(result->elements);
-    for (size_t i = 0; i < result->line_count; i++)
-        cpted__free(result->lines[i].needed);
     cpted__free(result->lines);
     cpted__free(result->not_assessed);
     cpted__result_fini(&result->head);
@@ -1165,14 +1153,22 @@ CPTED_API size_t CPTED_CALL cpted_vda_element_count(const cpted_vda *result)
     return result ? result->element_count : 0;
 }
 
+/* Record i of one of the summary lists. */
+static int get_summary(cpted_vda_summary *out, const cpted_vda *result,
+                       const cpted__vda_summary *list, size_t count, size_t i, const char *what)
+{
+    int rc = check_index(result, out, i, count, what);
+    if (rc != CPTED_OK)
+        return rc;
+    return cpted__copy_record(result->ctx, out, &list[i].rec, sizeof *out,
+                              CPTED_VDA_SUMMARY_V1_SIZE, "VDA summary record");
+}
+
 CPTED_API int CPTED_CALL cpted_vda_get_element(cpted_vda_summary *out, const cpted_vda *result,
                                                size_t i)
 {
-    int rc = check_index(result, out, i, result ? result->element_count : 0, "element");
-    if (rc != CPTED_OK)
-        return rc;
-    return cpted__copy_record(result->ctx, out, &result->elements[i].rec, sizeof *out,
-                              CPTED_VDA_SUMMARY_V1_SIZE, "VDA summary record");
+    return get_summary(out, result, result ? result->elements : NULL,
+                       result ? result->element_count : 0, i, "element");
 }
 
 CPTED_API size_t CPTED_CALL cpted_vda_line_count(const cpted_vda *result)
@@ -1183,11 +1179,8 @@ CPTED_API size_t CPTED_CALL cpted_vda_line_count(const cpted_vda *result)
 CPTED_API int CPTED_CALL cpted_vda_get_line(cpted_vda_summary *out, const cpted_vda *result,
                                             size_t i)
 {
-    int rc = check_index(result, out, i, result ? result->line_count : 0, "line");
-    if (rc != CPTED_OK)
-        return rc;
-    return cpted__copy_record(result->ctx, out, &result->lines[i].rec, sizeof *out,
-                              CPTED_VDA_SUMMARY_V1_SIZE, "VDA summary record");
+    return get_summary(out, result, result ? result->lines : NULL,
+                       result ? result->line_count : 0, i, "line");
 }
 
 CPTED_API const char *CPTED_CALL cpted_vda_not_assessed(const cpted_vda *result)
