@@ -708,6 +708,28 @@ struct cpted_vda {
  * vehicle's swept ground), a new (multi)polygon, empty when unreachable; NULL
  * with the context error set on failure (vda.c). */
 GEOSGeometry *cpted__vda_corridor(const cpted_vda *v, size_t i);
+/* A target being built (vda_targets.c -> vda.c): what the search needs
+ * besides the record. */
+typedef enum cpted__vda_kind {
+    CPTED__VDA_ON_LINE,            /* a sample of a line */
+    CPTED__VDA_ELEMENT,            /* a barrier element on a line */
+    CPTED__VDA_FACADE,             /* a sample of an asset facade */
+    CPTED__VDA_POINT               /* a caller's point */
+} cpted__vda_kind;
+typedef struct cpted__vda_target_in {
+    double rho_m;                  /* centre distance at contact (0: the centre reaches it) */
+    double core_r;                 /* an element target's bollard radius, else 0 */
+    cpted__vda_kind kind;
+} cpted__vda_target_in;
+typedef struct cpted__vda_builder {
+    cpted_vda *v;
+    cpted__vda_target_in *in;      /* parallel to v->targets */
+    size_t in_cap;
+} cpted__vda_builder;
+#define CPTED__VDA_NO_FEATURE ((size_t)-1)
+/* Fills v->targets (and b->in) from v->opts and the site, and the barrier
+ * element of each. */
+int cpted__vda_build_targets(cpted__vda_builder *b);
 /* The members of the `cpted/vda/1` document after "schema" (vda_json.c). */
 int cpted__vda_json_body(struct cpted__json *j, const cpted_vda *v);
 
