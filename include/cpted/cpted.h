@@ -1916,6 +1916,277 @@ CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *pa
 /** @} */
 
 /* ===================================================================== */
+/** @name Analysis: coverage, standoff and VDA over one free space (architecture.md §9) */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Result of a whole analysis (coverage, standoff, VDA and their findings). @since 1.0 */
+typedef struct cpted_analysis cpted_analysis;
+
+/** @brief The parts of an analysis (bits of cpted_analysis_options.parts). @since 1.0 */
+typedef enum cpted_analysis_part {
+    CPTED_ANALYSIS_COVERAGE = 1,     /**< coverage of the lines of protection */
+    CPTED_ANALYSIS_STANDOFF = 2,     /**< standoff and blast per asset */
+    CPTED_ANALYSIS_VDA = 4,          /**< vehicle dynamics assessment */
+    CPTED_ANALYSIS_ALL = 7           /**< all three (the default) */
+} cpted_analysis_part;
+
+/**
+ * @brief Options of cpted_analysis_run(): the options of each part (borrowed
+ *        for the call; NULL = that part's defaults) and which parts to run.
+ * @since 1.0
+ */
+typedef struct cpted_analysis_options {
+    uint32_t struct_size;                    /**< set by cpted_analysis_options_init() */
+    const cpted_coverage_options *coverage;  /**< coverage options or NULL */
+    const cpted_standoff_options *standoff;  /**< standoff options or NULL */
+    const cpted_vda_options *vda;            /**< VDA options or NULL */
+    int32_t parts;                           /**< bits of ::cpted_analysis_part (default
+                                                  CPTED_ANALYSIS_ALL); a part left out is
+                                                  reported as not assessed, never as passed */
+} cpted_analysis_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_analysis_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_ANALYSIS_OPTIONS_V1_SIZE \
+    (offsetof(cpted_analysis_options, parts) + sizeof(((cpted_analysis_options *)0)->parts))
+
+/**
+ * @brief Fills analysis options with defaults (every part, each with its defaults).
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_options_init(cpted_analysis_options *opts,
+                                                     size_t struct_size);
+
+/** @brief What a finding is about. @since 1.0 */
+typedef enum cpted_finding_kind {
+    CPTED_FINDING_NOT_ASSESSED = 1,  /**< a part, an asset or a target that could not be assessed */
+    CPTED_FINDING_BREACH = 2,        /**< the vehicle passes the line of protection */
+    CPTED_FINDING_GAP = 3,           /**< a gap wider than the maximum allowed */
+    CPTED_FINDING_STANDOFF = 4,      /**< an asset closer to vehicle-accessible ground than required */
+    CPTED_FINDING_UNDER_RATED = 5    /**< a barrier element (or a point of a line that no element
+                                          stops) hit harder than its rating */
+} cpted_finding_kind;
+
+/**
+ * @brief Name of a finding kind ("not_assessed", "breach", "gap", "standoff",
+ *        "under_rated"), NULL for an unknown value.
+ * @param kind a ::cpted_finding_kind.
+ * @return a static string or NULL.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_finding_kind_name(int32_t kind);
+
+/** @brief How bad a finding is (the rule: docs/method-analysis.md). @since 1.0 */
+typedef enum cpted_severity {
+    CPTED_SEVERITY_LOW = 1,          /**< low */
+    CPTED_SEVERITY_MEDIUM = 2,       /**< medium */
+    CPTED_SEVERITY_HIGH = 3,         /**< high */
+    CPTED_SEVERITY_CRITICAL = 4      /**< critical */
+} cpted_severity;
+
+/**
+ * @brief Name of a severity ("low", "medium", "high", "critical"), NULL for an
+ *        unknown value.
+ * @param severity a ::cpted_severity.
+ * @return a static string or NULL.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_severity_name(int32_t severity);
+
+/**
+ * @brief One finding of an analysis. Absent numbers are NaN, absent text NULL.
+ * @since 1.0
+ */
+typedef struct cpted_finding {
+    uint32_t struct_size;       /**< sizeof(cpted_finding) as the caller compiled it */
+    int32_t kind;               /**< a ::cpted_finding_kind */
+    int32_t severity;           /**< a ::cpted_severity */
+    int32_t part;               /**< the ::cpted_analysis_part it comes from */
+    const char *subject_id;     /**< the line, asset, element or target concerned, or NULL (borrowed) */
+    double x;                   /**< where it is: easting (working CRS), NaN when nowhere */
+    double y;                   /**< northing (working CRS), NaN when nowhere */
+    double value;               /**< the measured quantity: gap or breach width m, standoff m,
+                                     impact speed km/h */
+    double limit;               /**< what it is compared with: maximum gap m, vehicle width m,
+                                     required standoff m, rated speed km/h (NaN when unrated) */
+    const char *message;        /**< one sentence a report can print (borrowed) */
+} cpted_finding;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_finding (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_FINDING_V1_SIZE \
+    (offsetof(cpted_finding, message) + sizeof(((cpted_finding *)0)->message))
+
+/**
+ * @brief Runs coverage, standoff and the vehicle dynamics assessment over one
+ *        free space (computed once, by the caller), and collects their findings,
+ *        worst first. Progress is reported with the stage names "coverage",
+ *        "standoff" and "vda".
+ *
+ * A part that cannot run for want of input (standoff with no asset, coverage
+ * with no line) or that was left out of @p opts is not assessed: its accessor
+ * returns NULL, cpted_analysis_not_assessed() says why, and it is a finding.
+ * The result keeps @p fs alive.
+ * @param[out] out the result; free with cpted_analysis_free().
+ * @param fs the free space.
+ * @param opts options or NULL.
+ * @return CPTED_OK, or the first failure of a part (as cpted_coverage_run(),
+ *         cpted_standoff_run(), cpted_vda_run()), CPTED_E_INTERRUPTED, CPTED_E_NOMEM,
+ *         CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_run(cpted_analysis **out, cpted_freespace *fs,
+                                            const cpted_analysis_options *opts);
+
+/**
+ * @brief Frees an analysis (its parts with it).
+ * @param result the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_analysis_free(cpted_analysis *result);
+
+/**
+ * @brief The coverage part.
+ * @param result the result.
+ * @return the coverage result (borrowed: lives as long as @p result), or NULL when not assessed.
+ * @since 1.0
+ */
+CPTED_API const cpted_coverage *CPTED_CALL cpted_analysis_coverage(const cpted_analysis *result);
+
+/**
+ * @brief The standoff part.
+ * @param result the result.
+ * @return the standoff result (borrowed), or NULL when not assessed.
+ * @since 1.0
+ */
+CPTED_API const cpted_standoff *CPTED_CALL cpted_analysis_standoff(const cpted_analysis *result);
+
+/**
+ * @brief The VDA part.
+ * @param result the result.
+ * @return the VDA result (borrowed), or NULL when not assessed.
+ * @since 1.0
+ */
+CPTED_API const cpted_vda *CPTED_CALL cpted_analysis_vda(const cpted_analysis *result);
+
+/**
+ * @brief Why a part was not assessed at all.
+ * @param result the result.
+ * @param part one ::cpted_analysis_part bit.
+ * @return the reason (borrowed), or NULL when the part ran (its own
+ *         not-assessed accessor may still report that nothing could be assessed).
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_analysis_not_assessed(const cpted_analysis *result,
+                                                             int32_t part);
+
+/**
+ * @brief The free space the analysis ran on.
+ * @param result the result.
+ * @return the free space (borrowed), NULL when @p result is NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_freespace *CPTED_CALL cpted_analysis_freespace(const cpted_analysis *result);
+
+/**
+ * @brief Number of findings.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_analysis_finding_count(const cpted_analysis *result);
+
+/**
+ * @brief Copies finding @p i (worst first) into @p out.
+ * @param[out] out the record; set out->struct_size first.
+ * @param result the result.
+ * @param i index below cpted_analysis_finding_count().
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOTFOUND (index), CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_get_finding(cpted_finding *out,
+                                                    const cpted_analysis *result, size_t i);
+
+/**
+ * @brief The `cpted/analysis/1` JSON document: the three parts' documents, the
+ *        findings and whether everything was assessed (docs/schemas/analysis.schema.json).
+ * @param[out] out the JSON text; free with cpted_free().
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_to_json(char **out, const cpted_analysis *result);
+
+/**
+ * @brief Writes every layer of every part that ran (as cpted_writer_add_coverage(),
+ *        cpted_writer_add_standoff() and cpted_writer_add_vda()) into one output,
+ *        atomically; format and @p overwrite as cpted_standoff_write().
+ * @param result the result.
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_write(const cpted_analysis *result, const char *path,
+                                              const char *format, int32_t overwrite);
+
+/**
+ * @brief Options of the HTML report (cpted_analysis_report_html()).
+ * @since 1.0
+ */
+typedef struct cpted_report_options {
+    uint32_t struct_size;       /**< set by cpted_report_options_init() */
+    const char *title;          /**< report title, or NULL for the default title */
+    const char *date;           /**< the date printed (ISO 8601 text), or NULL for today's
+                                     date (UTC); give one for byte-identical reports */
+} cpted_report_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_report_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_REPORT_OPTIONS_V1_SIZE \
+    (offsetof(cpted_report_options, date) + sizeof(((cpted_report_options *)0)->date))
+
+/**
+ * @brief Fills report options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_report_options_init(cpted_report_options *opts,
+                                                   size_t struct_size);
+
+/**
+ * @brief The self-contained HTML report of an analysis (no network needed,
+ *        printable to A4/A3): title block, SVG map, findings worst first, tables
+ *        per line, asset and barrier element, the sensitivity band, and the
+ *        assumptions with their sources (docs/report.md).
+ * @param[out] out the HTML text (UTF-8); free with cpted_free().
+ * @param result the result.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS, CPTED_E_NOMEM, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_analysis_report_html(char **out, const cpted_analysis *result,
+                                                    const cpted_report_options *opts);
+
+/** @} */
+
+/* ===================================================================== */
 /** @name Writers: GIS layers of several results in one output            */
 /* ===================================================================== */
 /** @{ */
@@ -1978,6 +2249,18 @@ CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result);
+
+/**
+ * @brief Adds the layers of every part of an analysis that ran (coverage,
+ *        standoff, VDA, as the three calls above). GeoPackage outputs also get
+ *        a QGIS style per layer in `layer_styles` (docs/outputs.md), as with
+ *        the other calls. Same rules as cpted_writer_add_standoff().
+ * @param w the writer.
+ * @param result the result.
+ * @return as cpted_writer_add_standoff().
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_analysis(cpted_writer *w, const cpted_analysis *result);
 
 /**
  * @brief Writes every layer added, atomically: all files are written to
