@@ -20,6 +20,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,15 @@ static int check_dir(const cli_options *o, const char *option, const char *path,
     return CLI_EXIT_OK;
 }
 
+/* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): written in place,
+ * never replaced by a rename (that would put a plain file where the device
+ * was) and never "existing" for --overwrite. */
+static bool is_stream(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 static int refuse_existing(const cli_options *o, const char *path)
 {
     struct stat st;
@@ -187,8 +197,9 @@ int cli_check_outputs(const cli_options *o, const char *const *layers)
         split_path p;
         if (split(o->json_path, &p) != 0)
             return out_fail(o, "--json %s: path too long%s", o->json_path, "");
-        int rc = check_dir(o, "--json", o->json_path, p.dir);
-        if (rc == CLI_EXIT_OK)
+        bool stream = is_stream(o->json_path);
+        int rc = stream ? CLI_EXIT_OK : check_dir(o, "--json", o->json_path, p.dir);
+        if (rc == CLI_EXIT_OK && !stream)
             rc = refuse_existing(o, o->json_path);
         if (rc != CLI_EXIT_OK)
             return rc;
@@ -335,7 +346,10 @@ int cli_commit_outputs(cpted_context *ctx, cli_options *o, const char *json,
         if (status != CPTED_OK)
             rc = cli_fail(ctx, o, status);
     }
-    if (rc == CLI_EXIT_OK && json && o->json_path && strcmp(o->json_path, "-") != 0) {
+    bool json_stream = json && o->json_path && strcmp(o->json_path, "-") != 0 &&
+                       is_stream(o->json_path);
+    if (rc == CLI_EXIT_OK && json && o->json_path && strcmp(o->json_path, "-") != 0 &&
+        !json_stream) {
         split_path p;
         if (split(o->json_path, &p) != 0) {
             rc = out_fail(o, "--json %s: path too long%s", o->json_path, "");
@@ -368,6 +382,11 @@ int cli_commit_outputs(cpted_context *ctx, cli_options *o, const char *json,
         } else {
             *c.tmp_json = '\0';
         }
+    }
+    if (rc == CLI_EXIT_OK && json_stream && write_text(o->json_path, json) != 0) {
+        fprintf(stderr, "cpted %s: cannot write --json %s: %s\n", o->command, o->json_path,
+                strerror(errno));
+        rc = CLI_EXIT_INPUT;
     }
     discard(&c);
     o->tmp_prefix = o->real_prefix = NULL;

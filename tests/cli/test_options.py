@@ -379,3 +379,26 @@ def test_named_format_without_extension_checks_its_files(cpted, plaza, tmp_path)
     assert sorted(os.listdir(tmp_path)) == ["out_breaches.geojson", "out_gaps.geojson",
                                             "out_perimeter_lines.geojson"]
     assert (tmp_path / "out_breaches.geojson").read_text() != "old"
+
+
+def test_json_to_a_fifo_is_written_in_place(cpted, plaza, tmp_path):
+    """--json naming a FIFO (or a device such as /dev/null) is written into,
+    not replaced by a renamed temporary file: once a run left a plain file
+    where /dev/null was. It needs no --overwrite."""
+    import threading
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    received = {}
+
+    def drain():
+        with open(fifo, "rb") as f:
+            received["text"] = f.read().decode()
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    r = cpted("coverage", plaza, "--json", str(fifo))
+    reader.join(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(received["text"])["schema"] == "cpted/coverage/1"
+    assert not [p for p in tmp_path.iterdir() if p.name != "pipe.json"]
