@@ -1,7 +1,9 @@
 /*
  * site_read.c - opens GIS sources with GDAL/OGR and fills a site: role
  * mapping per feature, attributes, geometry checks and reprojection into one
- * metric working CRS (architecture.md §3, docs/roles.md, docs/crs.md).
+ * metric working CRS (architecture.md §3, docs/roles.md, docs/crs.md). The
+ * coordinate systems are site_read_crs.c's, what OSM sources need beyond a
+ * plain one site_read_osm.c's; the reader's state is in site_reader.h.
  *
  * SPDX-License-Identifier: MIT
  *
@@ -13,7 +15,7 @@
 /* VSIStatBufL is glibc's struct stat64, hidden by -std=c11 without this. */
 #define _LARGEFILE64_SOURCE 1
 
-#include "internal.h"
+#include "site_reader.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -28,102 +30,17 @@
 #include <string.h>
 #include <strings.h>
 
-enum { NO_CRS = (size_t)-1 };
-enum { SRC_PLAIN, SRC_OSM, SRC_DXF };
-/* Features between two progress reports / interrupt polls. */
-enum { POLL_EVERY = 256 };
-
 /* Attributes copied from plain sources (cpted__feature_set_attribute keys). */
 static const char *const kept_keys[] = {"name",  "diameter", "thickness",          "width",
                                         "lanes", "rating",   "required_standoff_m"};
-enum { KEPT = sizeof kept_keys / sizeof kept_keys[0] };
-
-/* Per site feature, until it is transformed into the working CRS. */
-typedef struct origin {
-    size_t crs;         /* index into reader.crs */
-    bool repaired;      /* already repaired (and warned about) in the source CRS */
-} origin;
-
-/* What is known of one distinct source CRS. */
-typedef struct crs_info {
-    double box[4];      /* cpted__crs_plausible_box */
-    bool geographic;
-} crs_info;
-
-/* The id prefix of the features of one (source, layer): see unique_prefix(). */
-typedef struct id_prefix {
-    size_t source;      /* index of the source */
-    char *layer;
-    char *prefix;
-} id_prefix;
-
-/* An OSM way or node that changes other features once everything is read:
- * a drivable passage through buildings, or a gate in a wall. */
-typedef struct osm_extra {
-    bool gate;          /* else a passage */
-    GEOSGeometry *geom; /* source CRS until post-processing */
-    size_t crs;
-    double width_m;
-    char *ref;          /* "way/456", "node/7" */
-} osm_extra;
-
-/* Features of one (source, OGR layer) that assets_where matched: sorted fids. */
-typedef struct where_match {
-    size_t source;
-    char *layer;
-    int64_t *fids;
-    size_t count, cap;
-} where_match;
-
-typedef struct reader {
-    cpted_context *ctx;
-    cpted_site_options opts;
-    cpted_site *site;   /* filled in the source CRSs; its CRS is set last */
-    char **map_layer;   /* parsed role map */
-    int32_t *map_role;
-    bool *map_used;
-    size_t map_count;
-    char *assume_crs;   /* canonical, or NULL */
-    origin *origins;    /* one per site feature */
-    size_t origin_cap;
-    id_prefix *prefixes;
-    size_t prefix_count, prefix_cap;
-    char **crs;         /* distinct canonical source CRSs */
-    size_t crs_count, crs_cap;
-    crs_info *crs_info; /* one per r->crs */
-    size_t crs_info_cap;
-    char **source_crs;  /* per source: the override (canonical), or NULL */
-    GDALDatasetH ds;    /* the source being read */
-    int geojson;        /* its CPTED__GEOJSON_* state (UNREAD for other formats) */
-    char *geojson_crs;  /* what it declares */
-    size_t first_crs;   /* the first source's CRS, NO_CRS until known */
-    GEOSWKBReader *wkb;
-    size_t source_index, source_count;
-    int64_t seen;
-    bool boundary_source; /* reading the --boundary file: every feature is the boundary */
-    osm_extra *extras;  /* OSM passages and gates, cut once all is read */
-    size_t extra_count, extra_cap;
-    where_match *matches; /* assets_where: matched fids per (source, layer) */
-    size_t match_count, match_cap;
-    int64_t open_buildings; /* building=roof/construction areas given no role */
-} reader;
-
-/* What one OGR layer needs while its features are read. */
-typedef struct layer_ctx {
-    reader *r;
-    const char *source;
-    const char *layer;
-    OGRLayerH handle;
-    int kind;           /* SRC_* */
-    int dim;            /* OSM: 0 points, 1 lines, 2 areas, -1 other */
-    size_t crs;
-    int idx_role, idx_highway, idx_dxf_layer, idx_other_tags, idx_osm_id, idx_osm_way_id;
-    int idx_attr[KEPT];
-} layer_ctx;
+_Static_assert(sizeof kept_keys / sizeof kept_keys[0] == KEPT, "KEPT in site_reader.h");
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int nomem(reader *r) { return cpted__error(r->ctx, CPTED_E_NOMEM, "out of memory reading the site"); }
+int cpted__reader_nomem(reader *r)
+{
+    return cpted__error(r->ctx, CPTED_E_NOMEM, "out of memory reading the site");
+}
 
 /* Index of the role-map entry naming `layer` (case-insensitive), or -1. */
 static int map_find(reader *r, const char *layer)
@@ -203,7 +120,7 @@ static int parse_role_map(reader *r)
     r->map_role = cpted__calloc(n, sizeof *r->map_role);
     r->map_used = cpted__calloc(n, sizeof *r->map_used);
     if (!r->map_layer || !r->map_role || !r->map_used)
-        return nomem(r);
+        return cpted__reader_nomem(r);
     for (size_t i = 0; i < n; i++) {
         const char *entry = o->role_map[i];
         const char *eq = entry ? strrchr(entry, '=') : NULL;
@@ -219,7 +136,7 @@ static int parse_role_map(reader *r)
                                 entry, eq + 1);
         r->map_layer[i] = cpted__malloc((size_t)(eq - entry) + 1);
         if (!r->map_layer[i])
-            return nomem(r);
+            return cpted__reader_nomem(r);
         memcpy(r->map_layer[i], entry, (size_t)(eq - entry));
         r->map_layer[i][eq - entry] = '\0';
         r->map_count = i + 1;
@@ -251,7 +168,7 @@ static int parse_source_crs(reader *r, const char *const *paths)
                             o->source_crs_count);
     r->source_crs = cpted__calloc(r->source_count, sizeof *r->source_crs);
     if (!r->source_crs)
-        return nomem(r);
+        return cpted__reader_nomem(r);
     char *all = NULL;
     int rc = CPTED_OK;
     for (size_t i = 0; i < o->source_crs_count && rc == CPTED_OK; i++) {
@@ -288,190 +205,15 @@ static int parse_source_crs(reader *r, const char *const *paths)
                                   "source CRS '%s': '%s' already has a CRS override", entry,
                                   paths[k]);
             else if (!(r->source_crs[k] = cpted__strdup(crs)))
-                rc = nomem(r);
+                rc = cpted__reader_nomem(r);
         }
         cpted__free(crs);
     }
     for (size_t k = 0; all && rc == CPTED_OK && k < r->source_count; k++)
         if (!r->source_crs[k] && !(r->source_crs[k] = cpted__strdup(all)))
-            rc = nomem(r);
+            rc = cpted__reader_nomem(r);
     cpted__free(all);
     return rc;
-}
-
-/* ---- CRS of a layer -------------------------------------------------------- */
-
-/* A CRS sidecar (NAME.prj, as a Shapefile has) next to a file of the source
- * whose stem is the layer's name, or NULL; cpted__free. (GDAL does not list a
- * .prj that it cannot parse among the source's files.) */
-static char *prj_of_layer(reader *r, const char *layer)
-{
-    char **files = GDALGetFileList(r->ds);
-    char *found = NULL;
-    size_t l = strlen(layer);
-    for (char **f = files; f && *f && !found; f++) {
-        const char *base = *f + strlen(*f);
-        while (base > *f && base[-1] != '/' && base[-1] != '\\')
-            base--;
-        const char *dot = strrchr(base, '.');
-        if (!dot || (size_t)(dot - base) != l || strncasecmp(base, layer, l) != 0)
-            continue;
-        for (int upper = 0; upper < 2 && !found; upper++) {
-            char *prj = cpted__printf("%.*s%s", (int)(dot - *f), *f, upper ? ".PRJ" : ".prj");
-            VSIStatBufL st;
-            if (prj && VSIStatL(prj, &st) == 0)
-                found = prj;
-            else
-                cpted__free(prj);
-        }
-    }
-    CSLDestroy(files);
-    return found;
-}
-
-/* The CRS of a layer that has an SRS (text: canonical), as declared. */
-static int declared_crs(reader *r, const char *path, const char *name, OGRSpatialReferenceH srs,
-                        char **text)
-{
-    if (r->geojson == CPTED__GEOJSON_OTHER)
-        return cpted__error(r->ctx, CPTED_E_CRS,
-                            "'%s' layer '%s': the file declares its CRS as a \"crs\" of type "
-                            "'%s', which cpted does not read; give the CRS with --source-crs",
-                            path, name, r->geojson_crs);
-    if (r->geojson == CPTED__GEOJSON_NAMED) {
-        /* read here: GDAL turns a name it does not know into WGS 84 */
-        int rc = cpted__crs_normalize(r->ctx, r->geojson_crs, false, text);
-        if (rc != CPTED_OK)
-            return cpted__error(r->ctx, rc,
-                                "'%s' layer '%s': the file declares the CRS '%s', which is not "
-                                "known (%s); correct it or give the CRS with --source-crs",
-                                path, name, r->geojson_crs, cpted_context_last_error(r->ctx));
-        return CPTED_OK;
-    }
-    /* WKT2 keeps the authority identifier when the SRS has one; PROJ
-     * identifies the rest, as for a CRS the user gives (one mechanism). */
-    char *wkt = NULL;
-    const char *const wkt_opts[] = {"FORMAT=WKT2_2019", NULL};
-    if (OSRExportToWktEx(srs, &wkt, wkt_opts) != OGRERR_NONE || !wkt) {
-        CPLFree(wkt);
-        return cpted__error(r->ctx, CPTED_E_CRS, "'%s' layer '%s': cannot describe its CRS",
-                            path, name);
-    }
-    int rc = cpted__crs_normalize(r->ctx, wkt, false, text);
-    CPLFree(wkt);
-    if (rc != CPTED_OK)
-        return cpted__error(r->ctx, rc, "'%s' layer '%s': %s", path, name,
-                            cpted_context_last_error(r->ctx));
-    return CPTED_OK;
-}
-
-/* Reads the layer's CRS (or the assumed one) into r->crs; *out is its index. */
-static int layer_crs(reader *r, const char *path, OGRLayerH layer, size_t *out)
-{
-    const char *name = OGR_L_GetName(layer);
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-    char *text = NULL;
-    const char *override = r->source_crs ? r->source_crs[r->source_index] : NULL;
-    char *prj = !override && !srs ? prj_of_layer(r, name) : NULL;
-    if (prj) {
-        int rc = cpted__error(r->ctx, CPTED_E_CRS,
-                              "'%s' layer '%s': its CRS file '%s' is not a CRS GDAL can read; "
-                              "correct it or give the CRS with --source-crs",
-                              path, name, prj);
-        cpted__free(prj);
-        return rc;
-    }
-    if (override) {
-        if (!(text = cpted__strdup(override)))
-            return nomem(r);
-    } else if (!srs) {
-        if (!r->assume_crs)
-            return cpted__error(r->ctx, CPTED_E_CRS,
-                                "'%s' layer '%s' has no CRS; give one with --assume-crs", path,
-                                name);
-        text = cpted__strdup(r->assume_crs);
-        if (!text)
-            return nomem(r);
-    } else {
-        int rc = declared_crs(r, path, name, srs, &text);
-        if (rc != CPTED_OK)
-            return rc;
-    }
-    for (size_t i = 0; i < r->crs_count; i++) {
-        if (strcmp(r->crs[i], text) == 0) {
-            cpted__free(text);
-            *out = i;
-            goto found;
-        }
-    }
-    if (!cpted__grow((void **)&r->crs, &r->crs_cap, r->crs_count + 1, sizeof *r->crs) ||
-        !cpted__grow((void **)&r->crs_info, &r->crs_info_cap, r->crs_count + 1,
-                     sizeof *r->crs_info)) {
-        cpted__free(text);
-        return nomem(r);
-    }
-    r->crs[r->crs_count] = text;
-    crs_info *info = &r->crs_info[r->crs_count];
-    info->geographic = cpted__crs_plausible_box(r->ctx, text, info->box);
-    *out = r->crs_count++;
-found:
-    if (r->first_crs == NO_CRS)
-        r->first_crs = *out;
-    return CPTED_OK;
-}
-
-/* ---- OSM tags ------------------------------------------------------------- */
-
-typedef struct osm_tags {
-    const layer_ctx *lc;
-    OGRFeatureH feat;
-    char *scratch;
-} osm_tags;
-
-/* cpted__osm_tag_fn: a dedicated column when the driver has one, else other_tags. */
-static const char *osm_tag(void *payload, const char *key)
-{
-    osm_tags *t = payload;
-    int idx = OGR_F_GetFieldIndex(t->feat, key);
-    if (idx >= 0 && idx != t->lc->idx_other_tags)
-        return OGR_F_IsFieldSetAndNotNull(t->feat, idx) ? OGR_F_GetFieldAsString(t->feat, idx)
-                                                        : NULL;
-    int ot = t->lc->idx_other_tags;
-    if (ot < 0 || !OGR_F_IsFieldSetAndNotNull(t->feat, ot))
-        return NULL;
-    cpted__free(t->scratch);
-    t->scratch = cpted__osm_hstore_get(OGR_F_GetFieldAsString(t->feat, ot), key);
-    return t->scratch;
-}
-
-/* "OSM way 123" for messages; empty when the id is not known. */
-static void osm_ref(const layer_ctx *lc, OGRFeatureH feat, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (lc->kind != SRC_OSM)
-        return;
-    if (lc->idx_osm_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_id)) {
-        const char *type = lc->dim == 0 ? "node" : strcmp(lc->layer, "lines") == 0 ? "way"
-                                                                                   : "relation";
-        snprintf(buf, size, " (OSM %s %s)", type, OGR_F_GetFieldAsString(feat, lc->idx_osm_id));
-    } else if (lc->idx_osm_way_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_way_id)) {
-        snprintf(buf, size, " (OSM way %s)", OGR_F_GetFieldAsString(feat, lc->idx_osm_way_id));
-    }
-}
-
-/* "way/123" (the OSM id as osm.org writes it); empty when not known. */
-static void osm_id_text(const layer_ctx *lc, OGRFeatureH feat, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (lc->kind != SRC_OSM)
-        return;
-    if (lc->idx_osm_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_id)) {
-        const char *type = lc->dim == 0 ? "node" : strcmp(lc->layer, "lines") == 0 ? "way"
-                                                                                   : "relation";
-        snprintf(buf, size, "%s/%s", type, OGR_F_GetFieldAsString(feat, lc->idx_osm_id));
-    } else if (lc->idx_osm_way_id >= 0 && OGR_F_IsFieldSetAndNotNull(feat, lc->idx_osm_way_id)) {
-        snprintf(buf, size, "way/%s", OGR_F_GetFieldAsString(feat, lc->idx_osm_way_id));
-    }
 }
 
 /* ---- one feature ------------------------------------------------------------ */
@@ -484,7 +226,7 @@ static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t 
 {
     reader *r = lc->r;
     if (!detail) /* every caller formats one: NULL is a failed allocation */
-        return nomem(r);
+        return cpted__reader_nomem(r);
     if (!r->opts.lenient && lc->kind != SRC_OSM)
         return cpted__error(r->ctx, status, "'%s' layer '%s' feature %lld%s: %s%s", lc->source,
                             layer, (long long)fid, ref, why, detail);
@@ -494,7 +236,7 @@ static int reject(const layer_ctx *lc, size_t group, const char *layer, int64_t 
 }
 
 /* OGR geometry -> GEOS (2D, curves linearised); NULL when GEOS cannot read it. */
-static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
+GEOSGeometry *cpted__reader_ogr_to_geos(reader *r, OGRGeometryH g)
 {
     OGRGeometryH linear = NULL;
     if (OGR_G_HasCurveGeometry(g, TRUE)) {
@@ -508,7 +250,7 @@ static GEOSGeometry *ogr_to_geos(reader *r, OGRGeometryH g)
     unsigned char *buf = cpted__malloc(n);
     GEOSGeometry *out = NULL;
     if (!buf)
-        nomem(r); /* read_feature tells this from unreadable geometry */
+        cpted__reader_nomem(r); /* read_feature tells this from unreadable geometry */
     if (buf && OGR_G_ExportToIsoWkb(g, wkbNDR, buf) == OGRERR_NONE) {
         r->ctx->geos_message[0] = '\0';
         out = GEOSWKBReader_read_r(r->ctx->geos, r->wkb, buf, n);
@@ -605,7 +347,7 @@ static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, cpted__featur
         const char *why = NULL;
         int rc = cpted__feature_set_attribute(f, kept_keys[k], value, &why);
         if (rc == CPTED_E_NOMEM)
-            return nomem(lc->r);
+            return cpted__reader_nomem(lc->r);
         if (rc != CPTED_OK) {
             char *detail = cpted__printf(" %s='%s': %s", kept_keys[k], value, why);
             rc = reject(lc, f->group, layer, f->fid, "", rc, "bad attribute", detail);
@@ -622,70 +364,6 @@ static int plain_attributes(const layer_ctx *lc, OGRFeatureH feat, cpted__featur
 /* OSM: name, width, lanes and diameter from the tags; a value that is not a
  * number is ignored with a warning (tags are free text). *highway borrows the
  * road class from f->kind. */
-static int osm_attributes(const layer_ctx *lc, osm_tags *tags, cpted__feature *f,
-                          const char *ref, const char **highway)
-{
-    reader *r = lc->r;
-    const char *v = osm_tag(tags, "name");
-    if (v && *v && !(f->name = cpted__strdup(v)))
-        return nomem(r);
-    char id[64];
-    osm_id_text(lc, tags->feat, id, sizeof id);
-    if (id[0] && !(f->osm_id = cpted__strdup(id)))
-        return nomem(r);
-    if ((v = osm_tag(tags, "amenity")) && *v && !(f->amenity = cpted__strdup(v)))
-        return nomem(r);
-    /* "Street 12": street, then house number, as most of Europe writes it */
-    char *street = NULL;
-    if ((v = osm_tag(tags, "addr:street")) && *v && !(street = cpted__strdup(v)))
-        return nomem(r);
-    const char *number = osm_tag(tags, "addr:housenumber");
-    if (number && !*number)
-        number = NULL;
-    bool want = street || number;
-    if (street && number)
-        f->address = cpted__printf("%s %s", street, number);
-    else if (number)
-        f->address = cpted__strdup(number);
-    else
-        f->address = street, street = NULL;
-    cpted__free(street);
-    if (want && !f->address)
-        return nomem(r);
-    static const struct {
-        const char *key;
-        double bare_unit_m; /* 0: a count */
-    } numbers[] = {{"width", 1.0}, {"lanes", 0.0}, {"diameter", 0.001}};
-    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
-        v = osm_tag(tags, numbers[i].key);
-        if (!v)
-            continue;
-        double value;
-        bool ok = numbers[i].bare_unit_m > 0.0 ? cpted__osm_length(v, numbers[i].bare_unit_m, &value)
-                                               : cpted__parse_number(v, &value) && value > 0.0;
-        const char *why = "is not understood";
-        if (ok && !cpted__attribute_plausible(numbers[i].key, value, &why))
-            ok = false;
-        if (!ok) {
-            int rc = cpted__site_warn(r->site, "'%s' layer '%s' feature %lld%s: %s='%s' %s; ignored",
-                                      lc->source, lc->layer, (long long)f->fid, ref,
-                                      numbers[i].key, v, why);
-            if (rc != CPTED_OK)
-                return rc;
-            continue;
-        }
-        if (i == 0)
-            f->width_m = value;
-        else if (i == 1)
-            f->lanes = value;
-        else
-            f->diameter_m = value;
-    }
-    if (f->role == CPTED_ROLE_ROAD && f->kind && strncmp(f->kind, "highway=", 8) == 0)
-        *highway = f->kind + 8;
-    return CPTED_OK;
-}
-
 /* ---- feature ids ------------------------------------------------------------- */
 
 /* "dir/copy.geojson" -> "copy", "shapes/" -> "shapes"; cpted__free. */
@@ -764,61 +442,10 @@ static int push_feature(reader *r, const layer_ctx *lc, const char *layer, cpted
     if (!f->id || !cpted__grow((void **)&r->origins, &r->origin_cap, r->site->feature_count + 1,
                                sizeof *r->origins)) {
         cpted__feature_clear(r->ctx, f);
-        return nomem(r);
+        return cpted__reader_nomem(r);
     }
     r->origins[r->site->feature_count] = (origin){lc->crs, repaired};
     return cpted__site_push(r->site, f);
-}
-
-/* ---- OSM passages and gates ---------------------------------------------------- */
-
-/* OSM ways and nodes that act on other features once everything is read: a
- * highway way through buildings (tunnel=building_passage, covered=yes) and a
- * gate node (on a wall or fence). Kept on the side in the source CRS, whatever
- * the feature's own role (a footway passage has none). */
-static int collect_osm_extra(const layer_ctx *lc, OGRFeatureH feat, osm_tags *tags)
-{
-    reader *r = lc->r;
-    bool gate = false;
-    if (lc->dim == 0) {
-        if (r->opts.gates_closed || !cpted__osm_is_gate(osm_tag(tags, "barrier")))
-            return CPTED_OK;
-        gate = true;
-    } else if (lc->dim != 1 || strcmp(lc->layer, "lines") != 0 ||
-               !cpted__osm_is_passage(osm_tag, tags)) {
-        return CPTED_OK;
-    }
-    double width = NAN, lanes = NAN;
-    const char *v = osm_tag(tags, "width");
-    if (!(v && cpted__osm_length(v, 1.0, &width)) && gate && (v = osm_tag(tags, "maxwidth")))
-        (void)cpted__osm_length(v, 1.0, &width); /* (sets width only when understood) */
-    if (!gate && (v = osm_tag(tags, "lanes")) && !(cpted__parse_number(v, &lanes) && lanes > 0.0))
-        lanes = NAN;
-    char highway[64] = "";
-    if (!gate && (v = osm_tag(tags, "highway")) && strlen(v) < sizeof highway)
-        strcpy(highway, v);
-    if (gate)
-        width = isfinite(width) ? width : CPTED__GATE_WIDTH_M;
-    else
-        width = cpted__passage_width(r->site, width, lanes, highway);
-
-    OGRGeometryH og = OGR_F_GetGeometryRef(feat);
-    if (!og || OGR_G_IsEmpty(og))
-        return CPTED_OK; /* (the feature itself is reported where it has a role) */
-    GEOSGeometry *g = ogr_to_geos(r, og);
-    if (!g)
-        return CPTED_OK;
-    char id[64];
-    osm_id_text(lc, feat, id, sizeof id);
-    char *ref = cpted__strdup(id[0] ? id : "(no OSM id)");
-    if (!ref || !cpted__grow((void **)&r->extras, &r->extra_cap, r->extra_count + 1,
-                             sizeof *r->extras)) {
-        GEOSGeom_destroy_r(r->ctx->geos, g);
-        cpted__free(ref);
-        return nomem(r);
-    }
-    r->extras[r->extra_count++] = (osm_extra){gate, g, lc->crs, width, ref};
-    return CPTED_OK;
 }
 
 /* ---- assets_where ------------------------------------------------------------ */
@@ -843,19 +470,19 @@ static int filter_layer(reader *r, const char *path, OGRLayerH layer, cpted__gda
         return rc;
     }
     if (!cpted__grow((void **)&r->matches, &r->match_cap, r->match_count + 1, sizeof *r->matches))
-        return nomem(r);
+        return cpted__reader_nomem(r);
     where_match *m = &r->matches[r->match_count];
     memset(m, 0, sizeof *m);
     m->source = r->source_index;
     if (!(m->layer = cpted__strdup(name)))
-        return nomem(r);
+        return cpted__reader_nomem(r);
     r->match_count++;
     OGR_L_ResetReading(layer);
     OGRFeatureH feat;
     int rc = CPTED_OK;
     while (rc == CPTED_OK && (feat = OGR_L_GetNextFeature(layer)) != NULL) {
         if (!cpted__grow((void **)&m->fids, &m->cap, m->count + 1, sizeof *m->fids))
-            rc = nomem(r);
+            rc = cpted__reader_nomem(r);
         else
             m->fids[m->count++] = OGR_F_GetFID(feat);
         OGR_F_Destroy(feat);
@@ -938,10 +565,10 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
             layer = "0"; /* DXF's default layer */
     }
     char ref[64];
-    osm_ref(lc, feat, ref, sizeof ref);
+    cpted__reader_osm_ref(lc, feat, ref, sizeof ref);
     osm_tags tags = {lc, feat, NULL};
     if (lc->kind == SRC_OSM) {
-        int rc = collect_osm_extra(lc, feat, &tags);
+        int rc = cpted__reader_collect_osm_extra(lc, feat, &tags);
         if (rc != CPTED_OK) {
             cpted__free(tags.scratch);
             return rc;
@@ -967,7 +594,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
             size_t g = cpted__site_group(site, lc->source, layer,
                                          by_name ? name_role : CPTED_ROLE_NONE);
             if (g == CPTED__NO_LAYER)
-                return nomem(r);
+                return cpted__reader_nomem(r);
             char *detail = cpted__printf(" '%s'", value);
             rc = reject(lc, g, layer, fid, ref, CPTED_E_FORMAT, "unknown role in attribute 'role':",
                         detail);
@@ -978,10 +605,11 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         role = name_role;
     } else if (lc->kind == SRC_OSM) {
         cpted__osm_class oc;
-        rc = cpted__osm_role(&oc, lc->dim, r->opts.gates_closed != 0, osm_tag, &tags);
+        rc = cpted__osm_role(&oc, lc->dim, r->opts.gates_closed != 0, cpted__reader_osm_tag,
+                             &tags);
         if (rc != CPTED_OK) {
             cpted__free(tags.scratch);
-            return nomem(r);
+            return cpted__reader_nomem(r);
         }
         role = oc.role;
         kind = oc.kind;
@@ -998,7 +626,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         cpted__free(kind);
         cpted__free(tags.scratch);
         if (g == CPTED__NO_LAYER)
-            return nomem(r);
+            return cpted__reader_nomem(r);
         site->groups[g].features++; /* counted, not kept */
         return CPTED_OK;
     }
@@ -1023,7 +651,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         why = "empty geometry";
     } else {
         unsigned long nomem_reports = ctx->nomem_reports;
-        f.geom = ogr_to_geos(r, og);
+        f.geom = cpted__reader_ogr_to_geos(r, og);
         if (!f.geom && ctx->nomem_reports != nomem_reports) {
             /* not a broken geometry, which an OSM source would skip */
             cpted__feature_clear(ctx, &f);
@@ -1052,7 +680,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
         if (rc == CPTED_E_NOMEM) {
             cpted__feature_clear(ctx, &f);
             cpted__free(tags.scratch);
-            return nomem(r);
+            return cpted__reader_nomem(r);
         }
     }
     if (why) {
@@ -1066,7 +694,7 @@ static int read_feature(const layer_ctx *lc, OGRFeatureH feat)
 
     bool rejected = false;
     const char *highway = NULL;
-    rc = lc->kind == SRC_OSM ? osm_attributes(lc, &tags, &f, ref, &highway)
+    rc = lc->kind == SRC_OSM ? cpted__reader_osm_attributes(lc, &tags, &f, ref, &highway)
                              : plain_attributes(lc, feat, &f, layer, &highway, &rejected);
     if (rc == CPTED_OK && !rejected && role == CPTED_ROLE_ROAD)
         f.width_m = cpted__road_width(site, f.width_m, f.lanes, highway);
@@ -1126,7 +754,7 @@ static int layer_setup(reader *r, layer_ctx *lc, const char *path, OGRLayerH lay
             if (strcmp(lc->layer, osm_layers[i].layer) == 0)
                 lc->dim = osm_layers[i].dim;
     }
-    return layer_crs(r, path, layer, &lc->crs);
+    return cpted__reader_layer_crs(r, path, layer, &lc->crs);
 }
 
 /* A layer that gave no group (empty, or with no features) is still listed. */
@@ -1143,8 +771,9 @@ static int list_layer(reader *r, const layer_ctx *lc, size_t groups_before)
         role = r->map_role[m];
     else if (cpted_role_from_name(&role, lc->layer) != CPTED_OK)
         role = CPTED_ROLE_NONE;
-    return cpted__site_group(r->site, lc->source, lc->layer, role) == CPTED__NO_LAYER ? nomem(r)
-                                                                                 : CPTED_OK;
+    return cpted__site_group(r->site, lc->source, lc->layer, role) == CPTED__NO_LAYER
+               ? cpted__reader_nomem(r)
+               : CPTED_OK;
 }
 
 /* Progress and interrupt, every POLL_EVERY features. */
@@ -1203,7 +832,7 @@ static int read_osm(reader *r, const char *path, GDALDatasetH ds)
     int n = GDALDatasetGetLayerCount(ds);
     layer_ctx *lcs = cpted__calloc((size_t)(n > 0 ? n : 1), sizeof *lcs);
     if (!lcs)
-        return nomem(r);
+        return cpted__reader_nomem(r);
     int rc = CPTED_OK;
     for (int i = 0; i < n && rc == CPTED_OK; i++)
         rc = layer_setup(r, &lcs[i], path, GDALDatasetGetLayer(ds, i), SRC_OSM);
@@ -1266,7 +895,7 @@ static int read_source(reader *r, const char *path)
     if (strcmp(driver, "GeoJSON") == 0 && !(r->source_crs && r->source_crs[r->source_index])) {
         r->geojson = cpted__geojson_crs(path, &r->geojson_crs);
         if (r->geojson >= CPTED__GEOJSON_NAMED && !r->geojson_crs)
-            rc = nomem(r);
+            rc = cpted__reader_nomem(r);
     }
     int kind = strcmp(driver, "OSM") == 0 ? SRC_OSM : strcmp(driver, "DXF") == 0 ? SRC_DXF
                                                                                  : SRC_PLAIN;
@@ -1281,296 +910,7 @@ static int read_source(reader *r, const char *path)
     return rc;
 }
 
-/* ---- working CRS and reprojection ---------------------------------------------- */
 
-/* The extent of all features in lon/lat (WGS 84); empty (min > max) when
- * there are none (features in the unnamed local system are not counted). */
-static int lonlat_extent(reader *r, double lonlat[4])
-{
-    const cpted_site *site = r->site;
-    lonlat[0] = lonlat[1] = INFINITY;
-    lonlat[2] = lonlat[3] = -INFINITY;
-    for (size_t c = 0; c < r->crs_count; c++) {
-        if (!*r->crs[c])
-            continue;
-        double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-        for (size_t i = 0; i < site->feature_count; i++) {
-            double minx, miny, maxx, maxy;
-            const GEOSGeometry *g = site->features[i].geom;
-            if (r->origins[i].crs != c || !GEOSGeom_getXMin_r(r->ctx->geos, g, &minx) ||
-                !GEOSGeom_getYMin_r(r->ctx->geos, g, &miny) ||
-                !GEOSGeom_getXMax_r(r->ctx->geos, g, &maxx) ||
-                !GEOSGeom_getYMax_r(r->ctx->geos, g, &maxy))
-                continue;
-            e[0] = fmin(e[0], minx);
-            e[1] = fmin(e[1], miny);
-            e[2] = fmax(e[2], maxx);
-            e[3] = fmax(e[3], maxy);
-        }
-        if (!(e[0] <= e[2]))
-            continue;
-        PJ *to_lonlat = NULL;
-        int rc = cpted__crs_transformer(r->ctx, r->crs[c], "EPSG:4326", &to_lonlat);
-        if (rc != CPTED_OK)
-            return rc;
-        double b[4] = {e[0], e[1], e[2], e[3]};
-        if (to_lonlat) {
-            int ok = proj_trans_bounds(r->ctx->proj, to_lonlat, PJ_FWD, e[0], e[1], e[2], e[3],
-                                       &b[0], &b[1], &b[2], &b[3], 21);
-            proj_destroy(to_lonlat);
-            if (!ok)
-                return cpted__error(r->ctx, CPTED_E_CRS,
-                                    "cannot transform the extent of the data from %s to lon/lat",
-                                    r->crs[c]);
-        }
-        lonlat[0] = fmin(lonlat[0], b[0]);
-        lonlat[1] = fmin(lonlat[1], b[1]);
-        lonlat[2] = fmax(lonlat[2], b[2]);
-        lonlat[3] = fmax(lonlat[3], b[3]);
-    }
-    return CPTED_OK;
-}
-
-/* The UTM zone of the centre of all features' extent (in lon/lat). */
-static int utm_of_features(reader *r, char **out)
-{
-    double lonlat[4];
-    int rc = lonlat_extent(r, lonlat);
-    if (rc != CPTED_OK)
-        return rc;
-    if (!(lonlat[0] <= lonlat[2]))
-        return cpted__error(r->ctx, CPTED_E_CRS,
-                            "the data are in lon/lat (%s) and there are no features to choose a "
-                            "UTM zone from; give a working CRS",
-                            r->crs[r->first_crs]);
-    double lon = 0.5 * (lonlat[0] + lonlat[2]), lat = 0.5 * (lonlat[1] + lonlat[3]);
-    bool outside = false;
-    *out = cpted__crs_utm_for(lon, lat, &outside);
-    if (!*out && !outside)
-        return nomem(r);
-    if (!*out)
-        return cpted__error(r->ctx, CPTED_E_CRS,
-                            "the site centre (%.6f, %.6f) is outside the UTM zones; give a "
-                            "working CRS",
-                            lon, lat);
-    return CPTED_OK;
-}
-
-/* The UTM zone of the site centre by longitude alone (no grid exceptions), or NULL. */
-static char *utm_plain_of_features(reader *r)
-{
-    double ll[4];
-    if (lonlat_extent(r, ll) != CPTED_OK || !(ll[0] <= ll[2]))
-        return NULL;
-    bool outside = false;
-    return cpted__crs_utm_plain(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]), &outside);
-}
-
-static int choose_working_crs(reader *r, char **out)
-{
-    *out = NULL;
-    if (r->opts.working_crs)
-        return cpted__crs_normalize(r->ctx, r->opts.working_crs, true, out);
-    const char *first = r->crs[r->first_crs];
-    if (cpted__crs_is_metric(r->ctx, first)) {
-        *out = cpted__strdup(first);
-        return *out ? CPTED_OK : nomem(r);
-    }
-    return utm_of_features(r, out);
-}
-
-/* A working CRS must keep distances true to 0.1 % over the site: its point
- * scale factor is evaluated at the corners, edge midpoints and centre of the
- * site's lon/lat extent, and the worst one (farthest from 1) decides
- * (docs/crs.md). `automatic`: the UTM zone chosen for lon/lat data. */
-static int check_distortion(reader *r, const char *working, bool automatic)
-{
-    if (r->opts.allow_distortion || !*working)
-        return CPTED_OK;
-    double ll[4];
-    int rc = lonlat_extent(r, ll);
-    if (rc != CPTED_OK || !(ll[0] <= ll[2]))
-        return rc;
-    double worst = 1.0, at_lon = 0.0, at_lat = 0.0;
-    for (int i = 0; i < 9; i++) {
-        double lon = ll[0] + 0.5 * (i % 3) * (ll[2] - ll[0]);
-        double lat = ll[1] + 0.5 * (i / 3) * (ll[3] - ll[1]);
-        double k;
-        rc = cpted__crs_scale_factor(r->ctx, working, lon, lat, &k);
-        if (rc != CPTED_OK)
-            return cpted__error(r->ctx, rc,
-                                "working CRS %.200s: %s; it cannot hold the site: use a local "
-                                "projected CRS with --crs",
-                                working, cpted_context_last_error(r->ctx));
-        if (fabs(k - 1.0) > fabs(worst - 1.0)) {
-            worst = k;
-            at_lon = lon;
-            at_lat = lat;
-        }
-    }
-    if (fabs(worst - 1.0) <= 1e-3)
-        return CPTED_OK;
-    if (automatic)
-        return cpted__error(r->ctx, CPTED_E_CRS,
-                            "the site (%.4f to %.4f E, %.4f to %.4f N) is too wide for UTM "
-                            "(%s): its scale factor reaches %.4f at %.4f, %.4f (more than 0.1 "
-                            "%%); give a working CRS centred on the site with --crs, or allow "
-                            "it with --allow-distortion",
-                            ll[0], ll[2], ll[1], ll[3], working, worst, at_lon, at_lat);
-    bool outside = false;
-    char *utm = cpted__crs_utm_for(0.5 * (ll[0] + ll[2]), 0.5 * (ll[1] + ll[3]), &outside);
-    rc = cpted__error(r->ctx, CPTED_E_CRS,
-                      "working CRS %.200s distorts distances at the site by a factor %.4f (at "
-                      "%.4f, %.4f lon/lat; more than 0.1 %%); use a local projected CRS (e.g. "
-                      "%s) with --crs, or allow it with --allow-distortion",
-                      working, worst, at_lon, at_lat, utm ? utm : "a transverse Mercator");
-    cpted__free(utm);
-    return rc;
-}
-
-static int transform_xy(double *x, double *y, void *userdata)
-{
-    PJ_COORD c = proj_trans(userdata, PJ_FWD, proj_coord(*x, *y, 0.0, 0.0));
-    if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
-        return 0;
-    *x = c.xy.x;
-    *y = c.xy.y;
-    return 1;
-}
-
-/* Moves one feature from its source CRS into the working CRS with `pj`;
- * *dropped when it cannot be transformed and the load is lenient. */
-static int reproject_feature(reader *r, cpted__feature *f, origin *o, PJ *pj, bool *dropped)
-{
-    cpted_context *ctx = r->ctx;
-    cpted_site *site = r->site;
-    const cpted__group *g = &site->groups[f->group];
-    GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, f->geom, transform_xy, pj);
-    if (!moved) {
-        if (!r->opts.lenient)
-            return cpted__error(ctx, CPTED_E_CRS,
-                                "'%s' layer '%s' feature %lld: cannot transform from %s to %s",
-                                g->source, g->layer, (long long)f->fid, r->crs[o->crs], site->crs);
-        site->groups[f->group].features--;
-        site->groups[f->group].skipped++;
-        *dropped = true;
-        return cpted__site_warn(site,
-                                "'%s' layer '%s' feature %lld: cannot transform from %s to %s; "
-                                "skipped",
-                                g->source, g->layer, (long long)f->fid, r->crs[o->crs], site->crs);
-    }
-    GEOSGeom_destroy_r(ctx->geos, f->geom);
-    f->geom = moved;
-    /* A valid polygon stays valid under a smooth map except for near-touching
-     * rings; repair those too. */
-    bool repaired = false;
-    const char *why = NULL;
-    if (cpted__site_check_geometry(ctx, f->role, &f->geom, &repaired, &why) != CPTED_OK ||
-        !repaired || o->repaired)
-        return CPTED_OK;
-    o->repaired = true;
-    site->groups[f->group].repaired++;
-    return cpted__site_warn(site,
-                            "'%s' layer '%s' feature %lld: invalid polygon repaired after "
-                            "reprojection",
-                            g->source, g->layer, (long long)f->fid);
-}
-
-/* Moves every feature into the site's working CRS, in place and in reading
- * order; a feature dropped under lenient is removed from the site. */
-static int reproject(reader *r)
-{
-    cpted_context *ctx = r->ctx;
-    cpted_site *site = r->site;
-    PJ **pj = cpted__calloc(r->crs_count, sizeof *pj);
-    if (!pj)
-        return nomem(r);
-    int rc = CPTED_OK;
-    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++)
-        rc = cpted__crs_transformer(ctx, r->crs[c], site->crs, &pj[c]);
-    size_t kept = 0;
-    for (size_t i = 0; i < site->feature_count; i++) {
-        cpted__feature *f = &site->features[i];
-        PJ *p = rc == CPTED_OK ? pj[r->origins[i].crs] : NULL;
-        bool dropped = false;
-        if (p)
-            rc = reproject_feature(r, f, &r->origins[i], p, &dropped);
-        if (dropped) {
-            cpted__feature_clear(ctx, f);
-            continue;
-        }
-        /* (compacting goes on after a failure: the site frees what it holds) */
-        site->features[kept++] = *f;
-    }
-    site->feature_count = kept;
-    for (size_t c = 0; c < r->crs_count; c++)
-        if (pj[c])
-            proj_destroy(pj[c]);
-    cpted__free(pj);
-    return rc;
-}
-
-/* OSM passages and gates, in the working CRS: passages are cut out of the
- * buildings they cross, open gates out of the walls and fences they lie on
- * (docs/roles.md). */
-static int osm_postprocess(reader *r)
-{
-    cpted_context *ctx = r->ctx;
-    cpted_site *site = r->site;
-    if (r->open_buildings > 0)
-        cpted__log(ctx, CPTED_LOG_NOTICE,
-                   "%lld building=roof/construction area(s) do not block: a vehicle drives "
-                   "under a roof or into a building site",
-                   (long long)r->open_buildings);
-    if (r->extra_count == 0)
-        return CPTED_OK;
-    PJ **pj = cpted__calloc(r->crs_count, sizeof *pj);
-    if (!pj)
-        return nomem(r);
-    int rc = CPTED_OK;
-    for (size_t c = 0; c < r->crs_count && rc == CPTED_OK; c++)
-        rc = cpted__crs_transformer(ctx, r->crs[c], site->crs, &pj[c]);
-    size_t passages = 0, cut_buildings = 0, gates = 0, cut_lines = 0;
-    /* passages first: a gate never reopens a building */
-    for (int pass = 0; pass < 2 && rc == CPTED_OK; pass++) {
-        for (size_t i = 0; i < r->extra_count && rc == CPTED_OK; i++) {
-            osm_extra *e = &r->extras[i];
-            if (e->gate != (pass == 1))
-                continue;
-            if (pj[e->crs]) {
-                GEOSGeometry *moved = GEOSGeom_transformXY_r(ctx->geos, e->geom, transform_xy,
-                                                             pj[e->crs]);
-                if (!moved) {
-                    rc = cpted__site_warn(site, "%s %s: cannot transform to %s; not applied",
-                                          e->gate ? "gate" : "passage", e->ref, site->crs);
-                    continue;
-                }
-                GEOSGeom_destroy_r(ctx->geos, e->geom);
-                e->geom = moved;
-            }
-            size_t n = 0;
-            if (e->gate) {
-                rc = cpted__site_cut_gate(site, e->geom, e->width_m, e->ref, &n);
-                gates += n > 0;
-                cut_lines += n;
-            } else {
-                rc = cpted__site_cut_passage(site, e->geom, e->width_m, e->ref, &n);
-                passages += n > 0;
-                cut_buildings += n;
-            }
-        }
-    }
-    for (size_t c = 0; c < r->crs_count; c++)
-        if (pj[c])
-            proj_destroy(pj[c]);
-    cpted__free(pj);
-    if (rc == CPTED_OK && (passages || gates))
-        cpted__log(ctx, CPTED_LOG_NOTICE,
-                   "%zu drivable passage(s) cut through %zu building(s); %zu open gate(s) cut "
-                   "into %zu wall or fence line(s)",
-                   passages, cut_buildings, gates, cut_lines);
-    return rc;
-}
 
 /* Warnings about the whole load: layers with no role, unused role map entries. */
 static int closing_warnings(reader *r)
@@ -1666,7 +1006,7 @@ static int add_bbox_boundary(reader *r, const double bbox[4])
     size_t size = 0;
     unsigned char *wkb = ring_wkb(xy, N, &size);
     if (!wkb)
-        return nomem(r);
+        return cpted__reader_nomem(r);
     int rc = cpted_site_add_wkb(NULL, site, "boundary", CPTED_ROLE_BOUNDARY, wkb, size, NULL,
                                 NULL, 0);
     cpted__free(wkb);
@@ -1732,11 +1072,11 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
     if (rc == CPTED_OK && r.opts.assume_crs)
         rc = cpted__crs_normalize(ctx, r.opts.assume_crs, false, &r.assume_crs);
     if (rc == CPTED_OK && r.opts.working_crs) /* fail before reading anything */
-        rc = choose_working_crs(&r, &working);
+        rc = cpted__reader_choose_working_crs(&r, &working);
     if (rc == CPTED_OK && r.opts.output_crs)
         rc = cpted__crs_normalize(ctx, r.opts.output_crs, false, &output);
     if (rc == CPTED_OK && !(r.wkb = GEOSWKBReader_create_r(ctx->geos)))
-        rc = nomem(&r);
+        rc = cpted__reader_nomem(&r);
     if (rc == CPTED_OK) /* its CRS is set once everything is read */
         rc = cpted__site_create(&r.site, ctx, "", NULL);
     if (rc == CPTED_OK) {
@@ -1764,25 +1104,26 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                           paths[0], path_count > 1 ? "s" : "");
     bool automatic = rc == CPTED_OK && !working && !cpted__crs_is_metric(ctx, r.crs[r.first_crs]);
     if (rc == CPTED_OK && !working)
-        rc = choose_working_crs(&r, &working);
+        rc = cpted__reader_choose_working_crs(&r, &working);
     if (rc == CPTED_OK)
-        rc = check_distortion(&r, working, automatic);
+        rc = cpted__reader_check_distortion(&r, working, automatic);
     if (rc == CPTED_E_CRS && automatic && working) { /* e.g. zone 32 at 3.2°E 56.5°N (Norway's 32V) */
-        char *plain = utm_plain_of_features(&r);
-        if (plain && strcmp(plain, working) != 0 && check_distortion(&r, plain, true) == CPTED_OK) {
+        char *plain = cpted__reader_utm_plain(&r);
+        if (plain && strcmp(plain, working) != 0 &&
+            cpted__reader_check_distortion(&r, plain, true) == CPTED_OK) {
             cpted__free(working);
             working = plain;
             plain = NULL;
             rc = CPTED_OK;
         } else {
-            rc = check_distortion(&r, working, true); /* the first message */
+            rc = cpted__reader_check_distortion(&r, working, true); /* the first message */
         }
         cpted__free(plain);
     }
     if (rc == CPTED_OK)
         rc = cpted__site_set_crs(r.site, working, output ? output : r.crs[r.first_crs]);
     if (rc == CPTED_OK)
-        rc = reproject(&r);
+        rc = cpted__reader_reproject(&r);
     if (rc == CPTED_OK && boundary_bbox)
         rc = add_bbox_boundary(&r, bbox);
     if (rc == CPTED_OK && (r.opts.assets_where || r.opts.asset_id_count ||
@@ -1791,7 +1132,7 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
                                      r.opts.asset_id_count, r.opts.asset_names,
                                      r.opts.asset_name_count);
     if (rc == CPTED_OK)
-        rc = osm_postprocess(&r);
+        rc = cpted__reader_osm_postprocess(&r);
     if (rc == CPTED_OK)
         rc = closing_warnings(&r);
     if (rc == CPTED_OK)
