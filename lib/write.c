@@ -113,7 +113,7 @@ static int layers_own_texts(cpted_context *ctx, cpted__w_layer *layers, size_t n
 
 /* Takes a WKB buffer from a public accessor (freed here) and parses it. */
 int cpted__w_geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, const char *what,
-                         GEOSGeometry **out)
+                           GEOSGeometry **out)
 {
     *out = GEOSGeomFromWKB_buf_r(ctx->geos, wkb, size);
     cpted_free(wkb);
@@ -344,7 +344,8 @@ static bool path_exists(const char *path)
  * `<stem>_<layer>.<ext>` beside it. Temporary files are hidden siblings named
  * after the process and context so concurrent writers never collide. */
 static int plan_make(cpted_context *ctx, const char *path, const char *driver,
-                     const cpted__w_layer *layers, size_t spec_count, int32_t overwrite, w_plan *plan)
+                     const cpted__w_layer *layers, size_t spec_count, int32_t overwrite,
+                     w_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     w_path p = {0};

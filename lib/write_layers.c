@@ -190,8 +190,8 @@ CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, cons
 CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result)
 {
     return cpted__writer_add(w, cpted_standoff_site(result), standoff_specs,
-                      sizeof standoff_specs / sizeof standoff_specs[0], build_standoff, result,
-                      "standoff");
+                             sizeof standoff_specs / sizeof standoff_specs[0], build_standoff,
+                             result, "standoff");
 }
 
 /* ---- coverage ------------------------------------------------------------ */
@@ -352,8 +352,8 @@ CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, cons
 CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result)
 {
     return cpted__writer_add(w, cpted_coverage_site(result), coverage_specs,
-                      sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result,
-                      "coverage");
+                             sizeof coverage_specs / sizeof coverage_specs[0], build_coverage,
+                             result, "coverage");
 }
 
 /* ---- vehicle dynamics assessment ------------------------------------------- */
@@ -507,7 +507,7 @@ CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *pa
 CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result)
 {
     return cpted__writer_add(w, result ? result->site : NULL, vda_specs,
-                      sizeof vda_specs / sizeof vda_specs[0], build_vda, result, "vda");
+                             sizeof vda_specs / sizeof vda_specs[0], build_vda, result, "vda");
 }
 
 /* ---- the layer names (for the styles and their tests) ----------------------- */

@@ -90,7 +90,8 @@ static void test_gaps_by_compliance(void **state)
             if (s->eType != CXT_Element || strcmp(CPLGetXMLValue(s, "name", ""), symbols[i]))
                 continue;
             for (CPLXMLNode *p = CPLGetXMLNode(s, "layer")->psChild; p; p = p->psNext)
-                if (p->eType == CXT_Element && strcmp(CPLGetXMLValue(p, "k", ""), "line_color") == 0) {
+                if (p->eType == CXT_Element &&
+                    strcmp(CPLGetXMLValue(p, "k", ""), "line_color") == 0) {
                     assert_string_equal(CPLGetXMLValue(p, "v", ""), colors[i]);
                     found = 1;
                 }
