@@ -83,6 +83,37 @@ typedef struct cli_extra_option {
     const char *range;
 } cli_extra_option;
 
+/* The options of the analysis parts (part_options.c), shared by `coverage`,
+ * `standoff`, `vda` and `analyze`: the library option structs they fill, the
+ * --target points, and the table of command-line options for cli_parse. */
+#define CLI_PART_MAX_OPTIONS 32
+typedef struct cli_parts {
+    unsigned parts; /* CPTED_ANALYSIS_* bits whose options are taken */
+    cpted_coverage_options coverage;
+    cpted_standoff_options standoff;
+    cpted_vda_options vda;
+    int targets_given;                  /* --targets */
+    double points[2 * CLI_MAX_ITEMS];   /* --target X,Y in the output CRS, as given */
+    double working[2 * CLI_MAX_ITEMS];  /* the same in the working CRS (cli_parts_points) */
+    size_t point_count;
+    cli_extra_option options[CLI_PART_MAX_OPTIONS]; /* ends with a {NULL} entry */
+    size_t option_count;
+} cli_parts;
+
+/* Fills p with the library defaults and the option table of `parts` followed
+ * by the command's own options `own` (ending with {NULL}, or NULL); pass p as
+ * cli_parse's payload and p->options as its table (own handlers get p too).
+ * Returns CLI_EXIT_OK or CLI_EXIT_INTERNAL (printed). */
+int cli_parts_init(cli_parts *p, unsigned parts, const char *command,
+                   const cli_extra_option *own);
+/* After cli_parse: options that need each other (--allowable-kpa needs
+ * --charge; --targets points needs --target; --target alone means --targets
+ * points). Prints and returns CLI_EXIT_USAGE, else CLI_EXIT_OK. */
+int cli_parts_check(cli_parts *p, const char *command, const char *usage);
+/* Moves the --target points into the working CRS of `site` and points the VDA
+ * options at them. Prints and returns CLI_EXIT_INPUT when one cannot be. */
+int cli_parts_points(cli_parts *p, const cpted_site *site, const char *command);
+
 /* Parses argv (after the command name). `extra` ends with a {NULL} entry and
  * may be NULL; `takes` is the CLI_TAKES_* set of the command (the other
  * options are unknown to it, and --help lists only the ones it takes).
@@ -173,5 +204,6 @@ int cmd_info(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_standoff(int argc, char **argv);
 int cmd_vda(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

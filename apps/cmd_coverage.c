@@ -14,34 +14,6 @@ static const char usage[] =
     "cpted coverage [options] SOURCE... [--max-gap M] [--snap M] [--chain M] [--json FILE|-] "
     "[-o OUT]";
 
-/* The values are range-checked by cli_parse (the library's plausible ranges). */
-static int set_max_gap(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((cpted_coverage_options *)payload)->max_gap_m);
-}
-
-static int set_snap(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((cpted_coverage_options *)payload)->snap_m);
-}
-
-static int set_chain(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((cpted_coverage_options *)payload)->chain_m);
-}
-
-static const cli_extra_option extra[] = {
-    {"max-gap", 1, "largest compliant clear gap in m, in (0, 5] (default 1.2)", set_max_gap,
-     "max_gap_m"},
-    {"snap", 1, "footprints within this many m of a line cover it, in [0, 10] (default 1.0)",
-     set_snap, "snap_m"},
-    {"chain", 1,
-     "barrier points closer than this many m form a row when no perimeter is given, in "
-     "(0, 50] (default 5)",
-     set_chain, "chain_m"},
-    {NULL, 0, NULL, NULL, NULL},
-};
-
 /* The GIS layers of docs/outputs.md, for the checks before any work. */
 static const char *const layers[] = {"perimeter_lines", "gaps", "breaches", NULL};
 
@@ -113,13 +85,13 @@ static void print_table(const cpted_coverage *cov, const cpted_coverage_options 
 
 int cmd_coverage(int argc, char **argv)
 {
-    cpted_coverage_options copts;
-    if (cpted_coverage_options_init(&copts, sizeof copts) != CPTED_OK) {
-        fprintf(stderr, "cpted coverage: cannot initialise options\n");
-        return CLI_EXIT_INTERNAL;
-    }
+    static cli_parts parts; /* large (the --target arrays of the VDA's options) */
+    int rc = cli_parts_init(&parts, CPTED_ANALYSIS_COVERAGE, "coverage", NULL);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    const cpted_coverage_options *copts = &parts.coverage;
     cli_options o;
-    int rc = cli_parse(argc, argv, "coverage", usage, extra, &copts, CLI_TAKES_ANALYSIS, &o);
+    rc = cli_parse(argc, argv, "coverage", usage, parts.options, &parts, CLI_TAKES_ANALYSIS, &o);
     if (rc >= 0)
         return rc;
     rc = cli_check_outputs(&o, layers);
@@ -135,7 +107,7 @@ int cmd_coverage(int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = cli_freespace(ctx, &o, site, &fs);
     if (rc == CLI_EXIT_OK) {
-        int status = cpted_coverage_run(&cov, fs, &copts);
+        int status = cpted_coverage_run(&cov, fs, copts);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -149,7 +121,7 @@ int cmd_coverage(int argc, char **argv)
         rc = cli_commit_outputs(ctx, &o, json, write_gis, cov);
     cpted_free(json);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
-        print_table(cov, &copts, site);
+        print_table(cov, copts, site);
     /* Loud even with --quiet: nothing analysed must never read as "no breaches".
      * A free space not assessed was reported by cli_freespace() already. */
     if (rc == CLI_EXIT_OK && cpted_coverage_line_count(cov) == 0)

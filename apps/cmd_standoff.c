@@ -15,32 +15,6 @@ static const char usage[] =
     "cpted standoff [options] SOURCE... [--vehicle CLASS] [--charge KG] [--allowable-kpa P] "
     "[--json FILE|-] [-o OUT]";
 
-typedef struct threat {
-    double charge_kg;
-    double allowable_kpa;
-} threat;
-
-/* The values are range-checked by cli_parse (the library's plausible ranges). */
-static int on_charge(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((threat *)payload)->charge_kg);
-}
-
-static int on_allowable(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((threat *)payload)->allowable_kpa);
-}
-
-static const cli_extra_option extra[] = {
-    {"charge", 1, "TNT-equivalent charge in kg, in (0, 100000]: blast load at each standoff",
-     on_charge, "charge_kg"},
-    {"allowable-kpa", 1,
-     "allowable incident overpressure in kPa, in [0.25, 17000] (needs --charge): gives the "
-     "required standoff",
-     on_allowable, "allowable_kpa"},
-    {NULL, 0, NULL, NULL, NULL},
-};
-
 /* The GIS layers of docs/outputs.md, for the checks before any work. */
 static const char *const layers[] = {"standoff_lines", "encroachment", "accessible_area", NULL};
 
@@ -67,7 +41,8 @@ static void print_at_least(double v, int width)
     printf(" %*s", width, text);
 }
 
-static void print_table(const cpted_standoff *res, const cli_options *o, const threat *t)
+static void print_table(const cpted_standoff *res, const cli_options *o,
+                        const cpted_standoff_options *t)
 {
     printf("vehicle %s (width %.2f m)", o->vehicle.class_code, o->vehicle.width_m);
     if (t->charge_kg > 0)
@@ -159,15 +134,18 @@ static void hint_assets(const cpted_site *site)
 
 int cmd_standoff(int argc, char **argv)
 {
+    static cli_parts parts; /* large (the --target arrays of the VDA's options) */
+    int rc = cli_parts_init(&parts, CPTED_ANALYSIS_STANDOFF, "standoff", NULL);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    const cpted_standoff_options *t = &parts.standoff;
     cli_options o;
-    threat t = {0.0, 0.0};
-    int rc = cli_parse(argc, argv, "standoff", usage, extra, &t, CLI_TAKES_ANALYSIS, &o);
+    rc = cli_parse(argc, argv, "standoff", usage, parts.options, &parts, CLI_TAKES_ANALYSIS, &o);
     if (rc >= 0)
         return rc;
-    if (t.allowable_kpa > 0 && !(t.charge_kg > 0)) {
-        fprintf(stderr, "cpted standoff: --allowable-kpa needs --charge\nusage: %s\n", usage);
-        return CLI_EXIT_USAGE;
-    }
+    rc = cli_parts_check(&parts, "standoff", usage);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     rc = cli_check_outputs(&o, layers);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -189,11 +167,7 @@ int cmd_standoff(int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = cli_freespace(ctx, &o, site, &fs);
     if (rc == CLI_EXIT_OK) {
-        cpted_standoff_options so;
-        cpted_standoff_options_init(&so, sizeof so);
-        so.charge_kg = t.charge_kg;
-        so.allowable_kpa = t.allowable_kpa;
-        int status = cpted_standoff_run(&res, fs, &so);
+        int status = cpted_standoff_run(&res, fs, t);
         if (status != CPTED_OK) {
             rc = cli_fail(ctx, &o, status);
             if (rc == CLI_EXIT_INPUT)
@@ -209,7 +183,7 @@ int cmd_standoff(int argc, char **argv)
         rc = cli_commit_outputs(ctx, &o, json, write_gis, res);
     if (rc == CLI_EXIT_OK) {
         if (!o.json_path || strcmp(o.json_path, "-") != 0)
-            print_table(res, &o, &t);
+            print_table(res, &o, t);
         if (o.fail_on_findings && cpted_standoff_finding_count(res) > 0)
             rc = CLI_EXIT_FINDINGS;
     }

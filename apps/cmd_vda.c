@@ -19,178 +19,12 @@ static const char usage[] =
     "cpted vda [options] SOURCE... [--vehicle CLASS] [--targets auto|perimeter|facades|points] "
     "[--target X,Y] [--spacing M] [--entry-speed KMH] [--json FILE|-] [-o OUT]";
 
-typedef struct vda_args {
-    cpted_vda_options opts;
-    int targets_given;                  /* --targets */
-    double points[2 * CLI_MAX_ITEMS];   /* --target X,Y in the output CRS, as given */
-    size_t point_count;
-} vda_args;
-
-/* Numbers are range-checked by cli_parse (the library's plausible ranges). */
-static int on_spacing(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((vda_args *)payload)->opts.spacing_m);
-}
-
-static int on_entry_speed(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((vda_args *)payload)->opts.entry_speed_kmh);
-}
-
-static int on_cell(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((vda_args *)payload)->opts.cell_m);
-}
-
-static int on_window(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((vda_args *)payload)->opts.window_m);
-}
-
-static int on_chain(const char *value, void *payload)
-{
-    return cli_parse_double(value, &((vda_args *)payload)->opts.chain_m);
-}
-
-static int on_headings(const char *value, void *payload)
-{
-    double v;
-    if (cli_parse_double(value, &v) != 0 || v != floor(v))
-        return -1; /* a whole number */
-    ((vda_args *)payload)->opts.headings = (int32_t)v;
-    return 0;
-}
-
-static int on_no_sensitivity(const char *value, void *payload)
-{
-    (void)value;
-    ((vda_args *)payload)->opts.sensitivity = 0;
-    return 0;
-}
-
-static const char *const target_kinds[] = {
-    [CPTED_VDA_TARGETS_AUTO] = "auto",
-    [CPTED_VDA_TARGETS_PERIMETER] = "perimeter",
-    [CPTED_VDA_TARGETS_FACADES] = "facades",
-    [CPTED_VDA_TARGETS_POINTS] = "points",
-};
-
-static int on_targets(const char *value, void *payload)
-{
-    vda_args *a = payload;
-    for (size_t k = 0; k < sizeof target_kinds / sizeof target_kinds[0]; k++)
-        if (strcmp(value, target_kinds[k]) == 0) {
-            a->opts.targets = (int32_t)k;
-            a->targets_given = 1;
-            return 0;
-        }
-    return -1;
-}
-
-/* "X,Y": two finite numbers separated by a comma (spaces allowed round it). */
-static int on_target(const char *value, void *payload)
-{
-    vda_args *a = payload;
-    if (a->point_count == CLI_MAX_ITEMS)
-        return -1;
-    char *end = NULL;
-    double x = strtod(value, &end);
-    while (*end == ' ')
-        end++;
-    if (end == value || *end != ',')
-        return -1;
-    const char *rest = end + 1;
-    double y = strtod(rest, &end);
-    while (*end == ' ')
-        end++;
-    if (end == rest || *end || !isfinite(x) || !isfinite(y))
-        return -1;
-    a->points[2 * a->point_count] = x;
-    a->points[2 * a->point_count + 1] = y;
-    a->point_count++;
-    return 0;
-}
-
-static const cli_extra_option extra[] = {
-    {"targets", 1,
-     "where the targets are: auto (the lines of protection, else the asset facades; the "
-     "default), perimeter, facades, or points (only the --target points)",
-     on_targets, NULL},
-    {"target", 1,
-     "a target point X,Y in the output CRS, as --boundary's box (repeatable); alone it means "
-     "--targets points, with --targets KIND it is added to those targets",
-     on_target, NULL},
-    {"spacing", 1, "distance between targets along a line or facade in m, in [0.1, 100] (default 2)",
-     on_spacing, "spacing_m"},
-    {"entry-speed", 1,
-     "also start at the entries at this speed in km/h, in [0, 200] (default: from standstill "
-     "anywhere the vehicle can reach)",
-     on_entry_speed, "entry_speed_kmh"},
-    {"cell", 1, "lattice cell in m, in [0.1, 5] (default 1; finer is slower)", on_cell, "cell_m"},
-    {"headings", 1, "lattice headings over the full circle, a whole number in [8, 128] (default 32)",
-     on_headings, "headings"},
-    {"window", 1, "search within this many m of the targets, in [20, 5000] (default 400)",
-     on_window, "window_m"},
-    {"no-sensitivity", 0, "skip the speed band for a0 x 0.8 .. 1.2 and f 0.6 .. 1.0 (four searches)",
-     on_no_sensitivity, NULL},
-    {"chain", 1,
-     "barrier points closer than this many m form a row when no perimeter is given, in "
-     "(0, 50] (default 5)",
-     on_chain, "chain_m"},
-    {NULL, 0, NULL, NULL, NULL},
-};
-
 /* The GIS layers of docs/outputs.md, for the checks before any work. */
 static const char *const layers[] = {"vda_targets", "vda_paths", "corridors", NULL};
 
 static int write_gis(const void *result, const char *path, const char *format, int32_t overwrite)
 {
     return cpted_vda_write(result, path, format, overwrite);
-}
-
-/* ---- --target: from the output CRS into the working CRS --------------------- */
-
-/* The working-CRS point that cpted_site_to_output() takes to (ox, oy): Newton's
- * method on that very transformation (a finite-difference Jacobian, 1 m steps),
- * from the middle of the site, to 1 micrometre. The library's forward
- * transformation is the one every output uses, so the target comes back in the
- * JSON and the layers at the coordinates given. 0 on success. */
-static int from_output(const cpted_site *site, double ox, double oy, double *x_out,
-                       double *y_out)
-{
-    if (strcmp(cpted_site_crs(site), cpted_site_output_crs(site)) == 0) {
-        *x_out = ox;
-        *y_out = oy;
-        return 0;
-    }
-    double ext[4];
-    if (cpted_site_get_extent(ext, site) != CPTED_OK)
-        return -1;
-    double x = (ext[0] + ext[2]) / 2, y = (ext[1] + ext[3]) / 2;
-    const double h = 1.0;
-    for (int iter = 0; iter < 50; iter++) {
-        double fx, fy, ax, ay, bx, by;
-        if (cpted_site_to_output(&fx, &fy, site, x, y) != CPTED_OK ||
-            cpted_site_to_output(&ax, &ay, site, x + h, y) != CPTED_OK ||
-            cpted_site_to_output(&bx, &by, site, x, y + h) != CPTED_OK)
-            return -1;
-        double j11 = (ax - fx) / h, j21 = (ay - fy) / h, j12 = (bx - fx) / h, j22 = (by - fy) / h;
-        double det = j11 * j22 - j12 * j21;
-        if (!isfinite(det) || det == 0.0)
-            return -1;
-        double rx = ox - fx, ry = oy - fy;
-        double dx = (j22 * rx - j12 * ry) / det, dy = (j11 * ry - j21 * rx) / det;
-        if (!isfinite(dx) || !isfinite(dy))
-            return -1;
-        x += dx;
-        y += dy;
-        if (hypot(dx, dy) < 1e-6) {
-            *x_out = x;
-            *y_out = y;
-            return 0;
-        }
-    }
-    return -1;
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -345,23 +179,17 @@ static void print_table(const cpted_vda *res, const cli_options *o, const cpted_
 
 int cmd_vda(int argc, char **argv)
 {
-    vda_args a;
-    memset(&a, 0, sizeof a);
-    if (cpted_vda_options_init(&a.opts, sizeof a.opts) != CPTED_OK) {
-        fprintf(stderr, "cpted vda: cannot initialise options\n");
-        return CLI_EXIT_INTERNAL;
-    }
+    static cli_parts parts; /* large: the --target arrays */
+    int rc = cli_parts_init(&parts, CPTED_ANALYSIS_VDA, "vda", NULL);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     cli_options o;
-    int rc = cli_parse(argc, argv, "vda", usage, extra, &a, CLI_TAKES_ANALYSIS, &o);
+    rc = cli_parse(argc, argv, "vda", usage, parts.options, &parts, CLI_TAKES_ANALYSIS, &o);
     if (rc >= 0)
         return rc;
-    if (a.point_count && !a.targets_given)
-        a.opts.targets = CPTED_VDA_TARGETS_POINTS;
-    if (a.opts.targets == CPTED_VDA_TARGETS_POINTS && a.point_count == 0) {
-        fprintf(stderr, "cpted vda: --targets points needs at least one --target X,Y\nusage: %s\n",
-                usage);
-        return CLI_EXIT_USAGE;
-    }
+    rc = cli_parts_check(&parts, "vda", usage);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     rc = cli_check_outputs(&o, layers);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -370,27 +198,15 @@ int cmd_vda(int argc, char **argv)
     cpted_freespace *fs = NULL;
     cpted_vda *res = NULL;
     char *json = NULL;
-    double working[2 * CLI_MAX_ITEMS];
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
-    for (size_t i = 0; rc == CLI_EXIT_OK && i < a.point_count; i++)
-        if (from_output(site, a.points[2 * i], a.points[2 * i + 1], &working[2 * i],
-                        &working[2 * i + 1]) != 0) {
-            const char *crs = cpted_site_output_crs(site);
-            fprintf(stderr,
-                    "cpted vda: --target %g,%g: the point cannot be transformed from the output "
-                    "CRS %s into the working CRS %s\n",
-                    a.points[2 * i], a.points[2 * i + 1], *crs ? crs : "(local)",
-                    *cpted_site_crs(site) ? cpted_site_crs(site) : "(local)");
-            rc = CLI_EXIT_INPUT;
-        }
+    if (rc == CLI_EXIT_OK)
+        rc = cli_parts_points(&parts, site, "vda");
     if (rc == CLI_EXIT_OK)
         rc = cli_freespace(ctx, &o, site, &fs);
     if (rc == CLI_EXIT_OK) {
-        a.opts.points_xy = a.point_count ? working : NULL;
-        a.opts.point_count = a.point_count;
-        int status = cpted_vda_run(&res, fs, &a.opts);
+        int status = cpted_vda_run(&res, fs, &parts.vda);
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
@@ -402,7 +218,7 @@ int cmd_vda(int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = cli_commit_outputs(ctx, &o, json, write_gis, res);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
-        print_table(res, &o, &a.opts);
+        print_table(res, &o, &parts.vda);
     /* Loud even with --quiet: nothing assessed must never read as "no approach".
      * A free space not assessed was reported by cli_freespace() already. */
     if (rc == CLI_EXIT_OK && cpted_vda_not_assessed(res) && !cpted_freespace_not_assessed(fs))

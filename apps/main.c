@@ -19,6 +19,7 @@ static const command commands[] = {
     {"coverage", cmd_coverage, "gaps, open ends, ratings and breaches of the line of protection"},
     {"standoff", cmd_standoff, "how close vehicles get to each asset, and the blast load there"},
     {"vda", cmd_vda, "fastest approach and impact energy at each target, and the rating it needs"},
+    {"analyze", cmd_analyze, "coverage, standoff and vda over one free space, with the findings"},
 };
 
 static void usage(FILE *f)

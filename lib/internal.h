@@ -774,6 +774,80 @@ int cpted__rows_derive(cpted_context *ctx, const cpted_site *site, double chain_
                        GEOSGeometry ***rows_out, size_t *count_out);
 void cpted__rows_free(cpted_context *ctx, GEOSGeometry **rows, size_t count);
 
+/* ---- result layers of the writer (write.c; builders: write_layers.c) ---- */
+/* A result is described as layers: a name, a geometry type, field definitions
+ * and rows (a geometry plus values), filled by a builder from the result. */
+typedef enum cpted__w_kind {
+    CPTED__W_TEXT,
+    CPTED__W_REAL,
+    CPTED__W_INT,
+    CPTED__W_BOOL
+} cpted__w_kind;
+
+typedef struct cpted__w_field {
+    const char *name;
+    cpted__w_kind kind;
+} cpted__w_field;
+
+/* One value: text (NULL = null) for CPTED__W_TEXT, number (NaN = null) otherwise;
+ * booleans are 0/1. Texts are borrowed from the result being written. */
+typedef struct cpted__w_value {
+    const char *text;
+    double number;
+} cpted__w_value;
+
+typedef struct cpted__w_spec {
+    const char *name;
+    uint32_t type; /* an OGRwkbGeometryType */
+    const cpted__w_field *fields;
+    size_t field_count;
+} cpted__w_spec;
+
+typedef struct cpted__w_row {
+    GEOSGeometry *geom;     /* owned; NULL = no geometry */
+    cpted__w_value *values; /* spec->field_count entries */
+} cpted__w_row;
+
+typedef struct cpted__w_layer {
+    const cpted__w_spec *spec;
+    cpted__w_row *rows;
+    size_t row_count, row_cap;
+    char *crs;       /* output CRS of the rows ("" = local, unnamed), owned once added */
+    bool owns_texts; /* the text values are copies (after layers_own_texts) */
+} cpted__w_layer;
+
+/* Fills layers[0..spec_count) with rows from `result`. */
+typedef int (*cpted__w_build_fn)(cpted_context *ctx, const void *result,
+                                 cpted__w_layer *layers);
+
+/* Appends a row that owns `geom` (destroyed on failure); all values start null.
+ * Returns the values to fill, or NULL with the context error set. */
+cpted__w_value *cpted__w_add_row(cpted_context *ctx, cpted__w_layer *layer, GEOSGeometry *geom);
+/* Takes a WKB buffer from a public accessor (freed here) and parses it. */
+int cpted__w_geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, const char *what,
+                           GEOSGeometry **out);
+/* New point / two-point line, or NULL with the context error set. */
+GEOSGeometry *cpted__w_point(cpted_context *ctx, double x, double y);
+GEOSGeometry *cpted__w_segment(cpted_context *ctx, double x0, double y0, double x1, double y1);
+/* Fills the layers of one result with `build`, reprojects them to the site's
+ * output CRS, copies the texts and appends them to the writer; `what` names
+ * the result in messages ("standoff"). */
+int cpted__writer_add(cpted_writer *w, const cpted_site *site, const cpted__w_spec *specs,
+                      size_t spec_count, cpted__w_build_fn build, const void *result,
+                      const char *what);
+/* Every layer name the writer can write (write_layers.c): count and names. */
+size_t cpted__writer_layer_count(void);
+const char *cpted__writer_layer_name(size_t i);
+
+/* ---- QGIS layer styles (styles.c) ---------------------------------- */
+/* *out gets the QGIS style (a QML document, cpted__free) of the result layer
+ * named `layer`, or NULL when the writer has no style for it. CPTED_OK or
+ * CPTED_E_NOMEM. */
+int cpted__style_qml(cpted_context *ctx, const char *layer, char **out);
+/* The layers that have a style: their count and names (for the tests). */
+size_t cpted__style_count(void);
+const char *cpted__style_layer(size_t i);
+
 /* ---- JSON writer (json.c) ------------------------------------------- */
 typedef struct cpted__json {
     char *buf;

@@ -12,8 +12,10 @@
  * writes the collected list: it lays out the files (one per layer for
  * single-layer formats) and renames temporary files into place only when
  * every file is written, so nothing half-written is ever left; a writer freed
- * without a commit writes nothing.
- * The rules are documented for users in docs/outputs.md.
+ * without a commit writes nothing. A GeoPackage also gets the QGIS style of
+ * each layer (styles.c) in its `layer_styles` table, in the same temporary
+ * file. The layers of each result kind and their builders are in
+ * write_layers.c. The rules are documented for users in docs/outputs.md.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -39,49 +41,14 @@
 
 /* ---- result layers ------------------------------------------------------ */
 
-typedef enum w_kind { W_TEXT, W_REAL, W_INT, W_BOOL } w_kind;
-
-typedef struct w_field {
-    const char *name;
-    w_kind kind;
-} w_field;
-
-/* One value: text (NULL = null) for W_TEXT, number (NaN = null) otherwise;
- * booleans are 0/1. Texts are borrowed from the result being written. */
-typedef struct w_value {
-    const char *text;
-    double number;
-} w_value;
-
-typedef struct w_spec {
-    const char *name;
-    OGRwkbGeometryType type;
-    const w_field *fields;
-    size_t field_count;
-} w_spec;
-
-typedef struct w_row {
-    GEOSGeometry *geom; /* owned; NULL = no geometry */
-    w_value *values;    /* spec->field_count entries */
-} w_row;
-
-typedef struct w_layer {
-    const w_spec *spec;
-    w_row *rows;
-    size_t row_count, row_cap;
-    char *crs;       /* output CRS of the rows ("" = local, unnamed), owned once added */
-    bool owns_texts; /* the text values are copies (after layers_own_texts) */
-} w_layer;
-
-/* Fills layers[0..spec_count) with rows from `result`. */
-typedef int (*w_build_fn)(cpted_context *ctx, const void *result, w_layer *layers);
+/* The types (cpted__w_*) are in internal.h: the builders of write_layers.c fill them. */
 
 /* Appends a row that owns `geom` (destroyed on failure); all values start null.
  * Returns the values to fill, or NULL with the context error set. */
-static w_value *layer_add_row(cpted_context *ctx, w_layer *layer, GEOSGeometry *geom)
+cpted__w_value *cpted__w_add_row(cpted_context *ctx, cpted__w_layer *layer, GEOSGeometry *geom)
 {
     size_t n = layer->spec->field_count;
-    w_value *values = cpted__calloc(n, sizeof *values);
+    cpted__w_value *values = cpted__calloc(n, sizeof *values);
     if (!values || !cpted__grow((void **)&layer->rows, &layer->row_cap, layer->row_count + 1,
                                 sizeof *layer->rows)) {
         cpted__free(values);
@@ -92,18 +59,18 @@ static w_value *layer_add_row(cpted_context *ctx, w_layer *layer, GEOSGeometry *
     }
     for (size_t i = 0; i < n; i++)
         values[i].number = NAN;
-    layer->rows[layer->row_count++] = (w_row){geom, values};
+    layer->rows[layer->row_count++] = (cpted__w_row){geom, values};
     return values;
 }
 
-static void layers_clear(cpted_context *ctx, w_layer *layers, size_t n)
+static void layers_clear(cpted_context *ctx, cpted__w_layer *layers, size_t n)
 {
     for (size_t l = 0; l < n; l++) {
         for (size_t r = 0; r < layers[l].row_count; r++) {
             if (layers[l].rows[r].geom)
                 GEOSGeom_destroy_r(ctx->geos, layers[l].rows[r].geom);
             for (size_t f = 0; layers[l].owns_texts && f < layers[l].spec->field_count; f++)
-                if (layers[l].spec->fields[f].kind == W_TEXT)
+                if (layers[l].spec->fields[f].kind == CPTED__W_TEXT)
                     cpted__free((char *)layers[l].rows[r].values[f].text);
             cpted__free(layers[l].rows[r].values);
         }
@@ -112,7 +79,7 @@ static void layers_clear(cpted_context *ctx, w_layer *layers, size_t n)
     }
 }
 
-static void layers_free(cpted_context *ctx, w_layer *layers, size_t n)
+static void layers_free(cpted_context *ctx, cpted__w_layer *layers, size_t n)
 {
     if (!layers)
         return;
@@ -121,15 +88,15 @@ static void layers_free(cpted_context *ctx, w_layer *layers, size_t n)
 }
 
 /* Replaces the borrowed texts of the rows by copies: the writer outlives the result. */
-static int layers_own_texts(cpted_context *ctx, w_layer *layers, size_t n)
+static int layers_own_texts(cpted_context *ctx, cpted__w_layer *layers, size_t n)
 {
     for (size_t l = 0; l < n; l++) {
-        w_layer *layer = &layers[l];
+        cpted__w_layer *layer = &layers[l];
         bool failed = false;
         for (size_t r = 0; r < layer->row_count; r++)
             for (size_t f = 0; f < layer->spec->field_count; f++) {
-                w_value *v = &layer->rows[r].values[f];
-                if (layer->spec->fields[f].kind != W_TEXT || !v->text)
+                cpted__w_value *v = &layer->rows[r].values[f];
+                if (layer->spec->fields[f].kind != CPTED__W_TEXT || !v->text)
                     continue;
                 v->text = failed ? NULL : cpted__strdup(v->text);
                 failed |= !v->text;
@@ -145,8 +112,8 @@ static int layers_own_texts(cpted_context *ctx, w_layer *layers, size_t n)
 /* ---- geometry helpers --------------------------------------------------- */
 
 /* Takes a WKB buffer from a public accessor (freed here) and parses it. */
-static int geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, const char *what,
-                         GEOSGeometry **out)
+int cpted__w_geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, const char *what,
+                           GEOSGeometry **out)
 {
     *out = GEOSGeomFromWKB_buf_r(ctx->geos, wkb, size);
     cpted_free(wkb);
@@ -156,7 +123,7 @@ static int geom_from_wkb(cpted_context *ctx, unsigned char *wkb, size_t size, co
     return CPTED_OK;
 }
 
-static GEOSGeometry *make_point(cpted_context *ctx, double x, double y)
+GEOSGeometry *cpted__w_point(cpted_context *ctx, double x, double y)
 {
     GEOSGeometry *g = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
     if (!g)
@@ -164,7 +131,7 @@ static GEOSGeometry *make_point(cpted_context *ctx, double x, double y)
     return g;
 }
 
-static GEOSGeometry *make_segment(cpted_context *ctx, double x0, double y0, double x1, double y1)
+GEOSGeometry *cpted__w_segment(cpted_context *ctx, double x0, double y0, double x1, double y1)
 {
     GEOSCoordSequence *seq = GEOSCoordSeq_create_r(ctx->geos, 2, 2);
     GEOSGeometry *g = NULL;
@@ -191,14 +158,14 @@ static int to_output_xy(double *x, double *y, void *userdata)
 }
 
 /* Reprojects every row geometry from the working CRS to the output CRS. */
-static int layers_to_output(cpted_context *ctx, const cpted_site *site, w_layer *layers,
+static int layers_to_output(cpted_context *ctx, const cpted_site *site, cpted__w_layer *layers,
                             size_t n)
 {
     if (strcmp(cpted_site_crs(site), cpted_site_output_crs(site)) == 0)
         return CPTED_OK;
     for (size_t l = 0; l < n; l++) {
         for (size_t r = 0; r < layers[l].row_count; r++) {
-            w_row *row = &layers[l].rows[r];
+            cpted__w_row *row = &layers[l].rows[r];
             if (!row->geom)
                 continue;
             w_transform t = {site, CPTED_OK};
@@ -377,7 +344,8 @@ static bool path_exists(const char *path)
  * `<stem>_<layer>.<ext>` beside it. Temporary files are hidden siblings named
  * after the process and context so concurrent writers never collide. */
 static int plan_make(cpted_context *ctx, const char *path, const char *driver,
-                     const w_layer *layers, size_t spec_count, int32_t overwrite, w_plan *plan)
+                     const cpted__w_layer *layers, size_t spec_count, int32_t overwrite,
+                     w_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     w_path p = {0};
@@ -449,14 +417,14 @@ static int gdal_failure(cpted_context *ctx, const cpted__gdal_errors *cap, const
 }
 
 static int write_fields(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLayerH layer,
-                        const w_spec *spec, const char *final_path)
+                        const cpted__w_spec *spec, const char *final_path)
 {
     for (size_t f = 0; f < spec->field_count; f++) {
         static const OGRFieldType types[] = {
-            [W_TEXT] = OFTString, [W_REAL] = OFTReal, [W_INT] = OFTInteger64,
-            [W_BOOL] = OFTInteger};
+            [CPTED__W_TEXT] = OFTString, [CPTED__W_REAL] = OFTReal, [CPTED__W_INT] = OFTInteger64,
+            [CPTED__W_BOOL] = OFTInteger};
         OGRFieldDefnH def = OGR_Fld_Create(spec->fields[f].name, types[spec->fields[f].kind]);
-        if (spec->fields[f].kind == W_BOOL)
+        if (spec->fields[f].kind == CPTED__W_BOOL)
             OGR_Fld_SetSubType(def, OFSTBoolean);
         OGRErr err = OGR_L_CreateField(layer, def, TRUE);
         OGR_Fld_Destroy(def);
@@ -490,14 +458,14 @@ static int to_ogr(cpted_context *ctx, const GEOSGeometry *g, OGRwkbGeometryType 
 }
 
 static int write_rows(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLayerH layer,
-                      const w_format *format, const w_layer *l, const char *final_path)
+                      const w_format *format, const cpted__w_layer *l, const char *final_path)
 {
-    const w_spec *spec = l->spec;
+    const cpted__w_spec *spec = l->spec;
     size_t dropped = 0;
     for (size_t r = 0; r < l->row_count; r++) {
-        const w_row *row = &l->rows[r];
+        const cpted__w_row *row = &l->rows[r];
         OGRGeometryH geom = NULL;
-        int rc = to_ogr(ctx, row->geom, spec->type, &geom);
+        int rc = to_ogr(ctx, row->geom, (OGRwkbGeometryType)spec->type, &geom);
         if (rc != CPTED_OK)
             return rc;
         if (!geom && !format->null_geometry) {
@@ -508,28 +476,28 @@ static int write_rows(cpted_context *ctx, const cpted__gdal_errors *cap, OGRLaye
         if (geom)
             OGR_F_SetGeometryDirectly(feature, geom);
         for (size_t f = 0; f < spec->field_count; f++) {
-            const w_value *v = &row->values[f];
+            const cpted__w_value *v = &row->values[f];
             int i = (int)f;
             switch (spec->fields[f].kind) {
-            case W_TEXT:
+            case CPTED__W_TEXT:
                 if (v->text)
                     OGR_F_SetFieldString(feature, i, v->text);
                 else
                     OGR_F_SetFieldNull(feature, i);
                 break;
-            case W_REAL:
+            case CPTED__W_REAL:
                 if (isfinite(v->number))
                     OGR_F_SetFieldDouble(feature, i, v->number);
                 else
                     OGR_F_SetFieldNull(feature, i);
                 break;
-            case W_INT:
+            case CPTED__W_INT:
                 if (isfinite(v->number))
                     OGR_F_SetFieldInteger64(feature, i, (GIntBig)v->number);
                 else
                     OGR_F_SetFieldNull(feature, i);
                 break;
-            case W_BOOL:
+            case CPTED__W_BOOL:
                 if (isfinite(v->number))
                     OGR_F_SetFieldInteger(feature, i, v->number != 0.0);
                 else
@@ -568,8 +536,70 @@ static int make_srs(cpted_context *ctx, const char *crs, OGRSpatialReferenceH *o
     return CPTED_OK;
 }
 
+/* The QGIS style of every styled layer of a GeoPackage, in a `layer_styles`
+ * attribute table laid out as QGIS itself writes it (QGIS applies a layer's
+ * default style from there on open; docs/outputs.md "Styles"). */
+static int write_styles(cpted_context *ctx, const cpted__gdal_errors *cap, GDALDatasetH ds,
+                        const w_output *o, const cpted__w_layer *layers)
+{
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+        int width;
+    } fields[] = {
+        {"f_table_catalog", OFTString, 256}, {"f_table_schema", OFTString, 256},
+        {"f_table_name", OFTString, 256},    {"f_geometry_column", OFTString, 256},
+        {"styleName", OFTString, 30},        {"styleQML", OFTString, 0},
+        {"styleSLD", OFTString, 0},          {"useAsDefault", OFTInteger, 0},
+        {"description", OFTString, 0},       {"owner", OFTString, 30},
+        {"ui", OFTString, 30},               {"update_time", OFTDateTime, 0},
+    };
+    char fid[] = "FID=id";
+    char *options[] = {fid, NULL};
+    OGRLayerH table = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, options);
+    if (!table)
+        return gdal_failure(ctx, cap, "create", o->final_path, "layer_styles");
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        OGRFieldDefnH def = OGR_Fld_Create(fields[f].name, fields[f].type);
+        OGR_Fld_SetWidth(def, fields[f].width);
+        if (fields[f].type == OFTInteger)
+            OGR_Fld_SetSubType(def, OFSTBoolean);
+        if (fields[f].type == OFTDateTime)
+            OGR_Fld_SetDefault(def, "CURRENT_TIMESTAMP");
+        OGRErr err = OGR_L_CreateField(table, def, TRUE);
+        OGR_Fld_Destroy(def);
+        if (err != OGRERR_NONE)
+            return gdal_failure(ctx, cap, "create the fields of", o->final_path, "layer_styles");
+    }
+    for (size_t i = 0; i < o->layer_count; i++) {
+        const char *name = layers[o->first_layer + i].spec->name;
+        char *qml = NULL;
+        int rc = cpted__style_qml(ctx, name, &qml);
+        if (rc != CPTED_OK)
+            return rc;
+        if (!qml)
+            continue;
+        OGRLayerH layer = GDALDatasetGetLayerByName(ds, name);
+        OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(table));
+        OGR_F_SetFieldString(feature, 0, "");
+        OGR_F_SetFieldString(feature, 1, "");
+        OGR_F_SetFieldString(feature, 2, name);
+        OGR_F_SetFieldString(feature, 3, layer ? OGR_L_GetGeometryColumn(layer) : "geom");
+        OGR_F_SetFieldString(feature, 4, name);
+        OGR_F_SetFieldString(feature, 5, qml);
+        OGR_F_SetFieldInteger(feature, 7, 1);
+        OGR_F_SetFieldString(feature, 8, "cpted result layer style");
+        OGRErr err = OGR_L_CreateFeature(table, feature);
+        OGR_F_Destroy(feature);
+        cpted__free(qml);
+        if (err != OGRERR_NONE)
+            return gdal_failure(ctx, cap, "write a feature of", o->final_path, "layer_styles");
+    }
+    return CPTED_OK;
+}
+
 static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH driver,
-                        const w_format *format, const w_output *o, const w_layer *layers)
+                        const w_format *format, const w_output *o, const cpted__w_layer *layers)
 {
     remove_tmp(o->tmp_path); /* a stale file of a crashed run with our pid */
     GDALDatasetH ds = GDALCreate(driver, o->tmp_path, 0, 0, 0, GDT_Unknown, NULL);
@@ -577,12 +607,13 @@ static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH
         return gdal_failure(ctx, cap, "create", o->final_path, NULL);
     int rc = CPTED_OK;
     for (size_t i = 0; i < o->layer_count && rc == CPTED_OK; i++) {
-        const w_layer *l = &layers[o->first_layer + i];
+        const cpted__w_layer *l = &layers[o->first_layer + i];
         OGRSpatialReferenceH srs = NULL;
         rc = make_srs(ctx, l->crs, &srs);
         if (rc != CPTED_OK)
             break;
-        OGRLayerH layer = GDALDatasetCreateLayer(ds, l->spec->name, srs, l->spec->type, NULL);
+        OGRLayerH layer = GDALDatasetCreateLayer(ds, l->spec->name, srs,
+                                                  (OGRwkbGeometryType)l->spec->type, NULL);
         if (srs)
             OSRRelease(srs);
         if (!layer)
@@ -592,6 +623,8 @@ static int write_output(cpted_context *ctx, cpted__gdal_errors *cap, GDALDriverH
         if (rc == CPTED_OK)
             rc = write_rows(ctx, cap, layer, format, l, o->final_path);
     }
+    if (rc == CPTED_OK && strcmp(format->driver, "GPKG") == 0)
+        rc = write_styles(ctx, cap, ds, o, layers);
     int failures_before_close = cap->failures;
     GDALClose(ds); /* some drivers (FlatGeobuf, GeoJSON) write on close */
     if (rc == CPTED_OK && cap->failures > failures_before_close)
@@ -615,7 +648,7 @@ static int replace_file(cpted_context *ctx, const char *tmp, const char *final_p
 /* Writes every output to its temporary file, then renames them all into place;
  * on any failure the temporary files are removed and no output is touched. */
 static int write_plan(cpted_context *ctx, cpted__gdal_errors *cap, const w_plan *plan,
-                      int32_t overwrite, const w_layer *layers)
+                      int32_t overwrite, const cpted__w_layer *layers)
 {
     int rc = CPTED_OK;
     GDALDriverH driver = GDALGetDriverByName(plan->format->driver);
@@ -653,7 +686,7 @@ struct cpted_writer {
     const w_format *format;
     int32_t overwrite;
     bool committed;
-    w_layer *layers; /* collected, in the order added */
+    cpted__w_layer *layers; /* collected, in the order added */
     size_t layer_count, layer_cap;
 };
 
@@ -716,8 +749,9 @@ CPTED_API void CPTED_CALL cpted_writer_free(cpted_writer *w)
 
 /* Fills the layers of one result (borrowed texts), reprojects them to the
  * site's output CRS, copies the texts and appends them to the writer. */
-static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *specs,
-                      size_t spec_count, w_build_fn build, const void *result, const char *what)
+int cpted__writer_add(cpted_writer *w, const cpted_site *site, const cpted__w_spec *specs,
+                      size_t spec_count, cpted__w_build_fn build, const void *result,
+                      const char *what)
 {
     if (!w)
         return CPTED_E_INVALID;
@@ -736,7 +770,7 @@ static int writer_add(cpted_writer *w, const cpted_site *site, const w_spec *spe
     if (!cpted__grow((void **)&w->layers, &w->layer_cap, w->layer_count + spec_count,
                      sizeof *w->layers))
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
-    w_layer *layers = &w->layers[w->layer_count];
+    cpted__w_layer *layers = &w->layers[w->layer_count];
     memset(layers, 0, spec_count * sizeof *layers);
     unsigned long nomem_reports = ctx->nomem_reports;
     int rc = CPTED_OK;
@@ -795,500 +829,4 @@ CPTED_API int CPTED_CALL cpted_writer_commit(cpted_writer *w)
     }
     cpted__gdal_end(&cap);
     return cpted__nomem_status(ctx, rc, nomem_reports);
-}
-
-#define W_SPEC(name, type, fields) {name, type, fields, sizeof fields / sizeof fields[0]}
-
-/* ---- standoff ------------------------------------------------------------ */
-
-enum {
-    SL_ID, SL_NAME, SL_REACHABLE, SL_STANDOFF, SL_REQUIRED, SL_OK, SL_Z, SL_INCIDENT,
-    SL_REFLECTED, SL_IMPULSE, SL_IN_RANGE, SL_ENCROACHMENT, SL_ASSESSED, SL_INCIDENT_MIN,
-    SL_REFLECTED_MIN, SL_OSM_ID, SL_ADDRESS, SL_AMENITY
-};
-static const w_field standoff_line_fields[] = {
-    [SL_ID] = {"id", W_TEXT},
-    [SL_NAME] = {"name", W_TEXT},
-    [SL_REACHABLE] = {"reachable", W_BOOL},
-    [SL_STANDOFF] = {"standoff_m", W_REAL},
-    [SL_REQUIRED] = {"required_m", W_REAL},
-    [SL_OK] = {"ok", W_BOOL},
-    [SL_Z] = {"scaled_distance", W_REAL},
-    [SL_INCIDENT] = {"incident_kpa", W_REAL},
-    [SL_REFLECTED] = {"reflected_kpa", W_REAL},
-    [SL_IMPULSE] = {"incident_impulse_kpa_ms", W_REAL},
-    [SL_IN_RANGE] = {"blast_in_range", W_BOOL},
-    [SL_ENCROACHMENT] = {"encroachment_m2", W_REAL},
-    [SL_ASSESSED] = {"assessed", W_BOOL},
-    [SL_INCIDENT_MIN] = {"incident_kpa_at_least", W_REAL},
-    [SL_REFLECTED_MIN] = {"reflected_kpa_at_least", W_REAL},
-    [SL_OSM_ID] = {"osm_id", W_TEXT},
-    [SL_ADDRESS] = {"address", W_TEXT},
-    [SL_AMENITY] = {"amenity", W_TEXT},
-};
-
-enum { EN_ID, EN_NAME, EN_REQUIRED, EN_AREA };
-static const w_field encroachment_fields[] = {
-    [EN_ID] = {"id", W_TEXT},
-    [EN_NAME] = {"name", W_TEXT},
-    [EN_REQUIRED] = {"required_m", W_REAL},
-    [EN_AREA] = {"area_m2", W_REAL},
-};
-
-enum { AA_AREA };
-static const w_field accessible_fields[] = {[AA_AREA] = {"area_m2", W_REAL}};
-
-enum { STANDOFF_LINES, STANDOFF_ENCROACHMENT, STANDOFF_ACCESSIBLE };
-static const w_spec standoff_specs[] = {
-    [STANDOFF_LINES] = W_SPEC("standoff_lines", wkbLineString, standoff_line_fields),
-    [STANDOFF_ENCROACHMENT] = W_SPEC("encroachment", wkbMultiPolygon, encroachment_fields),
-    [STANDOFF_ACCESSIBLE] = W_SPEC("accessible_area", wkbMultiPolygon, accessible_fields),
-};
-
-static int build_standoff_asset(cpted_context *ctx, const cpted_standoff *result, size_t i,
-                                w_layer *layers)
-{
-    cpted_standoff_asset a;
-    memset(&a, 0, sizeof a);
-    a.struct_size = sizeof a;
-    int rc = cpted_standoff_get_asset(&a, result, i);
-    if (rc != CPTED_OK)
-        return rc;
-
-    GEOSGeometry *line = NULL;
-    if (a.reachable && isfinite(a.asset_x) && isfinite(a.asset_y) && isfinite(a.vehicle_x) &&
-        isfinite(a.vehicle_y)) {
-        line = make_segment(ctx, a.asset_x, a.asset_y, a.vehicle_x, a.vehicle_y);
-        if (!line)
-            return CPTED_E_NOMEM;
-    }
-    w_value *v = layer_add_row(ctx, &layers[STANDOFF_LINES], line);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[SL_ID].text = a.id;
-    v[SL_NAME].text = a.name;
-    v[SL_REACHABLE].number = a.reachable ? 1 : 0;
-    v[SL_STANDOFF].number = a.standoff_m;
-    v[SL_REQUIRED].number = a.required_m;
-    v[SL_OK].number = a.ok < 0 ? NAN : a.ok;
-    v[SL_Z].number = a.scaled_distance;
-    v[SL_INCIDENT].number = a.incident_kpa;
-    v[SL_REFLECTED].number = a.reflected_kpa;
-    v[SL_IMPULSE].number = a.incident_impulse_kpa_ms;
-    v[SL_IN_RANGE].number = isfinite(a.scaled_distance) ? (a.blast_in_range ? 1 : 0) : NAN;
-    v[SL_ENCROACHMENT].number = a.encroachment_m2;
-    v[SL_ASSESSED].number = a.assessed ? 1 : 0;
-    v[SL_INCIDENT_MIN].number = a.incident_kpa_at_least;
-    v[SL_REFLECTED_MIN].number = a.reflected_kpa_at_least;
-    size_t feature = cpted__standoff_asset_feature(result, i);
-    const cpted_site *site = cpted_standoff_site(result);
-    v[SL_OSM_ID].text = cpted_site_feature_text(site, feature, "osm_id");
-    v[SL_ADDRESS].text = cpted_site_feature_text(site, feature, "address");
-    v[SL_AMENITY].text = cpted_site_feature_text(site, feature, "amenity");
-
-    unsigned char *wkb = NULL;
-    size_t size = 0;
-    rc = cpted_standoff_get_encroachment_wkb(&wkb, &size, result, i);
-    if (rc != CPTED_OK)
-        return rc;
-    GEOSGeometry *area = NULL;
-    rc = geom_from_wkb(ctx, wkb, size, a.id, &area);
-    if (rc != CPTED_OK)
-        return rc;
-    if (GEOSisEmpty_r(ctx->geos, area) == 1) { /* only places a vehicle gets too close */
-        GEOSGeom_destroy_r(ctx->geos, area);
-        return CPTED_OK;
-    }
-    v = layer_add_row(ctx, &layers[STANDOFF_ENCROACHMENT], area);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[EN_ID].text = a.id;
-    v[EN_NAME].text = a.name;
-    v[EN_REQUIRED].number = a.required_m;
-    v[EN_AREA].number = a.encroachment_m2;
-    return CPTED_OK;
-}
-
-static int build_standoff(cpted_context *ctx, const void *data, w_layer *layers)
-{
-    const cpted_standoff *result = data;
-    size_t n = cpted_standoff_asset_count(result);
-    for (size_t i = 0; i < n; i++) {
-        int rc = build_standoff_asset(ctx, result, i, layers);
-        if (rc != CPTED_OK)
-            return rc;
-    }
-    const cpted_freespace *fs = cpted_standoff_freespace(result);
-    if (!fs)
-        return cpted__error(ctx, CPTED_E_INVALID, "the standoff result has no free space");
-    unsigned char *wkb = NULL;
-    size_t size = 0;
-    double area_m2 = NAN;
-    int rc = cpted_freespace_get_wkb(&wkb, &size, fs, CPTED_SPACE_ACCESSIBLE);
-    if (rc == CPTED_OK)
-        rc = cpted_freespace_get_area(&area_m2, fs, CPTED_SPACE_ACCESSIBLE);
-    GEOSGeometry *g = NULL;
-    if (rc == CPTED_OK)
-        rc = geom_from_wkb(ctx, wkb, size, "the vehicle-accessible area", &g);
-    else
-        cpted_free(wkb);
-    if (rc != CPTED_OK)
-        return rc;
-    w_value *v = layer_add_row(ctx, &layers[STANDOFF_ACCESSIBLE], g);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[AA_AREA].number = area_m2;
-    return CPTED_OK;
-}
-
-/* The one-result shorthands: open, add, commit, free (abort on failure). */
-typedef int (*add_fn)(cpted_writer *w, const void *result);
-
-static int write_one(const cpted_site *site, const char *path, const char *format,
-                     int32_t overwrite, add_fn add, const void *result)
-{
-    cpted_writer *w = NULL;
-    int rc = cpted_writer_open(&w, site->ctx, path, format, overwrite);
-    if (rc == CPTED_OK)
-        rc = add(w, result);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_commit(w);
-    cpted_writer_free(w);
-    return rc;
-}
-
-static int add_standoff(cpted_writer *w, const void *result)
-{
-    return cpted_writer_add_standoff(w, result);
-}
-
-CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, const char *path,
-                                              const char *format, int32_t overwrite)
-{
-    if (!result)
-        return CPTED_E_INVALID;
-    return write_one(cpted_standoff_site(result), path, format, overwrite, add_standoff, result);
-}
-
-CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result)
-{
-    return writer_add(w, cpted_standoff_site(result), standoff_specs,
-                      sizeof standoff_specs / sizeof standoff_specs[0], build_standoff, result,
-                      "standoff");
-}
-
-/* ---- coverage ------------------------------------------------------------ */
-
-enum {
-    PL_ID, PL_DERIVED, PL_CLOSED, PL_UNVERIFIED, PL_LENGTH, PL_COVERED, PL_RATIO, PL_OPEN_ENDS,
-    PL_GAPS, PL_NONCOMPLIANT, PL_WEAKEST, PL_UNRATED
-};
-static const w_field perimeter_fields[] = {
-    [PL_ID] = {"id", W_TEXT},
-    [PL_DERIVED] = {"derived", W_BOOL},
-    [PL_CLOSED] = {"closed", W_BOOL},
-    [PL_UNVERIFIED] = {"unverified", W_BOOL},
-    [PL_LENGTH] = {"length_m", W_REAL},
-    [PL_COVERED] = {"covered_m", W_REAL},
-    [PL_RATIO] = {"coverage_ratio", W_REAL},
-    [PL_OPEN_ENDS] = {"open_ends", W_INT},
-    [PL_GAPS] = {"gap_count", W_INT},
-    [PL_NONCOMPLIANT] = {"noncompliant_count", W_INT},
-    [PL_WEAKEST] = {"weakest_rating", W_TEXT},
-    [PL_UNRATED] = {"unrated_count", W_INT},
-};
-
-enum {
-    GP_LINE, GP_START, GP_END, GP_WIDTH, GP_COMPLIANT, GP_PASSABLE, GP_BETWEEN_1, GP_BETWEEN_2,
-    GP_X, GP_Y
-};
-static const w_field gap_fields[] = {
-    [GP_LINE] = {"line_id", W_TEXT},
-    [GP_START] = {"start_m", W_REAL},
-    [GP_END] = {"end_m", W_REAL},
-    [GP_WIDTH] = {"clear_width_m", W_REAL},
-    [GP_COMPLIANT] = {"compliant", W_BOOL},
-    [GP_PASSABLE] = {"vehicle_passable", W_BOOL},
-    [GP_BETWEEN_1] = {"between_1", W_TEXT},
-    [GP_BETWEEN_2] = {"between_2", W_TEXT},
-    [GP_X] = {"x", W_REAL},
-    [GP_Y] = {"y", W_REAL},
-};
-
-enum { BR_LINE, BR_KIND, BR_WIDTH };
-static const w_field breach_fields[] = {
-    [BR_LINE] = {"line_id", W_TEXT},
-    [BR_KIND] = {"kind", W_TEXT},
-    [BR_WIDTH] = {"width_m", W_REAL},
-};
-
-enum { COVERAGE_LINES, COVERAGE_GAPS, COVERAGE_BREACHES };
-static const w_spec coverage_specs[] = {
-    [COVERAGE_LINES] = W_SPEC("perimeter_lines", wkbMultiLineString, perimeter_fields),
-    [COVERAGE_GAPS] = W_SPEC("gaps", wkbLineString, gap_fields),
-    [COVERAGE_BREACHES] = W_SPEC("breaches", wkbPoint, breach_fields),
-};
-
-
-static int build_coverage_line(cpted_context *ctx, const cpted_coverage *result, size_t li,
-                               w_layer *layers)
-{
-    cpted_coverage_line line;
-    memset(&line, 0, sizeof line);
-    line.struct_size = sizeof line;
-    int rc = cpted_coverage_get_line(&line, result, li);
-    if (rc != CPTED_OK)
-        return rc;
-    /* The analysed line itself (derived rows included), not a lookup among the
-     * site's features: the writer reads the result's geometry, it computes nothing. */
-    const GEOSGeometry *line_geom = result->lines[li].geom;
-    GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, line_geom);
-    if (!g)
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory writing line %s", line.id);
-    w_value *v = layer_add_row(ctx, &layers[COVERAGE_LINES], g);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[PL_ID].text = line.id;
-    v[PL_DERIVED].number = line.derived ? 1 : 0;
-    v[PL_CLOSED].number = line.closed ? 1 : 0;
-    v[PL_UNVERIFIED].number = line.unverified ? 1 : 0;
-    v[PL_LENGTH].number = line.length_m;
-    v[PL_COVERED].number = line.covered_m;
-    v[PL_RATIO].number = line.coverage_ratio;
-    v[PL_OPEN_ENDS].number = line.open_ends;
-    v[PL_GAPS].number = (double)line.gap_count;
-    v[PL_NONCOMPLIANT].number = (double)line.noncompliant_count;
-    v[PL_WEAKEST].text = line.weakest_rating;
-    v[PL_UNRATED].number = (double)line.unrated_count;
-
-    for (size_t gi = 0; gi < line.gap_count; gi++) {
-        cpted_coverage_gap gap;
-        memset(&gap, 0, sizeof gap);
-        gap.struct_size = sizeof gap;
-        rc = cpted_coverage_get_gap(&gap, result, li, gi);
-        if (rc != CPTED_OK)
-            return rc;
-        /* the gap as the stretch of line it leaves open; x, y is its middle */
-        GEOSGeometry *stretch = cpted__line_substring(ctx, line_geom, gap.start_m, gap.end_m);
-        if (!stretch)
-            return CPTED_E_GEOMETRY;
-        v = layer_add_row(ctx, &layers[COVERAGE_GAPS], stretch);
-        if (!v)
-            return CPTED_E_NOMEM;
-        v[GP_LINE].text = line.id;
-        v[GP_START].number = gap.start_m;
-        v[GP_END].number = gap.end_m;
-        v[GP_WIDTH].number = gap.clear_width_m;
-        v[GP_COMPLIANT].number = gap.compliant ? 1 : 0;
-        v[GP_PASSABLE].number = gap.vehicle_passable ? 1 : 0;
-        v[GP_BETWEEN_1].text = gap.before_id;
-        v[GP_BETWEEN_2].text = gap.after_id;
-        v[GP_X].number = gap.x;
-        v[GP_Y].number = gap.y;
-    }
-    return CPTED_OK;
-}
-
-static int build_coverage(cpted_context *ctx, const void *data, w_layer *layers)
-{
-    const cpted_coverage *result = data;
-    size_t n = cpted_coverage_line_count(result);
-    for (size_t i = 0; i < n; i++) {
-        int rc = build_coverage_line(ctx, result, i, layers);
-        if (rc != CPTED_OK)
-            return rc;
-    }
-    n = cpted_coverage_breach_count(result);
-    for (size_t i = 0; i < n; i++) {
-        cpted_coverage_breach b;
-        memset(&b, 0, sizeof b);
-        b.struct_size = sizeof b;
-        int rc = cpted_coverage_get_breach(&b, result, i);
-        if (rc != CPTED_OK)
-            return rc;
-        GEOSGeometry *p = make_point(ctx, b.x, b.y);
-        if (!p)
-            return CPTED_E_NOMEM;
-        w_value *v = layer_add_row(ctx, &layers[COVERAGE_BREACHES], p);
-        if (!v)
-            return CPTED_E_NOMEM;
-        v[BR_LINE].text = b.line_id;
-        v[BR_KIND].text = cpted_breach_kind_name(b.kind);
-        v[BR_WIDTH].number = b.width_m;
-    }
-    return CPTED_OK;
-}
-
-static int add_coverage(cpted_writer *w, const void *result)
-{
-    return cpted_writer_add_coverage(w, result);
-}
-
-CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, const char *path,
-                                              const char *format, int32_t overwrite)
-{
-    if (!result)
-        return CPTED_E_INVALID;
-    return write_one(cpted_coverage_site(result), path, format, overwrite, add_coverage, result);
-}
-
-CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result)
-{
-    return writer_add(w, cpted_coverage_site(result), coverage_specs,
-                      sizeof coverage_specs / sizeof coverage_specs[0], build_coverage, result,
-                      "coverage");
-}
-
-/* ---- vehicle dynamics assessment ------------------------------------------- */
-
-enum {
-    VT_ID, VT_LINE, VT_STATION, VT_ASSESSED, VT_REACHABLE, VT_SPEED_KMH, VT_SPEED_MPS, VT_ENERGY,
-    VT_ENERGY_NORMAL, VT_ANGLE, VT_RUNUP, VT_SPEED_LOW, VT_SPEED_HIGH, VT_BARRIER, VT_RATING,
-    VT_RATED_MASS, VT_RATED_SPEED, VT_RATED_ANGLE, VT_RATED_PENETRATION, VT_OK, VT_NEEDED,
-    VT_NOT_ASSESSED
-};
-static const w_field vda_target_fields[] = {
-    [VT_ID] = {"id", W_TEXT},
-    [VT_LINE] = {"line_id", W_TEXT},
-    [VT_STATION] = {"station_m", W_REAL},
-    [VT_ASSESSED] = {"assessed", W_BOOL},
-    [VT_REACHABLE] = {"reachable", W_BOOL},
-    [VT_SPEED_KMH] = {"impact_speed_kmh", W_REAL},
-    [VT_SPEED_MPS] = {"impact_speed_mps", W_REAL},
-    [VT_ENERGY] = {"energy_kj", W_REAL},
-    [VT_ENERGY_NORMAL] = {"energy_normal_kj", W_REAL},
-    [VT_ANGLE] = {"angle_deg", W_REAL},
-    [VT_RUNUP] = {"runup_m", W_REAL},
-    [VT_SPEED_LOW] = {"speed_low_kmh", W_REAL},
-    [VT_SPEED_HIGH] = {"speed_high_kmh", W_REAL},
-    [VT_BARRIER] = {"barrier", W_TEXT},
-    [VT_RATING] = {"rating", W_TEXT},
-    [VT_RATED_MASS] = {"rated_mass_kg", W_REAL},
-    [VT_RATED_SPEED] = {"rated_speed_kmh", W_REAL},
-    [VT_RATED_ANGLE] = {"rated_angle_deg", W_REAL},
-    [VT_RATED_PENETRATION] = {"rated_penetration_m", W_REAL},
-    [VT_OK] = {"ok", W_BOOL},
-    [VT_NEEDED] = {"needed_rating", W_TEXT},
-    [VT_NOT_ASSESSED] = {"not_assessed", W_TEXT},
-};
-
-enum { VP_ID, VP_SPEED, VP_ENERGY, VP_ANGLE, VP_RUNUP };
-static const w_field vda_path_fields[] = {
-    [VP_ID] = {"id", W_TEXT},
-    [VP_SPEED] = {"speed_kmh", W_REAL},
-    [VP_ENERGY] = {"energy_kj", W_REAL},
-    [VP_ANGLE] = {"angle_deg", W_REAL},
-    [VP_RUNUP] = {"runup_m", W_REAL},
-};
-
-enum { VC_ID, VC_SPEED };
-static const w_field vda_corridor_fields[] = {
-    [VC_ID] = {"id", W_TEXT},
-    [VC_SPEED] = {"speed_kmh", W_REAL},
-};
-
-enum { VDA_TARGETS, VDA_PATHS, VDA_CORRIDORS };
-static const w_spec vda_specs[] = {
-    [VDA_TARGETS] = W_SPEC("vda_targets", wkbPoint, vda_target_fields),
-    [VDA_PATHS] = W_SPEC("vda_paths", wkbLineString, vda_path_fields),
-    [VDA_CORRIDORS] = W_SPEC("corridors", wkbMultiPolygon, vda_corridor_fields),
-};
-
-/* One target: its point with the record (the numbers of an approach only when
- * there is one, as in the JSON), and for a reachable target its path and
- * corridor as the result holds them. */
-static int build_vda_target(cpted_context *ctx, const cpted_vda *result, size_t i,
-                            w_layer *layers)
-{
-    const cpted__vda_target *t = &result->targets[i];
-    const cpted_vda_target *r = &t->rec;
-    bool hit = r->assessed && r->reachable;
-    GEOSGeometry *p = make_point(ctx, r->x, r->y);
-    if (!p)
-        return CPTED_E_NOMEM;
-    w_value *v = layer_add_row(ctx, &layers[VDA_TARGETS], p);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[VT_ID].text = r->id;
-    v[VT_LINE].text = r->line_id;
-    v[VT_STATION].number = r->station_m;
-    v[VT_ASSESSED].number = r->assessed ? 1 : 0;
-    v[VT_REACHABLE].number = hit ? 1 : 0;
-    if (hit) {
-        v[VT_SPEED_KMH].number = r->speed_kmh;
-        v[VT_SPEED_MPS].number = r->speed_mps;
-        v[VT_ENERGY].number = r->energy_kj;
-        v[VT_ENERGY_NORMAL].number = r->energy_normal_kj;
-        v[VT_ANGLE].number = r->angle_deg;
-        v[VT_RUNUP].number = r->runup_m;
-        v[VT_SPEED_LOW].number = r->speed_low_kmh;
-        v[VT_SPEED_HIGH].number = r->speed_high_kmh;
-        v[VT_OK].number = r->ok < 0 ? NAN : r->ok;
-        v[VT_NEEDED].text = r->needed_rating;
-    }
-    v[VT_BARRIER].text = r->barrier_id;
-    v[VT_RATING].text = r->rating;
-    v[VT_RATED_MASS].number = r->rated_mass_kg;
-    v[VT_RATED_SPEED].number = r->rated_speed_kmh;
-    v[VT_RATED_ANGLE].number = r->rated_angle_deg;
-    v[VT_RATED_PENETRATION].number = r->rated_penetration_m;
-    v[VT_NOT_ASSESSED].text = r->not_assessed;
-    if (!hit)
-        return CPTED_OK;
-
-    /* a path of one point (a start at the target) has no line to draw */
-    GEOSGeometry *path = NULL;
-    if (t->path_n >= 2) {
-        path = cpted__line_from_xy(ctx, t->path_xy, t->path_n);
-        if (!path)
-            return CPTED_E_GEOMETRY;
-    }
-    v = layer_add_row(ctx, &layers[VDA_PATHS], path);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[VP_ID].text = r->id;
-    v[VP_SPEED].number = r->speed_kmh;
-    v[VP_ENERGY].number = r->energy_kj;
-    v[VP_ANGLE].number = r->angle_deg;
-    v[VP_RUNUP].number = r->runup_m;
-
-    GEOSGeometry *corridor = cpted__vda_corridor(result, i);
-    if (!corridor)
-        return CPTED_E_GEOMETRY;
-    v = layer_add_row(ctx, &layers[VDA_CORRIDORS], corridor);
-    if (!v)
-        return CPTED_E_NOMEM;
-    v[VC_ID].text = r->id;
-    v[VC_SPEED].number = r->speed_kmh;
-    return CPTED_OK;
-}
-
-static int build_vda(cpted_context *ctx, const void *data, w_layer *layers)
-{
-    const cpted_vda *result = data;
-    for (size_t i = 0; i < result->target_count; i++) {
-        int rc = build_vda_target(ctx, result, i, layers);
-        if (rc != CPTED_OK)
-            return rc;
-    }
-    return CPTED_OK;
-}
-
-static int add_vda(cpted_writer *w, const void *result)
-{
-    return cpted_writer_add_vda(w, result);
-}
-
-CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *path,
-                                         const char *format, int32_t overwrite)
-{
-    if (!result)
-        return CPTED_E_INVALID;
-    return write_one(result->site, path, format, overwrite, add_vda, result);
-}
-
-CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result)
-{
-    return writer_add(w, result ? result->site : NULL, vda_specs,
-                      sizeof vda_specs / sizeof vda_specs[0], build_vda, result, "vda");
 }

@@ -196,7 +196,9 @@ def test_gis_output(cpted, plaza, tmp_path):
     ds = ogr.Open(str(out))
     layers = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount()
               for i in range(ds.GetLayerCount())}
-    assert layers == {"standoff_lines": 1, "encroachment": 1, "accessible_area": 1}
+    # + the QGIS styles of the three (docs/outputs.md, "Styles")
+    assert layers == {"standoff_lines": 1, "encroachment": 1, "accessible_area": 1,
+                      "layer_styles": 3}
     feature = ds.GetLayerByName("standoff_lines").GetNextFeature()
     assert feature.GetField("id") == "assets:1" and feature.GetField("standoff_m") == 0
     ds = None

@@ -227,7 +227,7 @@ def test_gis_layers(cpted, validate, tmp_path):
     ds = ogr.Open(str(out))
     assert ds is not None
     layers = {ds.GetLayer(i).GetName(): ds.GetLayer(i) for i in range(ds.GetLayerCount())}
-    assert set(layers) == {"vda_targets", "vda_paths", "corridors"}
+    assert set(layers) == {"vda_targets", "vda_paths", "corridors", "layer_styles"}
     assert layers["vda_targets"].GetGeomType() == ogr.wkbPoint
     assert layers["vda_paths"].GetGeomType() == ogr.wkbLineString
     assert layers["corridors"].GetGeomType() == ogr.wkbMultiPolygon

@@ -291,7 +291,7 @@ static void test_standoff_gpkg(void **state)
 
     GDALDatasetH ds = open_vector(path);
     assert_string_equal(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GPKG");
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3 + 1); /* + layer_styles */
     const double ax[2] = {50, 50}, ay[2] = {60, 45 + DELTA};
     check_standoff_lines(ds, result, ax, ay, 1e-6);
     check_encroachment(ctx, ds, result, true);
@@ -435,7 +435,7 @@ static void test_coverage_gpkg(void **state)
     const char *path = tmp_file("write_coverage.gpkg");
     assert_int_equal(cpted_coverage_write(result, path, "GPKG", 0), CPTED_OK);
     GDALDatasetH ds = open_vector(path);
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3 + 1); /* + layer_styles */
 
     assert_int_equal(cpted_coverage_line_count(result), 1);
     cpted_coverage_line line = {.struct_size = sizeof line};
@@ -531,12 +531,12 @@ static void test_existing_output_kept(void **state)
     assert_int_equal(cpted_coverage_write(result, path, NULL, 0), CPTED_E_IO);
     assert_non_null(strstr(cpted_context_last_error(ctx), "exists; use overwrite"));
     GDALDatasetH ds = open_vector(path);
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3 + 1); /* + layer_styles */
     GDALClose(ds);
     /* with overwrite: replaced */
     assert_int_equal(cpted_coverage_write(result, path, NULL, 1), CPTED_OK);
     ds = open_vector(path);
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3 + 1); /* + layer_styles */
     GDALClose(ds);
     assert_no_temporaries();
     cpted_coverage_free(result);
@@ -646,7 +646,7 @@ static void test_writer_two_results_one_gpkg(void **state)
     cpted_writer_free(w);
 
     GDALDatasetH ds = open_vector(path);
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 6);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 6 + 1); /* + layer_styles */
     for (int i = 0; i < 6; i++) {
         /* in the order added */
         assert_string_equal(OGR_L_GetName(GDALDatasetGetLayer(ds, i)), layer_names[i]);
@@ -717,7 +717,7 @@ static void test_writer_existing_and_geojson(void **state)
     assert_int_equal(cpted_writer_commit(w), CPTED_OK);
     cpted_writer_free(w);
     GDALDatasetH ds = open_vector(gpkg);
-    assert_int_equal(GDALDatasetGetLayerCount(ds), 3);
+    assert_int_equal(GDALDatasetGetLayerCount(ds), 3 + 1); /* + layer_styles */
     GDALClose(ds);
     VSIUnlink(gpkg);
 
