@@ -533,10 +533,14 @@ CPTED_API int CPTED_CALL cpted_analysis_get_finding(cpted_finding *out,
 
 /* The document of a part that did not run: its schema's required members,
  * empty, with the reason. */
-static void json_part_not_assessed(cpted__json *j, const cpted_analysis *a, int32_t part)
+static int json_part_not_assessed(cpted__json *j, const cpted_analysis *a, int32_t part)
 {
     cpted_vehicle veh;
-    cpted_freespace_get_vehicle(&veh, a->fs);
+    memset(&veh, 0, sizeof veh);
+    veh.struct_size = sizeof veh;
+    int rc = cpted_freespace_get_vehicle(&veh, a->fs);
+    if (rc != CPTED_OK)
+        return rc;
     cpted__json_begin_object(j);
     cpted__json_key(j, "schema");
     cpted__json_string(j, part == CPTED_ANALYSIS_COVERAGE   ? "cpted/coverage/1"
@@ -570,15 +574,14 @@ static void json_part_not_assessed(cpted__json *j, const cpted_analysis *a, int3
         cpted__json_end_array(j);
     }
     cpted__json_end_object(j);
+    return CPTED_OK;
 }
 
 static int json_part(cpted__json *j, const cpted_analysis *a, int32_t part)
 {
     cpted__json_key(j, part_name(part));
-    if (a->not_assessed[part_index(part)]) {
-        json_part_not_assessed(j, a, part);
-        return CPTED_OK;
-    }
+    if (a->not_assessed[part_index(part)])
+        return json_part_not_assessed(j, a, part);
     cpted__json_begin_object(j);
     cpted__json_key(j, "schema");
     int rc;

@@ -212,6 +212,10 @@ static void test_parts_left_out_are_not_assessed(void **state)
     assert_non_null(strstr(json, "\"standoff\":{\"schema\":\"cpted/standoff/1\",\"assessed\":false,"
                                  "\"not_assessed\":\"left out of the analysis\""));
     assert_non_null(strstr(json, "\"targets\":[]"));
+    /* the part left out still names the vehicle of the free space */
+    const char *vda_doc = strstr(json, "\"vda\":{\"schema\":\"cpted/vda/1\",\"assessed\":false");
+    assert_non_null(vda_doc);
+    assert_non_null(strstr(vda_doc, "\"class\":\"M1\",\"mass_kg\":1500"));
     cpted_free(json);
     cpted_analysis_free(a);
     cpted_freespace_free(fs);
