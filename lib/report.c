@@ -221,13 +221,14 @@ static void sources_table(report *r)
         }
         add(r, "</td><td>");
         VSIStatBufL st;
-        char date[32] = "unknown (in memory or not found)";
-        if (VSIStatL(src, &st) == 0)
+        char date[64] = "unknown (in memory or not found)";
+        bool is_file = VSIStatL(src, &st) == 0;
+        if (is_file)
             utc_date(date, st.st_mtime);
         esc(r, date);
         add(r, "</td><td>");
         const char *from = NULL;
-        char *lic = licence_of(src, &from);
+        char *lic = is_file ? licence_of(src, &from) : cpted__strdup("not stated");
         if (!lic)
             r->t.failed = true;
         esc(r, lic);
@@ -894,7 +895,11 @@ static void sensitivity_section(report *r)
         return;
     }
     add(r, "<p>The ten fastest approaches, with the band of speeds over a0 &#215; 0.8 .. 1.2 "
-           "and f = 0.6 .. 1.0 (docs/method-vda.md &#167;4).</p>\n<table class=\"band\"><tr>"
+           "and f = 0.6 .. 1.0 (docs/method-vda.md &#167;4)");
+    if (!v->opts.sensitivity)
+        add(r, "; the band was not computed for this run (sensitivity off): low and high are "
+               "the speed itself");
+    add(r, ".</p>\n<table class=\"band\"><tr>"
            "<th>target</th><th>speed km/h</th><th>band low</th><th>band high</th>"
            "<th>angle &#176;</th><th>run-up m</th><th>element</th><th>rating</th>"
            "<th>required</th></tr>\n");
