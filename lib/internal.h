@@ -866,5 +866,10 @@ const char *cpted__svg_speed_colour(double speed_kmh);
 /* The SVG (an <svg> element, no XML prologue) `width_px` wide; with
  * speed_legend the speed ramp is in the legend. *out to cpted__free. */
 int cpted__svg_map_render(cpted__svg_map *m, double width_px, bool speed_legend, char **out);
+/* The map of an analysis (report_map.c): the site, its free space and the
+ * parts given (NULL: not drawn) as an SVG `width_px` wide (docs/report.md).
+ * *out to cpted__free. */
+int cpted__analysis_map_svg(char **out, cpted_freespace *fs, const cpted_coverage *cov,
+                            const cpted_standoff *so, const cpted_vda *vda, double width_px);
 
 #endif /* CPTED_INTERNAL_H */
