@@ -613,7 +613,7 @@ static void sensitivity_section(report *r)
         td_num(r, t->angle_deg, 0);
         td_num(r, t->runup_m, 1);
         td_text(r, t->barrier_id);
-        td_text(r, t->rating);
+        td_text(r, t->rating ? t->rating : t->barrier_id ? "unrated" : NULL);
         td_text(r, t->needed_rating);
         add(r, "</tr>\n");
     }
@@ -730,7 +730,7 @@ static void assumptions_section(report *r)
                   "charge detonates there as a hemispherical surface burst (Kingery&#8211;"
                   "Bulmash, Swisdak 1994 fits), valid for Z = 0.2&#8211;198.5 m/kg^(1/3), "
                   "never extrapolated (closer: at least the value at the fit's end).",
-               "docs/method-standoff.md; docs/blast.md; domain.md &#167;4");
+               "docs/method-standoff.md; docs/blast.md; domain.md &#167;4.3");
     add(r, "</table>\n");
     /* warnings of the site and the parts: what the numbers above rest on */
     size_t nw = cpted_site_warning_count(r->site);
