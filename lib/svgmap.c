@@ -747,7 +747,10 @@ static double render_legend(cpted__svg_map *m, cpted__text *t, double x, double 
     int n = 0;
     for (size_t l = 0; l < m->layer_count; l++) {
         const cpted__svg_style *s = &m->layers[l].st;
-        if (!s->legend)
+        bool drawn = false; /* only what the map shows is explained */
+        for (size_t i = 0; i < m->item_count && !drawn; i++)
+            drawn = m->items[i].layer == l && m->items[i].g;
+        if (!s->legend || !drawn)
             continue;
         double cx = x + (n % per_row) * col_w, cy = y + (n / per_row) * row_h;
         render_swatch(t, s, cx, cy);

@@ -387,6 +387,54 @@ static void test_not_assessed_part(void **state)
     cpted_analysis_free(a);
 }
 
+/* The map is drawn in the output CRS: the plaza (EPSG:25832, E 500000 N 5800000,
+ * about 9 deg E 52.3 deg N) with output EPSG:4326 has tick labels in degrees,
+ * says so, and marks its scale bar approximate; in its own CRS the labels are
+ * metres (E 500000 .. 500300 in steps of 50 m) and the bar is not approximate. */
+static void test_map_in_output_crs(void **state)
+{
+    cpted_context *ctx = *state;
+    for (int geo = 0; geo < 2; geo++) {
+        cpted_site_options so;
+        assert_int_equal(cpted_site_options_init(&so, sizeof so), CPTED_OK);
+        so.output_crs = geo ? "EPSG:4326" : NULL;
+        const char *paths[1] = {test_sample_path("plaza/plaza.gpkg")};
+        cpted_site *site = NULL;
+        assert_int_equal(cpted_site_open(&site, ctx, paths, 1, &so), CPTED_OK);
+        cpted_vehicle v;
+        assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
+        cpted_freespace *fs = NULL;
+        assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
+        cpted_analysis_options o;
+        assert_int_equal(cpted_analysis_options_init(&o, sizeof o), CPTED_OK);
+        o.parts = CPTED_ANALYSIS_COVERAGE;
+        cpted_analysis *a = NULL;
+        assert_int_equal(cpted_analysis_run(&a, fs, &o), CPTED_OK);
+        char *html = report(a, "2026-03-04", NULL);
+        char *map = section_of(html, "map");
+        if (geo) {
+            assert_non_null(strstr(map, "Coordinates: EPSG:4326 (output CRS), degrees"));
+            assert_non_null(strstr(map, " m (approx.)</text>"));
+            assert_non_null(strstr(map, "text-anchor=\"end\">52.3"));
+            assert_non_null(strstr(map, "text-anchor=\"middle\">9.00"));
+            assert_null(strstr(map, ">500100</text>"));
+        } else {
+            assert_non_null(strstr(map, "Coordinates: EPSG:25832 (output CRS), metres"));
+            assert_null(strstr(map, "(approx.)"));
+            assert_non_null(strstr(map, "text-anchor=\"middle\">500100</text>"));
+            assert_non_null(strstr(map, "text-anchor=\"end\">5800250</text>"));
+        }
+        /* the source is a file: its licence note (samples/plaza/README.md has none) */
+        assert_non_null(strstr(html, "plaza.gpkg</td>"));
+        assert_non_null(strstr(html, "<td>not stated</td>"));
+        free(map);
+        cpted_free(html);
+        cpted_analysis_free(a);
+        cpted_freespace_free(fs);
+        cpted_site_free(site);
+    }
+}
+
 static void test_bad_arguments(void **state)
 {
     cpted_context *ctx = *state;
@@ -432,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_asset_and_element_tables),
         cmocka_unit_test(test_deterministic_and_today),
         cmocka_unit_test(test_not_assessed_part),
+        cmocka_unit_test(test_map_in_output_crs),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);

@@ -2,7 +2,7 @@
  * and writes its HTML report (tests/report/test_report_chromium.py).
  *
  *   render_report SITE OUT.html [--date D] [--vehicle CLASS] [--charge KG]
- *                 [--allowable KPA] [--parts N] [--no-sensitivity]
+ *                 [--allowable KPA] [--parts N] [--output-crs CRS] [--no-sensitivity]
  *
  * Exit 0 on success, 1 on a library failure (message on stderr), 2 on usage.
  */
@@ -24,10 +24,11 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: render_report SITE OUT.html [--date D] [--vehicle C] "
-                        "[--charge KG] [--allowable KPA] [--parts N] [--no-sensitivity]\n");
+                        "[--charge KG] [--allowable KPA] [--parts N] [--output-crs CRS] "
+                        "[--no-sensitivity]\n");
         return 2;
     }
-    const char *date = "2026-01-01", *vehicle_class = "M1";
+    const char *date = "2026-01-01", *vehicle_class = "M1", *output_crs = NULL;
     double charge = 0, allowable = 0;
     int parts = CPTED_ANALYSIS_ALL, sensitivity = 1;
     for (int i = 3; i < argc; i++) {
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
             allowable = atof(argv[++i]);
         else if (!strcmp(argv[i], "--parts") && has)
             parts = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--output-crs") && has)
+            output_crs = argv[++i];
         else if (!strcmp(argv[i], "--no-sensitivity"))
             sensitivity = 0;
         else {
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
         return fail(NULL, "context", 0);
     cpted_site_options so;
     cpted_site_options_init(&so, sizeof so);
+    so.output_crs = output_crs;
     const char *src[1] = {argv[1]};
     cpted_site *site = NULL;
     int rc = cpted_site_open(&site, ctx, src, 1, &so);
