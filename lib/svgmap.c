@@ -852,7 +852,8 @@ int cpted__svg_map_render(cpted__svg_map *m, double width_px, bool speed_legend,
     cpted__text_add(&note, "Coordinates: ");
     cpted__text_add(&note, crs[0] ? crs : "local (unnamed) system");
     cpted__text_add(&note, geographic ? " (output CRS), degrees" : " (output CRS), metres");
-    cpted__text_add(&note, "; north arrow: grid north of that CRS");
+    cpted__text_add(&note, geographic ? "; north arrow: north along the meridians"
+                                      : "; north arrow: grid north of that CRS");
     if (note.len > 160) {
         note.len = 157;
         cpted__text_add(&note, "...");
