@@ -104,7 +104,15 @@ static const char *const part_names[3] = {"coverage", "standoff", "vda"};
 
 /* ---- sources: dates and licences (rules: docs/report.md) ---------------- */
 
-/* The first line of a small file that `pick` accepts, copied (NULL: none). */
+static bool mentions_licence(const char *line)
+{
+    return strstr(line, "\xc2\xa9") || strstr(line, "(c)") || strstr(line, "(C)") ||
+           strstr(line, "icen") || strstr(line, "ICEN") || strstr(line, "opyright") ||
+           strstr(line, "OPYRIGHT");
+}
+
+/* From the first 4 KB of a note: the first line that mentions a licence or
+ * copyright; with any_line, else its first non-empty line. A copy, or NULL. */
 static char *note_line(const char *path, bool any_line)
 {
     VSILFILE *f = VSIFOpenL(path, "rb");
@@ -114,8 +122,8 @@ static char *note_line(const char *path, bool any_line)
     size_t n = VSIFReadL(buf, 1, sizeof buf - 1, f);
     VSIFCloseL(f);
     buf[n] = '\0';
-    char *line = buf;
-    while (line && *line) {
+    char *first = NULL;
+    for (char *line = buf; line && *line;) {
         char *end = strchr(line, '\n');
         if (end)
             *end = '\0';
@@ -124,20 +132,20 @@ static char *note_line(const char *path, bool any_line)
             line[--len] = '\0';
         while (*line == ' ' || *line == '#')
             line++;
-        bool wanted = *line != '\0';
-        if (wanted && !any_line) {
-            /* README.md: only a line that speaks of a licence or copyright */
-            wanted = strstr(line, "\xc2\xa9") || strstr(line, "(c)") || strstr(line, "icen") ||
-                     strstr(line, "ICEN") || strstr(line, "opyright");
-        }
-        if (wanted) {
-            if (strlen(line) > 300)
-                line[300] = '\0';
-            return cpted__strdup(line);
+        if (*line && !first)
+            first = line;
+        if (*line && mentions_licence(line)) {
+            first = line;
+            any_line = true;
+            break;
         }
         line = end ? end + 1 : NULL;
     }
-    return NULL;
+    if (!first || !any_line)
+        return NULL;
+    if (strlen(first) > 300)
+        first[300] = '\0';
+    return cpted__strdup(first);
 }
 
 static bool ends_with(const char *s, const char *suffix)

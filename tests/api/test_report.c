@@ -9,12 +9,14 @@
  * bollard (2.85 m each side), so the line is breached, the asset has no
  * standoff, and the bollard is hit faster than its 32 km/h rating.
  */
+#define _POSIX_C_SOURCE 200809L /* mkdir */
 #include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define BOLLARD_RATING "IWA 14-1 V/1500[M1]/32/90"
@@ -435,6 +437,80 @@ static void test_map_in_output_crs(void **state)
     }
 }
 
+/* The report of a site file (coverage only: nothing to wait for). */
+static char *report_of_file(cpted_context *ctx, const char *path)
+{
+    const char *paths[1] = {path};
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx, paths, 1, NULL), CPTED_OK);
+    cpted_vehicle v;
+    assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
+    cpted_freespace *fs = NULL;
+    assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
+    cpted_analysis_options o;
+    assert_int_equal(cpted_analysis_options_init(&o, sizeof o), CPTED_OK);
+    o.parts = CPTED_ANALYSIS_COVERAGE;
+    cpted_analysis *a = NULL;
+    assert_int_equal(cpted_analysis_run(&a, fs, &o), CPTED_OK);
+    char *html = report(a, "2026-03-04", NULL);
+    cpted_analysis_free(a);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+    return html;
+}
+
+/* The licence rules (docs/report.md): a note next to the source (ATTRIBUTION,
+ * LICENSE: its line about a licence, else its first; README.md: only a line
+ * about a licence), else OpenStreetMap's for OSM sources, else "not stated";
+ * the date is the file's modification time (UTC). */
+static void test_source_licences_and_dates(void **state)
+{
+    cpted_context *ctx = *state;
+    static const char site_json[] =
+        "{\"type\": \"FeatureCollection\", \"name\": \"buildings\", \"crs\": {\"type\": "
+        "\"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::32632\"}}, "
+        "\"features\": [{\"type\": \"Feature\", \"properties\": {}, \"geometry\": "
+        "{\"type\": \"Polygon\", \"coordinates\": [[[500020, 5538620], [500040, 5538620], "
+        "[500040, 5538640], [500020, 5538640], [500020, 5538620]]]}}]}";
+    static const struct {
+        const char *dir, *note, *text, *want;
+    } cases[] = {
+        {"report_lic_a", "ATTRIBUTION", "site.geojson\n\xc2\xa9 Example City, CC BY 4.0\n",
+         "<td>\xc2\xa9 Example City, CC BY 4.0 <span class=\"from\">(ATTRIBUTION)</span></td>"},
+        {"report_lic_b", "LICENSE", "\n  Data of the city survey\nmore\n",
+         "<td>Data of the city survey <span class=\"from\">(LICENSE)</span></td>"},
+        {"report_lic_c", "README.md", "# A site\nNo word on terms here.\n", "<td>not stated</td>"},
+        {"report_lic_d", "README.md", "# A site\n\nLicence: <CC0> & friends\n",
+         "<td>Licence: &lt;CC0&gt; &amp; friends <span class=\"from\">(README.md)</span></td>"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[512], path[600], note[600];
+        snprintf(dir, sizeof dir, "%s", test_tmp_path(cases[i].dir));
+        mkdir(dir, 0755);
+        snprintf(path, sizeof path, "%s/site.geojson", dir);
+        snprintf(note, sizeof note, "%s/%s", dir, cases[i].note);
+        test_write_file(path, site_json);
+        test_write_file(note, cases[i].text);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        char date[64];
+        strftime(date, sizeof date, "<td>%Y-%m-%d</td>", gmtime(&st.st_mtime));
+        char *html = report_of_file(ctx, path);
+        char *row = strstr(html, "<table class=\"sources\">");
+        assert_non_null(row);
+        if (!strstr(row, cases[i].want))
+            fail_msg("case %zu: %s not in the sources table", i, cases[i].want);
+        assert_non_null(strstr(row, date));
+        /* the source not assessed for want of a line: said so */
+        assert_non_null(strstr(html, "<strong>NOT ASSESSED</strong>: no line of protection"));
+        cpted_free(html);
+    }
+    char *html = report_of_file(ctx, test_data_path("osm_semantics.osm"));
+    assert_non_null(strstr(html, "<td>\xc2\xa9 OpenStreetMap contributors, ODbL 1.0 "
+                                 "<span class=\"from\">(OpenStreetMap source)</span></td>"));
+    cpted_free(html);
+}
+
 static void test_bad_arguments(void **state)
 {
     cpted_context *ctx = *state;
@@ -481,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_deterministic_and_today),
         cmocka_unit_test(test_not_assessed_part),
         cmocka_unit_test(test_map_in_output_crs),
+        cmocka_unit_test(test_source_licences_and_dates),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
