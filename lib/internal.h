@@ -879,4 +879,71 @@ void cpted__json_crs(cpted__json *j, const cpted_site *site);
 /* Writes the `vehicle` object of every contract. */
 void cpted__json_vehicle(cpted__json *j, const cpted_vehicle *v);
 
+/* ---- output CRS (write.c) --------------------------------------------- */
+/* g (working CRS, borrowed) in the site's output CRS as a new geometry (the
+ * writer's conversion, cpted_site_to_output per vertex). NULL on failure:
+ * *status_out is then the status cpted_site_to_output set (message recorded),
+ * or CPTED_OK when GEOS failed (no message yet). */
+GEOSGeometry *cpted__geom_to_output(cpted_context *ctx, const cpted_site *site,
+                                    const GEOSGeometry *g, int *status_out);
+
+/* ---- growing text (svgmap.c), for the report and the map --------------- */
+typedef struct cpted__text {
+    char *buf;             /* NUL-terminated (NULL until the first byte) */
+    size_t len, cap;
+    bool failed;           /* out of memory: every later call is a no-op */
+} cpted__text;
+void cpted__text_addn(cpted__text *t, const char *s, size_t n);
+void cpted__text_add(cpted__text *t, const char *s);
+/* Formats in the "C" locale (cpted__vprintf). */
+void cpted__text_addf(cpted__text *t, const char *fmt, ...) CPTED__PRINTF(2, 3);
+/* s with & < > " ' escaped for XML/HTML text and attributes (NULL: nothing). */
+void cpted__text_escape(cpted__text *t, const char *s);
+/* v rounded to `decimals` (0..6) decimal places, "-" for NaN or infinite;
+ * integer arithmetic, so no locale can change it. */
+void cpted__text_fixed(cpted__text *t, double v, int decimals);
+void cpted__text_free(cpted__text *t);
+
+/* ---- SVG map (svgmap.c): styled layers of geometries in the output CRS - */
+/* A map is drawn in the site's output CRS: the viewport fits every geometry
+ * added, layers are drawn in the order made, with a frame, coordinate ticks
+ * and labels, a scale bar, a grid-north arrow and a legend. Built for a few
+ * thousand features (a district): features without their own title or colour
+ * share one <path> per layer, vertices are snapped to a 0.1 px grid, written
+ * relative, and repeated vertices dropped. */
+typedef struct cpted__svg_style {
+    const char *fill;      /* CSS colour or "none" */
+    const char *stroke;    /* CSS colour or "none" */
+    double stroke_px;      /* line width, px of the map (not scaled) */
+    double opacity;        /* fill opacity 0..1 */
+    const char *dash;      /* stroke-dasharray ("6 3") or NULL */
+    double point_px;       /* radius of the disc a point is drawn as, px */
+    const char *legend;    /* legend text, or NULL: not in the legend */
+    double label_px;       /* font size of the layer's labels, px (0: 11) */
+} cpted__svg_style;
+typedef struct cpted__svg_map cpted__svg_map;
+/* A map of the site's geometries (the site is borrowed: it must outlive the map). */
+int cpted__svg_map_new(cpted__svg_map **out, cpted_context *ctx, const cpted_site *site);
+void cpted__svg_map_free(cpted__svg_map *m);
+/* A new layer drawn above the earlier ones (the style's strings are copied). */
+int cpted__svg_map_layer(cpted__svg_map *m, const cpted__svg_style *style, size_t *layer_out);
+/* Adds g (working CRS, borrowed; empty: nothing) to a layer; `title` (a
+ * tooltip) and `colour` (fill, or stroke for lines, instead of the layer's)
+ * may be NULL. CPTED_OK, CPTED_E_CRS, CPTED_E_GEOMETRY, CPTED_E_NOMEM. */
+int cpted__svg_map_add(cpted__svg_map *m, size_t layer, const GEOSGeometry *g,
+                       const char *title, const char *colour);
+/* A text label at (x, y) (working CRS). */
+int cpted__svg_map_label(cpted__svg_map *m, size_t layer, double x, double y, const char *text);
+/* The speed ramp: classes bounded by the standard test speeds (16, 32, 48,
+ * 64, 80, 96, 112 km/h); the colour of a speed ("#rrggbb", static). */
+const char *cpted__svg_speed_colour(double speed_kmh);
+/* The SVG (an <svg> element, no XML prologue) `width_px` wide; with
+ * speed_legend the speed ramp is in the legend. *out to cpted__free. */
+int cpted__svg_map_render(cpted__svg_map *m, double width_px, bool speed_legend, char **out);
+/* The map of an analysis (report_map.c): the site, its free space and the
+ * parts given (NULL: not drawn) as an SVG `width_px` wide (docs/report.md).
+ * *out to cpted__free. */
+int cpted__analysis_map_svg(char **out, cpted_freespace *fs, const cpted_coverage *cov,
+                            const cpted_standoff *so, const cpted_vda *vda, double width_px);
+
 #endif /* CPTED_INTERNAL_H */

@@ -157,6 +157,15 @@ static int to_output_xy(double *x, double *y, void *userdata)
     return t->status == CPTED_OK;
 }
 
+GEOSGeometry *cpted__geom_to_output(cpted_context *ctx, const cpted_site *site,
+                                    const GEOSGeometry *g, int *status_out)
+{
+    w_transform t = {site, CPTED_OK};
+    GEOSGeometry *out = GEOSGeom_transformXY_r(ctx->geos, g, to_output_xy, &t);
+    *status_out = t.status;
+    return out;
+}
+
 /* Reprojects every row geometry from the working CRS to the output CRS. */
 static int layers_to_output(cpted_context *ctx, const cpted_site *site, cpted__w_layer *layers,
                             size_t n)
@@ -168,11 +177,11 @@ static int layers_to_output(cpted_context *ctx, const cpted_site *site, cpted__w
             cpted__w_row *row = &layers[l].rows[r];
             if (!row->geom)
                 continue;
-            w_transform t = {site, CPTED_OK};
-            GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, row->geom, to_output_xy, &t);
+            int status;
+            GEOSGeometry *g = cpted__geom_to_output(ctx, site, row->geom, &status);
             if (!g) {
-                if (t.status != CPTED_OK)
-                    return t.status; /* cpted_site_to_output set the message */
+                if (status != CPTED_OK)
+                    return status; /* cpted_site_to_output set the message */
                 return cpted__error(ctx, CPTED_E_CRS, "cannot transform layer '%s' to %s: %s",
                                     layers[l].spec->name, cpted_site_output_crs(site),
                                     cpted__geos_error(ctx));

@@ -11,6 +11,7 @@ PACKAGES=(
     libcmocka-dev doxygen valgrind clang-14 libclang-rt-14-dev abigail-tools
     python3-jsonschema python3-gdal python3-cffi python3-pytest python3-shapely python3-numpy
     locales
+    chromium python3-pil
 )
 
 if ! command -v dpkg-query > /dev/null; then

@@ -76,7 +76,7 @@ asan_tests() {
     LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
     ASAN_OPTIONS=detect_leaks=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        ctest_in "$build_asan" -LE 'packaging|docs|crosscheck'
+        ctest_in "$build_asan" -LE 'packaging|docs|crosscheck|chromium'
 }
 
 # valgrind_one PROGRAM - one test program under Valgrind memcheck; its log is

@@ -1,0 +1,129 @@
+"""The HTML report in a real browser: Debian's headless Chromium loads the
+plaza report with no console message, draws the map (the screenshot holds the
+colour of the fastest corridor, over more pixels than its legend swatch has)
+and prints it to a PDF of several pages (each section starts a page).
+
+The report is made by render_report (a test-only program: site -> analysis ->
+HTML); `render()` is the one place that says how, so that it can become
+`cpted analyze --report` without touching the tests.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+RENDER = os.environ.get("CPTED_RENDER_REPORT", "")
+SAMPLES = os.environ.get("CPTED_SAMPLES", os.path.join(os.path.dirname(__file__), "../../samples"))
+TMP = os.environ.get("CPTED_REPORT_TMP") or tempfile.mkdtemp(prefix="cpted_report_")
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
+                                "(scripts/setup.sh installs it)")
+
+# The speed ramp of the map (docs/report.md): classes bounded by the standard
+# test speeds 16, 32, ..., 112 km/h.
+RAMP = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026", "#67001f"]
+
+
+def ramp_colour(kmh):
+    return RAMP[min(7, int(kmh // 16))]
+
+
+def render(site, out_html, *extra):
+    """Writes the HTML report of the whole analysis of `site` to out_html."""
+    subprocess.run([RENDER, site, out_html, "--date", "2026-01-01", *extra], check=True,
+                   timeout=600)
+
+
+def chromium(*args):
+    """Runs headless Chromium; returns its stderr (console messages logged there)."""
+    home = os.path.join(TMP, "chromium-home")  # no profile of the user's
+    os.makedirs(home, exist_ok=True)
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+           "--enable-logging=stderr", "--v=0", f"--user-data-dir={home}", *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180,
+                       env={**os.environ, "HOME": home})
+    assert p.returncode == 0, p.stderr
+    return p.stderr
+
+
+def console_lines(stderr):
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def plaza_report():
+    os.makedirs(TMP, exist_ok=True)
+    out = os.path.join(TMP, "plaza_report.html")
+    render(os.path.join(SAMPLES, "plaza", "plaza.gpkg"), out, "--charge", "100",
+           "--allowable", "20")
+    return out
+
+
+def fastest_corridor(html):
+    """(colour, speed) of the fastest corridor drawn in the map."""
+    found = re.findall(r'<path fill="(#[0-9a-f]{6})" d="[^"]*"><title>approach to [^<]*?: '
+                       r'([0-9.]+) km/h</title>', html)
+    assert found, "no corridor in the map"
+    colour, speed = max(found, key=lambda c: float(c[1]))
+    return colour, float(speed)
+
+
+def test_console_check_sees_errors():
+    """The console check itself: a page that logs an error is caught."""
+    os.makedirs(TMP, exist_ok=True)
+    bad = os.path.join(TMP, "console_error.html")
+    with open(bad, "w") as f:
+        f.write('<!DOCTYPE html><html><body><script>console.error("boom")</script></body></html>')
+    err = chromium(f"--screenshot={os.path.join(TMP, 'console_error.png')}", "file://" + bad)
+    assert any('"boom"' in line for line in console_lines(err))
+
+
+def test_loads_without_console_messages_and_draws_the_map(plaza_report):
+    from PIL import Image
+
+    with open(plaza_report, encoding="utf-8") as f:
+        html = f.read()
+    colour, speed = fastest_corridor(html)
+    assert colour == ramp_colour(speed)
+    png = os.path.join(TMP, "plaza_report.png")
+    err = chromium("--window-size=1100,1600", f"--screenshot={png}", "file://" + plaza_report)
+    assert console_lines(err) == []
+    img = Image.open(png).convert("RGB")
+    want = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    hits = sum(1 for px in img.getdata() if px == want)
+    # the legend swatch of that class is at most 80 x 10 px: the rest are corridors
+    assert hits > 2000, f"{hits} pixels of {colour}"
+    # the map's own colours: buildings and the asset
+    data = set(img.getdata())
+    assert (0xc8, 0xc8, 0xc8) in data  # buildings
+    assert (0x4a, 0x78, 0xb5) in data  # the asset
+
+
+def test_prints_to_pdf_with_a_page_per_section(plaza_report):
+    pdf = os.path.join(TMP, "plaza_report.pdf")
+    if os.path.exists(pdf):
+        os.remove(pdf)
+    err = chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", "file://" + plaza_report)
+    assert console_lines(err) == []
+    with open(pdf, "rb") as f:
+        data = f.read()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    # title block, then map, findings, coverage, standoff, VDA, sensitivity and
+    # assumptions each from a new page
+    assert pages >= 8, pages
+
+
+def test_report_is_self_contained(plaza_report):
+    with open(plaza_report, encoding="utf-8") as f:
+        html = f.read()
+    assert html.startswith("<!DOCTYPE html>")
+    for banned in ("src=", "href=", "<link", "<script", "@import"):
+        assert banned not in html
+    for section in ("map", "findings", "coverage", "standoff", "vda", "sensitivity",
+                    "assumptions"):
+        assert f'<section id="{section}">' in html
