@@ -720,7 +720,7 @@ class _Result:
         self._ctx = freespace._ctx
         self._owner = owner  # an Analysis for a borrowed part
         if owner is None:
-            self._ptr = ffi.gc(ptr, getattr(lib, "cpted_%s_free" % self._kind))
+            self._ptr = ffi.gc(ptr, getattr(lib, self._FUNCS["free"]))
         else:
             self._ptr = ptr  # borrowed: lives as long as the owner, which we keep
 
@@ -733,7 +733,7 @@ class _Result:
         return self._fs._site
 
     def _fn(self, name):
-        return getattr(lib, "cpted_%s_%s" % (self._kind, name))
+        return getattr(lib, self._FUNCS[name])
 
     def to_json(self):
         """The result's JSON document (coordinates in the output CRS)."""
@@ -777,6 +777,14 @@ class CoverageBreach(Record):
 class Coverage(_Result):
     """Coverage of the lines of protection (cpted_coverage)."""
     _kind = "coverage"
+    _FUNCS = {
+        "free": "cpted_coverage_free",
+        "to_json": "cpted_coverage_to_json",
+        "write": "cpted_coverage_write",
+        "warning_count": "cpted_coverage_warning_count",
+        "warning": "cpted_coverage_warning",
+        "finding_count": "cpted_coverage_finding_count",
+    }
 
     def __init__(self, ptr, freespace, owner=None):
         super().__init__(ptr, freespace, owner)
@@ -872,6 +880,14 @@ class StandoffAsset(Record):
 class Standoff(_Result):
     """Standoff and blast per asset (cpted_standoff)."""
     _kind = "standoff"
+    _FUNCS = {
+        "free": "cpted_standoff_free",
+        "to_json": "cpted_standoff_to_json",
+        "write": "cpted_standoff_write",
+        "warning_count": "cpted_standoff_warning_count",
+        "warning": "cpted_standoff_warning",
+        "finding_count": "cpted_standoff_finding_count",
+    }
 
     def __init__(self, ptr, freespace, owner=None):
         super().__init__(ptr, freespace, owner)
@@ -942,6 +958,14 @@ _SIZE_MAX = ffi.cast("size_t", -1)
 class Vda(_Result):
     """Vehicle dynamics assessment: fastest approach per target (cpted_vda)."""
     _kind = "vda"
+    _FUNCS = {
+        "free": "cpted_vda_free",
+        "to_json": "cpted_vda_to_json",
+        "write": "cpted_vda_write",
+        "warning_count": "cpted_vda_warning_count",
+        "warning": "cpted_vda_warning",
+        "finding_count": "cpted_vda_finding_count",
+    }
 
     def __init__(self, ptr, freespace, owner=None):
         super().__init__(ptr, freespace, owner)
@@ -1046,6 +1070,12 @@ class Finding(Record):
 class Analysis(_Result):
     """Coverage, standoff and VDA over one free space, with findings (cpted_analysis)."""
     _kind = "analysis"
+    _FUNCS = {
+        "free": "cpted_analysis_free",
+        "to_json": "cpted_analysis_to_json",
+        "write": "cpted_analysis_write",
+        "finding_count": "cpted_analysis_finding_count",
+    }
 
     def __init__(self, ptr, freespace):
         super().__init__(ptr, freespace)
@@ -1169,8 +1199,9 @@ class Writer:
     def close(self):
         """Frees the writer now (without a commit nothing is written)."""
         if self._ptr is not None:
-            lib.cpted_writer_free(ffi.gc(self._ptr, None))
-            self._ptr = None
+            ptr, self._ptr = self._ptr, None
+            ffi.gc(ptr, None)  # detach the finalizer, then free now
+            lib.cpted_writer_free(ptr)
 
     def __enter__(self):
         return self

@@ -106,6 +106,17 @@ OPTION_FIELDS = {
     },
 }
 
+# The *_init function of each option struct.
+OPTION_INIT = {
+    "cpted_site_options": "cpted_site_options_init",
+    "cpted_freespace_options": "cpted_freespace_options_init",
+    "cpted_standoff_options": "cpted_standoff_options_init",
+    "cpted_coverage_options": "cpted_coverage_options_init",
+    "cpted_vda_options": "cpted_vda_options_init",
+    "cpted_analysis_options": "cpted_analysis_options_init",
+    "cpted_report_options": "cpted_report_options_init",
+}
+
 ENUMS = {
     "drivable": {"everything": lib.CPTED_DRIVABLE_EVERYTHING, "roads": lib.CPTED_DRIVABLE_ROADS},
     "vda_targets": {"auto": lib.CPTED_VDA_TARGETS_AUTO,
@@ -142,7 +153,7 @@ def make_options(ctype, kwargs, keep):
     (Python keywords of OPTION_FIELDS). ``keep`` collects the cdata that must
     outlive the call (strings, arrays)."""
     opts = ffi.new(ctype + " *")
-    init = getattr(lib, ctype + "_init")
+    init = getattr(lib, OPTION_INIT[ctype])
     rc = init(opts, ffi.sizeof(ctype))
     if rc != lib.CPTED_OK:
         from .errors import error_for
