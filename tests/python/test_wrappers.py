@@ -373,3 +373,13 @@ def test_wkb_reader():
     assert _geom.parse_wkb(z) == (1, (1.0, 2.0))
     mp = struct.pack(">BII", 0, 4, 1) + struct.pack(">BIdd", 0, 1, 3.0, 4.0)
     assert _geom.parse_wkb(mp) == (4, [(3.0, 4.0)])
+
+
+def test_without_shapely_geometries_are_wkb(plaza_site):
+    if cpted.HAVE_SHAPELY:
+        pytest.skip("this interpreter has shapely (tests/python/test_geo.py covers it)")
+    g = plaza_site.features[0].geometry
+    assert isinstance(g, bytes) and _geom.parse_wkb(g)[0] == 3
+    if not cpted.HAVE_GEOPANDAS:
+        with pytest.raises(ImportError, match="geopandas"):
+            plaza_site.coverage().to_geodataframe()

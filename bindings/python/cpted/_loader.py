@@ -37,7 +37,7 @@ def _candidates():
     env = os.environ.get("CPTED_LIBRARY")
     if env:
         # An explicit choice is never silently replaced by another copy.
-        yield "CPTED_LIBRARY", env
+        yield "CPTED_LIBRARY", os.path.abspath(env) if os.path.exists(env) else env
         return
     for name in _SONAMES:
         bundled = _PACKAGE_DIR / name
