@@ -9,11 +9,13 @@ import pytest
 
 from conftest import SOURCE_DIR, has_module
 
+import cpted
+
 SAMPLES = SOURCE_DIR / "samples" / "python"
 
 
 def _env():
-    env = dict(os.environ, MPLBACKEND="Agg")
+    env = dict(os.environ, MPLBACKEND="Agg", CPTED_LIBRARY=cpted.library_path)
     env.pop("DISPLAY", None)
     return env
 
