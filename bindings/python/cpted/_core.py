@@ -865,9 +865,9 @@ def _gdf(gpd, rows, crs):
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs or None)
 
 
-def _html(kind, result, columns, rows, layers):
-    na = getattr(result, "not_assessed", None)
-    na = na() if callable(na) else na
+def _html(kind, result, columns, rows, layers, na=None):
+    if na is None and not isinstance(result, Analysis):
+        na = result.not_assessed if hasattr(result, "not_assessed") else None
     head = "<b>cpted %s</b>: %d finding(s)%s" % (
         kind, result.finding_count, (", NOT ASSESSED: %s" % na) if na else "")
     return "<div>%s%s%s</div>" % (head, _geom.html_table(columns, rows), _geom.svg_map(layers))
@@ -1154,8 +1154,10 @@ class Analysis(_Result):
         for f in findings:
             if not math.isnan(f.x):
                 layers.append((_geom.point_wkb(f.x, f.y), "#d00", None, f.message))
+        na = "; ".join("%s: %s" % (p, self.not_assessed(p)) for p in PARTS
+                       if self.not_assessed(p)) or None
         return _html("analysis", self, ["severity", "kind", "part", "subject", "message"], rows,
-                     layers)
+                     layers, na)
 
 
 class _CoveragePart(Coverage):
