@@ -57,8 +57,9 @@ def test_committed_cdef_is_generated_from_the_header():
 def test_a_changed_header_is_detected(tmp_path):
     # The drift check above must fail when the header gains a function or a field.
     text = HEADER.read_text()
-    added_fn = text.replace("#ifdef __cplusplus\n}", "CPTED_API int CPTED_CALL cpted_new_thing(int x);"
-                            "\n#ifdef __cplusplus\n}", 1)
+    added_fn = text.replace("#ifdef __cplusplus\n}",
+                            "CPTED_API int CPTED_CALL cpted_new_thing(int x);\n"
+                            "#ifdef __cplusplus\n}", 1)
     added_field = text.replace("    double min_turn_radius_m;", "    double min_turn_radius_m;\n"
                                "    double new_field_m;", 1)
     assert added_fn != text and added_field != text

@@ -36,7 +36,8 @@ def test_pip_install_in_a_venv_offline(tmp_path):
                     str(venv)], check=True, timeout=120)
     py = str(venv / "bin" / "python")
     proc = subprocess.run([sys.executable, "-m", "pip", "--python", py, "install", "--no-index",
-                           "--no-cache-dir", "--quiet", str(BINDING_DIR)], capture_output=True, text=True, timeout=300)
+                           "--no-cache-dir", "--quiet", str(BINDING_DIR)],
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site_dir = next((venv / "lib").glob("python3*/site-packages"))
     assert (site_dir / "cpted" / "_cdef.py").exists()
