@@ -46,6 +46,8 @@ typedef struct cli_options {
     int allow_distortion;     /* --allow-distortion */
     const char *output_crs;   /* --output-crs */
     const char *json_path;    /* --json FILE|- */
+    const char *report_path;  /* --report FILE.html (analyze) */
+    const char *report_html;  /* the report's text, committed with the other outputs */
     const char *out_path;     /* -o OUT */
     const char *out_format;   /* -f FORMAT */
     int overwrite;            /* --overwrite */

@@ -4,19 +4,24 @@
  * dynamics assessment over one free space (computed once), with the options
  * of the three commands, their findings worst first
  * (docs/method-analysis.md), one GIS output with every layer and its QGIS
- * style (docs/outputs.md) and the `cpted/analysis/1` JSON.
+ * style (docs/outputs.md), the `cpted/analysis/1` JSON and the HTML report
+ * (docs/report.md; dated SOURCE_DATE_EPOCH when that is set, for
+ * reproducible reports).
  *
  * SPDX-License-Identifier: MIT
  */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "cli.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char usage[] =
-    "cpted analyze [options] SOURCE... [-o OUT] [--json FILE|-] [--parts LIST] "
-    "[--fail-on-findings]";
+    "cpted analyze [options] SOURCE... [-o OUT] [--report FILE.html] [--json FILE|-] "
+    "[--parts LIST] [--fail-on-findings]";
 
 static const struct {
     const char *name;
@@ -57,7 +62,39 @@ static int on_parts(const char *value, void *payload)
     return 0;
 }
 
+/* --report FILE.html */
+static const char *report_path = NULL;
+
+static int on_report(const char *value, void *payload)
+{
+    (void)payload;
+    if (!*value)
+        return -1;
+    report_path = value;
+    return 0;
+}
+
+/* The report's date: SOURCE_DATE_EPOCH (reproducible builds' convention) as
+ * an ISO date when it is set and valid, else NULL (today, UTC). */
+static const char *report_date(char *buf, size_t size)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch)
+        return NULL;
+    char *end = NULL;
+    long long secs = strtoll(epoch, &end, 10);
+    if (*end || secs < 0)
+        return NULL;
+    time_t t = (time_t)secs;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+        return NULL;
+    return buf;
+}
+
 static const cli_extra_option own_options[] = {
+    {"report", 1, "also write the HTML report of the analysis to FILE.html (docs/report.md)",
+     on_report, NULL},
     {"parts", 1,
      "the analyses to run, comma-separated: coverage,standoff,vda (default all three; a "
      "part left out is reported as not assessed)",
@@ -216,6 +253,7 @@ int cmd_analyze(int argc, char **argv)
     rc = cli_parts_check(&parts, "analyze", usage);
     if (rc != CLI_EXIT_OK)
         return rc;
+    o.report_path = report_path;
     rc = cli_check_outputs(&o, layers);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -223,7 +261,7 @@ int cmd_analyze(int argc, char **argv)
     cpted_site *site = NULL;
     cpted_freespace *fs = NULL;
     cpted_analysis *res = NULL;
-    char *json = NULL;
+    char *json = NULL, *html = NULL;
     rc = cli_check_vehicle(ctx, &o);
     if (rc == CLI_EXIT_OK)
         rc = cli_open_site(ctx, &o, &site);
@@ -247,6 +285,16 @@ int cmd_analyze(int argc, char **argv)
         if (status != CPTED_OK)
             rc = cli_fail(ctx, &o, status);
     }
+    if (rc == CLI_EXIT_OK && report_path) {
+        char date[32];
+        cpted_report_options ro;
+        cpted_report_options_init(&ro, sizeof ro);
+        ro.date = report_date(date, sizeof date);
+        int status = cpted_analysis_report_html(&html, res, &ro);
+        if (status != CPTED_OK)
+            rc = cli_fail(ctx, &o, status);
+        o.report_html = html;
+    }
     if (rc == CLI_EXIT_OK)
         rc = cli_commit_outputs(ctx, &o, json, write_gis, res);
     if (rc == CLI_EXIT_OK && (!o.json_path || strcmp(o.json_path, "-") != 0))
@@ -265,6 +313,7 @@ int cmd_analyze(int argc, char **argv)
     if (rc == CLI_EXIT_OK && o.fail_on_findings && n > 0)
         rc = CLI_EXIT_FINDINGS;
     cpted_free(json);
+    cpted_free(html);
     cpted_analysis_free(res);
     cpted_freespace_free(fs);
     cpted_site_free(site);

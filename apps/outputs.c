@@ -186,24 +186,37 @@ static int gis_targets(const cli_options *o, const out_format *f, const split_pa
 
 #define MAX_TARGETS 8
 
+/* A text output (--json FILE, --report FILE): not a directory, in an existing
+ * writable directory, not replacing a file without --overwrite. */
+static int check_text_output(const cli_options *o, const char *flag, const char *path,
+                             const char *hint)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "cpted %s: %s %s is a directory; give a file name%s\n", o->command, flag,
+                path, hint);
+        return CLI_EXIT_USAGE;
+    }
+    split_path p;
+    if (split(path, &p) != 0)
+        return out_fail(o, "%s %s: path too long", flag, path);
+    bool stream = is_stream(path);
+    int rc = stream ? CLI_EXIT_OK : check_dir(o, flag, path, p.dir);
+    if (rc == CLI_EXIT_OK && !stream)
+        rc = refuse_existing(o, path);
+    return rc;
+}
+
 int cli_check_outputs(const cli_options *o, const char *const *layers)
 {
     struct stat st;
-    if (o->json_path && strcmp(o->json_path, "-") != 0) {
-        if (stat(o->json_path, &st) == 0 && S_ISDIR(st.st_mode))
-            return out_fail(o, "--json %s is a directory; give a file name (or - for "
-                               "standard output)%s",
-                            o->json_path, "");
-        split_path p;
-        if (split(o->json_path, &p) != 0)
-            return out_fail(o, "--json %s: path too long%s", o->json_path, "");
-        bool stream = is_stream(o->json_path);
-        int rc = stream ? CLI_EXIT_OK : check_dir(o, "--json", o->json_path, p.dir);
-        if (rc == CLI_EXIT_OK && !stream)
-            rc = refuse_existing(o, o->json_path);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-    }
+    int text_rc = CLI_EXIT_OK;
+    if (o->json_path && strcmp(o->json_path, "-") != 0)
+        text_rc = check_text_output(o, "--json", o->json_path, " (or - for standard output)");
+    if (text_rc == CLI_EXIT_OK && o->report_path)
+        text_rc = check_text_output(o, "--report", o->report_path, " such as report.html");
+    if (text_rc != CLI_EXIT_OK)
+        return text_rc;
     if (o->out_format && !o->out_path)
         return out_fail(o, "-f %s needs -o OUT%s", o->out_format, "");
     if (!o->out_path)
@@ -265,20 +278,69 @@ static int write_text(const char *path, const char *text)
     return ok ? 0 : -1;
 }
 
+/* A text output: --json FILE or --report FILE. */
+typedef struct text_output {
+    const char *flag;        /* "--json" */
+    const char *what;        /* "JSON" */
+    const char *path;        /* the target, NULL when none */
+    const char *text;
+    bool stream;             /* a FIFO or device: written in place at the end */
+    char tmp[8192];          /* its temporary file, "" when none (yet) */
+} text_output;
+
+enum { TEXT_OUTPUTS = 2 };
+
 typedef struct commit_state {
     char tmp_dir[8192];      /* "" when no -o */
     char tmp_dir_slash[8200];
     char real_dir[8192];
     char tmp_gis[16384];
-    char tmp_json[8192];     /* "" when no --json FILE */
+    text_output text[TEXT_OUTPUTS];
 } commit_state;
 
 static void discard(const commit_state *c)
 {
     if (*c->tmp_dir)
         remove_tree(c->tmp_dir);
-    if (*c->tmp_json)
-        unlink(c->tmp_json);
+    for (int i = 0; i < TEXT_OUTPUTS; i++)
+        if (*c->text[i].tmp)
+            unlink(c->text[i].tmp);
+}
+
+/* Writes a text output into a temporary file beside its target. */
+static int stage_text(const cli_options *o, text_output *t, unsigned long pid)
+{
+    split_path p;
+    if (split(t->path, &p) != 0)
+        return out_fail(o, "%s %s: path too long", t->flag, t->path);
+    snprintf(t->tmp, sizeof t->tmp, "%s.%s%s%s.cpted-%lu.tmp", p.dir, p.stem, *p.ext ? "." : "",
+             p.ext, pid);
+    if (write_text(t->tmp, t->text) != 0) {
+        fprintf(stderr, "cpted %s: cannot write %s %s: %s\n", o->command, t->flag, t->path,
+                strerror(errno));
+        return CLI_EXIT_INPUT;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* After the point of no return: renames the staged file into place, or
+ * writes a stream. */
+static int place_text(const cli_options *o, text_output *t)
+{
+    if (t->stream) {
+        if (write_text(t->path, t->text) == 0)
+            return CLI_EXIT_OK;
+        fprintf(stderr, "cpted %s: cannot write %s %s: %s\n", o->command, t->flag, t->path,
+                strerror(errno));
+        return CLI_EXIT_INPUT;
+    }
+    if (rename(t->tmp, t->path) != 0) {
+        fprintf(stderr, "cpted %s: cannot move the finished %s into place as '%s': %s\n",
+                o->command, t->what, t->path, strerror(errno));
+        return CLI_EXIT_INPUT;
+    }
+    *t->tmp = '\0';
+    return CLI_EXIT_OK;
 }
 
 /* Renames every file of the temporary directory into the real one. */
@@ -346,48 +408,37 @@ int cli_commit_outputs(cpted_context *ctx, cli_options *o, const char *json,
         if (status != CPTED_OK)
             rc = cli_fail(ctx, o, status);
     }
-    bool json_stream = json && o->json_path && strcmp(o->json_path, "-") != 0 &&
-                       is_stream(o->json_path);
-    if (rc == CLI_EXIT_OK && json && o->json_path && strcmp(o->json_path, "-") != 0 &&
-        !json_stream) {
-        split_path p;
-        if (split(o->json_path, &p) != 0) {
-            rc = out_fail(o, "--json %s: path too long%s", o->json_path, "");
-        } else {
-            snprintf(c.tmp_json, sizeof c.tmp_json, "%s.%s%s%s.cpted-%lu.tmp", p.dir, p.stem,
-                     *p.ext ? "." : "", p.ext, pid);
-            if (write_text(c.tmp_json, json) != 0) {
-                fprintf(stderr, "cpted %s: cannot write --json %s: %s\n", o->command,
-                        o->json_path, strerror(errno));
-                rc = CLI_EXIT_INPUT;
-            }
-        }
+    c.text[0] = (text_output){.flag = "--json", .what = "JSON", .text = json,
+                              .path = json && o->json_path && strcmp(o->json_path, "-") != 0
+                                          ? o->json_path
+                                          : NULL};
+    c.text[1] = (text_output){.flag = "--report", .what = "report", .text = o->report_html,
+                              .path = o->report_html ? o->report_path : NULL};
+    for (int i = 0; i < TEXT_OUTPUTS && rc == CLI_EXIT_OK; i++) {
+        text_output *t = &c.text[i];
+        if (!t->path)
+            continue;
+        t->stream = is_stream(t->path);
+        if (!t->stream)
+            rc = stage_text(o, t, pid);
     }
     if (rc == CLI_EXIT_OK && cli_interrupted())
         rc = cli_report_interrupt(o);
-    if (rc == CLI_EXIT_OK && *c.tmp_json && !o->overwrite && access(o->json_path, F_OK) == 0) {
-        fprintf(stderr, "cpted %s: '%s' appeared while the analysis ran; use --overwrite to "
-                        "replace it\n",
-                o->command, o->json_path);
-        rc = CLI_EXIT_USAGE;
+    for (int i = 0; i < TEXT_OUTPUTS && rc == CLI_EXIT_OK; i++) {
+        const text_output *t = &c.text[i];
+        if (*t->tmp && !o->overwrite && access(t->path, F_OK) == 0) {
+            fprintf(stderr, "cpted %s: '%s' appeared while the analysis ran; use --overwrite "
+                            "to replace it\n",
+                    o->command, t->path);
+            rc = CLI_EXIT_USAGE;
+        }
     }
     /* the point of no return: from here the outputs are renamed into place */
     if (rc == CLI_EXIT_OK && *c.tmp_dir)
         rc = move_gis(o, &c);
-    if (rc == CLI_EXIT_OK && *c.tmp_json) {
-        if (rename(c.tmp_json, o->json_path) != 0) {
-            fprintf(stderr, "cpted %s: cannot move the finished JSON into place as '%s': %s\n",
-                    o->command, o->json_path, strerror(errno));
-            rc = CLI_EXIT_INPUT;
-        } else {
-            *c.tmp_json = '\0';
-        }
-    }
-    if (rc == CLI_EXIT_OK && json_stream && write_text(o->json_path, json) != 0) {
-        fprintf(stderr, "cpted %s: cannot write --json %s: %s\n", o->command, o->json_path,
-                strerror(errno));
-        rc = CLI_EXIT_INPUT;
-    }
+    for (int i = 0; i < TEXT_OUTPUTS && rc == CLI_EXIT_OK; i++)
+        if (c.text[i].path)
+            rc = place_text(o, &c.text[i]);
     discard(&c);
     o->tmp_prefix = o->real_prefix = NULL;
     if (rc == CLI_EXIT_OK && json && o->json_path && strcmp(o->json_path, "-") == 0) {

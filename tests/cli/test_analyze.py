@@ -442,3 +442,38 @@ def test_bad_input(cpted, tmp_path):
     assert r.returncode == 2 and "--max-gap must be in" in r.stderr
     r = cpted("analyze", STREET, "--targets", "points")
     assert r.returncode == 2 and "needs at least one --target" in r.stderr
+
+
+def test_report_with_the_other_outputs(cpted, validate, tmp_path):
+    """--report FILE.html is committed with -o and --json: dated by
+    SOURCE_DATE_EPOCH (byte-identical runs), its findings table holds the
+    JSON's findings in order, and an existing report is not replaced without
+    --overwrite (nothing of the run is written then)."""
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
+    report = tmp_path / "r.html"
+    args = ("analyze", STREET, "-o", tmp_path / "a.gpkg", "--json", tmp_path / "a.json",
+            "--report", report, "--quiet")
+    r = cpted(*args, env=env)
+    assert r.returncode == 0, r.stderr
+    html = report.read_text()
+    doc = validate((tmp_path / "a.json").read_text(), "analysis")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<tr><th>date</th><td>2026-01-01</td>" in html
+    assert "http://" not in html and "https://" not in html
+    table = html[html.index('<table class="findings">'):]
+    table = table[:table.index("</table>")]
+    rows = table.split("<tr")[2:]  # after the header row
+    assert len(rows) == len(doc["findings"]) > 0
+    for row, finding in zip(rows, doc["findings"]):
+        assert finding["severity"] in row and finding["kind"] in row
+    first = report.read_bytes()
+    (tmp_path / "a.gpkg").unlink()
+    (tmp_path / "a.json").unlink()
+    r = cpted(*args, env=env)
+    assert r.returncode == 2 and "r.html' exists; use --overwrite" in r.stderr
+    assert sorted(os.listdir(tmp_path)) == ["r.html"]
+    r = cpted(*args, "--overwrite", env=env)
+    assert r.returncode == 0, r.stderr
+    assert report.read_bytes() == first
+    r = cpted("analyze", STREET, "--report", tmp_path, "--quiet")
+    assert r.returncode == 2 and "--report %s is a directory" % tmp_path in r.stderr
