@@ -349,6 +349,16 @@ static bool path_exists(const char *path)
     return VSIStatExL(path, &st, VSI_STAT_EXISTS_FLAG) == 0;
 }
 
+/* An existing path that is neither a regular file nor a directory (a device
+ * such as /dev/null, a FIFO): renaming the finished output onto it would put
+ * a plain file in its place, so it is refused. */
+static bool is_special(const char *path)
+{
+    VSIStatBufL st;
+    return VSIStatExL(path, &st, VSI_STAT_EXISTS_FLAG | VSI_STAT_NATURE_FLAG) == 0 &&
+           !VSI_ISREG(st.st_mode) && !VSI_ISDIR(st.st_mode);
+}
+
 /* Lays out the files: `path` itself for a multi-layer format, else
  * `<stem>_<layer>.<ext>` beside it. Temporary files are hidden siblings named
  * after the process and context so concurrent writers never collide. */
@@ -391,6 +401,10 @@ static int plan_make(cpted_context *ctx, const char *path, const char *driver,
         cpted__free(stem);
         if (!o->final_path || !o->tmp_path)
             rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+        else if (is_special(o->final_path))
+            rc = cpted__error(ctx, CPTED_E_IO, "%s is not a regular file (a device or a FIFO); "
+                                               "GIS outputs are written to files",
+                              o->final_path);
         else if (!overwrite && path_exists(o->final_path))
             rc = cpted__error(ctx, CPTED_E_IO, "%s exists; use overwrite", o->final_path);
     }

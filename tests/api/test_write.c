@@ -9,11 +9,14 @@
  * Site: a 10 x 10 m asset in a 60 x 60 m boundary, a perimeter line across
  * the site with two bollards on it; car M1.
  */
+#define _POSIX_C_SOURCE 200809L /* mkfifo */
 #include "testutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct fixture {
     cpted_context *ctx;
@@ -198,6 +201,22 @@ static void test_unwritable_directory(void **state)
     assert_int_equal(cpted_coverage_write(fx->coverage, path, NULL, 1), CPTED_E_IO);
 }
 
+/* A FIFO (like /dev/null, not a regular file) is refused even with
+ * overwrite: renaming the finished output onto it would replace it. */
+static void test_special_file_refused(void **state)
+{
+    fixture *fx = *state;
+    char path[4096];
+    fresh(path, "write_api_fifo.gpkg");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(cpted_coverage_write(fx->coverage, path, NULL, 1), CPTED_E_IO);
+    assert_non_null(strstr(cpted_context_last_error(fx->ctx), "is not a regular file"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_driver_name),
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_unwritable_directory),
+        cmocka_unit_test(test_special_file_refused),
     };
     return cmocka_run_group_tests_name("api_write", tests, setup, teardown);
 }
