@@ -696,16 +696,19 @@ static void render_scale(cpted__text *t, double x, double y, double w, double me
     cpted__text_add(t, "</g>\n");
 }
 
-static void render_north(cpted__text *t, double x, double y)
+static void render_north(cpted__text *t, double x, double y, bool geographic)
 {
-    cpted__text_add(t, "<g class=\"north\"><title>grid north of the output CRS</title>"
-                       "<path d=\"M");
+    cpted__text_add(t, geographic ? "<g class=\"north\"><title>north along the meridians</title>"
+                                    "<path d=\"M"
+                                  : "<g class=\"north\"><title>grid north of the output CRS"
+                                    "</title><path d=\"M");
     cpted__text_fixed(t, x, 1);
     cpted__text_add(t, " ");
     cpted__text_fixed(t, y, 1);
     cpted__text_add(t, "l9 26l-9 -7l-9 7z\" fill=\"#000\" stroke=\"#fff\" stroke-width=\"1\"/>\n");
     add_text(t, x, y + 38, 12, "middle", "N");
-    add_text(t, x, y + 49, 8, "middle", "grid");
+    if (!geographic)
+        add_text(t, x, y + 49, 8, "middle", "grid");
     cpted__text_add(t, "</g>\n");
 }
 
@@ -847,7 +850,7 @@ int cpted__svg_map_render(cpted__svg_map *m, double width_px, bool speed_legend,
     cpted__text_fixed(&body, h, 1);
     cpted__text_add(&body, "\" fill=\"none\" stroke=\"#000\" stroke-width=\"1\"/>\n");
     render_scale(&body, L + 16, T + h - 12, w, metres_per_px, geographic);
-    render_north(&body, L + w - 24, T + 10);
+    render_north(&body, L + w - 24, T + 10, geographic);
     cpted__text note = {0};
     cpted__text_add(&note, "Coordinates: ");
     cpted__text_add(&note, crs[0] ? crs : "local (unnamed) system");

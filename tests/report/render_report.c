@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpted/cpted.h"
 
@@ -91,7 +92,10 @@ int main(int argc, char **argv)
     cpted_report_options_init(&ro, sizeof ro);
     ro.date = date;
     char *html = NULL;
+    struct timespec t0, t1;
+    timespec_get(&t0, TIME_UTC);
     rc = cpted_analysis_report_html(&html, a, &ro);
+    timespec_get(&t1, TIME_UTC);
     if (rc != CPTED_OK)
         return fail(ctx, "report", rc);
     FILE *f = fopen(argv[2], "wb");
@@ -99,7 +103,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "render_report: cannot write %s\n", argv[2]);
         return 1;
     }
-    printf("%zu\n", strlen(html));
+    /* bytes, then the seconds the report took (the analysis not counted) */
+    printf("%zu %.3f\n", strlen(html),
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     cpted_free(html);
     cpted_analysis_free(a);
     cpted_freespace_free(fs);

@@ -103,6 +103,62 @@ def test_loads_without_console_messages_and_draws_the_map(plaza_report):
     assert (0x4a, 0x78, 0xb5) in data  # the asset
 
 
+def path_points(d):
+    """The vertices of an SVG path written by the map (M x y, then l dx dy ..., z)."""
+    points, x, y, cmd, nums = [], 0.0, 0.0, None, []
+    for tok in re.findall(r"[Mlza]|-?[0-9]+(?:\.[0-9]+)?", d):
+        if tok in "Mlza":
+            cmd, nums = tok, []
+            continue
+        nums.append(float(tok))
+        if len(nums) == 2 and cmd in ("M", "l"):
+            if cmd == "M":
+                x, y = nums
+            else:
+                x, y = x + nums[0], y + nums[1]
+            points.append((x, y))
+            nums = []
+    return points
+
+
+def test_corridor_colour_where_the_corridor_is(plaza_report):
+    """The map alone at 1 px per SVG unit: inside the fastest corridor's outline
+    the screenshot has its colour."""
+    from PIL import Image
+
+    with open(plaza_report, encoding="utf-8") as f:
+        html = f.read()
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    height = int(float(re.search(r'viewBox="0 0 [0-9.]+ ([0-9.]+)"', svg).group(1))) + 1
+    page = os.path.join(TMP, "plaza_map_only.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write('<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+                f'<body style="margin:0">{svg}</body></html>')
+    png = os.path.join(TMP, "plaza_map_only.png")
+    err = chromium(f"--window-size=1000,{height}", f"--screenshot={png}", "file://" + page)
+    assert console_lines(err) == []
+    found = re.findall(r'<path fill="(#[0-9a-f]{6})" d="([^"]*)"><title>approach to [^<]*?: '
+                       r'([0-9.]+) km/h</title>', svg)
+    colour, d, _ = max(found, key=lambda c: float(c[2]))
+    pts = path_points(d)
+    x0, x1 = int(min(p[0] for p in pts)), int(max(p[0] for p in pts)) + 1
+    y0, y1 = int(min(p[1] for p in pts)), int(max(p[1] for p in pts)) + 1
+    img = Image.open(png).convert("RGB")
+    want = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    inside = sum(1 for x in range(x0, x1) for y in range(y0, y1)
+                 if img.getpixel((x, y)) == want)
+    # the map area holds no legend: these pixels are the corridors'
+    frame = re.search(r'<rect class="map-area" x="([0-9.]+)" y="([0-9.]+)" width="([0-9.]+)" '
+                      r'height="([0-9.]+)"', svg)
+    fy1 = float(frame.group(2)) + float(frame.group(4))
+    assert y1 <= fy1 + 1
+    assert inside > 200, f"{inside} pixels of {colour} in {x0}..{x1} x {y0}..{y1}"
+    # and outside the map area (legend included) far fewer
+    ramp_row = sum(1 for x in range(img.width) for y in range(int(fy1) + 1, img.height)
+                   if img.getpixel((x, y)) == want)
+    assert ramp_row < inside
+
+
 def test_prints_to_pdf_with_a_page_per_section(plaza_report):
     pdf = os.path.join(TMP, "plaza_report.pdf")
     if os.path.exists(pdf):
