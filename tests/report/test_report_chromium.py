@@ -3,9 +3,8 @@ plaza report with no console message, draws the map (the screenshot holds the
 colour of the fastest corridor, over more pixels than its legend swatch has)
 and prints it to a PDF of several pages (each section starts a page).
 
-The report is made by render_report (a test-only program: site -> analysis ->
-HTML); `render()` is the one place that says how, so that it can become
-`cpted analyze --report` without touching the tests.
+The report is made by `cpted analyze --report` (dated by SOURCE_DATE_EPOCH);
+`render()` is the one place that says how.
 """
 import os
 import re
@@ -16,7 +15,7 @@ import tempfile
 import pytest
 
 CHROMIUM = shutil.which("chromium")
-RENDER = os.environ.get("CPTED_RENDER_REPORT", "")
+CPTED_BIN = os.environ.get("CPTED_BIN", "")
 SAMPLES = os.environ.get("CPTED_SAMPLES", os.path.join(os.path.dirname(__file__), "../../samples"))
 TMP = os.environ.get("CPTED_REPORT_TMP") or tempfile.mkdtemp(prefix="cpted_report_")
 
@@ -34,8 +33,9 @@ def ramp_colour(kmh):
 
 def render(site, out_html, *extra):
     """Writes the HTML report of the whole analysis of `site` to out_html."""
-    subprocess.run([RENDER, site, out_html, "--date", "2026-01-01", *extra], check=True,
-                   timeout=600)
+    subprocess.run([CPTED_BIN, "analyze", site, "--report", out_html, "--overwrite", "--quiet",
+                    *extra], check=True, timeout=600, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01
 
 
 def chromium(*args):
@@ -59,7 +59,7 @@ def plaza_report():
     os.makedirs(TMP, exist_ok=True)
     out = os.path.join(TMP, "plaza_report.html")
     render(os.path.join(SAMPLES, "plaza", "plaza.gpkg"), out, "--charge", "100",
-           "--allowable", "20")
+           "--allowable-kpa", "20")
     return out
 
 
