@@ -696,28 +696,91 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     return changed;
 }
 
-/* The second half of the headings, swept by a worker thread in lockstep with
- * the caller's first half: step i sweeps heading i (caller) and heading
- * i + K/2 (worker), 4 or more steps apart, so their labels never meet; the
- * result is the same as sweeping i, then i + K/2, on one thread. */
+/* The second half of the headings, swept by a worker thread alongside the
+ * caller's first half. The result must be that of one thread sweeping, in
+ * each pass, heading 0, then K/2, then 1, then K/2 + 1, ... (position 2i for
+ * heading i < K/2, 2i + 1 for heading K/2 + i). A sweep of heading k reads
+ * and writes only the labels (and dirty flags) of headings k-1 .. k+1, so two
+ * sweeps whose headings are 3 or more steps apart (round the circle) touch
+ * different memory and may run at the same time in either order; two closer
+ * ones must run in that order: before a sweep, its thread waits until the
+ * other thread has finished every closer sweep that comes before it (a count
+ * of the other's sweeps in this pass, need[]). In the default 32 headings
+ * that is only at the ends of each half; a pass ends with both threads. */
+#define SWEEP_MAX_K 256
+
 typedef struct sweeper {
     cpted__lattice *L;
     uint8_t *dirty;
+    int half, nb;              /* headings 0..half-1: caller; half..half+nb-1: worker */
     pthread_barrier_t start, done;
-    int step;                  /* set before `start`; -1: stop */
-    bool changed;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done_a, done_b;        /* sweeps finished in this pass, caller and worker */
+    bool stop_pass;            /* the caller was interrupted: the pass is abandoned */
+    bool quit;                 /* set before `start`: the worker ends */
+    bool changed;              /* a label changed in the worker's sweeps */
+    int need_a[SWEEP_MAX_K];   /* caller's i-th sweep: worker sweeps to be finished first */
+    int need_b[SWEEP_MAX_K];   /* worker's i-th sweep: caller sweeps to be finished first */
 } sweeper;
+
+/* Waits until *count reaches need (or the pass is abandoned: false). */
+static bool sweeper_wait(sweeper *w, const int *count, int need)
+{
+    pthread_mutex_lock(&w->mu);
+    while (*count < need && !w->stop_pass)
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool ok = !w->stop_pass;
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+static void sweeper_count(sweeper *w, int *count)
+{
+    pthread_mutex_lock(&w->mu);
+    (*count)++;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Circular distance between two headings. */
+static int heading_gap(int a, int b, int K)
+{
+    int d = abs(a - b) % K;
+    return d < K - d ? d : K - d;
+}
+
+/* need[] of both threads from the single-thread order above. */
+static void sweeper_plan(sweeper *w, int K)
+{
+    for (int i = 0; i < w->half; i++) {
+        w->need_a[i] = 0;
+        for (int j = 0; j < w->nb; j++)
+            if (heading_gap(i, w->half + j, K) <= 2 && 2 * j + 1 < 2 * i)
+                w->need_a[i] = j + 1;
+    }
+    for (int j = 0; j < w->nb; j++) {
+        w->need_b[j] = 0;
+        for (int i = 0; i < w->half; i++)
+            if (heading_gap(i, w->half + j, K) <= 2 && 2 * i < 2 * j + 1)
+                w->need_b[j] = i + 1;
+    }
+}
 
 static void *sweeper_main(void *arg)
 {
     sweeper *w = arg;
     for (;;) {
         pthread_barrier_wait(&w->start);
-        if (w->step < 0)
+        if (w->quit)
             return NULL;
-        int k = w->step + w->L->K / 2;
-        if (sweep(w->L, w->dirty, k))
-            w->changed = true;
+        for (int j = 0; j < w->nb; j++) {
+            if (!sweeper_wait(w, &w->done_a, w->need_b[j]))
+                break;
+            if (sweep(w->L, w->dirty, w->half + j))
+                w->changed = true;
+            sweeper_count(w, &w->done_b);
+        }
         pthread_barrier_wait(&w->done);
     }
 }
@@ -753,60 +816,86 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
         ls->runup = (float)sd->runup_m;
     }
     int half = K / 2; /* headings 0..half-1 here, half..K-1 on the worker */
-    sweeper w;
+    sweeper *w = NULL;
     pthread_t worker;
-    bool parallel = threads > 1;
+    bool parallel = threads > 1 && K <= SWEEP_MAX_K && (w = cpted__calloc(1, sizeof *w));
     if (parallel) {
-        w.L = L;
-        w.dirty = dirty;
-        w.changed = false;
-        w.step = 0;
-        parallel = pthread_barrier_init(&w.start, NULL, 2) == 0;
-        if (parallel && pthread_barrier_init(&w.done, NULL, 2) != 0) {
-            pthread_barrier_destroy(&w.start);
+        w->L = L;
+        w->dirty = dirty;
+        w->half = half;
+        w->nb = K - half;
+        sweeper_plan(w, K);
+        int made = 0; /* 1 start, 2 done, 3 mutex, 4 cond, 5 thread */
+        if (pthread_barrier_init(&w->start, NULL, 2) == 0 && ++made &&
+            pthread_barrier_init(&w->done, NULL, 2) == 0 && ++made &&
+            pthread_mutex_init(&w->mu, NULL) == 0 && ++made &&
+            pthread_cond_init(&w->cv, NULL) == 0 && ++made &&
+            pthread_create(&worker, NULL, sweeper_main, w) == 0)
+            made++;
+        if (made < 5) { /* no thread to be had: one is enough */
+            if (made >= 4)
+                pthread_cond_destroy(&w->cv);
+            if (made >= 3)
+                pthread_mutex_destroy(&w->mu);
+            if (made >= 2)
+                pthread_barrier_destroy(&w->done);
+            if (made >= 1)
+                pthread_barrier_destroy(&w->start);
             parallel = false;
-        }
-        if (parallel && pthread_create(&worker, NULL, sweeper_main, &w) != 0) {
-            pthread_barrier_destroy(&w.start);
-            pthread_barrier_destroy(&w.done);
-            parallel = false; /* no thread to be had: one is enough */
         }
     }
     int rc = CPTED_OK;
     bool changed = true;
     while (changed && rc == CPTED_OK) {
         changed = false;
+        if (parallel) {
+            w->done_a = w->done_b = 0; /* the worker waits at `start` */
+            w->stop_pass = false;
+            pthread_barrier_wait(&w->start);
+            for (int i = 0; i < half; i++) {
+                if (cpted__interrupted(ctx)) {
+                    rc = cpted__error(ctx, CPTED_E_INTERRUPTED,
+                                      "interrupted during the VDA search");
+                    pthread_mutex_lock(&w->mu);
+                    w->stop_pass = true;
+                    pthread_cond_broadcast(&w->cv);
+                    pthread_mutex_unlock(&w->mu);
+                    break;
+                }
+                if (!sweeper_wait(w, &w->done_b, w->need_a[i]))
+                    break;
+                if (sweep(L, dirty, i))
+                    changed = true;
+                sweeper_count(w, &w->done_a);
+            }
+            pthread_barrier_wait(&w->done);
+            if (w->changed) {
+                changed = true;
+                w->changed = false;
+            }
+            continue;
+        }
         for (int i = 0; i < K - half; i++) {
             if (cpted__interrupted(ctx)) {
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
                 break;
             }
-            bool both = i < half; /* K odd: the last step has the worker's heading only */
-            if (parallel && both) {
-                w.step = i;
-                pthread_barrier_wait(&w.start);
-                if (sweep(L, dirty, i))
-                    changed = true;
-                pthread_barrier_wait(&w.done);
-            } else {
-                if (both && sweep(L, dirty, i))
-                    changed = true;
-                if (sweep(L, dirty, i + half))
-                    changed = true;
-            }
-        }
-        if (parallel && w.changed) {
-            changed = true;
-            w.changed = false;
+            if (i < half && sweep(L, dirty, i)) /* K odd: the last step has heading K-1 only */
+                changed = true;
+            if (sweep(L, dirty, i + half))
+                changed = true;
         }
     }
     if (parallel) {
-        w.step = -1;
-        pthread_barrier_wait(&w.start);
+        w->quit = true;
+        pthread_barrier_wait(&w->start);
         pthread_join(worker, NULL);
-        pthread_barrier_destroy(&w.start);
-        pthread_barrier_destroy(&w.done);
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        pthread_barrier_destroy(&w->start);
+        pthread_barrier_destroy(&w->done);
     }
+    cpted__free(w);
     cpted__free(dirty);
     return rc;
 }
