@@ -14,9 +14,12 @@
  * side). A move is allowed when every sample along it lies in a free mask
  * cell; the mask has cells of h/MASK_SUB and a cell is free when it meets R
  * (so the vehicle may stray up to h/MASK_SUB·√2 outside R: the safe side).
- * Labels start at standstill in every state and propagate by a label-
- * correcting queue to the fixed point (speeds only rise and are bounded by
- * vmax, so it ends).
+ * Labels start at standstill in every state and propagate by Gauss-Seidel
+ * sweeps, heading by heading, to the fixed point (speeds only rise and are
+ * bounded by vmax, so it ends). Which fixed point depends on the sweep order
+ * (a state keeps the pose of its fastest arrival, and a faster arrival's pose
+ * can have fewer ways on): the order is fixed, and two threads reproduce the
+ * one-thread order exactly (docs/method-vda.md §3).
  */
 #define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include "internal.h"
