@@ -14,9 +14,12 @@
  * side). A move is allowed when every sample along it lies in a free mask
  * cell; the mask has cells of h/MASK_SUB and a cell is free when it meets R
  * (so the vehicle may stray up to h/MASK_SUB·√2 outside R: the safe side).
- * Labels start at standstill in every state and propagate by a label-
- * correcting queue to the fixed point (speeds only rise and are bounded by
- * vmax, so it ends).
+ * Labels start at standstill in every state and propagate by Gauss-Seidel
+ * sweeps, heading by heading, to the fixed point (speeds only rise and are
+ * bounded by vmax, so it ends). Which fixed point depends on the sweep order
+ * (a state keeps the pose of its fastest arrival, and a faster arrival's pose
+ * can have fewer ways on): the order is fixed, and two threads reproduce the
+ * one-thread order exactly (docs/method-vda.md §3).
  */
 #define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include "internal.h"
@@ -54,6 +57,14 @@ typedef struct move {
     double cap_radius_m;       /* the radius its speed is capped with (the next one up) */
 } move;
 
+/* The label of a state: the fastest arrival found so far. */
+typedef struct label {
+    float px, py;              /* pose, relative to (x0, y0) */
+    float v;                   /* arrival speed, < 0: unreached */
+    float runup;
+    int32_t pred;
+} label;
+
 struct cpted__lattice {
     cpted_context *ctx;
     int K;
@@ -71,11 +82,7 @@ struct cpted__lattice {
     size_t ncell;              /* lattice cells with states */
     int32_t *cell_of;          /* per compact cell: its lattice cell index */
     size_t nstate;
-    /* labels */
-    float *px, *py;            /* pose, relative to (x0, y0) */
-    float *v;                  /* arrival speed, < 0: unreached */
-    float *runup;
-    int32_t *pred;
+    label *lab;                /* per state: its label (one record, one cache line to fetch) */
     float *seed_px, *seed_py;  /* per compact cell: its standstill pose */
     /* moves */
     move moves[PRIM_COUNT];
@@ -83,7 +90,8 @@ struct cpted__lattice {
     double *end_dx, *end_dy;   /* [k * nmove + m] */
     int *sample_start;         /* [k * nmove + m], CSR into sample_dx/dy */
     double *sample_dx, *sample_dy;
-    /* speed transfer per move: table[m * ntab + i] = speed after move m from i*dv */
+    /* speed transfer per move: table[i * nmove + m] = speed after move m from i*dv (the
+       moves of one entry speed side by side: a state's moves read two short rows) */
     float *table;
     int ntab;
     double vmax;
@@ -432,22 +440,39 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
             } else {
                 v1 = arc_speed(k, mv->cap_radius_m, dist, ntab, mv->length_m, v0);
             }
-            L->table[(size_t)m * ntab + i] = (float)v1;
+            L->table[(size_t)i * L->nmove + m] = (float)v1;
         }
     }
     cpted__free(dist);
     return CPTED_OK;
 }
 
-static double transfer(const cpted__lattice *L, int m, double v0)
+/* The rows of the transfer tables around entry speed v0: speed after move m
+ * is row[m] + frac * (next[m] - row[m]) (at the top of the table, row[m]). */
+typedef struct transfer_rows {
+    const float *row, *next;
+    double frac;
+} transfer_rows;
+
+static inline transfer_rows transfer_at(const cpted__lattice *L, double v0)
 {
     double g = v0 * (1.0 / TABLE_STEP_MPS);
     int i = (int)g;
-    if (i >= L->ntab - 1)
-        return L->table[(size_t)m * L->ntab + L->ntab - 1];
-    const float *t = &L->table[(size_t)m * L->ntab];
-    double frac = g - i;
-    return t[i] + frac * (t[i + 1] - t[i]);
+    transfer_rows r;
+    if (i >= L->ntab - 1) {
+        r.row = r.next = &L->table[(size_t)(L->ntab - 1) * L->nmove];
+        r.frac = 0.0;
+    } else {
+        r.row = &L->table[(size_t)i * L->nmove];
+        r.next = r.row + L->nmove;
+        r.frac = g - i;
+    }
+    return r;
+}
+
+static inline double transfer(const transfer_rows *r, int m)
+{
+    return r->row[m] + r->frac * (r->next[m] - r->row[m]);
 }
 
 /* ---- construction -------------------------------------------------------- */
@@ -459,11 +484,7 @@ void cpted__lattice_free(cpted__lattice *L)
     cpted__free(L->mask);
     cpted__free(L->cell_state);
     cpted__free(L->cell_of);
-    cpted__free(L->px);
-    cpted__free(L->py);
-    cpted__free(L->v);
-    cpted__free(L->runup);
-    cpted__free(L->pred);
+    cpted__free(L->lab);
     cpted__free(L->clear);
     cpted__free(L->seed_px);
     cpted__free(L->seed_py);
@@ -539,14 +560,10 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     }
     size_t ns = L->nstate ? L->nstate : 1, nc = L->ncell ? L->ncell : 1;
     L->cell_of = cpted__malloc(nc * sizeof *L->cell_of);
-    L->px = cpted__malloc(ns * sizeof *L->px);
-    L->py = cpted__malloc(ns * sizeof *L->py);
-    L->v = cpted__malloc(ns * sizeof *L->v);
-    L->runup = cpted__malloc(ns * sizeof *L->runup);
-    L->pred = cpted__malloc(ns * sizeof *L->pred);
+    L->lab = cpted__malloc(ns * sizeof *L->lab);
     L->seed_px = cpted__malloc(nc * sizeof *L->seed_px);
     L->seed_py = cpted__malloc(nc * sizeof *L->seed_py);
-    if (!L->cell_of || !L->px || !L->py || !L->v || !L->runup || !L->pred || !L->seed_px ||
+    if (!L->cell_of || !L->lab || !L->seed_px ||
         !L->seed_py || build_moves(L, min_turn_radius_m, top_radius_m) != CPTED_OK) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%zu states)",
@@ -638,32 +655,43 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             if (!dirty[s])
                 continue;
             dirty[s] = 0;
-            double x = L->px[s], y = L->py[s], v = L->v[s], run = L->runup[s];
+            const label *ls = &L->lab[s];
+            double x = ls->px, y = ls->py, v = ls->v, run = ls->runup;
+            transfer_rows tr = transfer_at(L, v);
             double room = clearance_m(L, x, y);
             /* arcs much wider than the speed needs are left out (moves are in
              * increasing radius): at speed v the tightest arc that holds it has
              * v²/(f g); wider ones than ARC_REACH times that (or than the
              * smallest radii) only matter at a higher speed */
             double r_lim = fmax(L->moves[1].radius_m, v * v * L->inv_fg) * ARC_REACH;
-            for (int m = 0; m < L->nmove; m++) {
-                if (L->moves[m].radius_m > r_lim)
-                    break;
-                size_t km = (size_t)k * L->nmove + m;
-                double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
-                int k2 = (k + L->moves[m].dk + K) % K;
-                int32_t t = state_at(L, ex, ey, k2);
+            /* first the states the moves land in, their labels fetched ahead
+             * (they are scattered over three headings' planes) */
+            int32_t dest[PRIM_COUNT];
+            int nm = 0;
+            for (; nm < L->nmove && !(L->moves[nm].radius_m > r_lim); nm++) {
+                size_t km = (size_t)k * L->nmove + nm;
+                int k2 = (k + L->moves[nm].dk + K) % K;
+                dest[nm] = state_at(L, x + L->end_dx[km], y + L->end_dy[km], k2);
+                if (dest[nm] >= 0)
+                    __builtin_prefetch(&L->lab[dest[nm]], 1);
+            }
+            for (int m = 0; m < nm; m++) {
+                int32_t t = dest[m];
                 if (t < 0)
                     continue;
-                double v2 = transfer(L, m, v);
-                if (!(v2 > L->v[t] + IMPROVE_MPS))
+                size_t km = (size_t)k * L->nmove + m;
+                double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
+                double v2 = transfer(&tr, m);
+                label *lt = &L->lab[t];
+                if (!(v2 > lt->v + IMPROVE_MPS))
                     continue;
                 if (L->moves[m].length_m > room && !move_clear(L, km, x, y, room))
                     continue;
-                L->v[t] = (float)v2;
-                L->px[t] = (float)ex;
-                L->py[t] = (float)ey;
-                L->runup[t] = (float)(run + L->moves[m].length_m);
-                L->pred[t] = (int32_t)s;
+                lt->v = (float)v2;
+                lt->px = (float)ex;
+                lt->py = (float)ey;
+                lt->runup = (float)(run + L->moves[m].length_m);
+                lt->pred = (int32_t)s;
                 dirty[t] = 1;
                 changed = true;
             }
@@ -671,28 +699,91 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     return changed;
 }
 
-/* The second half of the headings, swept by a worker thread in lockstep with
- * the caller's first half: step i sweeps heading i (caller) and heading
- * i + K/2 (worker), 4 or more steps apart, so their labels never meet; the
- * result is the same as sweeping i, then i + K/2, on one thread. */
+/* The second half of the headings, swept by a worker thread alongside the
+ * caller's first half. The result must be that of one thread sweeping, in
+ * each pass, heading 0, then K/2, then 1, then K/2 + 1, ... (position 2i for
+ * heading i < K/2, 2i + 1 for heading K/2 + i). A sweep of heading k reads
+ * and writes only the labels (and dirty flags) of headings k-1 .. k+1, so two
+ * sweeps whose headings are 3 or more steps apart (round the circle) touch
+ * different memory and may run at the same time in either order; two closer
+ * ones must run in that order: before a sweep, its thread waits until the
+ * other thread has finished every closer sweep that comes before it (a count
+ * of the other's sweeps in this pass, need[]). In the default 32 headings
+ * that is only at the ends of each half; a pass ends with both threads. */
+#define SWEEP_MAX_K 256
+
 typedef struct sweeper {
     cpted__lattice *L;
     uint8_t *dirty;
+    int half, nb;              /* headings 0..half-1: caller; half..half+nb-1: worker */
     pthread_barrier_t start, done;
-    int step;                  /* set before `start`; -1: stop */
-    bool changed;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done_a, done_b;        /* sweeps finished in this pass, caller and worker */
+    bool stop_pass;            /* the caller was interrupted: the pass is abandoned */
+    bool quit;                 /* set before `start`: the worker ends */
+    bool changed;              /* a label changed in the worker's sweeps */
+    int need_a[SWEEP_MAX_K];   /* caller's i-th sweep: worker sweeps to be finished first */
+    int need_b[SWEEP_MAX_K];   /* worker's i-th sweep: caller sweeps to be finished first */
 } sweeper;
+
+/* Waits until *count reaches need (or the pass is abandoned: false). */
+static bool sweeper_wait(sweeper *w, const int *count, int need)
+{
+    pthread_mutex_lock(&w->mu);
+    while (*count < need && !w->stop_pass)
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool ok = !w->stop_pass;
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+static void sweeper_count(sweeper *w, int *count)
+{
+    pthread_mutex_lock(&w->mu);
+    (*count)++;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Circular distance between two headings. */
+static int heading_gap(int a, int b, int K)
+{
+    int d = abs(a - b) % K;
+    return d < K - d ? d : K - d;
+}
+
+/* need[] of both threads from the single-thread order above. */
+static void sweeper_plan(sweeper *w, int K)
+{
+    for (int i = 0; i < w->half; i++) {
+        w->need_a[i] = 0;
+        for (int j = 0; j < w->nb; j++)
+            if (heading_gap(i, w->half + j, K) <= 2 && 2 * j + 1 < 2 * i)
+                w->need_a[i] = j + 1;
+    }
+    for (int j = 0; j < w->nb; j++) {
+        w->need_b[j] = 0;
+        for (int i = 0; i < w->half; i++)
+            if (heading_gap(i, w->half + j, K) <= 2 && 2 * i < 2 * j + 1)
+                w->need_b[j] = i + 1;
+    }
+}
 
 static void *sweeper_main(void *arg)
 {
     sweeper *w = arg;
     for (;;) {
         pthread_barrier_wait(&w->start);
-        if (w->step < 0)
+        if (w->quit)
             return NULL;
-        int k = w->step + w->L->K / 2;
-        if (sweep(w->L, w->dirty, k))
-            w->changed = true;
+        for (int j = 0; j < w->nb; j++) {
+            if (!sweeper_wait(w, &w->done_a, w->need_b[j]))
+                break;
+            if (sweep(w->L, w->dirty, w->half + j))
+                w->changed = true;
+            sweeper_count(w, &w->done_b);
+        }
         pthread_barrier_wait(&w->done);
     }
 }
@@ -712,79 +803,102 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     for (int k = 0; k < K; k++)
         for (size_t c = 0; c < L->ncell; c++) {
             size_t s = (size_t)k * L->ncell + c;
-            L->px[s] = L->seed_px[c];
-            L->py[s] = L->seed_py[c];
-            L->v[s] = 0.0f;
-            L->runup[s] = 0.0f;
-            L->pred[s] = -1;
+            L->lab[s] = (label){L->seed_px[c], L->seed_py[c], 0.0f, 0.0f, -1};
         }
     memset(dirty, 1, n);
     /* given starts (entries at speed, the window's edge) */
     for (size_t i = 0; i < seed_count; i++) {
         const cpted__lattice_seed *sd = &seeds[i];
         int32_t s = state_at(L, sd->x - L->x0, sd->y - L->y0, sd->k);
-        if (s < 0 || !(sd->v_mps > L->v[s]))
+        if (s < 0 || !(sd->v_mps > L->lab[s].v))
             continue;
-        L->px[s] = (float)(sd->x - L->x0);
-        L->py[s] = (float)(sd->y - L->y0);
-        L->v[s] = (float)fmin(sd->v_mps, L->vmax * (1.0 - 1e-9));
-        L->runup[s] = (float)sd->runup_m;
+        label *ls = &L->lab[s];
+        ls->px = (float)(sd->x - L->x0);
+        ls->py = (float)(sd->y - L->y0);
+        ls->v = (float)fmin(sd->v_mps, L->vmax * (1.0 - 1e-9));
+        ls->runup = (float)sd->runup_m;
     }
     int half = K / 2; /* headings 0..half-1 here, half..K-1 on the worker */
-    sweeper w;
+    sweeper *w = NULL;
     pthread_t worker;
-    bool parallel = threads > 1;
+    bool parallel = threads > 1 && K <= SWEEP_MAX_K && (w = cpted__calloc(1, sizeof *w));
     if (parallel) {
-        w.L = L;
-        w.dirty = dirty;
-        w.changed = false;
-        w.step = 0;
-        parallel = pthread_barrier_init(&w.start, NULL, 2) == 0;
-        if (parallel && pthread_barrier_init(&w.done, NULL, 2) != 0) {
-            pthread_barrier_destroy(&w.start);
+        w->L = L;
+        w->dirty = dirty;
+        w->half = half;
+        w->nb = K - half;
+        sweeper_plan(w, K);
+        int made = 0; /* 1 start, 2 done, 3 mutex, 4 cond, 5 thread */
+        if (pthread_barrier_init(&w->start, NULL, 2) == 0 && ++made &&
+            pthread_barrier_init(&w->done, NULL, 2) == 0 && ++made &&
+            pthread_mutex_init(&w->mu, NULL) == 0 && ++made &&
+            pthread_cond_init(&w->cv, NULL) == 0 && ++made &&
+            pthread_create(&worker, NULL, sweeper_main, w) == 0)
+            made++;
+        if (made < 5) { /* no thread to be had: one is enough */
+            if (made >= 4)
+                pthread_cond_destroy(&w->cv);
+            if (made >= 3)
+                pthread_mutex_destroy(&w->mu);
+            if (made >= 2)
+                pthread_barrier_destroy(&w->done);
+            if (made >= 1)
+                pthread_barrier_destroy(&w->start);
             parallel = false;
-        }
-        if (parallel && pthread_create(&worker, NULL, sweeper_main, &w) != 0) {
-            pthread_barrier_destroy(&w.start);
-            pthread_barrier_destroy(&w.done);
-            parallel = false; /* no thread to be had: one is enough */
         }
     }
     int rc = CPTED_OK;
     bool changed = true;
     while (changed && rc == CPTED_OK) {
         changed = false;
+        if (parallel) {
+            w->done_a = w->done_b = 0; /* the worker waits at `start` */
+            w->stop_pass = false;
+            pthread_barrier_wait(&w->start);
+            for (int i = 0; i < half; i++) {
+                if (cpted__interrupted(ctx)) {
+                    rc = cpted__error(ctx, CPTED_E_INTERRUPTED,
+                                      "interrupted during the VDA search");
+                    pthread_mutex_lock(&w->mu);
+                    w->stop_pass = true;
+                    pthread_cond_broadcast(&w->cv);
+                    pthread_mutex_unlock(&w->mu);
+                    break;
+                }
+                if (!sweeper_wait(w, &w->done_b, w->need_a[i]))
+                    break;
+                if (sweep(L, dirty, i))
+                    changed = true;
+                sweeper_count(w, &w->done_a);
+            }
+            pthread_barrier_wait(&w->done);
+            if (w->changed) {
+                changed = true;
+                w->changed = false;
+            }
+            continue;
+        }
         for (int i = 0; i < K - half; i++) {
             if (cpted__interrupted(ctx)) {
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
                 break;
             }
-            bool both = i < half; /* K odd: the last step has the worker's heading only */
-            if (parallel && both) {
-                w.step = i;
-                pthread_barrier_wait(&w.start);
-                if (sweep(L, dirty, i))
-                    changed = true;
-                pthread_barrier_wait(&w.done);
-            } else {
-                if (both && sweep(L, dirty, i))
-                    changed = true;
-                if (sweep(L, dirty, i + half))
-                    changed = true;
-            }
-        }
-        if (parallel && w.changed) {
-            changed = true;
-            w.changed = false;
+            if (i < half && sweep(L, dirty, i)) /* K odd: the last step has heading K-1 only */
+                changed = true;
+            if (sweep(L, dirty, i + half))
+                changed = true;
         }
     }
     if (parallel) {
-        w.step = -1;
-        pthread_barrier_wait(&w.start);
+        w->quit = true;
+        pthread_barrier_wait(&w->start);
         pthread_join(worker, NULL);
-        pthread_barrier_destroy(&w.start);
-        pthread_barrier_destroy(&w.done);
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        pthread_barrier_destroy(&w->start);
+        pthread_barrier_destroy(&w->done);
     }
+    cpted__free(w);
     cpted__free(dirty);
     return rc;
 }
@@ -807,10 +921,11 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 continue;
             for (int k = 0; k < L->K; k++) {
                 size_t s = (size_t)k * L->ncell + (size_t)c;
-                if (!(L->v[s] >= 0.0f))
+                const label *ls = &L->lab[s];
+                if (!(ls->v >= 0.0f))
                     continue;
                 double ux = cos(k * dtheta), uy = sin(k * dtheta);
-                double dx = tx - L->px[s], dy = ty - L->py[s];
+                double dx = tx - ls->px, dy = ty - ls->py;
                 double d = hypot(dx, dy);
                 if (d > reach)
                     continue;
@@ -822,13 +937,13 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                     continue;
                 if (goal->has_side) {
                     /* on the attack side, moving towards the line */
-                    if ((L->px[s] - tx) * goal->nx + (L->py[s] - ty) * goal->ny < 0.0 ||
+                    if ((ls->px - tx) * goal->nx + (ls->py - ty) * goal->ny < 0.0 ||
                         ux * goal->nx + uy * goal->ny > -1e-9)
                         continue;
                 }
                 /* the rest of the way to contact, straight (exact closed form) */
                 double rest = fmax(0.0, d - goal->rho_m);
-                double v = L->v[s];
+                double v = ls->v;
                 if (rest > 0 && v < L->vmax) {
                     double v2;
                     if (cpted_vehicle_speed_after(&v2, &L->kin, fmin(v, L->vmax * (1 - 1e-12)),
@@ -838,7 +953,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 if (!found || v > out->v_mps) {
                     found = true;
                     out->v_mps = v;
-                    out->runup_m = L->runup[s] + rest;
+                    out->runup_m = ls->runup + rest;
                     out->state = (int64_t)s;
                     out->ux = ux;
                     out->uy = uy;
@@ -870,10 +985,10 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
             cpted__free(seen);
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
         }
-        xy[2 * n] = L->px[s] + L->x0;
-        xy[2 * n + 1] = L->py[s] + L->y0;
+        xy[2 * n] = L->lab[s].px + L->x0;
+        xy[2 * n + 1] = L->lab[s].py + L->y0;
         n++;
-        s = L->pred[s];
+        s = L->lab[s].pred;
     }
     cpted__free(seen);
     if (!cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy)) {
