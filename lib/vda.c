@@ -648,7 +648,9 @@ static int run(cpted_vda *v)
         fill_speed(v, tg, &arr[t]);
         tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = NAN;
         if (arr[t].found) {
-            tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = tg->rec.speed_kmh;
+            /* the band starts at the speed itself; NaN when it is not computed */
+            if (v->opts.sensitivity)
+                tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = tg->rec.speed_kmh;
             rc = set_path(v, tg, L, &arr[t], b.in[t].rho_m);
         }
         if (rc == CPTED_OK)

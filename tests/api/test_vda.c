@@ -180,6 +180,8 @@ static void test_straight_closed_form(void **state)
         outcome r = run(site, &o);
         double axis = closed_form_kmh(lens[i] - 0.9);
         assert_int_equal(r.reachable, r.targets);
+        /* no band asked for: none reported (NaN), never the speed itself */
+        assert_true(isnan(r.low_kmh) && isnan(r.high_kmh));
         if (!(r.max_kmh >= axis - 1e-6 && r.max_kmh >= reference_kmh[i] - 0.005 &&
               r.max_kmh <= reference_kmh[i] * 1.02))
             fail_msg("L = %g m: %.3f km/h, closed form on the axis %.3f, reference %.2f km/h",
