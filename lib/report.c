@@ -590,7 +590,7 @@ static void sensitivity_section(report *r)
            "and f = 0.6 .. 1.0 (docs/method-vda.md &#167;4)");
     if (!v->opts.sensitivity)
         add(r, "; the band was not computed for this run (sensitivity off): low and high are "
-               "the speed itself");
+               "shown as -");
     add(r, ".</p>\n<table class=\"band\"><tr>"
            "<th>target</th><th>speed km/h</th><th>band low</th><th>band high</th>"
            "<th>angle &#176;</th><th>run-up m</th><th>element</th><th>rating</th>"
