@@ -20,7 +20,6 @@ vehicle-capable `highway` lines) or a GeoPackage from scripts/make_district.py (
 import argparse
 import sys
 import time
-import warnings
 
 import geopandas as gpd
 import pandas as pd
@@ -34,12 +33,28 @@ ROAD_WIDTH_M = {
 LINK_WIDTH_M = 4.0
 
 
+def read_ogr(source, layer_name, fields):
+    from osgeo import gdal, ogr
+    from shapely import wkb
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    ds = ogr.Open(source)
+    layer = ds.GetLayerByName(layer_name)
+    rows, geoms = {f: [] for f in fields}, []
+    for feat in layer:
+        g = feat.GetGeometryRef()
+        if g is None:
+            continue
+        geoms.append(wkb.loads(bytes(g.ExportToWkb())))
+        for f in fields:
+            rows[f].append(feat.GetField(f))
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+
 def read(source):
     if source.endswith(".pbf") or source.endswith(".osm"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            buildings = gpd.read_file(source, layer="multipolygons")
-            lines = gpd.read_file(source, layer="lines")
+        # Fiona has no OSM driver: GDAL's, through its Python binding
+        buildings = read_ogr(source, "multipolygons", ["building"])
+        lines = read_ogr(source, "lines", ["highway"])
         buildings = buildings[buildings["building"].notna()]
         hw = lines["highway"].fillna("")
         width = hw.map(ROAD_WIDTH_M)

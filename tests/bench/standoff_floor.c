@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _POSIX_C_SOURCE 200809L
 #include <geos_c.h>
 #include <cpl_error.h>
 #include <gdal.h>
