@@ -291,6 +291,7 @@ struct cpted__tiles {
     struct tile_chunk {
         GEOSGeometry *g;       /* LineString */
         size_t ring;           /* ring number */
+        double env[4];         /* its envelope: minx, miny, maxx, maxy */
     } *chunks;
     size_t chunk_count, chunk_cap;
     GEOSSTRtree *chunk_tree;   /* items: chunk index + 1 */
@@ -601,6 +602,16 @@ static int chunks_add_ring(cpted_context *ctx, cpted__tiles *t, const GEOSGeomet
             rc = cpted__nomem(ctx, "tiles");
             break;
         }
+        double *env = t->chunks[t->chunk_count].env;
+        env[0] = env[2] = xy[2 * (size_t)i];
+        env[1] = env[3] = xy[2 * (size_t)i + 1];
+        for (unsigned int k = 1; k < m; k++) {
+            double x = xy[2 * ((size_t)i + k)], y = xy[2 * ((size_t)i + k) + 1];
+            env[0] = x < env[0] ? x : env[0];
+            env[1] = y < env[1] ? y : env[1];
+            env[2] = x > env[2] ? x : env[2];
+            env[3] = y > env[3] ? y : env[3];
+        }
         t->chunks[t->chunk_count].g = line;
         t->chunks[t->chunk_count++].ring = ring;
     }
@@ -745,6 +756,27 @@ static void segment_closest(const double *a0, const double *a1, const double *c,
     const double *e = sqrt(d0x * d0x + d0y * d0y) < sqrt(d1x * d1x + d1y * d1y) ? a0 : a1;
     out[0] = e[0];
     out[1] = e[1];
+}
+
+/* The gap between the bounding boxes of segments p0-p1 and q0-q1: no point
+ * pair of the two is nearer, so a pair whose gap exceeds what is sought can be
+ * skipped without changing any result. */
+static double boxes_gap(double ax0, double ay0, double ax1, double ay1, double bx0, double by0,
+                        double bx1, double by1)
+{
+    double gx = bx0 - ax1 > ax0 - bx1 ? bx0 - ax1 : ax0 - bx1;
+    double gy = by0 - ay1 > ay0 - by1 ? by0 - ay1 : ay0 - by1;
+    gx = gx > 0.0 ? gx : 0.0;
+    gy = gy > 0.0 ? gy : 0.0;
+    return sqrt(gx * gx + gy * gy);
+}
+
+static double segments_gap(const double *p0, const double *p1, const double *q0, const double *q1)
+{
+    return boxes_gap(p0[0] < p1[0] ? p0[0] : p1[0], p0[1] < p1[1] ? p0[1] : p1[1],
+                     p0[0] > p1[0] ? p0[0] : p1[0], p0[1] > p1[1] ? p0[1] : p1[1],
+                     q0[0] < q1[0] ? q0[0] : q1[0], q0[1] < q1[1] ? q0[1] : q1[1],
+                     q0[0] > q1[0] ? q0[0] : q1[0], q0[1] > q1[1] ? q0[1] : q1[1]);
 }
 
 /* Offers the pairs of segment p0-p1 (big) and q0-q1 (g) that can be nearest
@@ -974,9 +1006,14 @@ static double segment_segment_distance(const double *a, const double *b, const d
 
 /* The smallest distance between big's segments in the chunks `hits` and g's. */
 static int chunks_min_distance(cpted_context *ctx, const cpted__tiles *t, const size_t *hits,
-                               size_t nhits, const coord_runs *gr, double *dmin)
+                               size_t nhits, const coord_runs *gr, const double genv[4],
+                               double *dmin)
 {
     for (size_t i = 0; i < nhits; i++) {
+        const double *ce = t->chunks[hits[i]].env;
+        if (boxes_gap(ce[0], ce[1], ce[2], ce[3], genv[0], genv[1], genv[2], genv[3]) >
+            *dmin + 1e-6)
+            continue; /* no segment of it is nearer than the best so far */
         unsigned int m = 0;
         double *c = cpted__line_coords(ctx, t->chunks[hits[i]].g, &m);
         if (!c)
@@ -987,8 +1024,10 @@ static int chunks_min_distance(cpted_context *ctx, const cpted__tiles *t, const 
                 if (gr->len[run] == 1)
                     *dmin = fmin(*dmin, point_segment_distance(q, &c[2 * k], &c[2 * k + 2]));
                 for (size_t j = 0; j + 1 < gr->len[run]; j++)
-                    *dmin = fmin(*dmin, segment_segment_distance(&c[2 * k], &c[2 * k + 2],
-                                                                 &q[2 * j], &q[2 * j + 2]));
+                    if (!(segments_gap(&c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]) >
+                          *dmin + 1e-6))
+                        *dmin = fmin(*dmin, segment_segment_distance(&c[2 * k], &c[2 * k + 2],
+                                                                     &q[2 * j], &q[2 * j + 2]));
             }
         cpted__free(c);
     }
@@ -1020,6 +1059,7 @@ int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometr
     double x0, y0, x1, y1;
     if (rc == CPTED_OK && !GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
         rc = cpted__geos_fail(ctx, "tiles", "extent");
+    const double genv[4] = {x0, y0, x1, y1};
     /* a first bound from the nearest chunks found by growing boxes, then
      * every chunk within that bound of g's envelope */
     double bound = INFINITY;
@@ -1032,7 +1072,7 @@ int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometr
         if (box)
             GEOSGeom_destroy_r(h, box);
         if (rc == CPTED_OK && nhits > 0)
-            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, &bound);
+            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, genv, &bound);
         if (rc == CPTED_OK && t->chunk_count == 0)
             rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no segments to measure to");
     }
@@ -1046,7 +1086,7 @@ int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometr
         if (box)
             GEOSGeom_destroy_r(h, box);
         if (rc == CPTED_OK)
-            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, &d);
+            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, genv, &d);
     }
     cpted__free(hits);
     runs_free(&gr);
@@ -1085,7 +1125,8 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
     /* Every segment of big within `distance` of g meets g's envelope grown by
      * it; the margin covers rounding of the distance (and the tie). */
     size_t *hits = NULL, nhits = 0;
-    for (double e = distance * (1.0 + 1e-9) + 1e-6; rc == CPTED_OK; e = 2.0 * e + 1.0) {
+    double e = distance * (1.0 + 1e-9) + 1e-6;
+    for (; rc == CPTED_OK; e = 2.0 * e + 1.0) {
         GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
         cpted__free(hits);
         hits = NULL;
@@ -1097,8 +1138,15 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
         if (t->chunk_count == 0)
             rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no nearest points found");
     }
-    for (sc.pass = 1; sc.pass <= 2 && rc == CPTED_OK; sc.pass++)
+    /* Segment pairs farther apart than the box's margin e (>= the distance)
+     * cannot be nearest nor tied; should none be nearer (a distance given
+     * short), every pair is looked at. */
+    double limit = e;
+    for (sc.pass = 1; sc.pass <= 2 && rc == CPTED_OK; sc.pass++) {
         for (size_t i = 0; i < nhits && rc == CPTED_OK; i++) {
+            const double *ce = t->chunks[hits[i]].env;
+            if (boxes_gap(ce[0], ce[1], ce[2], ce[3], x0, y0, x1, y1) > limit)
+                continue;
             unsigned int m = 0;
             double *c = cpted__line_coords(ctx, t->chunks[hits[i]].g, &m);
             if (!c) {
@@ -1108,13 +1156,21 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
             for (unsigned int k = 0; k + 1 < m; k++)
                 for (size_t run = 0; run < gr.runs; run++) {
                     const double *q = &gr.xy[2 * gr.start[run]];
-                    if (gr.len[run] == 1)
+                    if (gr.len[run] == 1 && !(segments_gap(&c[2 * k], &c[2 * k + 2], q, q) > limit))
                         segments_offer(&sc, &c[2 * k], &c[2 * k + 2], q, q);
                     for (size_t j = 0; j + 1 < gr.len[run]; j++)
-                        segments_offer(&sc, &c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]);
+                        if (!(segments_gap(&c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]) >
+                              limit))
+                            segments_offer(&sc, &c[2 * k], &c[2 * k + 2], &q[2 * j],
+                                           &q[2 * j + 2]);
                 }
             cpted__free(c);
         }
+        if (sc.pass == 1 && !sc.any && limit < INFINITY) {
+            limit = INFINITY;
+            sc.pass = 0; /* pass 1 again, over every pair */
+        }
+    }
     cpted__free(hits);
     runs_free(&gr);
     if (rc == CPTED_OK && sc.failed)
