@@ -46,6 +46,7 @@ best() {
         read -r wall user sys mem < "$tmp/time"
         if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then
             best=$wall
+            awk "BEGIN{print $user + $sys}" > "$tmp/last_cpu"
             line=$(printf '%-36s wall %8.2f s  cpu %8.2f s  peak %7.0f MB' "$label" "$wall" \
                 "$(awk "BEGIN{print $user + $sys}")" "$(awk "BEGIN{print $mem / 1024}")")
             tail -1 "$tmp/out" > "$tmp/check"
@@ -101,17 +102,19 @@ for m in $models; do
 done
 others monaco "$monaco"
 
-prev_n="" prev_t=""
+prev_n="" prev_t="" prev_c=""
 for n in $sizes; do
     /usr/bin/python3 "$root/scripts/make_district.py" --buildings "$n" --seed 1 --all-assets \
         --out "$tmp/district_$n.gpkg" > /dev/null
     run_set "district $n roads" "$tmp/district_$n.gpkg" --drivable roads
-    t=$(cat "$tmp/last")
+    t=$(cat "$tmp/last") c=$(cat "$tmp/last_cpu")
     if [ -n "$prev_n" ]; then
-        awk -v a="$prev_n" -v b="$n" -v ta="$prev_t" -v tb="$t" \
-            'BEGIN{printf "    growth %d -> %d: wall ~ n^%.2f\n", a, b, log(tb/ta)/log(b/a)}'
+        # the CPU exponent is the one to read on a loaded machine
+        awk -v a="$prev_n" -v b="$n" -v ta="$prev_t" -v tb="$t" -v ca="$prev_c" -v cb="$c" \
+            'BEGIN{printf "    growth %d -> %d: cpu ~ n^%.2f, wall ~ n^%.2f\n", a, b,
+                   log(cb/ca)/log(b/a), log(tb/ta)/log(b/a)}'
     fi
-    prev_n=$n prev_t=$t
+    prev_n=$n prev_t=$t prev_c=$c
     others "district $n" "$tmp/district_$n.gpkg" "$n"
     rm -f "$tmp/district_$n.gpkg"
 done
