@@ -287,6 +287,16 @@ static GEOSGeometry *list_union(cpted_context *ctx, geom_list *l)
     return u ? cpted__polygonal(ctx, u) : NULL;
 }
 
+/* The polygons of the list's geometries as one MultiPolygon, without a union
+ * (the caller knows they are disjoint); the list is emptied. */
+static GEOSGeometry *collect_polygons(cpted_context *ctx, geom_list *l)
+{
+    GEOSGeometry *coll = cpted__collect(ctx, l->items, l->count);
+    l->count = 0;
+    list_clear(ctx, l);
+    return coll ? cpted__polygonal(ctx, coll) : NULL;
+}
+
 typedef struct build {
     cpted_context *ctx;
     const cpted_site *site;
@@ -343,7 +353,11 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d,
         out = outer;
         outer = NULL;
     } else if (rc == CPTED_OK) {
-        GEOSGeometry *holes_moved = list_union(ctx, &cut);
+        /* Grown (d > 0), each hole shrinks inside itself: the shrunk holes are
+         * disjoint, as the holes of a valid polygon are, and their collection
+         * is a valid multipolygon without a union. Shrunk (d < 0), the holes
+         * grow and may overlap: one union. */
+        GEOSGeometry *holes_moved = d > 0.0 ? collect_polygons(ctx, &cut) : list_union(ctx, &cut);
         if (holes_moved)
             out = overlay(ctx, GEOSDifference_r, outer, holes_moved, "buffer by rings");
         destroy(ctx, holes_moved);

@@ -278,6 +278,7 @@ typedef struct tile_piece {
     GEOSGeometry *g;   /* a Polygon */
     const GEOSPreparedGeometry *prep; /* of g (GEOS builds its indexes on first use) */
     int part;          /* index of the polygon of the big geometry it comes from */
+    double box[4];     /* the leaf's quadrant: clipping puts new vertices on its sides */
 } tile_piece;
 
 struct cpted__tiles {
@@ -290,13 +291,15 @@ struct cpted__tiles {
     struct tile_chunk {
         GEOSGeometry *g;       /* LineString */
         size_t ring;           /* ring number */
+        double env[4];         /* its envelope: minx, miny, maxx, maxy */
     } *chunks;
     size_t chunk_count, chunk_cap;
     GEOSSTRtree *chunk_tree;   /* items: chunk index + 1 */
 };
 
 /* Appends the polygons of g (consumed) as pieces of `part`. */
-static int tiles_add(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part)
+static int tiles_add(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part,
+                     const double box[4])
 {
     GEOSContextHandle_t h = ctx->geos;
     int type = GEOSGeomTypeId_r(h, g);
@@ -311,6 +314,7 @@ static int tiles_add(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int p
         }
         t->pieces[t->count].g = g;
         t->pieces[t->count].part = part;
+        memcpy(t->pieces[t->count].box, box, sizeof t->pieces[t->count].box);
         t->pieces[t->count].prep = GEOSPrepare_r(h, g);
         if (!t->pieces[t->count++].prep)
             return cpted__geos_fail(ctx, "tiles", "prepare a piece");
@@ -325,7 +329,7 @@ static int tiles_add(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int p
             if (st != GEOS_POLYGON && st != GEOS_MULTIPOLYGON && st != GEOS_GEOMETRYCOLLECTION)
                 continue; /* a clip may leave lines or points where the polygon touches a cut */
             GEOSGeometry *copy = GEOSGeom_clone_r(h, sub);
-            rc = copy ? tiles_add(ctx, t, copy, part) : cpted__nomem(ctx, "tiles");
+            rc = copy ? tiles_add(ctx, t, copy, part, box) : cpted__nomem(ctx, "tiles");
         }
     }
     GEOSGeom_destroy_r(h, g);
@@ -339,7 +343,7 @@ static int tiles_leaf(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int 
 {
     GEOSContextHandle_t h = ctx->geos;
     if (GEOSisValid_r(h, g) == 1)
-        return tiles_add(ctx, t, g, part);
+        return tiles_add(ctx, t, g, part, box);
     GEOSGeom_destroy_r(h, g);
     GEOSGeometry *rect = GEOSGeom_createRectangle_r(h, box[0], box[1], box[2], box[3]);
     const GEOSGeometry *whole = GEOSGetGeometryN_r(h, t->big, part);
@@ -348,7 +352,7 @@ static int tiles_leaf(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int 
         GEOSGeom_destroy_r(h, rect);
     if (!cut)
         return cpted__geos_fail(ctx, "tiles", "clip a piece");
-    return tiles_add(ctx, t, cut, part);
+    return tiles_add(ctx, t, cut, part, box);
 }
 
 /* Cuts g (consumed; the part of polygon `part` inside box) into quadrants until
@@ -598,6 +602,16 @@ static int chunks_add_ring(cpted_context *ctx, cpted__tiles *t, const GEOSGeomet
             rc = cpted__nomem(ctx, "tiles");
             break;
         }
+        double *env = t->chunks[t->chunk_count].env;
+        env[0] = env[2] = xy[2 * (size_t)i];
+        env[1] = env[3] = xy[2 * (size_t)i + 1];
+        for (unsigned int k = 1; k < m; k++) {
+            double x = xy[2 * ((size_t)i + k)], y = xy[2 * ((size_t)i + k) + 1];
+            env[0] = x < env[0] ? x : env[0];
+            env[1] = y < env[1] ? y : env[1];
+            env[2] = x > env[2] ? x : env[2];
+            env[3] = y > env[3] ? y : env[3];
+        }
         t->chunks[t->chunk_count].g = line;
         t->chunks[t->chunk_count++].ring = ring;
     }
@@ -744,6 +758,27 @@ static void segment_closest(const double *a0, const double *a1, const double *c,
     out[1] = e[1];
 }
 
+/* The gap between the bounding boxes of segments p0-p1 and q0-q1: no point
+ * pair of the two is nearer, so a pair whose gap exceeds what is sought can be
+ * skipped without changing any result. */
+static double boxes_gap(double ax0, double ay0, double ax1, double ay1, double bx0, double by0,
+                        double bx1, double by1)
+{
+    double gx = bx0 - ax1 > ax0 - bx1 ? bx0 - ax1 : ax0 - bx1;
+    double gy = by0 - ay1 > ay0 - by1 ? by0 - ay1 : ay0 - by1;
+    gx = gx > 0.0 ? gx : 0.0;
+    gy = gy > 0.0 ? gy : 0.0;
+    return sqrt(gx * gx + gy * gy);
+}
+
+static double segments_gap(const double *p0, const double *p1, const double *q0, const double *q1)
+{
+    return boxes_gap(p0[0] < p1[0] ? p0[0] : p1[0], p0[1] < p1[1] ? p0[1] : p1[1],
+                     p0[0] > p1[0] ? p0[0] : p1[0], p0[1] > p1[1] ? p0[1] : p1[1],
+                     q0[0] < q1[0] ? q0[0] : q1[0], q0[1] < q1[1] ? q0[1] : q1[1],
+                     q0[0] > q1[0] ? q0[0] : q1[0], q0[1] > q1[1] ? q0[1] : q1[1]);
+}
+
 /* Offers the pairs of segment p0-p1 (big) and q0-q1 (g) that can be nearest
  * when the segments do not cross: each endpoint against the other segment. A
  * degenerate segment (p0 == p1: a point of g) works the same way. */
@@ -822,8 +857,9 @@ static void runs_free(coord_runs *r)
 }
 
 /* Where big and g meet: the smallest point of big ∩ g by the rule above (a
- * vertex of the intersection); *found false when it is empty. */
-static int meeting_point(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+ * vertex of the intersection of g with the union of the pieces near it);
+ * *found false when it is empty. */
+static int meeting_point_union(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
                          double xy[4], bool *found)
 {
     *found = false;
@@ -848,6 +884,214 @@ static int meeting_point(cpted_context *ctx, const cpted__tiles *t, const GEOSGe
     }
     cpted__free(c);
     runs_free(&r);
+    return rc;
+}
+
+/* The same point from the pieces one by one, without their union: every
+ * vertex of (union of the pieces) ∩ g is a vertex of some piece ∩ g (the
+ * same segments meet), and the only others lie on a piece's quadrant sides
+ * (where a clip cut the polygon). So when no such vertex lies in the band of
+ * the smallest x, the rule picks the same point from both sets; otherwise
+ * (rare) the union decides. */
+static int meeting_point(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *g,
+                         double xy[4], bool *found)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *found = false;
+    tile_hits hits;
+    int rc = tiles_query(ctx, t, g, &hits);
+    if (rc != CPTED_OK)
+        return rc;
+    coord_runs r;
+    memset(&r, 0, sizeof r);
+    bool *on_side = NULL;
+    size_t side_cap = 0;
+    bool fallback = false;
+    for (size_t i = 0; i < hits.count && rc == CPTED_OK && !fallback; i++) {
+        const tile_piece *p = &t->pieces[hits.items[i]];
+        char meets = GEOSPreparedIntersects_r(h, p->prep, g);
+        if (meets == 0)
+            continue;
+        GEOSGeometry *both = meets == 1 ? GEOSIntersection_r(h, p->g, g) : NULL;
+        if (!both) { /* a piece that does not overlay cleanly: the union decides */
+            cpted__geos_clear(ctx);
+            fallback = true;
+            break;
+        }
+        size_t before = r.n;
+        rc = runs_add(ctx, &r, both);
+        GEOSGeom_destroy_r(h, both);
+        if (rc == CPTED_OK && r.n > before &&
+            !cpted__grow((void **)&on_side, &side_cap, r.n, sizeof *on_side))
+            rc = cpted__nomem(ctx, "tiles");
+        for (size_t k = before; k < r.n && rc == CPTED_OK; k++) {
+            double x = r.xy[2 * k], y = r.xy[2 * k + 1];
+            on_side[k] = x == p->box[0] || x == p->box[2] || y == p->box[1] || y == p->box[3];
+        }
+    }
+    cpted__free(hits.items);
+    if (rc == CPTED_OK && !fallback && r.n) {
+        double minx = r.xy[0];
+        for (size_t k = 1; k < r.n; k++)
+            minx = fmin(minx, r.xy[2 * k]);
+        for (size_t k = 0; k < r.n && !fallback; k++)
+            fallback = on_side[k] && r.xy[2 * k] <= minx + NEAREST_COORD_M;
+    }
+    nearest_pair *c = rc == CPTED_OK && !fallback && r.n ? cpted__malloc(r.n * sizeof *c) : NULL;
+    if (rc == CPTED_OK && !fallback && r.n && !c)
+        rc = cpted__nomem(ctx, "tiles");
+    if (c) {
+        for (size_t i = 0; i < r.n; i++)
+            c[i] = (nearest_pair){0.0, {r.xy[2 * i], r.xy[2 * i + 1]},
+                                  {r.xy[2 * i], r.xy[2 * i + 1]}};
+        nearest_pair best = pair_pick(c, r.n);
+        xy[0] = xy[2] = best.p[0];
+        xy[1] = xy[3] = best.p[1];
+        *found = true;
+    }
+    cpted__free(c);
+    cpted__free(on_side);
+    runs_free(&r);
+    if (rc == CPTED_OK && fallback)
+        return meeting_point_union(ctx, t, g, xy, found);
+    return rc;
+}
+
+/* ---- distance ---------------------------------------------------------------- */
+
+/* Distance from p to segment a-b, with the arithmetic of GEOS's
+ * Distance::pointToSegment, so that a minimum over the same segments is the
+ * number GEOS's (prepared) distance gives. */
+static double point_segment_distance(const double *p, const double *a, const double *b)
+{
+    if (a[0] == b[0] && a[1] == b[1])
+        return sqrt((p[0] - a[0]) * (p[0] - a[0]) + (p[1] - a[1]) * (p[1] - a[1]));
+    double len2 = (b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1]);
+    double r = ((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / len2;
+    if (r <= 0.0)
+        return sqrt((p[0] - a[0]) * (p[0] - a[0]) + (p[1] - a[1]) * (p[1] - a[1]));
+    if (r >= 1.0)
+        return sqrt((p[0] - b[0]) * (p[0] - b[0]) + (p[1] - b[1]) * (p[1] - b[1]));
+    double s = ((a[1] - p[1]) * (b[0] - a[0]) - (a[0] - p[0]) * (b[1] - a[1])) / len2;
+    return fabs(s) * sqrt(len2);
+}
+
+/* Distance between segments a-b and c-d (GEOS's Distance::segmentToSegment). */
+static double segment_segment_distance(const double *a, const double *b, const double *c,
+                                       const double *d)
+{
+    if (a[0] == b[0] && a[1] == b[1])
+        return point_segment_distance(a, c, d);
+    if (c[0] == d[0] && c[1] == d[1])
+        return point_segment_distance(d, a, b);
+    bool apart = fmax(a[0], b[0]) < fmin(c[0], d[0]) || fmin(a[0], b[0]) > fmax(c[0], d[0]) ||
+                 fmax(a[1], b[1]) < fmin(c[1], d[1]) || fmin(a[1], b[1]) > fmax(c[1], d[1]);
+    if (!apart) {
+        double denom = (b[0] - a[0]) * (d[1] - c[1]) - (b[1] - a[1]) * (d[0] - c[0]);
+        if (denom == 0.0) {
+            apart = true;
+        } else {
+            double r_num = (a[1] - c[1]) * (d[0] - c[0]) - (a[0] - c[0]) * (d[1] - c[1]);
+            double s_num = (a[1] - c[1]) * (b[0] - a[0]) - (a[0] - c[0]) * (b[1] - a[1]);
+            double s = s_num / denom, r = r_num / denom;
+            apart = r < 0.0 || r > 1.0 || s < 0.0 || s > 1.0;
+        }
+    }
+    if (!apart)
+        return 0.0;
+    return fmin(point_segment_distance(a, c, d),
+                fmin(point_segment_distance(b, c, d),
+                     fmin(point_segment_distance(c, a, b), point_segment_distance(d, a, b))));
+}
+
+/* The smallest distance between big's segments in the chunks `hits` and g's. */
+static int chunks_min_distance(cpted_context *ctx, const cpted__tiles *t, const size_t *hits,
+                               size_t nhits, const coord_runs *gr, const double genv[4],
+                               double *dmin)
+{
+    for (size_t i = 0; i < nhits; i++) {
+        const double *ce = t->chunks[hits[i]].env;
+        if (boxes_gap(ce[0], ce[1], ce[2], ce[3], genv[0], genv[1], genv[2], genv[3]) >
+            *dmin + 1e-6)
+            continue; /* no segment of it is nearer than the best so far */
+        unsigned int m = 0;
+        double *c = cpted__line_coords(ctx, t->chunks[hits[i]].g, &m);
+        if (!c)
+            return cpted__nomem(ctx, "tiles");
+        for (unsigned int k = 0; k + 1 < m; k++)
+            for (size_t run = 0; run < gr->runs; run++) {
+                const double *q = &gr->xy[2 * gr->start[run]];
+                if (gr->len[run] == 1)
+                    *dmin = fmin(*dmin, point_segment_distance(q, &c[2 * k], &c[2 * k + 2]));
+                for (size_t j = 0; j + 1 < gr->len[run]; j++)
+                    if (!(segments_gap(&c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]) >
+                          *dmin + 1e-6))
+                        *dmin = fmin(*dmin, segment_segment_distance(&c[2 * k], &c[2 * k + 2],
+                                                                     &q[2 * j], &q[2 * j + 2]));
+            }
+        cpted__free(c);
+    }
+    return CPTED_OK;
+}
+
+int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
+                          double *out)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *out = NAN;
+    if (GEOSisEmpty_r(h, g) == 1 || t->count == 0)
+        return cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: distance of an empty geometry");
+    int meets = cpted__tiles_intersects(ctx, t, g, -1);
+    if (meets < 0)
+        return CPTED_E_GEOMETRY;
+    if (meets == 1) {
+        *out = 0.0;
+        return CPTED_OK;
+    }
+    if (!t->chunk_tree) {
+        int rc = chunks_build(ctx, t);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    coord_runs gr;
+    memset(&gr, 0, sizeof gr);
+    int rc = runs_add(ctx, &gr, g);
+    double x0, y0, x1, y1;
+    if (rc == CPTED_OK && !GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
+        rc = cpted__geos_fail(ctx, "tiles", "extent");
+    const double genv[4] = {x0, y0, x1, y1};
+    /* a first bound from the nearest chunks found by growing boxes, then
+     * every chunk within that bound of g's envelope */
+    double bound = INFINITY;
+    size_t *hits = NULL, nhits = 0;
+    for (double e = 1.0; rc == CPTED_OK && !(bound < INFINITY); e *= 4.0) {
+        GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
+        cpted__free(hits);
+        hits = NULL;
+        rc = box ? chunks_hit(ctx, t, box, &hits, &nhits) : cpted__nomem(ctx, "tiles");
+        if (box)
+            GEOSGeom_destroy_r(h, box);
+        if (rc == CPTED_OK && nhits > 0)
+            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, genv, &bound);
+        if (rc == CPTED_OK && t->chunk_count == 0)
+            rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no segments to measure to");
+    }
+    double d = bound;
+    if (rc == CPTED_OK) {
+        double e = bound * (1.0 + 1e-9) + 1e-6;
+        GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
+        cpted__free(hits);
+        hits = NULL;
+        rc = box ? chunks_hit(ctx, t, box, &hits, &nhits) : cpted__nomem(ctx, "tiles");
+        if (box)
+            GEOSGeom_destroy_r(h, box);
+        if (rc == CPTED_OK)
+            rc = chunks_min_distance(ctx, t, hits, nhits, &gr, genv, &d);
+    }
+    cpted__free(hits);
+    runs_free(&gr);
+    if (rc == CPTED_OK)
+        *out = d;
     return rc;
 }
 
@@ -881,7 +1125,8 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
     /* Every segment of big within `distance` of g meets g's envelope grown by
      * it; the margin covers rounding of the distance (and the tie). */
     size_t *hits = NULL, nhits = 0;
-    for (double e = distance * (1.0 + 1e-9) + 1e-6; rc == CPTED_OK; e = 2.0 * e + 1.0) {
+    double e = distance * (1.0 + 1e-9) + 1e-6;
+    for (; rc == CPTED_OK; e = 2.0 * e + 1.0) {
         GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x0 - e, y0 - e, x1 + e, y1 + e);
         cpted__free(hits);
         hits = NULL;
@@ -893,8 +1138,15 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
         if (t->chunk_count == 0)
             rc = cpted__error(ctx, CPTED_E_GEOMETRY, "tiles: no nearest points found");
     }
-    for (sc.pass = 1; sc.pass <= 2 && rc == CPTED_OK; sc.pass++)
+    /* Segment pairs farther apart than the box's margin e (>= the distance)
+     * cannot be nearest nor tied; should none be nearer (a distance given
+     * short), every pair is looked at. */
+    double limit = e;
+    for (sc.pass = 1; sc.pass <= 2 && rc == CPTED_OK; sc.pass++) {
         for (size_t i = 0; i < nhits && rc == CPTED_OK; i++) {
+            const double *ce = t->chunks[hits[i]].env;
+            if (boxes_gap(ce[0], ce[1], ce[2], ce[3], x0, y0, x1, y1) > limit)
+                continue;
             unsigned int m = 0;
             double *c = cpted__line_coords(ctx, t->chunks[hits[i]].g, &m);
             if (!c) {
@@ -904,13 +1156,21 @@ int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSG
             for (unsigned int k = 0; k + 1 < m; k++)
                 for (size_t run = 0; run < gr.runs; run++) {
                     const double *q = &gr.xy[2 * gr.start[run]];
-                    if (gr.len[run] == 1)
+                    if (gr.len[run] == 1 && !(segments_gap(&c[2 * k], &c[2 * k + 2], q, q) > limit))
                         segments_offer(&sc, &c[2 * k], &c[2 * k + 2], q, q);
                     for (size_t j = 0; j + 1 < gr.len[run]; j++)
-                        segments_offer(&sc, &c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]);
+                        if (!(segments_gap(&c[2 * k], &c[2 * k + 2], &q[2 * j], &q[2 * j + 2]) >
+                              limit))
+                            segments_offer(&sc, &c[2 * k], &c[2 * k + 2], &q[2 * j],
+                                           &q[2 * j + 2]);
                 }
             cpted__free(c);
         }
+        if (sc.pass == 1 && !sc.any && limit < INFINITY) {
+            limit = INFINITY;
+            sc.pass = 0; /* pass 1 again, over every pair */
+        }
+    }
     cpted__free(hits);
     runs_free(&gr);
     if (rc == CPTED_OK && sc.failed)

@@ -219,6 +219,14 @@ int cpted__tiles_intersects(cpted_context *ctx, const cpted__tiles *t, const GEO
  * g) with the context error set. */
 int cpted__tiles_nearest_points(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
                                 double distance, double xy[4]);
+/* *out gets the distance between big and g: 0 when they meet (a piece's
+ * prepared intersects), else the smallest distance between big's segments
+ * near g and g's, with GEOS's point-to-segment arithmetic: the number
+ * GEOSDistance / GEOSPreparedDistance give, from the pieces and ring chunks
+ * near g only. CPTED_OK, or CPTED_E_NOMEM / CPTED_E_GEOMETRY (also for an
+ * empty g or big) with the context error set. */
+int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry *g,
+                          double *out);
 
 /* Radius at which a buffer with q segments per quarter circle circumscribes
  * the circle of radius d (no chord cuts inside it): d / cos(3π / 8q), since

@@ -120,20 +120,24 @@ static void fill_blast(cpted_standoff *s, asset_result *a)
     a->reflected_impulse_kpa_ms = blast.reflected_impulse_kpa_ms;
 }
 
-/* Distance and nearest pair from the asset to A (prepared, and its tiles). */
-static int measure(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const cpted__feature *f,
-                   asset_result *a)
+/* Distance and nearest pair from the asset to A, from the tiles of A near the
+ * asset (whatever its form: polygon, multipolygon, with holes): the cost of
+ * an asset is what A near it costs, not all of A. */
+static int measure(cpted_standoff *s, const cpted__feature *f, asset_result *a)
 {
     cpted_context *ctx = s->ctx;
     cpted_standoff_asset *r = &a->rec;
     double d = NAN;
-    if (!GEOSPreparedDistance_r(ctx->geos, prep_a, f->geom, &d))
-        return cpted__error(ctx, CPTED_E_GEOMETRY, "standoff of asset %s: distance failed: %s",
-                            f->id, cpted__geos_error(ctx));
-    /* GEOS's prepared nearest points are not indexed: O(A) per asset */
-    double xy[4];
     unsigned long nomem_reports = ctx->nomem_reports;
-    int rc = cpted__tiles_nearest_points(ctx, s->tiles, f->geom, d, xy);
+    int rc = cpted__tiles_distance(ctx, s->tiles, f->geom, &d);
+    if (rc != CPTED_OK)
+        return cpted__nomem_status(
+            ctx,
+            cpted__error(ctx, rc, "standoff of asset %s: distance failed: %s", f->id,
+                         cpted_context_last_error(ctx)),
+            nomem_reports);
+    double xy[4];
+    rc = cpted__tiles_nearest_points(ctx, s->tiles, f->geom, d, xy);
     if (rc != CPTED_OK)
         return cpted__nomem_status(
             ctx,
@@ -189,8 +193,7 @@ static int encroach(cpted_standoff *s, const cpted__feature *f, asset_result *a)
     return CPTED_OK;
 }
 
-static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const cpted__feature *f,
-                  asset_result *a)
+static int assess(cpted_standoff *s, bool reachable, const cpted__feature *f, asset_result *a)
 {
     cpted_context *ctx = s->ctx;
     cpted_standoff_asset *r = &a->rec;
@@ -204,10 +207,10 @@ static int assess(cpted_standoff *s, const GEOSPreparedGeometry *prep_a, const c
     r->name = f->name;
     /* nothing entered: not "unreached", but not assessed at all */
     r->assessed = s->fs->not_assessed == NULL;
-    r->reachable = prep_a != NULL;
+    r->reachable = reachable;
     r->standoff_m = r->asset_x = r->asset_y = r->vehicle_x = r->vehicle_y = NAN;
-    if (prep_a) {
-        int rc = measure(s, prep_a, f, a);
+    if (reachable) {
+        int rc = measure(s, f, a);
         if (rc != CPTED_OK)
             return rc;
     }
@@ -254,19 +257,14 @@ static int run(cpted_standoff *s)
     if (!s->assets)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
     int rc = CPTED_OK;
-    const GEOSPreparedGeometry *prep_a = NULL;
-    if (!GEOSisEmpty_r(ctx->geos, s->fs->accessible)) {
-        prep_a = GEOSPrepare_r(ctx->geos, s->fs->accessible);
-        if (!prep_a)
-            return cpted__error(ctx, CPTED_E_GEOMETRY, "cannot prepare the accessible area: %s",
-                                cpted__geos_error(ctx));
+    bool reachable = GEOSisEmpty_r(ctx->geos, s->fs->accessible) == 0;
+    if (reachable)
         rc = cpted__freespace_tiles(s->fs, CPTED_SPACE_ACCESSIBLE, &s->tiles);
-    }
     for (size_t i = 0; i < site->feature_count && rc == CPTED_OK; i++) {
         if (site->features[i].role != CPTED_ROLE_ASSET)
             continue;
         s->assets[s->count].feature = i;
-        rc = assess(s, prep_a, &site->features[i], &s->assets[s->count]);
+        rc = assess(s, reachable, &site->features[i], &s->assets[s->count]);
         s->count++; /* counted even on failure so that free() releases it */
         if (rc == CPTED_OK && (s->count & 63) == 0) {
             cpted__progress(ctx, (double)s->count / (double)n, "standoff");
@@ -274,8 +272,6 @@ static int run(cpted_standoff *s)
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "standoff: interrupted");
         }
     }
-    if (prep_a)
-        GEOSPreparedGeom_destroy_r(ctx->geos, prep_a);
     s->tiles = NULL;
     if (rc == CPTED_OK)
         cpted__progress(ctx, 1.0, "standoff");

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,157 @@ static void test_asset_touching_road(void **state)
     }
     cpted_standoff_free(res);
     cpted_site_free(site);
+}
+
+/* ---- multi-part and holed assets (OSM buildings are MultiPolygons) ---------------- */
+
+/* WKB (little endian) of rectangles: `multi` 0 gives one Polygon of rects[0]
+ * with rects[1..n-1] as holes; 1 gives a MultiPolygon of n one-ring parts; 2
+ * gives a one-part MultiPolygon of rects[0] with rects[1..n-1] as holes. */
+static void put_bytes(unsigned char **p, size_t *len, const void *v, size_t k)
+{
+    unsigned char *q = realloc(*p, *len + k);
+    assert_non_null(q);
+    memcpy(q + *len, v, k);
+    *p = q;
+    *len += k;
+}
+
+static void put_u32le(unsigned char **p, size_t *len, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    put_bytes(p, len, b, 4);
+}
+
+static void put_ring(unsigned char **p, size_t *len, const double r[4])
+{
+    const double xy[10] = {r[0], r[1], r[2], r[1], r[2], r[3], r[0], r[3], r[0], r[1]};
+    put_u32le(p, len, 5);
+    for (int i = 0; i < 10; i++) {
+        uint64_t bits;
+        memcpy(&bits, &xy[i], 8);
+        for (int k = 0; k < 8; k++) {
+            unsigned char c = (unsigned char)(bits >> (8 * k));
+            put_bytes(p, len, &c, 1);
+        }
+    }
+}
+
+static void add_rects(cpted_site *site, int multi, const double (*rects)[4], size_t n)
+{
+    unsigned char *p = NULL, one = 1;
+    size_t len = 0;
+    if (multi) {
+        put_bytes(&p, &len, &one, 1);
+        put_u32le(&p, &len, 6);
+        put_u32le(&p, &len, multi == 1 ? (uint32_t)n : 1);
+    }
+    for (size_t i = 0; i < (multi == 1 ? n : 1); i++) {
+        put_bytes(&p, &len, &one, 1);
+        put_u32le(&p, &len, 3);
+        put_u32le(&p, &len, multi == 1 ? 1 : (uint32_t)n);
+        for (size_t k = 0; k < (multi == 1 ? 1 : n); k++)
+            put_ring(&p, &len, rects[multi == 1 ? i : k]);
+    }
+    test_add(site, "assets", CPTED_ROLE_ASSET, p, len);
+}
+
+/* The road site (road y = 0, 7 m wide) with one asset from add_rects. */
+static cpted_standoff_asset asset_by_road(void **state, int multi, const double (*rects)[4],
+                                          size_t n, const cpted_freespace_options *fo)
+{
+    cpted_site *site = new_site(*state);
+    add_line(site, &IDENTITY, "roads", CPTED_ROLE_ROAD, -100, 0, 100, 0, "width=7");
+    add_rects(site, multi, rects, n);
+    cpted_standoff *res = run_fs(site, "M1", NULL, fo);
+    assert_int_equal(cpted_standoff_asset_count(res), 1);
+    cpted_standoff_asset a = record(res, 0);
+    a.id = a.name = NULL; /* borrowed from the site, freed below */
+    cpted_standoff_free(res);
+    cpted_site_free(site);
+    return a;
+}
+
+static void expect_same_pair(const cpted_standoff_asset *a, const cpted_standoff_asset *b)
+{
+    assert_true(a->standoff_m == b->standoff_m);
+    assert_true(a->asset_x == b->asset_x && a->asset_y == b->asset_y);
+    assert_true(a->vehicle_x == b->vehicle_x && a->vehicle_y == b->vehicle_y);
+}
+
+/* Face at y = 23.5, 20 m from the road edge: the Polygon, the same polygon
+ * as a one-part MultiPolygon, and with a courtyard (a hole, no ground in it)
+ * all read ROAD_20M with the same nearest pair: the west end of the facing
+ * stretch (the tie rule: smallest x), (-10, 23.5), and below it on A. */
+static void test_multipolygon_and_holed_assets(void **state)
+{
+    cpted_freespace_options fo = fs_options();
+    const double block[1][4] = {{-10, 23.5, 10, 43.5}};
+    const double holed[2][4] = {{-10, 23.5, 10, 43.5}, {-5, 28.5, 5, 38.5}};
+    cpted_standoff_asset poly = asset_by_road(state, 0, block, 1, &fo);
+    assert_near(poly.standoff_m, ROAD_20M, 1e-6);
+    assert_near(poly.asset_x, -10, 1e-9);
+    assert_near(poly.asset_y, 23.5, 1e-9);
+    assert_near(poly.vehicle_x, -10, 1e-6);
+    assert_near(poly.vehicle_y, 23.5 - ROAD_20M, 1e-6);
+    cpted_standoff_asset one_part = asset_by_road(state, 2, block, 1, &fo);
+    expect_same_pair(&poly, &one_part);
+    cpted_standoff_asset courtyard = asset_by_road(state, 0, holed, 2, &fo);
+    expect_same_pair(&poly, &courtyard);
+    cpted_standoff_asset courtyard_multi = asset_by_road(state, 2, holed, 2, &fo);
+    expect_same_pair(&poly, &courtyard_multi);
+
+    /* two parts: a wing 30 m back (face y = 33.5) and one 20 m back at
+     * x in [20, 30]: the nearer part decides, its west corner (20, 23.5) */
+    const double wings[2][4] = {{-10, 33.5, 10, 43.5}, {20, 23.5, 30, 33.5}};
+    cpted_standoff_asset two = asset_by_road(state, 1, wings, 2, &fo);
+    assert_near(two.standoff_m, ROAD_20M, 1e-6);
+    assert_near(two.asset_x, 20, 1e-9);
+    assert_near(two.asset_y, 23.5, 1e-9);
+    const double far_wing[1][4] = {{-10, 33.5, 10, 43.5}};
+    cpted_standoff_asset far = asset_by_road(state, 0, far_wing, 1, &fo);
+    assert_near(far.standoff_m, ROAD_20M + 10, 1e-6);
+
+    /* the conservative model: the car crosses the pavement to every form's
+     * outer facade, standoff 0, at the same meeting point */
+    cpted_freespace_options all;
+    assert_int_equal(cpted_freespace_options_init(&all, sizeof all), CPTED_OK);
+    cpted_standoff_asset p0 = asset_by_road(state, 0, holed, 2, &all);
+    cpted_standoff_asset m0 = asset_by_road(state, 2, holed, 2, &all);
+    assert_near(p0.standoff_m, 0.0, 0.0);
+    expect_same_pair(&p0, &m0);
+    cpted_standoff_asset w0 = asset_by_road(state, 1, wings, 2, &all);
+    assert_near(w0.standoff_m, 0.0, 0.0);
+}
+
+/* A courtyard is vehicle ground only when a vehicle can get into it: a
+ * courtyard [-5,5] x [28.5,38.5] inside the asset with an entry in it (and
+ * the conservative model: the courtyard's ground is drivable) lets the car
+ * reach the inner facade (0) although the road is 20 m away; without that
+ * entry vehicles come from the road's ends and stay outside: ROAD_20M with
+ * drivable = roads. */
+static void test_courtyard_inside_asset(void **state)
+{
+    const double holed[2][4] = {{-10, 23.5, 10, 43.5}, {-5, 28.5, 5, 38.5}};
+    for (int multi = 0; multi <= 2; multi += 2) {
+        cpted_site *site = new_site(*state);
+        add_rect(site, &IDENTITY, "boundary", CPTED_ROLE_BOUNDARY, -100, -20, 100, 60, NULL);
+        add_point(site, &IDENTITY, "entries", CPTED_ROLE_ENTRY, 0, 33.5);
+        add_rects(site, multi, holed, 2);
+        cpted_freespace_options all;
+        assert_int_equal(cpted_freespace_options_init(&all, sizeof all), CPTED_OK);
+        cpted_standoff *res = run_fs(site, "M1", NULL, &all);
+        cpted_standoff_asset a = record(res, 0);
+        assert_int_equal(a.reachable, 1);
+        assert_near(a.standoff_m, 0.0, 0.0);
+        /* the meeting point is on the courtyard's facade, the smallest point
+         * of A ∩ asset: its west side x = -5 (A reaches a hair past it) */
+        assert_true(a.asset_x > -5.01 && a.asset_x < -4.99);
+        assert_true(a.asset_y > 28.49 && a.asset_y < 38.51);
+        cpted_standoff_free(res);
+        cpted_site_free(site);
+    }
 }
 
 /* ---- bollards between road and building ---------------------------------------- */
@@ -681,6 +833,8 @@ int main(void)
         cmocka_unit_test(test_road_edge_20m),
         cmocka_unit_test(test_drivable_models),
         cmocka_unit_test(test_asset_touching_road),
+        cmocka_unit_test(test_multipolygon_and_holed_assets),
+        cmocka_unit_test(test_courtyard_inside_asset),
         cmocka_unit_test(test_bollard_row_stops_car),
         cmocka_unit_test(test_gap_car_passes_truck_does_not),
         cmocka_unit_test(test_courtyard),

@@ -122,7 +122,7 @@ static void smallest_vertex(cpted_context *ctx, const GEOSGeometry *g, double ou
 
 /* Probes apart from big whose nearest pair is GEOS's, and ties that cpted's
  * rule decides otherwise. */
-static int nearest_same, nearest_ties;
+static int nearest_same, nearest_ties, distances_checked;
 
 /* Checks one probe against the direct GEOS results on big; nearest points by
  * cpted's rule (geom.c): apart, GEOS's pair (no probe here has a tie);
@@ -146,7 +146,23 @@ static void check_probe(cpted_context *ctx, cpted__tiles *t, const GEOSGeometry 
     if (GEOSGeomTypeId_r(h, probe) == GEOS_POLYGON) {
         double d = -1.0, xy[4];
         assert_int_equal(GEOSDistance_r(h, big, probe, &d), 1);
+        /* the distance from the tiles is GEOS's number, exactly, whether the
+         * probe is a Polygon or a one-part MultiPolygon (an OSM building) */
+        double td = -1.0, md = -1.0;
+        assert_int_equal(cpted__tiles_distance(ctx, t, probe, &td), CPTED_OK);
+        if (td != d)
+            fail_msg("distance %.17g through the tiles, %.17g direct", td, d);
+        GEOSGeometry *part = GEOSGeom_clone_r(h, probe);
+        GEOSGeometry *multi = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, &part, 1);
+        assert_non_null(multi);
+        assert_int_equal(cpted__tiles_distance(ctx, t, multi, &md), CPTED_OK);
+        assert_true(md == d);
+        double mxy[4];
+        assert_int_equal(cpted__tiles_nearest_points(ctx, t, multi, d, mxy), CPTED_OK);
         assert_int_equal(cpted__tiles_nearest_points(ctx, t, probe, d, xy), CPTED_OK);
+        assert_memory_equal(mxy, xy, sizeof xy);
+        GEOSGeom_destroy_r(h, multi);
+        distances_checked++;
         if (d == 0.0) {
             /* meeting: the smallest point of big ∩ probe (the tiles' cuts may
              * round it differently from the direct intersection) */
@@ -243,9 +259,11 @@ static void test_tiles_match_direct(void **state)
     check_probe(ctx, t, big, segment(ctx, x0 - 5.0, y0 - 3.0, x1 + 5.0, y1 + 3.0));
     check_probe(ctx, t, big, segment(ctx, CX + 200.0, CY - 4.0, CX + 260.0, CY + 4.0));
     /* most probes apart have one nearest pair, GEOS's; the symmetric ones tie */
-    print_message("nearest points: %d as GEOS gives them, %d ties decided by the rule\n",
-                  nearest_same, nearest_ties);
+    print_message("nearest points: %d as GEOS gives them, %d ties decided by the rule; "
+                  "%d distances as GEOS gives them\n",
+                  nearest_same, nearest_ties, distances_checked);
     assert_true(nearest_same > 50);
+    assert_true(distances_checked > 300);
     cpted__tiles_free(ctx, t);
     GEOSGeom_destroy_r(ctx->geos, big);
 }
