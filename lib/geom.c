@@ -1056,7 +1056,7 @@ int cpted__tiles_distance(cpted_context *ctx, cpted__tiles *t, const GEOSGeometr
     coord_runs gr;
     memset(&gr, 0, sizeof gr);
     int rc = runs_add(ctx, &gr, g);
-    double x0, y0, x1, y1;
+    double x0 = 0.0, y0 = 0.0, x1 = 0.0, y1 = 0.0;
     if (rc == CPTED_OK && !GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1))
         rc = cpted__geos_fail(ctx, "tiles", "extent");
     const double genv[4] = {x0, y0, x1, y1};
