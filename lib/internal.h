@@ -616,6 +616,11 @@ int cpted__coverage_json_body(struct cpted__json *j, const cpted_coverage *cov);
 /* ---- standoff (standoff.c) -------------------------------------------- */
 /* The members of the `cpted/standoff/1` document after "schema". */
 int cpted__standoff_json_body(struct cpted__json *j, const cpted_standoff *s);
+/* The threat of a standoff result: charge (kg TNT) and allowable incident
+ * overpressure (kPa), NaN when not given, and the standoff they require
+ * (NaN unless both are given). */
+void cpted__standoff_threat(const cpted_standoff *s, double *charge_kg, double *allowable_kpa,
+                            double *required_m);
 
 /* ---- vehicle dynamics assessment (vda.c, lattice.c, rays.c) ------------ */
 /* π (C11 has no M_PI). */

@@ -251,24 +251,6 @@ static void sources_table(report *r)
     add(r, "</table>\n");
 }
 
-/* A top-level number of the standoff document ("charge_kg": ...), NaN when null. */
-static double json_number(const char *json, const char *key)
-{
-    char pat[64];
-    size_t n = strlen(key);
-    if (!json || n + 4 > sizeof pat)
-        return NAN;
-    pat[0] = '"';
-    memcpy(pat + 1, key, n);
-    memcpy(pat + 1 + n, "\":", 3);
-    const char *p = strstr(json, pat);
-    double v;
-    const char *end;
-    if (!p || !cpted__strtod(p + n + 3, &v, &end))
-        return NAN;
-    return v;
-}
-
 /* ---- title block ---------------------------------------------------------- */
 
 static void title_block(report *r, const char *title, const char *date)
@@ -296,12 +278,8 @@ static void title_block(report *r, const char *title, const char *date)
     num(r, v->vmax_mps * 3.6, 0);
     add(r, " km/h (assumptions below)</td></tr>\n<tr><th>threat</th><td>");
     if (r->so) {
-        char *json = NULL;
-        if (cpted_standoff_to_json(&json, r->so) != CPTED_OK)
-            r->t.failed = true;
-        double charge = json_number(json, "charge_kg"), kpa = json_number(json, "allowable_kpa"),
-               req = json_number(json, "threat_required_m");
-        cpted_free(json);
+        double charge, kpa, req;
+        cpted__standoff_threat(r->so, &charge, &kpa, &req);
         if (isfinite(charge)) {
             add(r, "vehicle bomb of ");
             num(r, charge, 1);

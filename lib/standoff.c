@@ -580,6 +580,14 @@ int cpted__standoff_json_body(cpted__json *j, const cpted_standoff *s)
     return CPTED_OK;
 }
 
+void cpted__standoff_threat(const cpted_standoff *s, double *charge_kg, double *allowable_kpa,
+                            double *required_m)
+{
+    *charge_kg = s->charge_kg > 0.0 ? s->charge_kg : NAN;
+    *allowable_kpa = s->allowable_kpa > 0.0 ? s->allowable_kpa : NAN;
+    *required_m = s->threat_required_m;
+}
+
 CPTED_API int CPTED_CALL cpted_standoff_to_json(char **out, const cpted_standoff *result)
 {
     if (!result)
