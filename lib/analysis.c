@@ -102,20 +102,6 @@ CPTED_API int CPTED_CALL cpted_analysis_options_init(cpted_analysis_options *opt
 
 /* ---- findings ------------------------------------------------------------ */
 
-static char *format_text(const char *fmt, va_list ap)
-{
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return NULL;
-    char *s = cpted__malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 /* Appends a finding; the message is formatted with numbers in the "C" locale
  * (the callers pass them through fmt_num). */
 static int add_finding(cpted_analysis *a, int32_t kind, int32_t severity, int32_t part,
@@ -133,7 +119,7 @@ static int add_finding(cpted_analysis *a, int32_t kind, int32_t severity, int32_
     memset(f, 0, sizeof *f);
     va_list ap;
     va_start(ap, fmt);
-    f->message = format_text(fmt, ap);
+    f->message = cpted__vprintf(fmt, ap);
     va_end(ap);
     f->subject = subject ? cpted__strdup(subject) : NULL;
     if (!f->message || (subject && !f->subject)) {
