@@ -677,17 +677,15 @@ CPTED_API int CPTED_CALL cpted_writer_add_analysis(cpted_writer *w, const cpted_
     return rc;
 }
 
+static int add_analysis(cpted_writer *w, const void *result)
+{
+    return cpted_writer_add_analysis(w, result);
+}
+
 CPTED_API int CPTED_CALL cpted_analysis_write(const cpted_analysis *result, const char *path,
                                               const char *format, int32_t overwrite)
 {
     if (!result)
         return CPTED_E_INVALID;
-    cpted_writer *w = NULL;
-    int rc = cpted_writer_open(&w, result->ctx, path, format, overwrite);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_add_analysis(w, result);
-    if (rc == CPTED_OK)
-        rc = cpted_writer_commit(w);
-    cpted_writer_free(w);
-    return rc;
+    return cpted__write_one(result->head.site, path, format, overwrite, add_analysis, result);
 }

@@ -845,6 +845,11 @@ GEOSGeometry *cpted__w_segment(cpted_context *ctx, double x0, double y0, double 
 /* Fills the layers of one result with `build`, reprojects them to the site's
  * output CRS, copies the texts and appends them to the writer; `what` names
  * the result in messages ("standoff"). */
+/* The one-result shorthands (cpted_standoff_write() and friends): open a
+ * writer, add(w, result), commit, free (nothing written on failure). */
+typedef int (*cpted__writer_add_fn)(cpted_writer *w, const void *result);
+int cpted__write_one(const cpted_site *site, const char *path, const char *format,
+                     int32_t overwrite, cpted__writer_add_fn add, const void *result);
 int cpted__writer_add(cpted_writer *w, const cpted_site *site, const cpted__w_spec *specs,
                       size_t spec_count, cpted__w_build_fn build, const void *result,
                       const char *what);

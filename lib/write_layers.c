@@ -158,11 +158,8 @@ static int build_standoff(cpted_context *ctx, const void *data, cpted__w_layer *
     return CPTED_OK;
 }
 
-/* The one-result shorthands: open, add, commit, free (abort on failure). */
-typedef int (*add_fn)(cpted_writer *w, const void *result);
-
-static int write_one(const cpted_site *site, const char *path, const char *format,
-                     int32_t overwrite, add_fn add, const void *result)
+int cpted__write_one(const cpted_site *site, const char *path, const char *format,
+                     int32_t overwrite, cpted__writer_add_fn add, const void *result)
 {
     cpted_writer *w = NULL;
     int rc = cpted_writer_open(&w, site->ctx, path, format, overwrite);
@@ -184,7 +181,7 @@ CPTED_API int CPTED_CALL cpted_standoff_write(const cpted_standoff *result, cons
 {
     if (!result)
         return CPTED_E_INVALID;
-    return write_one(cpted_standoff_site(result), path, format, overwrite, add_standoff, result);
+    return cpted__write_one(cpted_standoff_site(result), path, format, overwrite, add_standoff, result);
 }
 
 CPTED_API int CPTED_CALL cpted_writer_add_standoff(cpted_writer *w, const cpted_standoff *result)
@@ -346,7 +343,7 @@ CPTED_API int CPTED_CALL cpted_coverage_write(const cpted_coverage *result, cons
 {
     if (!result)
         return CPTED_E_INVALID;
-    return write_one(cpted_coverage_site(result), path, format, overwrite, add_coverage, result);
+    return cpted__write_one(cpted_coverage_site(result), path, format, overwrite, add_coverage, result);
 }
 
 CPTED_API int CPTED_CALL cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result)
@@ -501,7 +498,7 @@ CPTED_API int CPTED_CALL cpted_vda_write(const cpted_vda *result, const char *pa
 {
     if (!result)
         return CPTED_E_INVALID;
-    return write_one(result->site, path, format, overwrite, add_vda, result);
+    return cpted__write_one(result->site, path, format, overwrite, add_vda, result);
 }
 
 CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result)
