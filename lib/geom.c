@@ -856,6 +856,26 @@ static void runs_free(coord_runs *r)
     cpted__free(r->len);
 }
 
+/* The meeting point among the vertices of r by the nearest-pair rule
+ * (pair_pick on zero-length pairs); *found stays false when r is empty. */
+static int pick_vertex(cpted_context *ctx, const coord_runs *r, double xy[4], bool *found)
+{
+    if (r->n == 0)
+        return CPTED_OK;
+    nearest_pair *c = cpted__malloc(r->n * sizeof *c);
+    if (!c)
+        return cpted__nomem(ctx, "tiles");
+    for (size_t i = 0; i < r->n; i++)
+        c[i] = (nearest_pair){0.0, {r->xy[2 * i], r->xy[2 * i + 1]},
+                              {r->xy[2 * i], r->xy[2 * i + 1]}};
+    nearest_pair best = pair_pick(c, r->n);
+    xy[0] = xy[2] = best.p[0];
+    xy[1] = xy[3] = best.p[1];
+    *found = true;
+    cpted__free(c);
+    return CPTED_OK;
+}
+
 /* Where big and g meet: the smallest point of big ∩ g by the rule above (a
  * vertex of the intersection of g with the union of the pieces near it);
  * *found false when it is empty. */
@@ -870,19 +890,8 @@ static int meeting_point_union(cpted_context *ctx, const cpted__tiles *t, const 
     memset(&r, 0, sizeof r);
     int rc = runs_add(ctx, &r, both);
     GEOSGeom_destroy_r(ctx->geos, both);
-    nearest_pair *c = rc == CPTED_OK && r.n ? cpted__malloc(r.n * sizeof *c) : NULL;
-    if (rc == CPTED_OK && r.n && !c)
-        rc = cpted__nomem(ctx, "tiles");
-    if (c) {
-        for (size_t i = 0; i < r.n; i++)
-            c[i] = (nearest_pair){0.0, {r.xy[2 * i], r.xy[2 * i + 1]},
-                                  {r.xy[2 * i], r.xy[2 * i + 1]}};
-        nearest_pair best = pair_pick(c, r.n);
-        xy[0] = xy[2] = best.p[0];
-        xy[1] = xy[3] = best.p[1];
-        *found = true;
-    }
-    cpted__free(c);
+    if (rc == CPTED_OK)
+        rc = pick_vertex(ctx, &r, xy, found);
     runs_free(&r);
     return rc;
 }
@@ -937,19 +946,8 @@ static int meeting_point(cpted_context *ctx, const cpted__tiles *t, const GEOSGe
         for (size_t k = 0; k < r.n && !fallback; k++)
             fallback = on_side[k] && r.xy[2 * k] <= minx + NEAREST_COORD_M;
     }
-    nearest_pair *c = rc == CPTED_OK && !fallback && r.n ? cpted__malloc(r.n * sizeof *c) : NULL;
-    if (rc == CPTED_OK && !fallback && r.n && !c)
-        rc = cpted__nomem(ctx, "tiles");
-    if (c) {
-        for (size_t i = 0; i < r.n; i++)
-            c[i] = (nearest_pair){0.0, {r.xy[2 * i], r.xy[2 * i + 1]},
-                                  {r.xy[2 * i], r.xy[2 * i + 1]}};
-        nearest_pair best = pair_pick(c, r.n);
-        xy[0] = xy[2] = best.p[0];
-        xy[1] = xy[3] = best.p[1];
-        *found = true;
-    }
-    cpted__free(c);
+    if (rc == CPTED_OK && !fallback)
+        rc = pick_vertex(ctx, &r, xy, found);
     cpted__free(on_side);
     runs_free(&r);
     if (rc == CPTED_OK && fallback)
