@@ -148,7 +148,10 @@ static void test_findings_worst_first(void **state)
     }
     assert_near(f.value, fastest, 1e-12);
     assert_near(f.y, 5000050.0, 1e-6);
-    assert_true(fastest > 50.0); /* ~49 m of straight run-up: 59 km/h by the closed form */
+    /* at least the closed form of the 49.1 m straight run-up on the axis (the centre
+     * keeps 0.9 m from the closed end): 58.760 km/h; within 2 % above the independent
+     * reference for this 50 m street (tests/crosscheck: 59.72 km/h), as api_test_vda */
+    assert_true(fastest >= 58.7598 && fastest <= 59.72 * 1.02);
 
     f = finding(a, 3);
     assert_int_equal(f.kind, CPTED_FINDING_GAP);
