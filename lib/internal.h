@@ -663,6 +663,11 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
                        const double window[4], double cell_m, int headings,
                        double min_turn_radius_m, double top_radius_m);
 void cpted__lattice_free(cpted__lattice *L);
+/* The unit direction of heading k (2πk/K). */
+void cpted__lattice_heading(const cpted__lattice *L, int k, double *ux, double *uy);
+/* Sweeps headings and states in the reverse order (one thread): the speeds
+ * found do not depend on the order (tests/unit/test_lattice.c). */
+void cpted__lattice_set_reverse(cpted__lattice *L, bool reverse);
 /* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */
 int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k);
 /* Standstill everywhere plus the seeds, propagated to the fixed point; with

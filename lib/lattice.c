@@ -1,25 +1,30 @@
 /* lattice.c - the state-lattice search of the vehicle dynamics assessment
- * (architecture.md §8 (a), docs/method-vda.md §3).
+ * (architecture.md §8 (a), docs/method-vda.md §2-3).
  *
- * States are (cell, heading): square cells of side h over a window of the
- * reachable space R, K headings θk = 2πk/K. Each state keeps the fastest
- * arrival found so far with its exact pose (continuous x, y; heading θk), its
- * run-up and its predecessor. Moves from a pose: a straight step of length
- * h·STRAIGHT_CELLS along θk, or a circular arc turning by ±2π/K at one of the
- * radii r_min·RADIUS_FACTORS (a growing-radius exit out of a bend is a chain
- * of such arcs with straights between). The speed at the end of a move is
- * the exact closed form on straights; on arcs dv/ds = a_long/v with the
- * friction circle a_long = min(a(v), sqrt((f g)² − (v²/r)²)), entered at no
- * more than the cap sqrt(f g r) (braking before a bend is free: the safe
- * side). A move is allowed when every sample along it lies in a free mask
- * cell; the mask has cells of h/MASK_SUB and a cell is free when it meets R
- * (so the vehicle may stray up to h/MASK_SUB·√2 outside R: the safe side).
- * Labels start at standstill in every state and propagate by Gauss-Seidel
- * sweeps, heading by heading, to the fixed point (speeds only rise and are
- * bounded by vmax, so it ends). Which fixed point depends on the sweep order
- * (a state keeps the pose of its fastest arrival, and a faster arrival's pose
- * can have fewer ways on): the order is fixed, and two threads reproduce the
- * one-thread order exactly (docs/method-vda.md §3).
+ * K headings θk = 2πk/K. Each heading has a lattice of its own, turned to it:
+ * points u·A along the heading and w·C across it (A = ALONG_CELLS cells,
+ * C = 1/ACROSS_PER_CELL of a cell). A state is a point of its heading's lattice,
+ * so its pose is fixed, and its label is a speed. Moves from a state: the
+ * straight to the next point along its heading (exact), and circular arcs
+ * turning by ±2π/K at radii from r_min up in steps of RADIUS_STEP, each landing
+ * on the nearest point of the new heading's lattice (a shift of at most A/2
+ * along and C/2 across; a shift forward is credited to the move's length, in
+ * mask cells rounded up; the shift is checked for collision like the arc). The
+ * speed after a move is a monotone function of the speed before it, so
+ * label-correcting ends at the largest speed over all lattice paths to each
+ * state, whatever order the states are expanded in (docs/method-vda.md §3).
+ * Speeds are whole quanta of SPEED_QUANTUM_MPS, each move's result rounded up
+ * (the safe side), so every improvement is at least one quantum and the search
+ * ends. Among arrivals of equal speed a label keeps the shortest run-up; the
+ * path drawn is the chain of predecessors.
+ *
+ * Speeds across a move: the exact closed form on straights; on arcs dv/ds =
+ * a_long/v with the friction circle a_long = min(a(v), sqrt((f g)² − (v²/r)²)),
+ * entered at no more than the cap sqrt(f g r) (braking before a bend is free:
+ * the safe side), each arc capped as if it had RADIUS_STEP times its radius. A
+ * move is allowed when every sample along it lies in a free mask cell; the mask
+ * has cells of h/MASK_SUB and a cell is free when it meets R (so the vehicle
+ * may stray up to h/MASK_SUB·√2 outside R: the safe side).
  */
 #define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include "internal.h"
@@ -32,12 +37,18 @@
 #include <string.h>
 
 #define MASK_SUB 4            /* mask cells per lattice cell side */
-#define STRAIGHT_CELLS 2.0    /* straight step, in lattice cells */
+#define ALONG_CELLS 2         /* lattice spacing along a heading, in cells (the straight) */
+#define ACROSS_PER_CELL 2     /* lattice lines across a heading per cell */
+#define SHIFT_STEPS 32         /* an arc's end moves forward onto the new heading's lattice
+                                  by less than its spacing along: a straight tail, counted in
+                                  1/SHIFT_STEPS of the spacing, rounded up */
 #define SAMPLE_STEP_CELLS 1.0 /* collision samples along a move, at most this apart (in
                                  mask cells: every mask cell a move crosses is looked at
                                  up to the corners) */
-#define TABLE_STEP_MPS 0.01   /* speed grid of the transfer tables */
-#define IMPROVE_MPS 1e-4      /* smaller gains are not propagated */
+#define TABLE_STEP_MPS 0.05   /* speed grid of the transfer tables */
+#define SPEED_QUANTUM_MPS 1e-4 /* labels are whole multiples of this, rounded up */
+#define RUNUP_TIE_M 0.01      /* an arrival of equal speed replaces one at least this much
+                                 longer (and is carried on) */
 #define G_MPS2 9.80665
 
 /* Arc radii: from the minimum turning radius up in steps of RADIUS_STEP, to the
@@ -54,47 +65,66 @@ typedef struct move {
     int dk;                    /* heading change in steps: 0, +1 (left), -1 (right) */
     double length_m;
     double radius_m;           /* 0 for the straight */
-    double cap_radius_m;       /* the radius its speed is capped with (the next one up) */
+    double end_dx, end_dy;     /* its end, from the start (for the heading it is of) */
+    int dyn;                   /* its speed table */
+    int s0, s1;                /* its collision samples, [s0, s1) of sample_xy */
 } move;
 
-/* The label of a state: the fastest arrival found so far. */
+/* The lattice of one heading. */
+typedef struct grid {
+    double ex, ey;             /* along the heading */
+    double nx, ny;             /* across it (to the left) */
+    int u0, w0, nu, nw;        /* index ranges: u0 .. u0 + nu - 1, w0 .. w0 + nw - 1 */
+    int32_t *idx;              /* [(u - u0) * nw + (w - w0)]: the state, or -1 */
+    size_t first, count;       /* its states: first .. first + count - 1 */
+} grid;
+
+/* The label of a state: its speed in quanta, the predecessor and the run-up
+ * of that arrival (among arrivals of equal speed the shortest is kept: the
+ * speed does not depend on it, the drawn path does). */
 typedef struct label {
-    float px, py;              /* pose, relative to (x0, y0) */
-    float v;                   /* arrival speed, < 0: unreached */
-    float runup;
+    uint32_t v;
     int32_t pred;
+    float runup;
 } label;
 
 struct cpted__lattice {
     cpted_context *ctx;
     int K;
     double h, hm;              /* lattice and mask cell sides */
-    double inv_h, inv_hm;      /* their inverses (the sweeps multiply) */
+    double along, across;      /* lattice spacings along and across a heading */
+    double inv_along, inv_across;
+    double shift_m;            /* the unit of an arc's shift onto the lattice */
+    double inv_hm;
     double x0, y0;             /* lower-left corner of the window */
-    int nx, ny;                /* lattice cells */
+    double wx, wy;             /* window size */
     int mnx, mny;              /* mask cells */
     uint8_t *mask;             /* 1: the mask cell meets R */
     uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
                                   mask cells (chamfer 3-4, an underestimate), saturated */
-    int32_t *cell_state;       /* per lattice cell: its compact index c, or -1; state (c, k) is
-                                  k * ncell + c (heading-major: a sweep along one heading walks
-                                  its labels in memory order) */
-    size_t ncell;              /* lattice cells with states */
-    int32_t *cell_of;          /* per compact cell: its lattice cell index */
+    grid *grids;               /* [K] */
+    int32_t *dense_of;         /* per state: its dense index (u - u0) * nw + (w - w0) */
     size_t nstate;
-    label *lab;                /* per state: its label (one record, one cache line to fetch) */
-    float *seed_px, *seed_py;  /* per compact cell: its standstill pose */
-    /* moves */
-    move moves[PRIM_COUNT];
+    label *lab;                /* per state */
+    int max_dk;                /* the largest heading change of a move (1) */
+    bool reverse;              /* sweep headings and states backwards (tests: the order does
+                                  not change the speeds) */
+    /* moves, the same for every heading turned to it: [k * nmove + m] */
+    move *mv;
     int nmove;
-    double *end_dx, *end_dy;   /* [k * nmove + m] */
-    int *sample_start;         /* [k * nmove + m], CSR into sample_dx/dy */
-    double *sample_dx, *sample_dy;
-    /* speed transfer per move: table[i * nmove + m] = speed after move m from i*dv (the
-       moves of one entry speed side by side: a state's moves read two short rows) */
+    double *sample_xy;         /* collision samples of all moves, x y pairs from the start */
+    size_t nsample;
+    double r_first;            /* the smallest arc radius */
+    /* speed transfer: table[i * ndyn + d] = speed after dynamics d from i*dv
+       (the dynamics of one entry speed side by side: the moves of a state read
+       two short rows) */
+    int ndyn;
+    int tail_base;             /* the tail of c shift units is table tail_base + c */
+    double *dyn_arc, *dyn_cap; /* per arc radius: arc length and the radius of its cap */
     float *table;
     int ntab;
     double vmax;
+    uint32_t vmax_q;           /* vmax in quanta */
     double inv_fg;             /* 1 / (f g) of the current kinematics */
     cpted_vehicle kin;         /* the kinematics of the current tables */
 };
@@ -291,60 +321,76 @@ static inline double clearance_m(const cpted__lattice *L, double x, double y)
 
 /* ---- moves --------------------------------------------------------------- */
 
+/* Appends the collision samples of a move from the origin with heading th: an
+ * arc of radius r turning by sg·dth, or a straight of len when r is 0; at most
+ * one mask cell apart, the end last. */
+static bool add_samples(cpted__lattice *L, size_t *cap, double th, double r, double sg,
+                        double dth, double len)
+{
+    double step = L->hm * SAMPLE_STEP_CELLS;
+    int ns = (int)ceil((r > 0 ? r * dth : len) / step);
+    if (!cpted__grow((void **)&L->sample_xy, cap, 2 * (L->nsample + (size_t)ns),
+                     sizeof *L->sample_xy))
+        return false;
+    for (int s = 1; s <= ns; s++) {
+        double f = (double)s / ns, x, y;
+        if (r > 0) {
+            double phi = dth * f;
+            x = r * sg * (sin(th + sg * phi) - sin(th));
+            y = r * sg * (cos(th) - cos(th + sg * phi));
+        } else {
+            x = len * f * cos(th);
+            y = len * f * sin(th);
+        }
+        L->sample_xy[2 * L->nsample] = x;
+        L->sample_xy[2 * L->nsample++ + 1] = y;
+    }
+    return true;
+}
+
 static int build_moves(cpted__lattice *L, double r_min, double r_top)
 {
     double dtheta = 2.0 * CPTED__PI / L->K;
-    L->nmove = 0;
-    L->moves[L->nmove++] = (move){0, L->h * STRAIGHT_CELLS, 0.0, 0.0};
-    double r = r_min;
-    for (int i = 0; i < MAX_RADII; i++) {
-        L->moves[L->nmove++] = (move){+1, r * dtheta, r, r * RADIUS_STEP};
-        L->moves[L->nmove++] = (move){-1, r * dtheta, r, r * RADIUS_STEP};
+    move proto[PRIM_COUNT];
+    int n = 0, nr = 0;
+    proto[n++] = (move){0, L->along, 0.0, 0, 0, 0, 0, 0};
+    double radii[MAX_RADII];
+    for (double r = r_min; nr < MAX_RADII; r *= RADIUS_STEP) {
+        radii[nr] = r;
+        proto[n++] = (move){+1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
+        proto[n++] = (move){-1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
+        nr++;
         if (r >= r_top)
             break;
-        r *= RADIUS_STEP;
     }
-    size_t nkm = (size_t)L->K * L->nmove;
-    L->end_dx = cpted__calloc(nkm, sizeof *L->end_dx);
-    L->end_dy = cpted__calloc(nkm, sizeof *L->end_dy);
-    L->sample_start = cpted__calloc(nkm + 1, sizeof *L->sample_start);
-    if (!L->end_dx || !L->end_dy || !L->sample_start)
+    L->r_first = radii[0];
+    L->max_dk = 1;
+    L->nmove = n;
+    L->ndyn = 1 + nr + SHIFT_STEPS; /* the straight, the arcs, the tails 1 .. SHIFT_STEPS */
+    L->tail_base = 1 + nr - 1;     /* tail c: table tail_base + c */
+    L->dyn_arc = cpted__malloc((size_t)nr * sizeof *L->dyn_arc);
+    L->dyn_cap = cpted__malloc((size_t)nr * sizeof *L->dyn_cap);
+    L->mv = cpted__malloc((size_t)L->K * n * sizeof *L->mv);
+    if (!L->dyn_arc || !L->dyn_cap || !L->mv)
         return CPTED_E_NOMEM;
-    double step = L->hm * SAMPLE_STEP_CELLS;
-    size_t total = 0;
-    for (int m = 0; m < L->nmove; m++)
-        total += (size_t)L->K * (size_t)(ceil(L->moves[m].length_m / step) + 1);
-    L->sample_dx = cpted__malloc(total * sizeof *L->sample_dx);
-    L->sample_dy = cpted__malloc(total * sizeof *L->sample_dy);
-    if (!L->sample_dx || !L->sample_dy)
-        return CPTED_E_NOMEM;
-    size_t at = 0;
+    for (int i = 0; i < nr; i++) {
+        L->dyn_arc[i] = radii[i] * dtheta;
+        L->dyn_cap[i] = radii[i] * RADIUS_STEP;
+    }
+    size_t cap = 0;
     for (int k = 0; k < L->K; k++) {
         double th = k * dtheta;
-        for (int m = 0; m < L->nmove; m++) {
-            const move *mv = &L->moves[m];
-            size_t km = (size_t)k * L->nmove + m;
-            L->sample_start[km] = (int)at;
-            int ns = (int)ceil(mv->length_m / step);
-            for (int s = 1; s <= ns; s++) {
-                double frac = (double)s / ns, dx, dy;
-                if (mv->dk == 0) {
-                    dx = mv->length_m * frac * cos(th);
-                    dy = mv->length_m * frac * sin(th);
-                } else {
-                    double phi = dtheta * frac, sg = mv->dk;
-                    dx = mv->radius_m * sg * (sin(th + sg * phi) - sin(th));
-                    dy = mv->radius_m * sg * (cos(th) - cos(th + sg * phi));
-                }
-                L->sample_dx[at] = dx;
-                L->sample_dy[at] = dy;
-                at++;
-            }
-            L->end_dx[km] = L->sample_dx[at - 1];
-            L->end_dy[km] = L->sample_dy[at - 1];
+        for (int m = 0; m < n; m++) {
+            move *mv = &L->mv[(size_t)k * n + m];
+            *mv = proto[m];
+            mv->s0 = (int)L->nsample;
+            if (!add_samples(L, &cap, th, mv->radius_m, mv->dk, dtheta, mv->length_m))
+                return CPTED_E_NOMEM;
+            mv->s1 = (int)L->nsample;
+            mv->end_dx = L->sample_xy[2 * (mv->s1 - 1)];
+            mv->end_dy = L->sample_xy[2 * (mv->s1 - 1) + 1];
         }
     }
-    L->sample_start[nkm] = (int)at;
     return CPTED_OK;
 }
 
@@ -392,7 +438,8 @@ static double arc_speed(const cpted_vehicle *k, double r, const double *dist, in
     double g = v / TABLE_STEP_MPS;
     int i = (int)g;
     if (i >= ntab - 1 || !isfinite(dist[i + 1]))
-        return v; /* within a step of the cap: it holds */
+        return cap; /* within a step of the cap: taken as reached (upwards, and monotone in
+                       v0: a slower entry never leaves the arc faster) */
     double s0 = dist[i] + (g - i) * (dist[i + 1] - dist[i]) + len;
     /* first index whose distance reaches s0 */
     int lo = i, hi = ntab - 1;
@@ -413,11 +460,12 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
 {
     L->kin = *k;
     L->vmax = k->vmax_mps;
+    L->vmax_q = (uint32_t)ceil(k->vmax_mps / SPEED_QUANTUM_MPS);
     L->inv_fg = 1.0 / (k->lateral_friction * G_MPS2);
     int ntab = (int)ceil(k->vmax_mps / TABLE_STEP_MPS) + 2;
     if (ntab != L->ntab) {
         cpted__free(L->table);
-        L->table = cpted__malloc((size_t)ntab * L->nmove * sizeof *L->table);
+        L->table = cpted__malloc((size_t)ntab * (size_t)L->ndyn * sizeof *L->table);
         if (!L->table)
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
         L->ntab = ntab;
@@ -425,32 +473,32 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
     double *dist = cpted__malloc((size_t)ntab * sizeof *dist);
     if (!dist)
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
-    for (int m = 0; m < L->nmove; m++) {
-        const move *mv = &L->moves[m];
-        /* left and right arcs of a radius share one distance table */
-        if (mv->dk != 0 && !(m > 0 && L->moves[m - 1].dk != 0 &&
-                             L->moves[m - 1].cap_radius_m == mv->cap_radius_m))
-            arc_distances(k, mv->cap_radius_m, ntab, dist);
+    double top = k->vmax_mps * (1.0 - 1e-12);
+    for (int d = 0; d < L->ndyn; d++) {
+        /* d = 0: the straight; 1 .. nr: the arcs; then the tails */
+        int arc = d >= 1 && d <= L->tail_base ? d - 1 : -1;
+        double tail = d == 0 ? L->along : d > L->tail_base ? (d - L->tail_base) * L->shift_m : 0;
+        double arc_m = arc >= 0 ? L->dyn_arc[arc] : 0.0;
+        if (arc >= 0)
+            arc_distances(k, L->dyn_cap[arc], ntab, dist);
         for (int i = 0; i < ntab; i++) {
-            double v0 = fmin(i * TABLE_STEP_MPS, k->vmax_mps * (1.0 - 1e-12));
-            double v1 = v0;
-            if (mv->dk == 0) {
-                if (cpted_vehicle_speed_after(&v1, k, v0, mv->length_m) != CPTED_OK)
-                    v1 = v0;
-            } else {
-                v1 = arc_speed(k, mv->cap_radius_m, dist, ntab, mv->length_m, v0);
-            }
-            L->table[(size_t)i * L->nmove + m] = (float)v1;
+            double v0 = fmin(i * TABLE_STEP_MPS, top), v1 = v0;
+            if (arc >= 0)
+                v1 = fmin(arc_speed(k, L->dyn_cap[arc], dist, ntab, arc_m, v0), top);
+            double v2 = v1;
+            if (tail > 0 && cpted_vehicle_speed_after(&v2, k, v1, tail) != CPTED_OK)
+                v2 = v1;
+            L->table[(size_t)i * L->ndyn + d] = (float)v2;
         }
     }
     cpted__free(dist);
     return CPTED_OK;
 }
 
-/* The rows of the transfer tables around entry speed v0: speed after move m
- * is row[m] + frac * (next[m] - row[m]) (at the top of the table, row[m]). */
+/* Where entry speed v0 falls in the transfer tables: between rows i and i + 1
+ * at frac. Linear interpolation of a convex rise errs upwards. */
 typedef struct transfer_rows {
-    const float *row, *next;
+    int i;
     double frac;
 } transfer_rows;
 
@@ -458,23 +506,38 @@ static inline transfer_rows transfer_at(const cpted__lattice *L, double v0)
 {
     double g = v0 * (1.0 / TABLE_STEP_MPS);
     int i = (int)g;
-    transfer_rows r;
-    if (i >= L->ntab - 1) {
-        r.row = r.next = &L->table[(size_t)(L->ntab - 1) * L->nmove];
-        r.frac = 0.0;
-    } else {
-        r.row = &L->table[(size_t)i * L->nmove];
-        r.next = r.row + L->nmove;
-        r.frac = g - i;
-    }
-    return r;
+    if (i >= L->ntab - 1)
+        return (transfer_rows){L->ntab - 2, 1.0};
+    return (transfer_rows){i, g - i};
 }
 
-static inline double transfer(const transfer_rows *r, int m)
+/* The speed after dynamics d. */
+static inline double transfer(const cpted__lattice *L, const transfer_rows *r, int d)
 {
-    return r->row[m] + r->frac * (r->next[m] - r->row[m]);
+    const float *t = &L->table[(size_t)r->i * L->ndyn + d];
+    return t[0] + r->frac * (t[L->ndyn] - t[0]);
 }
 
+/* The speed after move dynamics d and a straight tail of c shift units, in
+ * quanta, rounded up (the safe side). */
+static inline uint32_t transfer_q(const cpted__lattice *L, const transfer_rows *r, int d, int c)
+{
+    double v = transfer(L, r, d);
+    if (c > 0) {
+        transfer_rows r2 = transfer_at(L, v);
+        v = transfer(L, &r2, L->tail_base + c);
+    }
+    double x = v * (1.0 / SPEED_QUANTUM_MPS);
+    if (!(x < L->vmax_q))
+        return L->vmax_q;
+    uint32_t q = (uint32_t)x; /* rounded up, without a call to ceil() */
+    return q + (q < x);
+}
+
+static inline double speed_of(uint32_t q)
+{
+    return q * SPEED_QUANTUM_MPS;
+}
 /* ---- construction -------------------------------------------------------- */
 
 void cpted__lattice_free(cpted__lattice *L)
@@ -482,19 +545,83 @@ void cpted__lattice_free(cpted__lattice *L)
     if (!L)
         return;
     cpted__free(L->mask);
-    cpted__free(L->cell_state);
-    cpted__free(L->cell_of);
+    if (L->grids)
+        for (int k = 0; k < L->K; k++)
+            cpted__free(L->grids[k].idx);
+    cpted__free(L->grids);
+    cpted__free(L->dense_of);
     cpted__free(L->lab);
     cpted__free(L->clear);
-    cpted__free(L->seed_px);
-    cpted__free(L->seed_py);
-    cpted__free(L->end_dx);
-    cpted__free(L->end_dy);
-    cpted__free(L->sample_start);
-    cpted__free(L->sample_dx);
-    cpted__free(L->sample_dy);
+    cpted__free(L->mv);
+    cpted__free(L->sample_xy);
+    cpted__free(L->dyn_arc);
+    cpted__free(L->dyn_cap);
     cpted__free(L->table);
     cpted__free(L);
+}
+
+/* The position of point (u, w) of grid g, relative to the window's corner
+ * (offset by half a mask cell, so that the points of heading 0 are not on the
+ * edges of mask cells). */
+static inline void grid_point(const cpted__lattice *L, const grid *g, int u, int w, double *x,
+                              double *y)
+{
+    *x = 0.5 * L->hm + u * L->along * g->ex + w * L->across * g->nx;
+    *y = 0.5 * L->hm + u * L->along * g->ey + w * L->across * g->ny;
+}
+
+/* The state of the point of grid g nearest to (x, y), -1 when it has none; in
+ * (fu, fw) the fractional indices of (x, y). */
+static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, double x, double y,
+                                   double *fu, double *fw)
+{
+    x -= 0.5 * L->hm;
+    y -= 0.5 * L->hm;
+    *fu = (x * g->ex + y * g->ey) * L->inv_along;
+    *fw = (x * g->nx + y * g->ny) * L->inv_across;
+    int u = (int)floor(*fu + 0.5) - g->u0, w = (int)floor(*fw + 0.5) - g->w0;
+    if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
+        return -1;
+    return g->idx[(size_t)u * g->nw + w];
+}
+
+/* The grid of heading k over the window, its states numbered from `first`
+ * in the sweep order (u, then w). */
+static int build_grid(cpted__lattice *L, int k, size_t first)
+{
+    grid *g = &L->grids[k];
+    double th = 2.0 * CPTED__PI * k / L->K;
+    g->ex = cos(th);
+    g->ey = sin(th);
+    g->nx = -g->ey;
+    g->ny = g->ex;
+    double amin = DBL_MAX, amax = -DBL_MAX, bmin = DBL_MAX, bmax = -DBL_MAX;
+    for (int c = 0; c < 4; c++) {
+        double x = (c & 1) ? L->wx : 0, y = (c & 2) ? L->wy : 0;
+        double a = x * g->ex + y * g->ey, b = x * g->nx + y * g->ny;
+        amin = fmin(amin, a);
+        amax = fmax(amax, a);
+        bmin = fmin(bmin, b);
+        bmax = fmax(bmax, b);
+    }
+    g->u0 = (int)floor(amin * L->inv_along) - 1;
+    g->w0 = (int)floor(bmin * L->inv_across) - 1;
+    g->nu = (int)ceil(amax * L->inv_along) + 2 - g->u0;
+    g->nw = (int)ceil(bmax * L->inv_across) + 2 - g->w0;
+    g->idx = cpted__malloc((size_t)g->nu * g->nw * sizeof *g->idx);
+    if (!g->idx)
+        return CPTED_E_NOMEM;
+    size_t n = 0;
+    for (int u = 0; u < g->nu; u++)
+        for (int w = 0; w < g->nw; w++) {
+            double x, y;
+            grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
+            bool in = x >= 0 && y >= 0 && x < L->wx && y < L->wy && mask_free(L, x, y);
+            g->idx[(size_t)u * g->nw + w] = in ? (int32_t)(first + n++) : -1;
+        }
+    g->first = first;
+    g->count = n;
+    return CPTED_OK;
 }
 
 int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeometry *reach,
@@ -509,30 +636,37 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     L->K = headings;
     L->h = cell_m;
     L->hm = cell_m / MASK_SUB;
-    L->inv_h = 1.0 / L->h;
+    L->along = cell_m * ALONG_CELLS;
+    L->across = cell_m / ACROSS_PER_CELL;
+    L->inv_along = 1.0 / L->along;
+    L->inv_across = 1.0 / L->across;
+    L->shift_m = L->along / SHIFT_STEPS;
     L->inv_hm = 1.0 / L->hm;
     L->x0 = window[0];
     L->y0 = window[1];
-    L->nx = (int)ceil((window[2] - window[0]) / cell_m);
-    L->ny = (int)ceil((window[3] - window[1]) / cell_m);
-    if (L->nx < 1)
-        L->nx = 1;
-    if (L->ny < 1)
-        L->ny = 1;
-    double cells = (double)L->nx * L->ny;
-    if (cells * headings > 2.0e9 || cells * MASK_SUB * MASK_SUB > 4.0e9) {
+    int nx = (int)ceil((window[2] - window[0]) / cell_m);
+    int ny = (int)ceil((window[3] - window[1]) / cell_m);
+    if (nx < 1)
+        nx = 1;
+    if (ny < 1)
+        ny = 1;
+    L->wx = nx * cell_m;
+    L->wy = ny * cell_m;
+    /* a grid turned by 45° covers up to twice the window */
+    double points = 2.0 * L->wx * L->wy / (L->along * L->across);
+    if (points * headings > 2.0e9 || (double)nx * ny * MASK_SUB * MASK_SUB > 4.0e9) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_RANGE,
                             "VDA window %.0f m x %.0f m is too large for cell_m %g and %d "
                             "headings (%.3g states): use a larger cell or a smaller window",
                             window[2] - window[0], window[3] - window[1], cell_m, headings,
-                            cells * headings);
+                            points * headings);
     }
-    L->mnx = L->nx * MASK_SUB;
-    L->mny = L->ny * MASK_SUB;
+    L->mnx = nx * MASK_SUB;
+    L->mny = ny * MASK_SUB;
     L->mask = cpted__calloc((size_t)L->mnx * L->mny, 1);
-    L->cell_state = cpted__malloc((size_t)L->nx * L->ny * sizeof *L->cell_state);
-    if (!L->mask || !L->cell_state) {
+    L->grids = cpted__calloc((size_t)headings, sizeof *L->grids);
+    if (!L->mask || !L->grids) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice");
     }
@@ -541,87 +675,79 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
         cpted__lattice_free(L);
         return rc;
     }
-    /* a lattice cell has states when one of its mask cells is free; its seed
-     * pose is the free mask cell centre nearest to the cell centre */
-    L->ncell = 0;
-    for (int j = 0; j < L->ny; j++)
-        for (int i = 0; i < L->nx; i++) {
-            bool any = false;
-            for (int b = 0; b < MASK_SUB && !any; b++)
-                any = memchr(&L->mask[(size_t)(j * MASK_SUB + b) * L->mnx + i * MASK_SUB], 1,
-                             MASK_SUB) != NULL;
-            L->cell_state[(size_t)j * L->nx + i] = any ? (int32_t)L->ncell++ : -1;
-        }
-    L->nstate = L->ncell * (size_t)headings;
-    if (L->nstate > INT32_MAX - 1) {
-        cpted__lattice_free(L);
-        return cpted__error(ctx, CPTED_E_RANGE, "VDA lattice has too many states (%zu)",
-                            L->nstate);
+    size_t n = 0;
+    for (int k = 0; k < headings && rc == CPTED_OK; k++) {
+        rc = build_grid(L, k, n);
+        n += L->grids[k].count;
     }
-    size_t ns = L->nstate ? L->nstate : 1, nc = L->ncell ? L->ncell : 1;
-    L->cell_of = cpted__malloc(nc * sizeof *L->cell_of);
-    L->lab = cpted__malloc(ns * sizeof *L->lab);
-    L->seed_px = cpted__malloc(nc * sizeof *L->seed_px);
-    L->seed_py = cpted__malloc(nc * sizeof *L->seed_py);
-    if (!L->cell_of || !L->lab || !L->seed_px ||
-        !L->seed_py || build_moves(L, min_turn_radius_m, top_radius_m) != CPTED_OK) {
+    L->nstate = n;
+    if (rc == CPTED_OK && n > INT32_MAX - 1) {
         cpted__lattice_free(L);
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%zu states)",
-                            L->nstate);
+        return cpted__error(ctx, CPTED_E_RANGE, "VDA lattice has too many states (%zu)", n);
     }
-    for (int j = 0; j < L->ny; j++)
-        for (int i = 0; i < L->nx; i++) {
-            int32_t c = L->cell_state[(size_t)j * L->nx + i];
-            if (c < 0)
-                continue;
-            L->cell_of[c] = j * L->nx + i;
-            double best = DBL_MAX, bx = 0, by = 0;
-            for (int b = 0; b < MASK_SUB; b++)
-                for (int a = 0; a < MASK_SUB; a++) {
-                    if (!L->mask[(size_t)(j * MASK_SUB + b) * L->mnx + i * MASK_SUB + a])
-                        continue;
-                    double d = fabs(a + 0.5 - MASK_SUB / 2.0) + fabs(b + 0.5 - MASK_SUB / 2.0);
-                    if (d < best) {
-                        best = d;
-                        bx = (i * MASK_SUB + a + 0.5) * L->hm;
-                        by = (j * MASK_SUB + b + 0.5) * L->hm;
-                    }
-                }
-            L->seed_px[c] = (float)bx;
-            L->seed_py[c] = (float)by;
-        }
-    if (compute_clearance(L) != CPTED_OK) {
+    if (rc == CPTED_OK) {
+        L->dense_of = cpted__malloc((n ? n : 1) * sizeof *L->dense_of);
+        L->lab = cpted__malloc((n ? n : 1) * sizeof *L->lab);
+        rc = L->dense_of && L->lab ? build_moves(L, min_turn_radius_m, top_radius_m)
+                                   : CPTED_E_NOMEM;
+    }
+    if (rc == CPTED_OK)
+        rc = compute_clearance(L);
+    if (rc != CPTED_OK) {
         cpted__lattice_free(L);
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%zu states)",
-                            L->nstate);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%.3g states)",
+                            points * headings);
+    }
+    for (int k = 0; k < headings; k++) {
+        const grid *g = &L->grids[k];
+        for (size_t d = 0; d < (size_t)g->nu * g->nw; d++)
+            if (g->idx[d] >= 0)
+                L->dense_of[g->idx[d]] = (int32_t)d;
     }
     *out = L;
     return CPTED_OK;
 }
 
-/* ---- search -------------------------------------------------------------- */
-
-static inline int32_t state_at(const cpted__lattice *L, double x, double y, int k)
+void cpted__lattice_set_reverse(cpted__lattice *L, bool reverse)
 {
-    double gx = x * L->inv_h, gy = y * L->inv_h;
-    if (!(gx >= 0 && gy >= 0 && gx < L->nx && gy < L->ny))
-        return -1;
-    int32_t c = L->cell_state[(size_t)(int)gy * L->nx + (size_t)(int)gx];
-    return c < 0 ? -1 : (int32_t)((size_t)k * L->ncell + (size_t)c);
+    L->reverse = reverse;
 }
 
-/* Whether move km from (x, y) stays in free mask cells. Its samples are one
- * mask cell apart along the move, and a move is no farther from a sample than
- * its arc length from it, so every sample within the clearance of the last one
- * looked at is free and skipped (sphere tracing): in open ground a long arc
- * costs a few lookups. room: the clearance at the start. */
-static bool move_clear(const cpted__lattice *L, size_t km, double x, double y, double room)
+void cpted__lattice_heading(const cpted__lattice *L, int k, double *ux, double *uy)
 {
-    int q0 = L->sample_start[km], q1 = L->sample_start[km + 1];
+    *ux = L->grids[k].ex;
+    *uy = L->grids[k].ey;
+}
+
+/* The heading and the position (relative to the window) of a state. */
+static void state_pose(const cpted__lattice *L, int64_t s, int *k, double *x, double *y)
+{
+    int lo = 0, hi = L->K - 1;
+    while (lo < hi) { /* the grid holding s */
+        int mid = (lo + hi + 1) / 2;
+        if ((size_t)s >= L->grids[mid].first)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    const grid *g = &L->grids[lo];
+    int32_t d = L->dense_of[s];
+    *k = lo;
+    grid_point(L, g, d / g->nw + g->u0, d % g->nw + g->w0, x, y);
+}
+
+/* ---- search -------------------------------------------------------------- */
+
+/* Whether the samples [q, q1) of a path from (x, y) lie in free mask cells.
+ * Samples are one mask cell apart along the path, and the path is no farther
+ * from a sample than its length from it, so every sample within the clearance
+ * of the last one looked at is free and skipped (sphere tracing): in open
+ * ground a long arc costs a few lookups. */
+static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, double y)
+{
     double step = L->hm * SAMPLE_STEP_CELLS;
-    int q = q0 + (int)(room / step); /* samples 1 .. room/step are within the clearance */
     while (q < q1) {
-        double sx = x + L->sample_dx[q], sy = y + L->sample_dy[q];
+        double sx = x + L->sample_xy[2 * q], sy = y + L->sample_xy[2 * q + 1];
         if (!mask_free(L, sx, sy))
             return false;
         double c = clearance_m(L, sx, sy);
@@ -630,72 +756,131 @@ static bool move_clear(const cpted__lattice *L, size_t km, double x, double y, d
     return true;
 }
 
-/* One sweep of heading k: expands its dirty states in the quadrant order.
- * It reads and writes only the labels of headings k-1, k, k+1 (moves turn by
- * one step), so two sweeps whose headings are 4 or more steps apart can run
- * at the same time. Returns true when a label changed. */
+/* Whether the segment a-b lies in free mask cells (the shift of an arc's end
+ * onto the lattice: shorter than a cell and a half). */
+static bool segment_clear(const cpted__lattice *L, double ax, double ay, double bx, double by)
+{
+    double len = hypot(bx - ax, by - ay);
+    if (len <= clearance_m(L, ax, ay))
+        return true;
+    int n = (int)ceil(len / (L->hm * SAMPLE_STEP_CELLS));
+    for (int i = 1; i <= n; i++)
+        if (!mask_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
+            return false;
+    return true;
+}
+
+/* floor() and ceil() without a call into libm (they are not inlined without
+ * SSE4.1, and the sweeps use them for every move). */
+static inline int ifloor(double x)
+{
+    int i = (int)x;
+    return i - (x < i);
+}
+
+static inline int iceil(double x)
+{
+    int i = (int)x;
+    return i + (x > i);
+}
+
+/* Where move mv of heading k from (x, y) (the point (u, w) of its grid) lands:
+ * the state, or -1; its point in (*iu, *iw) of the new heading's grid, and the
+ * straight tail after an arc in shift units. An arc lands on the next point
+ * ahead on the new heading's line nearest across: it is followed by a straight
+ * tail of less than the spacing along (rounded up to a shift unit). */
+static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, double x, double y,
+                              int u, int w, int *iu, int *iw, int *tail)
+{
+    *tail = 0;
+    if (mv->dk == 0) {
+        const grid *g = &L->grids[k];
+        *iu = u + 1;
+        *iw = w;
+        return *iu < g->nu ? g->idx[(size_t)*iu * g->nw + w] : -1;
+    }
+    const grid *g = &L->grids[(k + mv->dk + L->K) % L->K];
+    double ex = x + mv->end_dx - 0.5 * L->hm, ey = y + mv->end_dy - 0.5 * L->hm;
+    double fu = (ex * g->ex + ey * g->ey) * L->inv_along;
+    double fw = (ex * g->nx + ey * g->ny) * L->inv_across;
+    int au = iceil(fu - 1e-9);
+    *iu = au - g->u0;
+    *iw = ifloor(fw + 0.5) - g->w0;
+    if (*iu < 0 || *iw < 0 || *iu >= g->nu || *iw >= g->nw)
+        return -1;
+    double f = (au - fu) * SHIFT_STEPS;
+    int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
+    *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
+    return g->idx[(size_t)*iu * g->nw + *iw];
+}
+
+/* A straight tail of c shift units, in metres. */
+static inline double credit_m(const cpted__lattice *L, int c)
+{
+    return c * L->shift_m;
+}
+
+/* One sweep of heading k: expands its dirty states along the heading (a
+ * straight lands on a state later in the sweep: Gauss-Seidel, a straight run
+ * is carried in one pass, so the fixed point takes about as many sweeps as the
+ * fastest paths have turns; memory is walked in order). It reads and writes
+ * only the labels of headings k-1 .. k+1. A label takes a strictly faster
+ * arrival, or one of equal speed with a shorter run-up. Returns true when a
+ * label changed. */
 static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
 {
-    int K = L->K;
     bool changed = false;
-    /* cells in row-major order, mirrored into the quadrant of the heading: a
-     * straight step along it always lands on a cell later in the sweep
-     * (Gauss-Seidel: a straight run is carried in one pass, so the fixed point
-     * takes about as many sweeps as the fastest paths have turns), and memory
-     * is walked in order */
-    double th = 2.0 * CPTED__PI * k / K;
-    bool east = cos(th) >= 0, north = sin(th) >= 0;
-    for (int jj = 0; jj < L->ny; jj++)
-        for (int ii = 0; ii < L->nx; ii++) {
-            int32_t c = L->cell_state[(size_t)(north ? jj : L->ny - 1 - jj) * L->nx +
-                                      (size_t)(east ? ii : L->nx - 1 - ii)];
-            if (c < 0)
+    const grid *g = &L->grids[k];
+    const move *mv = &L->mv[(size_t)k * L->nmove];
+    for (size_t i = 0; i < g->count; i++) {
+        /* against the heading when the order is reversed (tests) */
+        size_t s = L->reverse ? g->first + g->count - 1 - i : g->first + i;
+        if (!dirty[s])
+            continue;
+        dirty[s] = 0;
+        double v = speed_of(L->lab[s].v), run = L->lab[s].runup;
+        int32_t d = L->dense_of[s];
+        int u = d / g->nw, w = d % g->nw;
+        double x, y;
+        grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
+        transfer_rows tr = transfer_at(L, v);
+        double room = clearance_m(L, x, y);
+        /* arcs much wider than the speed needs are left out (moves are in
+         * increasing radius): at speed v the tightest arc that holds it has
+         * v²/(f g); wider ones than ARC_REACH times that (or than the smallest
+         * radii) only matter at a higher speed. A monotone rule (a faster state
+         * has every move of a slower one), so the fixed point stays independent
+         * of the order. */
+        double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
+        for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m++) {
+            int iu, iw, tail;
+            int32_t t = landing(L, &mv[m], k, x, y, u, w, &iu, &iw, &tail);
+            if (t < 0)
                 continue;
-            size_t s = (size_t)k * L->ncell + (size_t)c;
-            if (!dirty[s])
+            uint32_t v2 = transfer_q(L, &tr, mv[m].dyn, tail);
+            label *lt = &L->lab[t];
+            double run2 = run + mv[m].length_m + credit_m(L, tail);
+            if (v2 < lt->v || (v2 == lt->v && !(run2 < lt->runup - RUNUP_TIE_M)))
                 continue;
-            dirty[s] = 0;
-            const label *ls = &L->lab[s];
-            double x = ls->px, y = ls->py, v = ls->v, run = ls->runup;
-            transfer_rows tr = transfer_at(L, v);
-            double room = clearance_m(L, x, y);
-            /* arcs much wider than the speed needs are left out (moves are in
-             * increasing radius): at speed v the tightest arc that holds it has
-             * v²/(f g); wider ones than ARC_REACH times that (or than the
-             * smallest radii) only matter at a higher speed */
-            double r_lim = fmax(L->moves[1].radius_m, v * v * L->inv_fg) * ARC_REACH;
-            /* first the states the moves land in, their labels fetched ahead
-             * (they are scattered over three headings' planes) */
-            int32_t dest[PRIM_COUNT];
-            int nm = 0;
-            for (; nm < L->nmove && !(L->moves[nm].radius_m > r_lim); nm++) {
-                size_t km = (size_t)k * L->nmove + nm;
-                int k2 = (k + L->moves[nm].dk + K) % K;
-                dest[nm] = state_at(L, x + L->end_dx[km], y + L->end_dy[km], k2);
-                if (dest[nm] >= 0)
-                    __builtin_prefetch(&L->lab[dest[nm]], 1);
+            /* samples within the clearance at the start are free */
+            if (mv[m].length_m > room &&
+                !samples_clear(L, mv[m].s0 + (int)(room / (L->hm * SAMPLE_STEP_CELLS)),
+                               mv[m].s1, x, y))
+                continue;
+            if (mv[m].dk != 0) {
+                const grid *g1 = &L->grids[(k + mv[m].dk + L->K) % L->K];
+                double lx, ly;
+                grid_point(L, g1, iu + g1->u0, iw + g1->w0, &lx, &ly);
+                if (!segment_clear(L, x + mv[m].end_dx, y + mv[m].end_dy, lx, ly))
+                    continue;
             }
-            for (int m = 0; m < nm; m++) {
-                int32_t t = dest[m];
-                if (t < 0)
-                    continue;
-                size_t km = (size_t)k * L->nmove + m;
-                double ex = x + L->end_dx[km], ey = y + L->end_dy[km];
-                double v2 = transfer(&tr, m);
-                label *lt = &L->lab[t];
-                if (!(v2 > lt->v + IMPROVE_MPS))
-                    continue;
-                if (L->moves[m].length_m > room && !move_clear(L, km, x, y, room))
-                    continue;
-                lt->v = (float)v2;
-                lt->px = (float)ex;
-                lt->py = (float)ey;
-                lt->runup = (float)(run + L->moves[m].length_m);
-                lt->pred = (int32_t)s;
-                dirty[t] = 1;
-                changed = true;
-            }
+            changed = true;
+            dirty[t] = 1;
+            lt->v = v2;
+            lt->pred = (int32_t)s;
+            lt->runup = (float)run2;
         }
+    }
     return changed;
 }
 
@@ -759,13 +944,13 @@ static void sweeper_plan(sweeper *w, int K)
     for (int i = 0; i < w->half; i++) {
         w->need_a[i] = 0;
         for (int j = 0; j < w->nb; j++)
-            if (heading_gap(i, w->half + j, K) <= 2 && 2 * j + 1 < 2 * i)
+            if (heading_gap(i, w->half + j, K) <= 2 * w->L->max_dk && 2 * j + 1 < 2 * i)
                 w->need_a[i] = j + 1;
     }
     for (int j = 0; j < w->nb; j++) {
         w->need_b[j] = 0;
         for (int i = 0; i < w->half; i++)
-            if (heading_gap(i, w->half + j, K) <= 2 && 2 * i < 2 * j + 1)
+            if (heading_gap(i, w->half + j, K) <= 2 * w->L->max_dk && 2 * i < 2 * j + 1)
                 w->need_b[j] = i + 1;
     }
 }
@@ -788,6 +973,44 @@ static void *sweeper_main(void *arg)
     }
 }
 
+/* Standstill anywhere: a vehicle may stand still between two points of a
+ * heading's line. Where the point behind a state (one spacing back) cannot
+ * reach it straight, the state starts at the speed of the longest straight
+ * behind it in free mask cells (shorter than the spacing; in whole mask
+ * cells): a start on a wall's side is not moved up to a spacing forward. */
+static void standstill_starts(cpted__lattice *L)
+{
+    double step = L->hm * SAMPLE_STEP_CELLS;
+    int nstep = (int)floor(L->along / step + 1e-9);
+    for (int k = 0; k < L->K; k++) {
+        const grid *g = &L->grids[k];
+        const move *straight = &L->mv[(size_t)k * L->nmove];
+        for (size_t s = g->first; s < g->first + g->count; s++) {
+            int32_t d = L->dense_of[s];
+            int u = d / g->nw, w = d % g->nw;
+            double x, y;
+            grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
+            if (u > 0 && g->idx[(size_t)(u - 1) * g->nw + w] >= 0) {
+                double bx = x - L->along * g->ex, by = y - L->along * g->ey;
+                double room = clearance_m(L, bx, by);
+                if (straight->length_m <= room ||
+                    samples_clear(L, straight->s0 + (int)(room / step), straight->s1, bx, by))
+                    continue; /* the straight from the point behind covers it */
+            }
+            int i = 0;
+            while (i < nstep && mask_free(L, x - (i + 1) * step * g->ex, y - (i + 1) * step * g->ey))
+                i++;
+            double v = 0;
+            if (i > 0 && cpted_vehicle_speed_after(&v, &L->kin, 0.0, i * step) == CPTED_OK &&
+                v > 0) {
+                double q = ceil(v / SPEED_QUANTUM_MPS);
+                L->lab[s].v = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
+                L->lab[s].runup = (float)(i * step);
+            }
+        }
+    }
+}
+
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
                           int threads)
 {
@@ -799,29 +1022,30 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     uint8_t *dirty = cpted__malloc(n);
     if (!dirty)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
-    /* standstill in every state, at its cell's seed pose */
-    for (int k = 0; k < K; k++)
-        for (size_t c = 0; c < L->ncell; c++) {
-            size_t s = (size_t)k * L->ncell + c;
-            L->lab[s] = (label){L->seed_px[c], L->seed_py[c], 0.0f, 0.0f, -1};
-        }
+    /* standstill in every state */
+    for (size_t s = 0; s < n; s++)
+        L->lab[s] = (label){0, -1, 0.0f};
+    standstill_starts(L);
     memset(dirty, 1, n);
-    /* given starts (entries at speed, the window's edge) */
+    /* given starts (entries at speed, the window's edge), at their nearest
+     * lattice point */
     for (size_t i = 0; i < seed_count; i++) {
         const cpted__lattice_seed *sd = &seeds[i];
-        int32_t s = state_at(L, sd->x - L->x0, sd->y - L->y0, sd->k);
-        if (s < 0 || !(sd->v_mps > L->lab[s].v))
+        double fu_, fw_;
+        int32_t s = grid_nearest(L, &L->grids[sd->k], sd->x - L->x0, sd->y - L->y0, &fu_, &fw_);
+        if (s < 0)
             continue;
-        label *ls = &L->lab[s];
-        ls->px = (float)(sd->x - L->x0);
-        ls->py = (float)(sd->y - L->y0);
-        ls->v = (float)fmin(sd->v_mps, L->vmax * (1.0 - 1e-9));
-        ls->runup = (float)sd->runup_m;
+        double q = ceil(fmin(sd->v_mps, L->vmax) / SPEED_QUANTUM_MPS);
+        uint32_t vq = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
+        if (vq > L->lab[s].v || (vq == L->lab[s].v && sd->runup_m < L->lab[s].runup)) {
+            L->lab[s].v = vq;
+            L->lab[s].runup = (float)sd->runup_m;
+        }
     }
     int half = K / 2; /* headings 0..half-1 here, half..K-1 on the worker */
     sweeper *w = NULL;
     pthread_t worker;
-    bool parallel = threads > 1 && K <= SWEEP_MAX_K && (w = cpted__calloc(1, sizeof *w));
+    bool parallel = threads > 1 && !L->reverse && K <= SWEEP_MAX_K && (w = cpted__calloc(1, sizeof *w));
     if (parallel) {
         w->L = L;
         w->dirty = dirty;
@@ -883,9 +1107,10 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
                 break;
             }
-            if (i < half && sweep(L, dirty, i)) /* K odd: the last step has heading K-1 only */
+            int a = L->reverse ? K - 1 - i : i, b = L->reverse ? K - 1 - i - half : i + half;
+            if (i < half && sweep(L, dirty, a)) /* K odd: the last step has heading K-1 only */
                 changed = true;
-            if (sweep(L, dirty, i + half))
+            if (sweep(L, dirty, b))
                 changed = true;
         }
     }
@@ -903,29 +1128,171 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     return rc;
 }
 
+/* The chain of predecessors of state s, s first, cut at the first state met
+ * twice (a circuit at a cornering cap or at vmax gives equal speeds round a
+ * loop; the chain then starts on the loop, at its speed). New array or NULL. */
+static int64_t *chain_of(const cpted__lattice *L, int64_t s, size_t *n_out)
+{
+    size_t n = 0, cap = 0, hcap = 64;
+    int64_t *chain = NULL;
+    int64_t *seen = cpted__malloc(hcap * sizeof *seen); /* open addressing, -1 empty */
+    if (!seen)
+        return NULL;
+    for (size_t i = 0; i < hcap; i++)
+        seen[i] = -1;
+    while (s >= 0) {
+        if (2 * (n + 1) > hcap) { /* grow the set and put the chain back in */
+            size_t ncap = hcap * 2;
+            int64_t *ns = cpted__malloc(ncap * sizeof *ns);
+            if (!ns)
+                goto fail;
+            for (size_t i = 0; i < ncap; i++)
+                ns[i] = -1;
+            for (size_t i = 0; i < n; i++) {
+                size_t h = (size_t)(chain[i] * 2654435761u) & (ncap - 1);
+                while (ns[h] >= 0)
+                    h = (h + 1) & (ncap - 1);
+                ns[h] = chain[i];
+            }
+            cpted__free(seen);
+            seen = ns;
+            hcap = ncap;
+        }
+        size_t h = (size_t)(s * 2654435761u) & (hcap - 1);
+        bool again = false;
+        while (seen[h] >= 0) {
+            if (seen[h] == s) {
+                again = true;
+                break;
+            }
+            h = (h + 1) & (hcap - 1);
+        }
+        if (again)
+            break;
+        seen[h] = s;
+        if (!cpted__grow((void **)&chain, &cap, n + 1, sizeof *chain))
+            goto fail;
+        chain[n++] = s;
+        s = L->lab[s].pred;
+    }
+    cpted__free(seen);
+    *n_out = n;
+    return chain;
+fail:
+    cpted__free(seen);
+    cpted__free(chain);
+    return NULL;
+}
+
 /* ---- answers ------------------------------------------------------------- */
+
+/* The move from state p to state s and its length with the credit (false
+ * when none lands there). */
+static bool move_between(const cpted__lattice *L, int64_t p, int64_t s, const move **out,
+                         double *len)
+{
+    int k, u, w;
+    double x, y;
+    state_pose(L, p, &k, &x, &y);
+    const grid *g = &L->grids[k];
+    u = L->dense_of[p] / g->nw;
+    w = L->dense_of[p] % g->nw;
+    const move *mv = &L->mv[(size_t)k * L->nmove];
+    for (int m = 0; m < L->nmove; m++) {
+        int iu, iw, tail;
+        if (landing(L, &mv[m], k, x, y, u, w, &iu, &iw, &tail) == s) {
+            *out = &mv[m];
+            *len = mv[m].length_m + credit_m(L, tail);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The drawn path of a chain (chain[0] last), start first: where its start
+ * was given a run-up (a seed, a standstill start behind a wall), the point
+ * that far behind it; the points of each arc about a cell apart (arcs drawn
+ * as arcs, not chords); each state's point. Window coordinates. New array. */
+static bool chain_polyline(const cpted__lattice *L, const int64_t *chain, size_t nc, double **xy_out,
+                           size_t *n_out)
+{
+    size_t n = 0, cap = 0;
+    double *xy = NULL;
+    bool ok = true;
+#define PUT(px, py)                                                                      \
+    do {                                                                                 \
+        ok = ok && cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy);               \
+        if (ok) {                                                                        \
+            xy[2 * n] = (px);                                                            \
+            xy[2 * n + 1] = (py);                                                        \
+            n++;                                                                         \
+        }                                                                                \
+    } while (0)
+    for (size_t c = nc; c-- > 0 && ok;) {
+        int k;
+        double x, y;
+        state_pose(L, chain[c], &k, &x, &y);
+        const move *m = NULL;
+        double len;
+        if (c + 1 == nc && L->lab[chain[c]].pred < 0 && L->lab[chain[c]].runup > 0) {
+            double back = L->lab[chain[c]].runup;
+            PUT(x - back * L->grids[k].ex, y - back * L->grids[k].ey);
+        } else if (c + 1 < nc && move_between(L, chain[c + 1], chain[c], &m, &len) && m->dk != 0) {
+            int pk;
+            double px, py;
+            state_pose(L, chain[c + 1], &pk, &px, &py);
+            for (int q = m->s0 + MASK_SUB - 1; q < m->s1 - 1; q += MASK_SUB)
+                PUT(px + L->sample_xy[2 * q], py + L->sample_xy[2 * q + 1]);
+            PUT(px + m->end_dx, py + m->end_dy);
+        }
+        PUT(x, y);
+    }
+#undef PUT
+    if (!ok) {
+        cpted__free(xy);
+        return false;
+    }
+    *xy_out = xy;
+    *n_out = n;
+    return true;
+}
+
+static double polyline_length(const double *xy, size_t n)
+{
+    double len = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        len += hypot(xy[2 * i + 2] - xy[2 * i], xy[2 * i + 3] - xy[2 * i + 1]);
+    return len;
+}
 
 bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
                                  cpted__lattice_hit *out)
 {
     double tx = goal->x - L->x0, ty = goal->y - L->y0;
-    double reach = goal->rho_m + L->h;
-    int i0 = (int)floor((tx - reach) / L->h), i1 = (int)floor((tx + reach) / L->h);
-    int j0 = (int)floor((ty - reach) / L->h), j1 = (int)floor((ty + reach) / L->h);
+    /* the states within one straight step of contact (the rest is taken
+       straight, by the closed form) */
+    double reach = goal->rho_m + L->along;
     bool found = false;
-    double dtheta = 2.0 * CPTED__PI / L->K;
-    for (int j = j0 < 0 ? 0 : j0; j <= j1 && j < L->ny; j++)
-        for (int i = i0 < 0 ? 0 : i0; i <= i1 && i < L->nx; i++) {
-            int32_t c = L->cell_state[(size_t)j * L->nx + i];
-            if (c < 0)
-                continue;
-            for (int k = 0; k < L->K; k++) {
-                size_t s = (size_t)k * L->ncell + (size_t)c;
-                const label *ls = &L->lab[s];
-                if (!(ls->v >= 0.0f))
+    double best_rest = 0;
+    for (int k = 0; k < L->K; k++) {
+        const grid *g = &L->grids[k];
+        double ux = g->ex, uy = g->ey;
+        if (goal->has_side && ux * goal->nx + uy * goal->ny > -1e-9)
+            continue; /* not moving towards the line */
+        double fu, fw;
+        grid_nearest(L, g, tx, ty, &fu, &fw);
+        int ru = (int)ceil(reach * L->inv_along) + 1, rw = (int)ceil(reach * L->inv_across) + 1;
+        int cu = (int)floor(fu + 0.5) - g->u0, cw = (int)floor(fw + 0.5) - g->w0;
+        for (int u = cu - ru; u <= cu + ru; u++)
+            for (int w = cw - rw; w <= cw + rw; w++) {
+                if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
                     continue;
-                double ux = cos(k * dtheta), uy = sin(k * dtheta);
-                double dx = tx - ls->px, dy = ty - ls->py;
+                int32_t s = g->idx[(size_t)u * g->nw + w];
+                if (s < 0)
+                    continue;
+                double px, py;
+                grid_point(L, g, u + g->u0, w + g->w0, &px, &py);
+                double dx = tx - px, dy = ty - py;
                 double d = hypot(dx, dy);
                 if (d > reach)
                     continue;
@@ -935,31 +1302,38 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                  * gained its speed beyond it) */
                 if (along < 0.0 || lateral > goal->rho_m + L->h * 0.5)
                     continue;
-                if (goal->has_side) {
-                    /* on the attack side, moving towards the line */
-                    if ((ls->px - tx) * goal->nx + (ls->py - ty) * goal->ny < 0.0 ||
-                        ux * goal->nx + uy * goal->ny > -1e-9)
-                        continue;
-                }
+                /* on the attack side */
+                if (goal->has_side && (px - tx) * goal->nx + (py - ty) * goal->ny < 0.0)
+                    continue;
                 /* the rest of the way to contact, straight (exact closed form) */
                 double rest = fmax(0.0, d - goal->rho_m);
-                double v = ls->v;
+                double v = speed_of(L->lab[s].v);
                 if (rest > 0 && v < L->vmax) {
                     double v2;
                     if (cpted_vehicle_speed_after(&v2, &L->kin, fmin(v, L->vmax * (1 - 1e-12)),
                                                   rest) == CPTED_OK)
                         v = v2;
                 }
-                if (!found || v > out->v_mps) {
+                if (!found || v > out->v_mps || (v == out->v_mps && s < out->state)) {
                     found = true;
                     out->v_mps = v;
-                    out->runup_m = ls->runup + rest;
+                    best_rest = rest;
                     out->state = (int64_t)s;
                     out->ux = ux;
                     out->uy = uy;
                 }
             }
-        }
+    }
+    if (found) { /* the run-up: the length of the path drawn, then the rest */
+        size_t nc = 0, n = 0;
+        double *xy = NULL;
+        int64_t *chain = chain_of(L, out->state, &nc);
+        out->runup_m = chain && chain_polyline(L, chain, nc, &xy, &n)
+                           ? polyline_length(xy, n) + best_rest
+                           : NAN;
+        cpted__free(xy);
+        cpted__free(chain);
+    }
     return found;
 }
 
@@ -968,40 +1342,23 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
 {
     *xy_out = NULL;
     *n_out = 0;
-    size_t n = 0, cap = 0;
-    double *xy = NULL;
-    int64_t s = state;
-    /* predecessors, newest first. A later improvement can leave a cycle
-     * (A improved from B, then B from the new A): the chain is cut at the first
-     * state met twice, the path shown is then the part after it (the speed
-     * label itself stays that of a feasible path). */
-    uint8_t *seen = cpted__calloc(L->nstate ? L->nstate : 1, 1);
-    if (!seen)
+    size_t nc = 0;
+    int64_t *chain = chain_of(L, state, &nc);
+    if (!chain)
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
-    for (; s >= 0 && !seen[s]; ) {
-        seen[s] = 1;
-        if (!cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy)) {
-            cpted__free(xy);
-            cpted__free(seen);
-            return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
-        }
-        xy[2 * n] = L->lab[s].px + L->x0;
-        xy[2 * n + 1] = L->lab[s].py + L->y0;
-        n++;
-        s = L->lab[s].pred;
+    size_t n = 0;
+    double *xy = NULL;
+    bool ok = chain_polyline(L, chain, nc, &xy, &n);
+    cpted__free(chain);
+    for (size_t i = 0; ok && i < n; i++) {
+        xy[2 * i] += L->x0;
+        xy[2 * i + 1] += L->y0;
     }
-    cpted__free(seen);
-    if (!cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy)) {
+    size_t cap = 2 * n;
+    ok = ok && cpted__grow((void **)&xy, &cap, 2 * n + 2, sizeof *xy);
+    if (!ok) {
         cpted__free(xy);
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA path");
-    }
-    /* reverse to start -> target, then the target itself */
-    for (size_t i = 0; i < n / 2; i++) {
-        double ax = xy[2 * i], ay = xy[2 * i + 1];
-        xy[2 * i] = xy[2 * (n - 1 - i)];
-        xy[2 * i + 1] = xy[2 * (n - 1 - i) + 1];
-        xy[2 * (n - 1 - i)] = ax;
-        xy[2 * (n - 1 - i) + 1] = ay;
     }
     xy[2 * n] = tx;
     xy[2 * n + 1] = ty;

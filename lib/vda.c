@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
-#define RESOLUTION_ALLOWANCE_PER_M 0.01 /* lattice speeds x (1 + this x cell_m) */
+#define RESOLUTION_ALLOWANCE_PER_M 0.012 /* lattice speeds x (1 + this x cell_m) */
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -230,8 +230,9 @@ static bool search_window(const cpted_vda *v, double w[4])
 
 /* Starts given to the lattice: the entry zones at the entry speed (every
  * heading), and where the window cuts R, the straight run-up from beyond it. */
-static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], double h,
-                      const cpted_vehicle *k, cpted__lattice_seed **out, size_t *count_out)
+static int make_seeds(cpted_vda *v, const cpted__lattice *L, cpted__rays *rays,
+                      const double w[4], double h, const cpted_vehicle *k,
+                      cpted__lattice_seed **out, size_t *count_out)
 {
     cpted_context *ctx = v->ctx;
     *out = NULL;
@@ -258,7 +259,8 @@ static int make_seeds(cpted_vda *v, cpted__rays *rays, const double w[4], double
             if (!cpted__rays_inside(rays, x, y))
                 continue;
             for (int kk = 0; kk < K; kk++) {
-                double th = 2 * CPTED__PI * kk / K, ux = cos(th), uy = sin(th);
+                double ux, uy;
+                cpted__lattice_heading(L, kk, &ux, &uy);
                 /* headings into the window only */
                 double inward = side == 0 ? ux : side == 1 ? uy : side == 2 ? -ux : -uy;
                 if (!(inward > 0))
@@ -336,7 +338,7 @@ static int search(cpted_vda *v, cpted__vda_builder *b, cpted__lattice *L, double
     cpted__lattice_seed *seeds = NULL;
     size_t nseeds = 0;
     if (rc == CPTED_OK)
-        rc = make_seeds(v, rays, w, cell, k, &seeds, &nseeds);
+        rc = make_seeds(v, L, rays, w, cell, k, &seeds, &nseeds);
     if (rc == CPTED_OK)
         rc = cpted__lattice_search(L, seeds, nseeds, threads_to_use(v));
     cpted__free(seeds);
