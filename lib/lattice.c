@@ -885,16 +885,20 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
 }
 
 /* The second half of the headings, swept by a worker thread alongside the
- * caller's first half. The result must be that of one thread sweeping, in
- * each pass, heading 0, then K/2, then 1, then K/2 + 1, ... (position 2i for
- * heading i < K/2, 2i + 1 for heading K/2 + i). A sweep of heading k reads
- * and writes only the labels (and dirty flags) of headings k-1 .. k+1, so two
- * sweeps whose headings are 3 or more steps apart (round the circle) touch
- * different memory and may run at the same time in either order; two closer
- * ones must run in that order: before a sweep, its thread waits until the
- * other thread has finished every closer sweep that comes before it (a count
- * of the other's sweeps in this pass, need[]). In the default 32 headings
- * that is only at the ends of each half; a pass ends with both threads. */
+ * caller's first half. The speeds do not depend on the order (§ header), but
+ * the paths drawn do (among arrivals of equal speed the first with the
+ * shortest run-up is kept), so the result must be that of one thread sweeping,
+ * in each forward pass, heading 0, then K/2, then 1, then K/2 + 1, ...
+ * (position 2i for the caller's i-th heading, 2i + 1 for the worker's), and in
+ * each backward pass K/2 - 1, then K - 1, then K/2 - 2, then K - 2, ... A
+ * sweep of heading k reads and writes only the labels (and dirty flags) of
+ * headings k-1 .. k+1, so two sweeps whose headings are 3 or more steps apart
+ * (round the circle) touch different memory and may run at the same time in
+ * either order; two closer ones must run in that order: before a sweep, its
+ * thread waits until the other thread has finished every closer sweep that
+ * comes before it (a count of the other's sweeps in this pass, need[]). In the
+ * default 32 headings that is only at the ends of each half; a pass ends with
+ * both threads. */
 #define SWEEP_MAX_K 256
 
 typedef struct sweeper {
@@ -908,9 +912,23 @@ typedef struct sweeper {
     bool stop_pass;            /* the caller was interrupted: the pass is abandoned */
     bool quit;                 /* set before `start`: the worker ends */
     bool changed;              /* a label changed in the worker's sweeps */
-    int need_a[SWEEP_MAX_K];   /* caller's i-th sweep: worker sweeps to be finished first */
-    int need_b[SWEEP_MAX_K];   /* worker's i-th sweep: caller sweeps to be finished first */
+    bool back;                 /* this pass sweeps the headings backwards */
+    int need_a[2][SWEEP_MAX_K]; /* caller's i-th sweep: worker sweeps to be finished first
+                                   (forward, backward) */
+    int need_b[2][SWEEP_MAX_K]; /* worker's i-th sweep: caller sweeps to be finished first */
 } sweeper;
+
+/* The heading of the caller's i-th and the worker's j-th sweep of a pass
+ * (backward: from the middle down, from the top down). */
+static inline int heading_a(int half, int i, bool back)
+{
+    return back ? half - 1 - i : i;
+}
+
+static inline int heading_b(int K, int half, int j, bool back)
+{
+    return back ? K - 1 - j : half + j;
+}
 
 /* Waits until *count reaches need (or the pass is abandoned: false). */
 static bool sweeper_wait(sweeper *w, const int *count, int need)
@@ -938,20 +956,27 @@ static int heading_gap(int a, int b, int K)
     return d < K - d ? d : K - d;
 }
 
-/* need[] of both threads from the single-thread order above. */
+/* need[] of both threads, for both directions, from the single-thread order
+ * above (the caller's i-th sweep at position 2i, the worker's j-th at 2j + 1). */
 static void sweeper_plan(sweeper *w, int K)
 {
-    for (int i = 0; i < w->half; i++) {
-        w->need_a[i] = 0;
-        for (int j = 0; j < w->nb; j++)
-            if (heading_gap(i, w->half + j, K) <= 2 * w->L->max_dk && 2 * j + 1 < 2 * i)
-                w->need_a[i] = j + 1;
-    }
-    for (int j = 0; j < w->nb; j++) {
-        w->need_b[j] = 0;
-        for (int i = 0; i < w->half; i++)
-            if (heading_gap(i, w->half + j, K) <= 2 * w->L->max_dk && 2 * i < 2 * j + 1)
-                w->need_b[j] = i + 1;
+    for (int back = 0; back < 2; back++) {
+        for (int i = 0; i < w->half; i++) {
+            w->need_a[back][i] = 0;
+            for (int j = 0; j < w->nb; j++)
+                if (heading_gap(heading_a(w->half, i, back), heading_b(K, w->half, j, back), K) <=
+                        2 * w->L->max_dk &&
+                    2 * j + 1 < 2 * i)
+                    w->need_a[back][i] = j + 1;
+        }
+        for (int j = 0; j < w->nb; j++) {
+            w->need_b[back][j] = 0;
+            for (int i = 0; i < w->half; i++)
+                if (heading_gap(heading_a(w->half, i, back), heading_b(K, w->half, j, back), K) <=
+                        2 * w->L->max_dk &&
+                    2 * i < 2 * j + 1)
+                    w->need_b[back][j] = i + 1;
+        }
     }
 }
 
@@ -963,9 +988,9 @@ static void *sweeper_main(void *arg)
         if (w->quit)
             return NULL;
         for (int j = 0; j < w->nb; j++) {
-            if (!sweeper_wait(w, &w->done_a, w->need_b[j]))
+            if (!sweeper_wait(w, &w->done_a, w->need_b[w->back][j]))
                 break;
-            if (sweep(w->L, w->dirty, w->half + j))
+            if (sweep(w->L, w->dirty, heading_b(w->L->K, w->half, j, w->back)))
                 w->changed = true;
             sweeper_count(w, &w->done_b);
         }
@@ -1073,11 +1098,16 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     }
     int rc = CPTED_OK;
     bool changed = true;
-    while (changed && rc == CPTED_OK) {
+    /* passes sweep the headings forward and backward in turn: a chain of left
+       turns is carried in one forward pass, of right turns in one backward
+       (half the passes of forward only; the fixed point is the same) */
+    for (int pass = 0; changed && rc == CPTED_OK; pass++) {
         changed = false;
+        bool back = ((pass & 1) != 0) != L->reverse;
         if (parallel) {
             w->done_a = w->done_b = 0; /* the worker waits at `start` */
             w->stop_pass = false;
+            w->back = back;
             pthread_barrier_wait(&w->start);
             for (int i = 0; i < half; i++) {
                 if (cpted__interrupted(ctx)) {
@@ -1089,9 +1119,9 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
                     pthread_mutex_unlock(&w->mu);
                     break;
                 }
-                if (!sweeper_wait(w, &w->done_b, w->need_a[i]))
+                if (!sweeper_wait(w, &w->done_b, w->need_a[back][i]))
                     break;
-                if (sweep(L, dirty, i))
+                if (sweep(L, dirty, heading_a(half, i, back)))
                     changed = true;
                 sweeper_count(w, &w->done_a);
             }
@@ -1107,10 +1137,10 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
                 rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
                 break;
             }
-            int a = L->reverse ? K - 1 - i : i, b = L->reverse ? K - 1 - i - half : i + half;
-            if (i < half && sweep(L, dirty, a)) /* K odd: the last step has heading K-1 only */
+            /* K odd: the last step has the worker's heading only */
+            if (i < half && sweep(L, dirty, heading_a(half, i, back)))
                 changed = true;
-            if (sweep(L, dirty, b))
+            if (sweep(L, dirty, heading_b(K, half, i, back)))
                 changed = true;
         }
     }

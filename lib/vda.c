@@ -681,18 +681,6 @@ static int run(cpted_vda *v)
             }
         }
     }
-    /* Said with every result that has an approach (docs/method-vda.md §3): the
-     * lattice's fixed point depends on its sweep order, so it is not a proven
-     * upper bound on sites with many routes. */
-    bool any_reached = false;
-    for (size_t t = 0; t < v->target_count; t++)
-        any_reached |= v->targets[t].rec.reachable != 0;
-    if (rc == CPTED_OK && any_reached)
-        rc = cpted__result_warn(&v->head,
-                                "vda: approach speeds are the fastest paths the state lattice "
-                                "explored; its answer depends on its search order, and on sites "
-                                "with many routes a speed may be up to about 10 %% low "
-                                "(measured on the sample plaza; docs/method-vda.md §3)");
     if (rc == CPTED_OK)
         rc = summarize(v);
 done:
