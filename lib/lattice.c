@@ -7,12 +7,14 @@
  * so its pose is fixed, and its label is a speed. Moves from a state: the
  * straight to the next point along its heading (exact), and circular arcs
  * turning by ±2π/K at radii from r_min up in steps of RADIUS_STEP, each landing
- * on the nearest point of the new heading's lattice (a shift of at most A/2
- * along and C/2 across; a shift forward is credited to the move's length, in
- * mask cells rounded up; the shift is checked for collision like the arc). The
- * speed after a move is a monotone function of the speed before it, so
- * label-correcting ends at the largest speed over all lattice paths to each
- * state, whatever order the states are expanded in (docs/method-vda.md §3).
+ * on the next point ahead on the new heading's line nearest across (a straight
+ * tail of less than A, credited to the move rounded up to A/SHIFT_STEPS, and a
+ * shift across of at most C/2, free; both checked for collision like the arc).
+ * Landing on the nearest point instead, back or ahead, let the vehicle turn
+ * nearly on the spot while keeping its speed. The speed after a move is a
+ * monotone function of the speed before it, so label-correcting ends at the
+ * largest speed over all lattice paths to each state, whatever order the
+ * states are expanded in (docs/method-vda.md §3; tests/unit/test_lattice.c).
  * Speeds are whole quanta of SPEED_QUANTUM_MPS, each move's result rounded up
  * (the safe side), so every improvement is at least one quantum and the search
  * ends. Among arrivals of equal speed a label keeps the shortest run-up; the
@@ -885,9 +887,10 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
 }
 
 /* The second half of the headings, swept by a worker thread alongside the
- * caller's first half. The speeds do not depend on the order (§ header), but
- * the paths drawn do (among arrivals of equal speed the first with the
- * shortest run-up is kept), so the result must be that of one thread sweeping,
+ * caller's first half. The speeds do not depend on the order (see the head of
+ * this file), but the paths drawn do (among arrivals of equal speed the first
+ * with the shortest run-up is kept), so the result must be that of one thread
+ * sweeping,
  * in each forward pass, heading 0, then K/2, then 1, then K/2 + 1, ...
  * (position 2i for the caller's i-th heading, 2i + 1 for the worker's), and in
  * each backward pass K/2 - 1, then K - 1, then K/2 - 2, then K - 2, ... A
