@@ -77,7 +77,10 @@ typedef struct grid {
     double ex, ey;             /* along the heading */
     double nx, ny;             /* across it (to the left) */
     int u0, w0, nu, nw;        /* index ranges: u0 .. u0 + nu - 1, w0 .. w0 + nw - 1 */
-    int32_t *idx;              /* [(u - u0) * nw + (w - w0)]: the state, or -1 */
+    int32_t *row_lo, *row_n;   /* per row u - u0: its first w - w0 with a state, and how many
+                                  after it are kept (the span to its last state) */
+    size_t *row_off;           /* per row: where its span starts in idx */
+    int32_t *idx;              /* the spans of the rows: the state, or -1 */
     size_t first, count;       /* its states: first .. first + count - 1 */
 } grid;
 
@@ -548,8 +551,12 @@ void cpted__lattice_free(cpted__lattice *L)
         return;
     cpted__free(L->mask);
     if (L->grids)
-        for (int k = 0; k < L->K; k++)
+        for (int k = 0; k < L->K; k++) {
             cpted__free(L->grids[k].idx);
+            cpted__free(L->grids[k].row_lo);
+            cpted__free(L->grids[k].row_n);
+            cpted__free(L->grids[k].row_off);
+        }
     cpted__free(L->grids);
     cpted__free(L->dense_of);
     cpted__free(L->lab);
@@ -560,6 +567,15 @@ void cpted__lattice_free(cpted__lattice *L)
     cpted__free(L->dyn_cap);
     cpted__free(L->table);
     cpted__free(L);
+}
+
+/* The state at point (u, w) of grid g (indices from u0, w0), or -1. */
+static inline int32_t grid_state(const grid *g, int u, int w)
+{
+    if ((unsigned)u >= (unsigned)g->nu)
+        return -1;
+    unsigned d = (unsigned)(w - g->row_lo[u]);
+    return d < (unsigned)g->row_n[u] ? g->idx[g->row_off[u] + d] : -1;
 }
 
 /* The position of point (u, w) of grid g, relative to the window's corner
@@ -584,7 +600,7 @@ static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, doubl
     int u = (int)floor(*fu + 0.5) - g->u0, w = (int)floor(*fw + 0.5) - g->w0;
     if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
         return -1;
-    return g->idx[(size_t)u * g->nw + w];
+    return grid_state(g, u, w);
 }
 
 /* The grid of heading k over the window, its states numbered from `first`
@@ -610,17 +626,38 @@ static int build_grid(cpted__lattice *L, int k, size_t first)
     g->w0 = (int)floor(bmin * L->inv_across) - 1;
     g->nu = (int)ceil(amax * L->inv_along) + 2 - g->u0;
     g->nw = (int)ceil(bmax * L->inv_across) + 2 - g->w0;
-    g->idx = cpted__malloc((size_t)g->nu * g->nw * sizeof *g->idx);
-    if (!g->idx)
+    g->row_lo = cpted__malloc((size_t)g->nu * sizeof *g->row_lo);
+    g->row_n = cpted__malloc((size_t)g->nu * sizeof *g->row_n);
+    g->row_off = cpted__malloc((size_t)g->nu * sizeof *g->row_off);
+    uint8_t *in = cpted__malloc((size_t)g->nw);
+    if (!g->row_lo || !g->row_n || !g->row_off || !in) {
+        cpted__free(in);
         return CPTED_E_NOMEM;
-    size_t n = 0;
-    for (int u = 0; u < g->nu; u++)
+    }
+    size_t n = 0, used = 0, cap = 0;
+    for (int u = 0; u < g->nu; u++) {
+        int lo = -1, hi = -1;
         for (int w = 0; w < g->nw; w++) {
             double x, y;
             grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
-            bool in = x >= 0 && y >= 0 && x < L->wx && y < L->wy && mask_free(L, x, y);
-            g->idx[(size_t)u * g->nw + w] = in ? (int32_t)(first + n++) : -1;
+            in[w] = x >= 0 && y >= 0 && x < L->wx && y < L->wy && mask_free(L, x, y);
+            if (in[w]) {
+                if (lo < 0)
+                    lo = w;
+                hi = w;
+            }
         }
+        g->row_lo[u] = lo < 0 ? 0 : lo;
+        g->row_n[u] = lo < 0 ? 0 : hi - lo + 1;
+        g->row_off[u] = used;
+        if (!cpted__grow((void **)&g->idx, &cap, used + (size_t)g->row_n[u] + 1, sizeof *g->idx)) {
+            cpted__free(in);
+            return CPTED_E_NOMEM;
+        }
+        for (int w = lo; lo >= 0 && w <= hi; w++)
+            g->idx[used++] = in[w] ? (int32_t)(first + n++) : -1;
+    }
+    cpted__free(in);
     g->first = first;
     g->count = n;
     return CPTED_OK;
@@ -702,9 +739,12 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     }
     for (int k = 0; k < headings; k++) {
         const grid *g = &L->grids[k];
-        for (size_t d = 0; d < (size_t)g->nu * g->nw; d++)
-            if (g->idx[d] >= 0)
-                L->dense_of[g->idx[d]] = (int32_t)d;
+        for (int u = 0; u < g->nu; u++)
+            for (int d = 0; d < g->row_n[u]; d++) {
+                int32_t st = g->idx[g->row_off[u] + (size_t)d];
+                if (st >= 0)
+                    L->dense_of[st] = u * g->nw + g->row_lo[u] + d;
+            }
     }
     *out = L;
     return CPTED_OK;
@@ -799,7 +839,7 @@ static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, do
         const grid *g = &L->grids[k];
         *iu = u + 1;
         *iw = w;
-        return *iu < g->nu ? g->idx[(size_t)*iu * g->nw + w] : -1;
+        return grid_state(g, *iu, w);
     }
     const grid *g = &L->grids[(k + mv->dk + L->K) % L->K];
     double ex = x + mv->end_dx - 0.5 * L->hm, ey = y + mv->end_dy - 0.5 * L->hm;
@@ -813,7 +853,7 @@ static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, do
     double f = (au - fu) * SHIFT_STEPS;
     int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
     *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
-    return g->idx[(size_t)*iu * g->nw + *iw];
+    return grid_state(g, *iu, *iw);
 }
 
 /* A straight tail of c shift units, in metres. */
@@ -1018,7 +1058,7 @@ static void standstill_starts(cpted__lattice *L)
             int u = d / g->nw, w = d % g->nw;
             double x, y;
             grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
-            if (u > 0 && g->idx[(size_t)(u - 1) * g->nw + w] >= 0) {
+            if (grid_state(g, u - 1, w) >= 0) {
                 double bx = x - L->along * g->ex, by = y - L->along * g->ey;
                 double room = clearance_m(L, bx, by);
                 if (straight->length_m <= room ||
@@ -1320,7 +1360,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
             for (int w = cw - rw; w <= cw + rw; w++) {
                 if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
                     continue;
-                int32_t s = g->idx[(size_t)u * g->nw + w];
+                int32_t s = grid_state(g, u, w);
                 if (s < 0)
                     continue;
                 double px, py;
