@@ -681,6 +681,20 @@ static int run(cpted_vda *v)
             }
         }
     }
+    /* Said with every result that has an approach (docs/method-vda.md §3): the
+     * lattice's answer is the largest over its own paths, whatever the search
+     * order, but on real sites its resolution is not proven to cover every
+     * continuous path. */
+    bool any_reached = false;
+    for (size_t t = 0; t < v->target_count; t++)
+        any_reached |= v->targets[t].rec.reachable != 0;
+    if (rc == CPTED_OK && any_reached)
+        rc = cpted__result_warn(&v->head,
+                                "vda: approach speeds are the fastest paths of the state lattice; "
+                                "checked against an independent lattice on simple sites, not "
+                                "proven on real ones: through narrow passages a lattice can miss a "
+                                "faster path (two lattice designs differ by up to 60 %% at a few "
+                                "targets of the Helsinki extract; docs/method-vda.md §3)");
     if (rc == CPTED_OK)
         rc = summarize(v);
 done:
