@@ -111,7 +111,6 @@ valgrind_tests() {
         # The VDA searches run millions of lattice states (13 s natively, over
         # 6 min under Valgrind); asan-tests checks them for memory errors and leaks.
         [ "$(basename "$t")" = api_test_vda ] && continue
-        [ "$(basename "$t")" = unit_test_lattice ] && continue # the same: four searches
         # Valgrind runs threads one at a time: the thread test took 4 min there and
         # finds nothing ASan (memory) and TSan (races) do not check already.
         [ "$(basename "$t")" = api_test_threads ] && continue
