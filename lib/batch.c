@@ -57,6 +57,53 @@ static const struct {
 };
 enum { HIST_COUNT = sizeof histograms / sizeof histograms[0] };
 
+/* ---- exposure classes ---------------------------------------------------- */
+
+enum {
+    EX_NOT_ASSESSED, EX_IMPACT_HIGH, EX_IMPACT_MID, EX_IMPACT_LOW, EX_TOUCH, EX_NEAR, EX_MID,
+    EX_FAR, EX_UNREACHABLE, EX_COUNT
+};
+static const cpted__exposure_class exposure_classes[EX_COUNT] = {
+    [EX_NOT_ASSESSED] = {"not assessed", "NOT ASSESSED (exposure unknown)", "128,0,128",
+                         "#800080", true},
+    [EX_IMPACT_HIGH] = {"impact >= 1000 kJ", "facade impact 1000 kJ or more", "103,0,13",
+                        "#67000d", false},
+    [EX_IMPACT_MID] = {"impact 250-1000 kJ", "facade impact 250 - 1000 kJ", "189,0,38",
+                       "#bd0026", false},
+    [EX_IMPACT_LOW] = {"impact < 250 kJ", "facade impact below 250 kJ", "240,59,32", "#f03b20",
+                       false},
+    [EX_TOUCH] = {"standoff 0 m", "vehicle reaches the facade (standoff 0)", "253,141,60",
+                  "#fd8d3c", false},
+    [EX_NEAR] = {"standoff < 5 m", "standoff below 5 m", "254,178,76", "#feb24c", false},
+    [EX_MID] = {"standoff 5-20 m", "standoff 5 - 20 m", "254,217,118", "#fed976", false},
+    [EX_FAR] = {"standoff >= 20 m", "standoff 20 m or more", "255,255,178", "#ffffb2", false},
+    [EX_UNREACHABLE] = {"unreachable", "no vehicle-accessible ground", "166,206,227", "#a6cee3",
+                        false},
+};
+
+size_t cpted__batch_exposure_count(void) { return EX_COUNT; }
+
+const cpted__exposure_class *cpted__batch_exposure(size_t i)
+{
+    return i < EX_COUNT ? &exposure_classes[i] : NULL;
+}
+
+size_t cpted__batch_exposure_of(const cpted_batch_asset *a)
+{
+    if (!a->assessed)
+        return EX_NOT_ASSESSED;
+    if (!a->reachable)
+        return EX_UNREACHABLE;
+    if (a->approach_reached)
+        return a->energy_kj >= 1000.0 ? EX_IMPACT_HIGH
+               : a->energy_kj >= 250.0 ? EX_IMPACT_MID
+                                       : EX_IMPACT_LOW;
+    return a->standoff_m == 0.0 ? EX_TOUCH
+           : a->standoff_m < 5.0 ? EX_NEAR
+           : a->standoff_m < 20.0 ? EX_MID
+                                  : EX_FAR;
+}
+
 /* ---- objects ------------------------------------------------------------ */
 
 struct cpted_batch_plan {
@@ -970,7 +1017,14 @@ static void work(thread_job *job)
 {
     shared *sh = job->sh;
     job->rc = CPTED_OK;
+    bool caller = job->w->ctx == job->w->plan->ctx;
     while (!atomic_load(&sh->stop)) {
+        /* the caller's thread looks before every unit it takes (at least once) */
+        if (caller && cpted__interrupted(job->w->ctx)) {
+            job->rc = cpted__error(job->w->ctx, CPTED_E_INTERRUPTED, "batch: interrupted");
+            atomic_store(&sh->stop, 1);
+            break;
+        }
         size_t u = atomic_fetch_add(&sh->next, 1);
         if (u >= sh->unit_count)
             break;

@@ -857,6 +857,22 @@ int cpted__writer_add(cpted_writer *w, const cpted_site *site, const cpted__w_sp
 size_t cpted__writer_layer_count(void);
 const char *cpted__writer_layer_name(size_t i);
 
+/* ---- district screening (batch.c) ------------------------------------ */
+/* The exposure classes of the screened assets (the `exposure` field of the
+ * batch_assets layer, its QGIS categories, the report's map colours), worst
+ * first: docs/outputs.md. */
+typedef struct cpted__exposure_class {
+    const char *name;      /* the field value */
+    const char *label;     /* legend text */
+    const char *rgb;       /* "r,g,b" (QML) */
+    const char *hex;       /* "#rrggbb" (SVG) */
+    bool emphasis;         /* drawn loud (not assessed) */
+} cpted__exposure_class;
+size_t cpted__batch_exposure_count(void);
+const cpted__exposure_class *cpted__batch_exposure(size_t i);
+/* The class of an asset record: an index below cpted__batch_exposure_count(). */
+size_t cpted__batch_exposure_of(const cpted_batch_asset *a);
+
 /* ---- QGIS layer styles (styles.c) ---------------------------------- */
 /* *out gets the QGIS style (a QML document, cpted__free) of the result layer
  * named `layer`, or NULL when the writer has no style for it. CPTED_OK or

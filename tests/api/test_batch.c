@@ -574,18 +574,23 @@ static void test_interrupt(void **state)
 {
     cpted_context *ctx = *state;
     cpted_site *site = district(ctx, CPTED_ROLE_BUILDING, 1);
-    for (int i = 0; i < 400; i++)
-        add_rect(site, "sheds", CPTED_ROLE_BUILDING, -95 + i, -30, -94.5 + i, -29);
+    for (int i = 0; i < 1000; i++)
+        add_rect(site, "sheds", CPTED_ROLE_BUILDING, -95 + 0.38 * i, -30, -94.9 + 0.38 * i, -29);
     cpted_freespace *fs = freespace(site);
     for (int32_t threads = 1; threads <= 4; threads *= 4) {
-        int calls = 0;
+        /* one thread: stops after its first unit of 64 assets; four: at the
+         * caller's first look (the other threads may take every unit) */
+        int calls = threads == 1 ? 0 : 2;
         cpted_context_set_interrupt(ctx, stop_after, &calls);
         cpted_batch_options o = options(0, threads);
         cpted_batch *b = (cpted_batch *)&calls; /* must be reset */
-        assert_int_equal(cpted_batch_run(&b, fs, &o), CPTED_E_INTERRUPTED);
+        int rc = cpted_batch_run(&b, fs, &o);
+        cpted_context_set_interrupt(ctx, NULL, NULL);
+        assert_int_equal(rc, CPTED_E_INTERRUPTED);
         assert_null(b);
         assert_non_null(strstr(cpted_context_last_error(ctx), "interrupted"));
-        cpted_context_set_interrupt(ctx, NULL, NULL);
+        /* the caller's thread looked at the callback before stopping */
+        assert_true(calls >= 3);
     }
     cpted_freespace_free(fs);
     cpted_site_free(site);

@@ -43,7 +43,7 @@ static void test_every_writer_layer_has_a_valid_style(void **state)
 {
     cpted_context *ctx = *state;
     size_t n = cpted__writer_layer_count();
-    assert_int_equal(n, 9); /* docs/outputs.md: 3 standoff, 3 coverage, 3 VDA layers */
+    assert_int_equal(n, 11); /* docs/outputs.md: 3 standoff, 3 coverage, 3 VDA, 2 batch layers */
     assert_int_equal(cpted__style_count(), n);
     for (size_t i = 0; i < n; i++) {
         const char *name = cpted__writer_layer_name(i);
