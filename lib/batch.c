@@ -797,8 +797,18 @@ static int merge_approach(cpted_batch *b, const cpted_vda *vda)
     int rc = CPTED_OK;
     if (vda->not_assessed)
         rc = cpted__result_warn(&b->head, "batch: approach not assessed: %s", vda->not_assessed);
-    for (size_t i = 0; i < cpted__result_warning_count(&vda->head) && rc == CPTED_OK; i++)
-        rc = cpted__result_add_warning(&b->head, cpted__result_warning(&vda->head, i));
+    /* the VDA's own statements belong to the result; they were logged once already */
+    cpted__result *h = &b->head;
+    for (size_t i = 0; i < cpted__result_warning_count(&vda->head) && rc == CPTED_OK; i++) {
+        char *copy = cpted__strdup(cpted__result_warning(&vda->head, i));
+        if (!copy || !cpted__grow((void **)&h->warnings, &h->warning_cap, h->warning_count + 1,
+                                  sizeof *h->warnings)) {
+            cpted__free(copy);
+            rc = cpted__nomem(ctx, "batch");
+        } else {
+            h->warnings[h->warning_count++] = copy;
+        }
+    }
     return rc;
 }
 
@@ -1368,6 +1378,14 @@ static const char exposure_rule[] =
     "safe), then the reachable ones by facade impact energy, higher first (with the approach; "
     "no reached facade after every reached one), then by standoff, smaller first, then the "
     "unreachable ones; ties by asset id";
+
+const char *cpted__batch_exposure_rule(void) { return exposure_rule; }
+
+size_t cpted__batch_top_count(const cpted_batch *b)
+{
+    size_t top = b->top_count < 0 ? 0 : (size_t)b->top_count;
+    return top < b->count ? top : b->count;
+}
 
 static void json_bins(cpted__json *j, const cpted_batch *b, int h)
 {

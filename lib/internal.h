@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cpted/cpted.h"
 
@@ -872,6 +873,15 @@ size_t cpted__batch_exposure_count(void);
 const cpted__exposure_class *cpted__batch_exposure(size_t i);
 /* The class of an asset record: an index below cpted__batch_exposure_count(). */
 size_t cpted__batch_exposure_of(const cpted_batch_asset *a);
+/* The documented exposure rule (static text) and the top count of a result. */
+const char *cpted__batch_exposure_rule(void);
+size_t cpted__batch_top_count(const cpted_batch *b);
+
+/* ---- HTML reports (report.c; the screening's: report_batch.c) --------- */
+/* The reports' <style> element. */
+extern const char cpted__report_css[];
+/* ISO date (UTC) of `when` into buf, "unknown" when it cannot be had. */
+void cpted__report_utc_date(char buf[32], time_t when);
 
 /* ---- QGIS layer styles (styles.c) ---------------------------------- */
 /* *out gets the QGIS style (a QML document, cpted__free) of the result layer
