@@ -1275,8 +1275,8 @@ CPTED_API int CPTED_CALL cpted_batch_get_bin(cpted_batch_bin *out, const cpted_b
     cpted_batch_bin bin;
     memset(&bin, 0, sizeof bin);
     bin.struct_size = (uint32_t)sizeof bin;
-    bin.from = histograms[histogram].edges[i];
-    bin.to = i + 1 < n ? histograms[histogram].edges[i + 1] : INFINITY;
+    bin.lower = histograms[histogram].edges[i];
+    bin.upper = i + 1 < n ? histograms[histogram].edges[i + 1] : INFINITY;
     bin.count = result->bins[histogram][i];
     return cpted__copy_record(result->ctx, out, &bin, sizeof bin, CPTED_BATCH_BIN_V1_SIZE,
                               "batch bin record");

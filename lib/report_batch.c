@@ -208,10 +208,10 @@ static void histogram(breport *r, int32_t h, const char *title, const char *unit
         add(r, "</text>\n<text x=\"");
         num(r, x + bar / 2, 1);
         add(r, "\" y=\"156\" font-size=\"9\" text-anchor=\"middle\">");
-        num(r, bins[i].from, 0);
-        add(r, isinf(bins[i].to) ? "+" : "&#8211;");
-        if (!isinf(bins[i].to))
-            num(r, bins[i].to, 0);
+        num(r, bins[i].lower, 0);
+        add(r, isinf(bins[i].upper) ? "+" : "&#8211;");
+        if (!isinf(bins[i].upper))
+            num(r, bins[i].upper, 0);
         add(r, "</text>\n");
     }
     add(r, "<text x=\"10\" y=\"174\" font-size=\"10\">");

@@ -2323,13 +2323,13 @@ typedef enum cpted_batch_histogram {
 } cpted_batch_histogram;
 
 /**
- * @brief One bin of a histogram: [from, to), the last bin open (to = +inf).
+ * @brief One bin of a histogram: [lower, upper), the last bin open (upper = +inf).
  * @since 1.0
  */
 typedef struct cpted_batch_bin {
     uint32_t struct_size;          /**< sizeof(cpted_batch_bin) as the caller compiled it */
-    double from;                   /**< lower edge (included) */
-    double to;                     /**< upper edge (excluded), INFINITY for the last bin */
+    double lower;                  /**< lower edge (included) */
+    double upper;                  /**< upper edge (excluded), INFINITY for the last bin */
     size_t count;                  /**< assets in the bin */
 } cpted_batch_bin;
 

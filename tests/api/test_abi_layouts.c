@@ -468,13 +468,13 @@ SAME_FIELD(v1_batch_summary, cpted_batch_summary, tiles);
 V1_ENDS_AT(v1_batch_summary, tiles, CPTED_BATCH_SUMMARY_V1_SIZE);
 typedef struct v1_batch_bin {
     uint32_t struct_size;
-    double from;
-    double to;
+    double lower;
+    double upper;
     size_t count;
 } v1_batch_bin;
 SAME_FIELD(v1_batch_bin, cpted_batch_bin, struct_size);
-SAME_FIELD(v1_batch_bin, cpted_batch_bin, from);
-SAME_FIELD(v1_batch_bin, cpted_batch_bin, to);
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, lower);
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, upper);
 SAME_FIELD(v1_batch_bin, cpted_batch_bin, count);
 V1_ENDS_AT(v1_batch_bin, count, CPTED_BATCH_BIN_V1_SIZE);
 typedef struct v1_batch_tile_info {

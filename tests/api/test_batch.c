@@ -166,8 +166,8 @@ static void test_hand_worked(void **state)
         bin.struct_size = sizeof bin;
         assert_int_equal(cpted_batch_get_bin(&bin, b, CPTED_BATCH_HIST_STANDOFF, i), CPTED_OK);
         assert_int_equal(bin.count, counts[i]);
-        assert_true(bin.from == edges[i]);
-        assert_true(i < 9 ? bin.to == edges[i + 1] : isinf(bin.to));
+        assert_true(bin.lower == edges[i]);
+        assert_true(i < 9 ? bin.upper == edges[i + 1] : isinf(bin.upper));
     }
     /* no approach: no approach histograms */
     assert_int_equal(cpted_batch_bin_count(b, CPTED_BATCH_HIST_SPEED), 0);
