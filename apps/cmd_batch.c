@@ -236,8 +236,11 @@ int cmd_batch(int argc, char **argv)
     char *json = NULL, *html = NULL;
     rc = cli_check_vehicle(ctx, &o);
     /* every building: made an asset of the site, so that the VDA has facade
-     * targets on each (a district without buildings is opened as it is) */
-    int promote = all_buildings && !selected && batch.approach;
+     * targets on each, and so that each is measured by its whole footprint (a
+     * building keeps only what a drivable passage leaves of it, an asset all
+     * of it: nearer the vehicle, the safe side); a district without buildings
+     * is opened as it is */
+    int promote = all_buildings && !selected;
     if (rc == CLI_EXIT_OK) {
         if (promote)
             o.assets_where = "1=1";
