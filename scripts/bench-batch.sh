@@ -84,7 +84,7 @@ batch_set() {
     local name=$1 src=$2 first=""
     shift 2
     for t in $batch_threads; do
-        best "$name batch t$t" "$bin" batch "$src" --quiet "$@" --threads "$t" \
+        best "$name cpted batch t$t" "$bin" batch "$src" --quiet "$@" --threads "$t" \
             --json "$tmp/batch_$t.json" --overwrite
         summary "$tmp/batch_$t.json"
         if [ -z "$first" ]; then
