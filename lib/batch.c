@@ -425,11 +425,21 @@ CPTED_API int CPTED_CALL cpted_batch_worker_new(cpted_batch_worker **out, cpted_
             rc = cpted__freespace_tiles(p->fs, CPTED_SPACE_ACCESSIBLE, &w->tiles);
         } else {
             /* GEOS objects are not shared between threads: the worker's own
-             * copy, made here in the plan's thread; its index (the same pieces:
-             * the same input) is built on its first tile, in its own thread */
-            w->accessible = GEOSGeom_clone_r(ctx->geos, a);
-            if (!w->accessible)
+             * copy of A and of the free space's index of it (the same pieces
+             * and ring runs, so the same numbers), cloned here in the plan's
+             * thread, which is cheaper than cutting A again */
+            cpted__tiles *src = NULL;
+            rc = cpted__freespace_tiles(p->fs, CPTED_SPACE_ACCESSIBLE, &src);
+            if (rc == CPTED_OK)
+                rc = cpted__tiles_build_chunks(p->ctx, src);
+            if (rc != CPTED_OK) /* recorded in the plan's context: the worker's says it too */
+                rc = cpted__error(ctx, rc, "batch: the index of A: %s",
+                                  cpted_context_last_error(p->ctx));
+            if (rc == CPTED_OK && !(w->accessible = GEOSGeom_clone_r(ctx->geos, a)))
                 rc = cpted__nomem(ctx, "batch");
+            if (rc == CPTED_OK)
+                rc = cpted__tiles_copy(&w->tiles, ctx, src, w->accessible);
+            w->owns_tiles = rc == CPTED_OK;
         }
     }
     if (rc != CPTED_OK) {
@@ -485,12 +495,6 @@ static int measure(cpted_batch_worker *w, size_t asset, batch_rec *r)
 static int run_range(cpted_batch_worker *w, cpted_batch_tile *t, size_t from, size_t to)
 {
     const cpted_batch_plan *p = w->plan;
-    if (w->reachable && !w->tiles && w->accessible) {
-        int rc = cpted__tiles_new(&w->tiles, w->ctx, w->accessible, CPTED__TILE_VERTICES);
-        if (rc != CPTED_OK)
-            return rc;
-        w->owns_tiles = true;
-    }
     size_t base = p->tile_start[t->index];
     for (size_t k = from; k < to; k++) {
         if ((k - from) % CHUNK == 0 && k > from && cpted__interrupted(w->ctx))

@@ -190,6 +190,15 @@ GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line
  * clipping, in an STRtree, so that an overlay with a small geometry costs what
  * the pieces near it cost, not the whole big one. Build O(V log V). */
 typedef struct cpted__tiles cpted__tiles;
+/* Builds the index of big's ring runs that distances and nearest points use
+ * (otherwise built on their first call). CPTED_OK or CPTED_E_NOMEM. */
+int cpted__tiles_build_chunks(cpted_context *ctx, cpted__tiles *t);
+/* *out gets a copy of src for another thread: every piece and ring run
+ * cloned with ctx's handle, its own prepared pieces and trees, over `big` (a
+ * copy of src's big geometry, borrowed). The same pieces and runs, so the
+ * same numbers. Read src only where nothing else uses it meanwhile. */
+int cpted__tiles_copy(cpted__tiles **out, cpted_context *ctx, const cpted__tiles *src,
+                      const GEOSGeometry *big);
 /* Default piece size (vertices) for the analyses. */
 #define CPTED__TILE_VERTICES 256
 /* *out gets the tiles of `big` (a Polygon or MultiPolygon, valid; borrowed: it

@@ -2437,9 +2437,10 @@ CPTED_API int CPTED_CALL cpted_batch_plan_get_tile(cpted_batch_tile_info *out,
 /**
  * @brief A worker of a plan: it measures tiles in its own context @p ctx (one
  *        per thread; GEOS handles are not shared), against its own copy of the
- *        accessible area A. Call it from the thread that uses the plan's
- *        context (the copy is made here); the worker may then be used from
- *        another thread, one at a time, with @p ctx.
+ *        accessible area A and of its index. Call it from the thread that uses
+ *        the plan's context (the copy is made here, from the free space's
+ *        index, which is built first when needed); the worker may then be
+ *        used from another thread, one at a time, with @p ctx.
  * @param[out] out the worker; free with cpted_batch_worker_free().
  * @param ctx the worker's context (may be the plan's own: then nothing is copied).
  * @param plan the plan (referenced by the worker).
