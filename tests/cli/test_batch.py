@@ -139,3 +139,30 @@ def test_bad_arguments(cpted, plaza):
         assert text in r.stderr, (args, r.stderr)
     r = cpted("batch", "/nonexistent.gpkg")
     assert r.returncode == 3
+
+
+def test_not_assessed_is_loud(cpted, validate, tmp_path):
+    # the only entry lies inside the building: no vehicle enters the study
+    def feature(role, geometry):
+        return {"type": "Feature", "properties": {"role": role}, "geometry": geometry}
+    e, n = 500000, 5800000
+    box = [[e + 40, n + 20], [e + 60, n + 20], [e + 60, n + 40], [e + 40, n + 40], [e + 40, n + 20]]
+    inner = [[e + 45, n + 25], [e + 47, n + 25], [e + 47, n + 27], [e + 45, n + 27], [e + 45, n + 25]]
+    site = tmp_path / "closed.geojson"
+    site.write_text(json.dumps({
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "EPSG:25832"}},
+        "features": [feature("road", {"type": "LineString",
+                                      "coordinates": [[e, n], [e + 100, n]]}),
+                     feature("building", {"type": "Polygon", "coordinates": [box]}),
+                     feature("entry", {"type": "Polygon", "coordinates": [inner]})]}))
+    r = cpted("batch", site, "--json", "-", "--quiet")
+    assert r.returncode == 0, r.stderr
+    doc = validate(r.stdout, "batch")
+    assert doc["assessed"] is False and doc["not_assessed"]
+    assert doc["summary"]["not_assessed"] == 1 and doc["summary"]["assessed"] == 0
+    (a,) = doc["assets"]
+    assert a["assessed"] is False and a["standoff_m"] is None and a["rank"] == 1
+    assert "cpted batch: NOT ASSESSED: 1 of 1 asset(s)" in r.stderr
+    r = cpted("batch", site, "--quiet", "--fail-on-findings")
+    assert r.returncode == 1
