@@ -166,3 +166,31 @@ def test_not_assessed_is_loud(cpted, validate, tmp_path):
     assert "cpted batch: NOT ASSESSED: 1 of 1 asset(s)" in r.stderr
     r = cpted("batch", site, "--quiet", "--fail-on-findings")
     assert r.returncode == 1
+
+
+def test_progress_bar_on_a_terminal(cpted_bin, plaza):
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen([cpted_bin, "batch", plaza], stdout=subprocess.PIPE,
+                             stderr=slave, text=True)
+        os.close(slave)
+        slave = None
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        p.communicate(timeout=120)
+    finally:
+        os.close(master)
+        if slave is not None:
+            os.close(slave)
+    assert p.returncode == 0
+    err = b"".join(chunks).decode()
+    assert "\rfreespace" in err and "\rbatch" in err, err[-500:]
+    assert "100%" in err
