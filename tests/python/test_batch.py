@@ -81,3 +81,17 @@ def test_approach_and_writer(plaza_site, tmp_path):
     with cpted.Writer(out) as w:
         w.add(b)
     assert out.exists()
+
+
+@pytest.mark.skipif(not cpted.HAVE_GEOPANDAS, reason="needs geopandas")
+def test_geodataframe_and_html(plaza_site):
+    b = plaza_site.batch()
+    gdf = b.to_geodataframe()
+    assert len(gdf) == 7 and set(gdf["rank"]) == set(range(1, 8))
+    assert all(g.area > 0 for g in gdf.geometry)
+    lines = b.to_geodataframe("lines")
+    assert list(lines["id"]) == list(gdf["id"])
+    with pytest.raises(ValueError):
+        b.to_geodataframe("nope")
+    html = b._repr_html_()
+    assert "cpted batch" in html and "<svg" in html

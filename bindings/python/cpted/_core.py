@@ -1284,6 +1284,39 @@ class Batch(_Result):
         opts = make_options("cpted_report_options", {"title": title, "date": date}, keep)
         return _take_string(self._ctx, lib.cpted_batch_report_html, self._ptr, opts)
 
+    def to_geodataframe(self, layer="assets"):
+        """layer "assets" (each asset's footprint with its record) or "lines"
+        (nearest asset point to nearest vehicle position, None without a
+        standoff); working CRS."""
+        if layer not in ("assets", "lines"):
+            raise ValueError("layer must be assets or lines")
+        gpd = _geom.require_geopandas()
+        rows = []
+        for a in self.assets:
+            d = a.as_dict()
+            if layer == "assets":
+                d["geometry"] = Feature(self.site, a.feature).geometry
+            else:
+                d["geometry"] = (None if math.isnan(a.standoff_m) else
+                                 _geom.line([(a.asset_x, a.asset_y), (a.vehicle_x, a.vehicle_y)]))
+            rows.append(d)
+        return _gdf(gpd, rows, self.site.crs)
+
+    def _repr_html_(self):
+        assets = self.assets
+        order = self.ranked[:20]
+        rows = [(assets[i].rank, assets[i].id, assets[i].name, assets[i].assessed,
+                 assets[i].standoff_m, assets[i].energy_kj) for i in order]
+        layers = self._fs._map_layers()
+        for i in order:
+            a = assets[i]
+            if not math.isnan(a.standoff_m):
+                layers.append((_geom.line_wkb([(a.asset_x, a.asset_y),
+                                               (a.vehicle_x, a.vehicle_y)]),
+                               "#d00", None, "#%d %s %.1f m" % (a.rank, a.id, a.standoff_m)))
+        return _html("batch", self, ["rank", "asset", "name", "assessed", "standoff m",
+                                     "energy kJ"], rows, layers)
+
 
 class BatchTile:
     """The results of one tile (plain numbers): to_bytes() for another process."""
