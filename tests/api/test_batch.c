@@ -562,6 +562,58 @@ static void test_approach(void **state)
     cpted_site_free(site);
 }
 
+/* ---- report and layers ------------------------------------------------------------ */
+
+static void test_report_and_write(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = district(ctx, CPTED_ROLE_BUILDING, 1);
+    cpted_freespace *fs = freespace(site);
+    cpted_batch *b = run(fs, NULL);
+    cpted_report_options ro;
+    assert_int_equal(cpted_report_options_init(&ro, sizeof ro), CPTED_OK);
+    ro.date = "2026-01-02";
+    char *html = NULL, *again = NULL;
+    assert_int_equal(cpted_batch_report_html(&html, b, &ro), CPTED_OK);
+    assert_int_equal(cpted_batch_report_html(&again, b, &ro), CPTED_OK);
+    assert_string_equal(html, again); /* one date: the same bytes */
+    assert_non_null(strstr(html, "<h2>District map</h2>"));
+    assert_non_null(strstr(html, "<h2>Most exposed</h2>"));
+    assert_non_null(strstr(html, "2026-01-02"));
+    /* house 3 touches the road: first in the table, in its exposure colour on the map */
+    assert_non_null(strstr(html, "<td class=\"n\">1</td><td>buildings:3</td>"));
+    assert_non_null(strstr(html, "#fd8d3c"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "NOT ASSESSED</strong>"));
+    cpted_free(html);
+    cpted_free(again);
+    assert_int_equal(cpted_batch_report_html(NULL, b, NULL), CPTED_E_INVALID);
+    assert_int_equal(cpted_batch_report_html(&html, NULL, NULL), CPTED_E_INVALID);
+    /* the layers: a GeoPackage with both, refused when it exists */
+    const char *path = test_tmp_path("batch_write.gpkg");
+    remove(path);
+    assert_int_equal(cpted_batch_write(b, path, NULL, 0), CPTED_OK);
+    assert_int_equal(cpted_batch_write(b, path, NULL, 0), CPTED_E_IO);
+    assert_int_equal(cpted_batch_write(b, path, NULL, 1), CPTED_OK);
+    assert_int_equal(cpted_batch_write(NULL, path, NULL, 1), CPTED_E_INVALID);
+    remove(path);
+    cpted_batch_free(b);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+
+    /* nothing enters: the report says NOT ASSESSED */
+    site = district(ctx, CPTED_ROLE_BUILDING, 1);
+    add_rect(site, "entries", CPTED_ROLE_ENTRY, 42, 26, 44, 28);
+    fs = freespace(site);
+    b = run(fs, NULL);
+    assert_int_equal(cpted_batch_report_html(&html, b, &ro), CPTED_OK);
+    assert_non_null(strstr(html, "<strong>NOT ASSESSED</strong>: 5 asset(s)"));
+    cpted_free(html);
+    cpted_batch_free(b);
+    cpted_freespace_free(fs);
+    cpted_site_free(site);
+}
+
 /* ---- interrupt and bad arguments ------------------------------------------------- */
 
 static int32_t CPTED_CALL stop_after(void *payload)
@@ -682,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_empty_district),
         cmocka_unit_test(test_not_assessed),
         cmocka_unit_test(test_approach),
+        cmocka_unit_test(test_report_and_write),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_bad_arguments),
     };
