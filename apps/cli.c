@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -547,16 +548,43 @@ static void log_to_stderr(int32_t level, const char *message, void *payload)
     fputc('\n', stderr);
 }
 
+/* The bar's stage and when it started (one bar per process: stderr). */
+typedef struct progress_state {
+    char stage[32];
+    double start_s;
+} progress_state;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "[#####     ]  40%  ETA 1:05": the remaining time of the stage from its rate so
+ * far, once it has run a second and done 2 %. */
 static void progress_bar(double fraction, const char *stage, void *payload)
 {
-    (void)payload;
+    progress_state *st = payload;
+    if (strncmp(st->stage, stage, sizeof st->stage - 1) != 0) {
+        snprintf(st->stage, sizeof st->stage, "%s", stage);
+        st->start_s = now_s();
+    }
     int width = 30, filled = (int)(fraction * width + 0.5);
     if (filled < 0)
         filled = 0;
     if (filled > width)
         filled = width;
-    fprintf(stderr, "\r%-10s [%.*s%*s] %3d%%", stage, filled, "##############################",
-            width - filled, "", (int)(fraction * 100 + 0.5));
+    char eta[32] = "";
+    double elapsed = now_s() - st->start_s;
+    if (fraction >= 0.02 && fraction < 1.0 && elapsed >= 1.0) {
+        double left = elapsed * (1.0 - fraction) / fraction;
+        if (left < 360000)
+            snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\r%-10s [%.*s%*s] %3d%%%-12s", stage, filled,
+            "##############################", width - filled, "", (int)(fraction * 100 + 0.5),
+            eta);
     if (fraction >= 1.0)
         fputc('\n', stderr);
     fflush(stderr);
@@ -564,6 +592,7 @@ static void progress_bar(double fraction, const char *stage, void *payload)
 
 cpted_context *cli_context(const cli_options *o)
 {
+    static progress_state progress;
     cpted_context *ctx = NULL;
     if (cpted_context_new(&ctx) != CPTED_OK) {
         fprintf(stderr, "cpted %s: cannot create a context (out of memory)\n", o->command);
@@ -573,7 +602,7 @@ cpted_context *cli_context(const cli_options *o)
     if (!o->quiet) {
         cpted_context_set_log(ctx, CPTED_LOG_NOTICE, log_to_stderr, (void *)o);
         if (isatty(STDERR_FILENO))
-            cpted_context_set_progress(ctx, progress_bar, NULL);
+            cpted_context_set_progress(ctx, progress_bar, &progress);
     }
     return ctx;
 }
@@ -608,6 +637,12 @@ int cli_fail(cpted_context *ctx, const cli_options *o, int status)
 
 int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
 {
+    int rc = cli_site_open_status(ctx, o, out);
+    return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
+}
+
+int cli_site_open_status(cpted_context *ctx, const cli_options *o, cpted_site **out)
+{
     cpted_site_options so;
     CPTED_SITE_OPTIONS_INIT(&so);
     so.working_crs = o->crs;
@@ -626,8 +661,7 @@ int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out)
     so.asset_id_count = o->asset_id_count;
     so.asset_names = o->asset_names;
     so.asset_name_count = o->asset_name_count;
-    int rc = cpted_site_open(out, ctx, o->sources, o->source_count, &so);
-    return rc == CPTED_OK ? CLI_EXIT_OK : cli_fail(ctx, o, rc);
+    return cpted_site_open(out, ctx, o->sources, o->source_count, &so);
 }
 
 int cli_freespace(cpted_context *ctx, const cli_options *o, cpted_site *site,

@@ -89,6 +89,9 @@ typedef struct cli_extra_option {
  * `standoff`, `vda` and `analyze`: the library option structs they fill, the
  * --target points, and the table of command-line options for cli_parse. */
 #define CLI_PART_MAX_OPTIONS 32
+/* A `parts` bit beside the CPTED_ANALYSIS_* ones: the VDA's search options
+ * without its targets (`batch --approach`: the targets are the facades). */
+#define CLI_PARTS_VDA_SEARCH 0x100u
 typedef struct cli_parts {
     unsigned parts; /* CPTED_ANALYSIS_* bits whose options are taken */
     cpted_coverage_options coverage;
@@ -182,6 +185,8 @@ cpted_context *cli_context(const cli_options *o);
 /* Opens the sources with the common options; on failure prints the error and
  * returns the exit code (else CLI_EXIT_OK). */
 int cli_open_site(cpted_context *ctx, const cli_options *o, cpted_site **out);
+/* The same without printing: the cpted status of cpted_site_open. */
+int cli_site_open_status(cpted_context *ctx, const cli_options *o, cpted_site **out);
 
 /* Computes the free space with the options (--soft-blocking, --drivable); a
  * free space on which nothing can be assessed is reported on stderr, even with
@@ -207,5 +212,6 @@ int cmd_coverage(int argc, char **argv);
 int cmd_standoff(int argc, char **argv);
 int cmd_vda(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"standoff", cmd_standoff, "how close vehicles get to each asset, and the blast load there"},
     {"vda", cmd_vda, "fastest approach and impact energy at each target, and the rating it needs"},
     {"analyze", cmd_analyze, "coverage, standoff and vda over one free space, with the findings"},
+    {"batch", cmd_batch, "screen every building of a district: standoff, facade impact, exposure"},
 };
 
 static void usage(FILE *f)

@@ -149,7 +149,9 @@ static const cli_extra_option standoff_options[] = {
      on_allowable, "allowable_kpa"},
 };
 
-static const cli_extra_option vda_options[] = {
+/* Where the VDA aims: only for the commands that choose it (not `batch`,
+ * whose targets are always the facades). */
+static const cli_extra_option vda_target_options[] = {
     {"targets", 1,
      "where the targets are: auto (the lines of protection, else the asset facades; the "
      "default), perimeter, facades, or points (only the --target points)",
@@ -158,6 +160,10 @@ static const cli_extra_option vda_options[] = {
      "a target point X,Y in the output CRS, as --boundary's box (repeatable); alone it means "
      "--targets points, with --targets KIND it is added to those targets",
      on_target, NULL},
+};
+
+/* How the VDA searches. */
+static const cli_extra_option vda_options[] = {
     {"spacing", 1, "distance between targets along a line or facade in m, in [0.1, 100] (default 2)",
      on_spacing, "spacing_m"},
     {"entry-speed", 1,
@@ -204,6 +210,9 @@ int cli_parts_init(cli_parts *p, unsigned parts, const char *command,
         rc |= add_options(p, standoff_options,
                           sizeof standoff_options / sizeof standoff_options[0]);
     if (parts & CPTED_ANALYSIS_VDA)
+        rc |= add_options(p, vda_target_options,
+                          sizeof vda_target_options / sizeof vda_target_options[0]);
+    if (parts & (CPTED_ANALYSIS_VDA | CLI_PARTS_VDA_SEARCH))
         rc |= add_options(p, vda_options, sizeof vda_options / sizeof vda_options[0]);
     for (const cli_extra_option *e = own; e && e->name && rc == 0; e++)
         rc |= add_options(p, e, 1);

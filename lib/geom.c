@@ -642,6 +642,64 @@ static int chunks_build(cpted_context *ctx, cpted__tiles *t)
     return rc;
 }
 
+int cpted__tiles_build_chunks(cpted_context *ctx, cpted__tiles *t)
+{
+    return t->chunk_tree || t->count == 0 ? CPTED_OK : chunks_build(ctx, t);
+}
+
+int cpted__tiles_copy(cpted__tiles **out, cpted_context *ctx, const cpted__tiles *src,
+                      const GEOSGeometry *big)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *out = NULL;
+    cpted__tiles *t = cpted__calloc(1, sizeof *t);
+    if (!t)
+        return cpted__nomem(ctx, "tiles");
+    t->big = big;
+    int rc = CPTED_OK;
+    if (src->count && !(t->pieces = cpted__calloc(src->count, sizeof *t->pieces)))
+        rc = cpted__nomem(ctx, "tiles");
+    t->cap = src->count;
+    for (size_t i = 0; i < src->count && rc == CPTED_OK; i++) {
+        tile_piece *p = &t->pieces[i];
+        *p = src->pieces[i];
+        p->prep = NULL;
+        if (!(p->g = GEOSGeom_clone_r(h, src->pieces[i].g))) {
+            rc = cpted__nomem(ctx, "tiles");
+            break;
+        }
+        t->count++;
+        if (!(p->prep = GEOSPrepare_r(h, p->g)))
+            rc = cpted__geos_fail(ctx, "tiles", "prepare a piece");
+    }
+    if (rc == CPTED_OK && !(t->tree = GEOSSTRtree_create_r(h, 10)))
+        rc = cpted__nomem(ctx, "tiles");
+    for (size_t i = 0; i < t->count && rc == CPTED_OK; i++)
+        GEOSSTRtree_insert_r(h, t->tree, t->pieces[i].g, (void *)(uintptr_t)(i + 1));
+    if (rc == CPTED_OK && src->chunk_tree) {
+        if (src->chunk_count && !(t->chunks = cpted__calloc(src->chunk_count, sizeof *t->chunks)))
+            rc = cpted__nomem(ctx, "tiles");
+        t->chunk_cap = src->chunk_count;
+        for (size_t i = 0; i < src->chunk_count && rc == CPTED_OK; i++) {
+            t->chunks[i] = src->chunks[i];
+            if (!(t->chunks[i].g = GEOSGeom_clone_r(h, src->chunks[i].g)))
+                rc = cpted__nomem(ctx, "tiles");
+            else
+                t->chunk_count++;
+        }
+        if (rc == CPTED_OK && !(t->chunk_tree = GEOSSTRtree_create_r(h, 10)))
+            rc = cpted__nomem(ctx, "tiles");
+        for (size_t i = 0; i < t->chunk_count && rc == CPTED_OK; i++)
+            GEOSSTRtree_insert_r(h, t->chunk_tree, t->chunks[i].g, (void *)(uintptr_t)(i + 1));
+    }
+    if (rc != CPTED_OK) {
+        cpted__tiles_free(ctx, t);
+        return rc;
+    }
+    *out = t;
+    return CPTED_OK;
+}
+
 /* The chunks that meet `box`, in chunk order; *count_out of them. */
 static int chunks_hit(cpted_context *ctx, const cpted__tiles *t, const GEOSGeometry *box,
                       size_t **hits_out, size_t *count_out)

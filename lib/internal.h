@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cpted/cpted.h"
 
@@ -189,6 +190,15 @@ GEOSGeometry *cpted__line_substring(cpted_context *ctx, const GEOSGeometry *line
  * clipping, in an STRtree, so that an overlay with a small geometry costs what
  * the pieces near it cost, not the whole big one. Build O(V log V). */
 typedef struct cpted__tiles cpted__tiles;
+/* Builds the index of big's ring runs that distances and nearest points use
+ * (otherwise built on their first call). CPTED_OK or CPTED_E_NOMEM. */
+int cpted__tiles_build_chunks(cpted_context *ctx, cpted__tiles *t);
+/* *out gets a copy of src for another thread: every piece and ring run
+ * cloned with ctx's handle, its own prepared pieces and trees, over `big` (a
+ * copy of src's big geometry, borrowed). The same pieces and runs, so the
+ * same numbers. Read src only where nothing else uses it meanwhile. */
+int cpted__tiles_copy(cpted__tiles **out, cpted_context *ctx, const cpted__tiles *src,
+                      const GEOSGeometry *big);
 /* Default piece size (vertices) for the analyses. */
 #define CPTED__TILE_VERTICES 256
 /* *out gets the tiles of `big` (a Polygon or MultiPolygon, valid; borrowed: it
@@ -861,6 +871,31 @@ int cpted__writer_add(cpted_writer *w, const cpted_site *site, const cpted__w_sp
 /* Every layer name the writer can write (write_layers.c): count and names. */
 size_t cpted__writer_layer_count(void);
 const char *cpted__writer_layer_name(size_t i);
+
+/* ---- district screening (batch.c) ------------------------------------ */
+/* The exposure classes of the screened assets (the `exposure` field of the
+ * batch_assets layer, its QGIS categories, the report's map colours), worst
+ * first: docs/outputs.md. */
+typedef struct cpted__exposure_class {
+    const char *name;      /* the field value */
+    const char *label;     /* legend text */
+    const char *rgb;       /* "r,g,b" (QML) */
+    const char *hex;       /* "#rrggbb" (SVG) */
+    bool emphasis;         /* drawn loud (not assessed) */
+} cpted__exposure_class;
+size_t cpted__batch_exposure_count(void);
+const cpted__exposure_class *cpted__batch_exposure(size_t i);
+/* The class of an asset record: an index below cpted__batch_exposure_count(). */
+size_t cpted__batch_exposure_of(const cpted_batch_asset *a);
+/* The documented exposure rule (static text) and the top count of a result. */
+const char *cpted__batch_exposure_rule(void);
+size_t cpted__batch_top_count(const cpted_batch *b);
+
+/* ---- HTML reports (report.c; the screening's: report_batch.c) --------- */
+/* The reports' <style> element. */
+extern const char cpted__report_css[];
+/* ISO date (UTC) of `when` into buf, "unknown" when it cannot be had. */
+void cpted__report_utc_date(char buf[32], time_t when);
 
 /* ---- QGIS layer styles (styles.c) ---------------------------------- */
 /* *out gets the QGIS style (a QML document, cpted__free) of the result layer

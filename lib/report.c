@@ -188,7 +188,7 @@ static char *licence_of(const char *source, const char **from_out)
     return cpted__strdup("not stated");
 }
 
-static void utc_date(char buf[32], time_t when)
+void cpted__report_utc_date(char buf[32], time_t when)
 {
     struct tm tm;
     if (!gmtime_r(&when, &tm)) {
@@ -232,7 +232,7 @@ static void sources_table(report *r)
         char date[64] = "unknown (in memory or not found)";
         bool is_file = VSIStatL(src, &st) == 0;
         if (is_file)
-            utc_date(date, st.st_mtime);
+            cpted__report_utc_date(date, st.st_mtime);
         esc(r, date);
         add(r, "</td><td>");
         const char *from = NULL;
@@ -751,7 +751,7 @@ static void assumptions_section(report *r)
     add(r, "</section>\n");
 }
 
-static const char css[] =
+const char cpted__report_css[] =
     "<style>\n"
     "@page{margin:12mm}\n"
     "body{font-family:sans-serif;font-size:10pt;color:#111;margin:1em auto;max-width:1040px}\n"
@@ -800,7 +800,7 @@ CPTED_API int CPTED_CALL cpted_analysis_report_html(char **out, const cpted_anal
         return rc;
     char today[32];
     if (!o.date)
-        utc_date(today, time(NULL));
+        cpted__report_utc_date(today, time(NULL));
     const char *date = o.date ? o.date : today;
     cpted__text title = {0};
     if (o.title) {
@@ -818,7 +818,7 @@ CPTED_API int CPTED_CALL cpted_analysis_report_html(char **out, const cpted_anal
     add(&r, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     esc(&r, title.buf ? title.buf : "");
     add(&r, "</title>\n");
-    add(&r, css);
+    add(&r, cpted__report_css);
     add(&r, "</head>\n<body>\n");
     title_block(&r, title.buf ? title.buf : "", date);
     if (title.failed)

@@ -24,6 +24,14 @@
 typedef enum st_geom { ST_POINT = 0, ST_LINE = 1, ST_POLYGON = 2 } st_geom;
 typedef enum st_renderer { ST_SINGLE, ST_CATEGORIZED, ST_GRADUATED } st_renderer;
 
+/* One category of a categorized renderer. */
+typedef struct st_category {
+    const char *value;
+    const char *label;
+    const char *color; /* "r,g,b" */
+    bool emphasis;
+} st_category;
+
 typedef struct st_style {
     const char *layer;
     st_geom geom;
@@ -31,6 +39,8 @@ typedef struct st_style {
     const char *attr;  /* categorized: the expression; graduated: the field */
     const char *color; /* single symbol: "r,g,b" */
     const char *label; /* label expression, or NULL */
+    const st_category *categories; /* categorized: NULL = the assets' exposure classes */
+    size_t category_count;
 } st_style;
 
 /* The gaps by compliance: `compliant` is a boolean, read by QGIS as a bool
@@ -38,18 +48,28 @@ typedef struct st_style {
  * and a null (never written for a gap) draws as not compliant. */
 #define GAP_CLASS "if(\"compliant\", 'compliant', 'not compliant')"
 
+static const st_category gap_categories[] = {
+    {"compliant", "compliant (clear width within the maximum gap)", "51,160,44", false},
+    {"not compliant", "NOT compliant (wider than the maximum gap)", "227,26,28", true},
+};
+
 static const st_style styles[] = {
-    {"perimeter_lines", ST_LINE, ST_SINGLE, NULL, "31,120,180", NULL},
+    {"perimeter_lines", ST_LINE, ST_SINGLE, NULL, "31,120,180", NULL, NULL, 0},
     {"gaps", ST_LINE, ST_CATEGORIZED, GAP_CLASS, NULL,
-     "format_number(\"clear_width_m\", 2) || ' m'"},
-    {"breaches", ST_POINT, ST_SINGLE, NULL, "227,26,28", NULL},
+     "format_number(\"clear_width_m\", 2) || ' m'", gap_categories,
+     sizeof gap_categories / sizeof gap_categories[0]},
+    {"breaches", ST_POINT, ST_SINGLE, NULL, "227,26,28", NULL, NULL, 0},
     {"standoff_lines", ST_LINE, ST_SINGLE, NULL, "0,0,0",
-     "format_number(\"standoff_m\", 1) || ' m'"},
-    {"encroachment", ST_POLYGON, ST_SINGLE, NULL, "227,26,28", NULL},
-    {"accessible_area", ST_POLYGON, ST_SINGLE, NULL, "255,170,80", NULL},
-    {"vda_targets", ST_POINT, ST_GRADUATED, "impact_speed_kmh", NULL, NULL},
-    {"vda_paths", ST_LINE, ST_GRADUATED, "speed_kmh", NULL, NULL},
-    {"corridors", ST_POLYGON, ST_GRADUATED, "speed_kmh", NULL, NULL},
+     "format_number(\"standoff_m\", 1) || ' m'", NULL, 0},
+    {"encroachment", ST_POLYGON, ST_SINGLE, NULL, "227,26,28", NULL, NULL, 0},
+    {"accessible_area", ST_POLYGON, ST_SINGLE, NULL, "255,170,80", NULL, NULL, 0},
+    {"vda_targets", ST_POINT, ST_GRADUATED, "impact_speed_kmh", NULL, NULL, NULL, 0},
+    {"vda_paths", ST_LINE, ST_GRADUATED, "speed_kmh", NULL, NULL, NULL, 0},
+    {"corridors", ST_POLYGON, ST_GRADUATED, "speed_kmh", NULL, NULL, NULL, 0},
+    /* the screened buildings by exposure class (lib/batch.c, docs/outputs.md) */
+    {"batch_assets", ST_POLYGON, ST_CATEGORIZED, "exposure", NULL, "\"rank\"", NULL, 0},
+    {"batch_standoff_lines", ST_LINE, ST_SINGLE, NULL, "0,0,0",
+     "format_number(\"standoff_m\", 1) || ' m'", NULL, 0},
 };
 
 enum { STYLE_COUNT = sizeof styles / sizeof styles[0] };
@@ -188,17 +208,31 @@ static void put_renderer(st_buf *b, const st_style *s)
                    strcmp(s->layer, "breaches") == 0);
         put(b, "   </symbols>\n");
         break;
-    case ST_CATEGORIZED:
-        put(b, "   <categories>\n"
-               "    <category value=\"compliant\" symbol=\"0\" render=\"true\" "
-               "label=\"compliant (clear width within the maximum gap)\"/>\n"
-               "    <category value=\"not compliant\" symbol=\"1\" render=\"true\" "
-               "label=\"NOT compliant (wider than the maximum gap)\"/>\n"
-               "   </categories>\n   <symbols>\n");
-        put_symbol(b, s->geom, 0, "51,160,44", 255, false);
-        put_symbol(b, s->geom, 1, "227,26,28", 255, true);
+    case ST_CATEGORIZED: {
+        size_t n = s->categories ? s->category_count : cpted__batch_exposure_count();
+        put(b, "   <categories>\n");
+        for (size_t i = 0; i < n; i++) {
+            const char *value = s->categories ? s->categories[i].value
+                                              : cpted__batch_exposure(i)->name;
+            const char *label = s->categories ? s->categories[i].label
+                                              : cpted__batch_exposure(i)->label;
+            put(b, "    <category value=\"");
+            put_escaped(b, value);
+            put(b, "\" symbol=\"");
+            put_int(b, (int)i);
+            put(b, "\" render=\"true\" label=\"");
+            put_escaped(b, label);
+            put(b, "\"/>\n");
+        }
+        put(b, "   </categories>\n   <symbols>\n");
+        for (size_t i = 0; i < n; i++) {
+            const cpted__exposure_class *e = s->categories ? NULL : cpted__batch_exposure(i);
+            put_symbol(b, s->geom, (int)i, e ? e->rgb : s->categories[i].color,
+                       e ? 170 : 255, e ? e->emphasis : s->categories[i].emphasis);
+        }
         put(b, "   </symbols>\n");
         break;
+    }
     case ST_GRADUATED:
         put(b, "   <ranges>\n");
         for (int i = 0; i < SPEED_CLASS_COUNT; i++) {

@@ -507,6 +507,118 @@ CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *
                              sizeof vda_specs / sizeof vda_specs[0], build_vda, result, "vda");
 }
 
+/* ---- district screening ---------------------------------------------------- */
+
+enum {
+    BA_ID, BA_NAME, BA_OSM_ID, BA_ADDRESS, BA_AMENITY, BA_RANK, BA_EXPOSURE, BA_ASSESSED,
+    BA_NOT_ASSESSED, BA_REACHABLE, BA_STANDOFF, BA_REACHED, BA_SPEED, BA_ENERGY, BA_ANGLE
+};
+static const cpted__w_field batch_asset_fields[] = {
+    [BA_ID] = {"id", CPTED__W_TEXT},
+    [BA_NAME] = {"name", CPTED__W_TEXT},
+    [BA_OSM_ID] = {"osm_id", CPTED__W_TEXT},
+    [BA_ADDRESS] = {"address", CPTED__W_TEXT},
+    [BA_AMENITY] = {"amenity", CPTED__W_TEXT},
+    [BA_RANK] = {"rank", CPTED__W_INT},
+    [BA_EXPOSURE] = {"exposure", CPTED__W_TEXT},
+    [BA_ASSESSED] = {"assessed", CPTED__W_BOOL},
+    [BA_NOT_ASSESSED] = {"not_assessed", CPTED__W_TEXT},
+    [BA_REACHABLE] = {"reachable", CPTED__W_BOOL},
+    [BA_STANDOFF] = {"standoff_m", CPTED__W_REAL},
+    [BA_REACHED] = {"approach_reached", CPTED__W_BOOL},
+    [BA_SPEED] = {"speed_kmh", CPTED__W_REAL},
+    [BA_ENERGY] = {"energy_kj", CPTED__W_REAL},
+    [BA_ANGLE] = {"angle_deg", CPTED__W_REAL},
+};
+
+enum { BL_ID, BL_NAME, BL_RANK, BL_STANDOFF };
+static const cpted__w_field batch_line_fields[] = {
+    [BL_ID] = {"id", CPTED__W_TEXT},
+    [BL_NAME] = {"name", CPTED__W_TEXT},
+    [BL_RANK] = {"rank", CPTED__W_INT},
+    [BL_STANDOFF] = {"standoff_m", CPTED__W_REAL},
+};
+
+enum { BATCH_ASSETS, BATCH_LINES };
+static const cpted__w_spec batch_specs[] = {
+    [BATCH_ASSETS] = W_SPEC("batch_assets", wkbMultiPolygon, batch_asset_fields),
+    [BATCH_LINES] = W_SPEC("batch_standoff_lines", wkbLineString, batch_line_fields),
+};
+
+static int build_batch(cpted_context *ctx, const void *data, cpted__w_layer *layers)
+{
+    const cpted_batch *result = data;
+    const cpted_site *site = cpted_freespace_site(cpted_batch_freespace(result));
+    size_t n = cpted_batch_asset_count(result);
+    for (size_t i = 0; i < n; i++) {
+        cpted_batch_asset a;
+        memset(&a, 0, sizeof a);
+        a.struct_size = sizeof a;
+        int rc = cpted_batch_get_asset(&a, result, i);
+        unsigned char *wkb = NULL;
+        size_t size = 0;
+        if (rc == CPTED_OK)
+            rc = cpted_site_get_feature_wkb(&wkb, &size, site, a.feature);
+        GEOSGeometry *g = NULL;
+        if (rc == CPTED_OK)
+            rc = cpted__w_geom_from_wkb(ctx, wkb, size, a.id, &g);
+        if (rc != CPTED_OK)
+            return rc;
+        cpted__w_value *v = cpted__w_add_row(ctx, &layers[BATCH_ASSETS], g);
+        if (!v)
+            return CPTED_E_NOMEM;
+        v[BA_ID].text = a.id;
+        v[BA_NAME].text = a.name;
+        v[BA_OSM_ID].text = cpted_site_feature_text(site, a.feature, "osm_id");
+        v[BA_ADDRESS].text = cpted_site_feature_text(site, a.feature, "address");
+        v[BA_AMENITY].text = cpted_site_feature_text(site, a.feature, "amenity");
+        v[BA_RANK].number = (double)a.rank;
+        v[BA_EXPOSURE].text = cpted__batch_exposure(cpted__batch_exposure_of(&a))->name;
+        v[BA_ASSESSED].number = a.assessed ? 1 : 0;
+        v[BA_NOT_ASSESSED].text = a.not_assessed;
+        v[BA_REACHABLE].number = a.assessed ? (a.reachable ? 1 : 0) : NAN;
+        v[BA_STANDOFF].number = a.standoff_m;
+        v[BA_REACHED].number = a.approach ? (a.approach_reached ? 1 : 0) : NAN;
+        v[BA_SPEED].number = a.speed_kmh;
+        v[BA_ENERGY].number = a.energy_kj;
+        v[BA_ANGLE].number = a.angle_deg;
+        if (!isfinite(a.standoff_m))
+            continue;
+        GEOSGeometry *line = cpted__w_segment(ctx, a.asset_x, a.asset_y, a.vehicle_x, a.vehicle_y);
+        if (!line)
+            return CPTED_E_NOMEM;
+        v = cpted__w_add_row(ctx, &layers[BATCH_LINES], line);
+        if (!v)
+            return CPTED_E_NOMEM;
+        v[BL_ID].text = a.id;
+        v[BL_NAME].text = a.name;
+        v[BL_RANK].number = (double)a.rank;
+        v[BL_STANDOFF].number = a.standoff_m;
+    }
+    return CPTED_OK;
+}
+
+static int add_batch(cpted_writer *w, const void *result)
+{
+    return cpted_writer_add_batch(w, result);
+}
+
+CPTED_API int CPTED_CALL cpted_batch_write(const cpted_batch *result, const char *path,
+                                           const char *format, int32_t overwrite)
+{
+    if (!result)
+        return CPTED_E_INVALID;
+    return cpted__write_one(cpted_freespace_site(cpted_batch_freespace(result)), path, format,
+                            overwrite, add_batch, result);
+}
+
+CPTED_API int CPTED_CALL cpted_writer_add_batch(cpted_writer *w, const cpted_batch *result)
+{
+    return cpted__writer_add(w, result ? cpted_freespace_site(cpted_batch_freespace(result)) : NULL,
+                             batch_specs, sizeof batch_specs / sizeof batch_specs[0], build_batch,
+                             result, "batch");
+}
+
 /* ---- the layer names (for the styles and their tests) ----------------------- */
 
 static const struct {
@@ -516,6 +628,7 @@ static const struct {
     {standoff_specs, sizeof standoff_specs / sizeof standoff_specs[0]},
     {coverage_specs, sizeof coverage_specs / sizeof coverage_specs[0]},
     {vda_specs, sizeof vda_specs / sizeof vda_specs[0]},
+    {batch_specs, sizeof batch_specs / sizeof batch_specs[0]},
 };
 
 size_t cpted__writer_layer_count(void)

@@ -17,6 +17,13 @@
 #   SKIP_OTHERS=1    only cpted
 #   OTHERS_MAX=N     run the other two programs only on districts of at most N buildings
 #   CPTED_BEFORE=BIN also time this cpted binary on the same data (a before/after)
+#   BATCH_THREADS="1 2"  thread counts of `cpted batch` (the same JSON is checked for all)
+#   APPROACH=1       also `cpted batch --approach` on Monaco (long; APPROACH_ARGS adds
+#                    VDA options, e.g. "--no-sensitivity")
+#   SKIP_STANDOFF=1  only `cpted batch` (not `cpted standoff`)
+# `cpted batch` (docs/method-batch.md) screens every building (--assets all-buildings;
+# on Monaco the same buildings as the standoff runs' "building IS NOT NULL") with
+# BATCH_THREADS threads; its standoffs equal cpted standoff's (tests/cli/test_batch.py).
 # Data: tests/bench/data/monaco_osm_benchmark.osm.pbf (© OpenStreetMap contributors,
 # ODbL 1.0; every building an asset: --assets-where "building IS NOT NULL").
 # Needs /usr/bin/time and /usr/bin/python3 with geopandas (Debian python3-geopandas).
@@ -69,9 +76,32 @@ print('    cpted: %d assets, %d at 0, sum of standoffs %.3f m' % (len(d['assets'
 " "$1"
 }
 
+batch_threads=${BATCH_THREADS:-1 2}
+
+# batch_set NAME SOURCE CPTED-ARGS...: `cpted batch` with each thread count, the JSON
+# compared between them
+batch_set() {
+    local name=$1 src=$2 first=""
+    shift 2
+    for t in $batch_threads; do
+        best "$name cpted batch t$t" "$bin" batch "$src" --quiet "$@" --threads "$t" \
+            --json "$tmp/batch_$t.json" --overwrite
+        summary "$tmp/batch_$t.json"
+        if [ -z "$first" ]; then
+            first=$t
+        elif cmp -s "$tmp/batch_$first.json" "$tmp/batch_$t.json"; then
+            echo "    JSON byte-identical to $first thread(s)"
+        else
+            echo "    JSON DIFFERS from $first thread(s)"
+        fi
+    done
+}
+
 run_set() { # NAME SOURCE CPTED-ARGS...
     local name=$1 src=$2
     shift 2
+    batch_set "$name" "$src" "$@"
+    [ -n "${SKIP_STANDOFF:-}" ] && return 0
     if [ -n "${CPTED_BEFORE:-}" ]; then
         best "$name cpted before" "$CPTED_BEFORE" standoff "$src" --quiet "$@" \
             --json "$tmp/before.json" --overwrite
@@ -98,8 +128,17 @@ others() { # NAME SOURCE [N]
 
 monaco=$root/tests/bench/data/monaco_osm_benchmark.osm.pbf
 for m in $models; do
-    run_set "monaco $m" "$monaco" --lenient --assets-where "building IS NOT NULL" --drivable "$m"
+    batch_set "monaco $m" "$monaco" --lenient --drivable "$m"
+    [ -z "${SKIP_STANDOFF:-}" ] &&
+        best "monaco $m cpted" "$bin" standoff "$monaco" --quiet --lenient \
+            --assets-where "building IS NOT NULL" --drivable "$m" --json "$tmp/so.json" \
+            --overwrite && summary "$tmp/so.json"
 done
+if [ -n "${APPROACH:-}" ]; then
+    # shellcheck disable=SC2086 # APPROACH_ARGS: several options
+    batch_set "monaco roads approach" "$monaco" --lenient --drivable roads --approach \
+        ${APPROACH_ARGS:-}
+fi
 others monaco "$monaco"
 
 prev_n="" prev_t="" prev_c=""

@@ -13,7 +13,8 @@
 #                 any memory error or definite leak fails
 #   8. tsan-build configure build-tsan/ with clang-14 and -DCPTED_TSAN=ON, build only
 #                 the library and the thread test (api_test_threads)
-#   9. tsan-test  the thread test and the VDA test (its two-thread search) under
+#   9. tsan-test  the thread test, the VDA test (its two-thread search) and the batch
+#                 test (its worker threads, 1/2/8) under
 #                 ThreadSanitizer: any report fails
 #                 (tests/tsan.supp names the few inside GDAL, each with its proof)
 #  10. fuzz       the libFuzzer harnesses of tests/fuzz (clang-14, ASan + UBSan, in
@@ -133,7 +134,8 @@ valgrind_tests() {
 tsan_build() {
     CC=clang-14 cmake -S "$root" -B "$build_tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCPTED_TSAN=ON -DCPTED_BUILD_APPS=OFF &&
-        cmake --build "$build_tsan" -j "$jobs" --target api_test_threads api_test_vda
+        cmake --build "$build_tsan" -j "$jobs" --target api_test_threads api_test_vda \
+            api_test_batch
 }
 
 tsan_test() {
@@ -145,7 +147,11 @@ tsan_test() {
         CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
         CPTED_TEST_TMP="$build_tsan/tests/tmp" \
         TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
-        ./api_test_vda)
+        ./api_test_vda &&
+        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
+        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
+        ./api_test_batch)
 }
 
 run_step setup "$root/scripts/setup.sh" || summary

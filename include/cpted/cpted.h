@@ -2187,6 +2187,485 @@ CPTED_API int CPTED_CALL cpted_analysis_report_html(char **out, const cpted_anal
 /** @} */
 
 /* ===================================================================== */
+/** @name District screening: every building at once (docs/method-batch.md) */
+/* ===================================================================== */
+/** @{ */
+
+/** @brief Result of a district screening (cpted_batch_run(), cpted_batch_merge()). @since 1.0 */
+typedef struct cpted_batch cpted_batch;
+/**
+ * @brief The assets and tiles of a screening: which asset belongs to which
+ *        tile. Immutable once made, and shareable: workers in other threads
+ *        may read it (cpted_batch_worker_new() from the plan's thread, then
+ *        cpted_batch_worker_run() in the worker's) while the plan's own
+ *        thread does not free it.
+ * @since 1.0
+ */
+typedef struct cpted_batch_plan cpted_batch_plan;
+/** @brief One worker of a screening: its context and its own copy of what it measures against. @since 1.0 */
+typedef struct cpted_batch_worker cpted_batch_worker;
+/** @brief The per-asset results of one tile (plain numbers: no geometry, no context use). @since 1.0 */
+typedef struct cpted_batch_tile cpted_batch_tile;
+
+/** @brief Which features a screening takes as assets. @since 1.0 */
+typedef enum cpted_batch_assets {
+    CPTED_BATCH_ASSETS_BUILDINGS = 0, /**< every feature of role building or asset (default) */
+    CPTED_BATCH_ASSETS_SITE = 1       /**< only the site's assets (role asset: a layer mapped to
+                                           it, or cpted_site_options' asset selectors) */
+} cpted_batch_assets;
+
+/**
+ * @brief Options of a screening (cpted_batch_plan_new(), cpted_batch_run()).
+ * @since 1.0
+ */
+typedef struct cpted_batch_options {
+    uint32_t struct_size;          /**< set by cpted_batch_options_init() */
+    int32_t assets;                /**< a ::cpted_batch_assets (default BUILDINGS) */
+    int32_t approach;              /**< 1: also the worst facade impact per asset, from one VDA
+                                        over the district (cpted_batch_run() only); default 0 */
+    const cpted_vda_options *vda;  /**< options of that VDA, or NULL for its defaults; its
+                                        targets are always CPTED_VDA_TARGETS_FACADES (borrowed
+                                        for the call) */
+    double tile_m;                 /**< side of the square tiles in m, 0 (default): one tile;
+                                        else in [10, 1e6]. Results do not depend on it */
+    int32_t threads;               /**< worker threads of cpted_batch_run(): 0 (default) the
+                                        processors of the machine (at most 8), else 1..64.
+                                        Results do not depend on it */
+    int32_t top_count;             /**< how many of the most exposed assets the summary lists
+                                        (default 10, 0..1000) */
+} cpted_batch_options;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_batch_options (options): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BATCH_OPTIONS_V1_SIZE \
+    (offsetof(cpted_batch_options, top_count) + sizeof(((cpted_batch_options *)0)->top_count))
+
+/**
+ * @brief Fills screening options with defaults.
+ * @param[out] opts the struct.
+ * @param struct_size sizeof(*opts).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_options_init(cpted_batch_options *opts, size_t struct_size);
+
+/**
+ * @brief One asset of a screening. Absent numbers are NaN.
+ * @since 1.0
+ */
+typedef struct cpted_batch_asset {
+    uint32_t struct_size;          /**< sizeof(cpted_batch_asset) as the caller compiled it */
+    const char *id;                /**< feature id "layer:fid" (borrowed from the site) */
+    const char *name;              /**< name attribute or NULL (borrowed) */
+    size_t feature;                /**< index of the site feature (cpted_site_feature_id()) */
+    size_t tile;                   /**< index of the tile it belongs to */
+    int32_t assessed;              /**< 1 when its exposure was assessed; 0: not (see
+                                        not_assessed): it is never ranked as safe */
+    const char *not_assessed;      /**< why not, or NULL (borrowed) */
+    int32_t reachable;             /**< 1 when vehicle-accessible ground exists (assessed only) */
+    double standoff_m;             /**< distance asset - A (0 when touching), NaN when
+                                        unreachable or not assessed */
+    double asset_x;                /**< nearest point on the asset: easting (working CRS) */
+    double asset_y;                /**< nearest point on the asset: northing */
+    double vehicle_x;              /**< nearest point of A: easting (working CRS) */
+    double vehicle_y;              /**< nearest point of A: northing */
+    int32_t approach;              /**< 1: the approach was run for this asset, 0: not asked
+                                        (the approach numbers are then NaN) */
+    int32_t approach_reached;      /**< 1 when some facade target is reached from outside */
+    double speed_kmh;              /**< fastest facade impact (worst target: highest energy) */
+    double energy_kj;              /**< its kinetic energy, kJ */
+    double angle_deg;              /**< its impact angle to the facade (90 = head-on) */
+    double impact_x;               /**< that facade target: easting (working CRS) */
+    double impact_y;               /**< that facade target: northing */
+    size_t rank;                   /**< exposure rank, 1 = most exposed (docs/method-batch.md) */
+} cpted_batch_asset;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_batch_asset (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BATCH_ASSET_V1_SIZE \
+    (offsetof(cpted_batch_asset, rank) + sizeof(((cpted_batch_asset *)0)->rank))
+
+/**
+ * @brief Counts of a screening.
+ * @since 1.0
+ */
+typedef struct cpted_batch_summary {
+    uint32_t struct_size;          /**< sizeof(cpted_batch_summary) as the caller compiled it */
+    size_t assets;                 /**< assets screened */
+    size_t assessed;               /**< of them assessed */
+    size_t not_assessed;           /**< not assessed (never counted as safe) */
+    size_t reachable;              /**< assessed and reachable */
+    size_t unreachable;            /**< assessed and unreachable */
+    size_t touching;               /**< reachable with standoff 0 */
+    size_t approach_reached;       /**< with a reached facade (approach run) */
+    size_t tiles;                  /**< tiles of the plan */
+} cpted_batch_summary;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_batch_summary (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BATCH_SUMMARY_V1_SIZE \
+    (offsetof(cpted_batch_summary, tiles) + sizeof(((cpted_batch_summary *)0)->tiles))
+
+/** @brief The histograms of a screening (fixed bin edges: docs/method-batch.md). @since 1.0 */
+typedef enum cpted_batch_histogram {
+    CPTED_BATCH_HIST_STANDOFF = 0, /**< standoff_m of the reachable assets */
+    CPTED_BATCH_HIST_SPEED = 1,    /**< speed_kmh of the assets with a reached facade */
+    CPTED_BATCH_HIST_ENERGY = 2    /**< energy_kj of the same */
+} cpted_batch_histogram;
+
+/**
+ * @brief One bin of a histogram: [lower, upper), the last bin open (upper = +inf).
+ * @since 1.0
+ */
+typedef struct cpted_batch_bin {
+    uint32_t struct_size;          /**< sizeof(cpted_batch_bin) as the caller compiled it */
+    double lower;                  /**< lower edge (included) */
+    double upper;                  /**< upper edge (excluded), INFINITY for the last bin */
+    size_t count;                  /**< assets in the bin */
+} cpted_batch_bin;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_batch_bin (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BATCH_BIN_V1_SIZE \
+    (offsetof(cpted_batch_bin, count) + sizeof(((cpted_batch_bin *)0)->count))
+
+/**
+ * @brief One tile of a plan.
+ * @since 1.0
+ */
+typedef struct cpted_batch_tile_info {
+    uint32_t struct_size;          /**< sizeof(cpted_batch_tile_info) as the caller compiled it */
+    double box[4];                 /**< xmin, ymin, xmax, ymax (working CRS); the asset
+                                        whose envelope centre lies in [xmin, xmax) x [ymin,
+                                        ymax) belongs to the tile */
+    size_t asset_count;            /**< assets of the tile (at least 1) */
+} cpted_batch_tile_info;
+
+/**
+ * @brief Size of the 1.0 layout of ::cpted_batch_tile_info (record): the smallest
+ *        struct_size accepted.
+ * @since 1.0
+ */
+#define CPTED_BATCH_TILE_INFO_V1_SIZE \
+    (offsetof(cpted_batch_tile_info, asset_count) + \
+     sizeof(((cpted_batch_tile_info *)0)->asset_count))
+
+/**
+ * @brief Screens every asset of a district: standoff and nearest points of each
+ *        (and with opts.approach its worst facade impact from one VDA), the
+ *        exposure rank, counts, histograms and the most exposed
+ *        (docs/method-batch.md). The free space (F, R, A) is the one given,
+ *        computed once for the whole district, so no result depends on the
+ *        tiles or the threads: the JSON is byte-identical for any tile_m and
+ *        threads. Built on the plan, worker and merge calls below.
+ *
+ * Worker threads get a context each (their errors are copied into the free
+ * space's context); the free space's context alone calls the progress and
+ * interrupt callbacks. The result takes a reference on @p fs.
+ * @param[out] out the result; free with cpted_batch_free().
+ * @param fs the free space of the district.
+ * @param opts options or NULL.
+ * @return CPTED_OK (also for a district without assets: counts 0),
+ *         CPTED_E_INVALID (bad option), CPTED_E_GEOMETRY, CPTED_E_RANGE (the
+ *         VDA's window holds too many states), CPTED_E_INTERRUPTED,
+ *         CPTED_E_NOMEM, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_run(cpted_batch **out, cpted_freespace *fs,
+                                         const cpted_batch_options *opts);
+
+/**
+ * @brief Lists the assets of a screening and cuts them into tiles (the first
+ *        step of cpted_batch_run(), for callers that distribute the tiles:
+ *        docs/method-batch.md "Beyond one machine"). opts.approach and
+ *        opts.threads are not used here.
+ * @param[out] out the plan; free with cpted_batch_plan_free(). It takes a reference on @p fs.
+ * @param fs the free space of the district.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_plan_new(cpted_batch_plan **out, cpted_freespace *fs,
+                                              const cpted_batch_options *opts);
+
+/**
+ * @brief Frees a plan (the real free waits for its workers, tiles and results).
+ * @param plan the plan; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_batch_plan_free(cpted_batch_plan *plan);
+
+/**
+ * @brief Number of tiles of a plan (0 for a district without assets).
+ * @param plan the plan.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_plan_tile_count(const cpted_batch_plan *plan);
+
+/**
+ * @brief Number of assets of a plan.
+ * @param plan the plan.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_plan_asset_count(const cpted_batch_plan *plan);
+
+/**
+ * @brief Reads one tile of a plan.
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param plan the plan.
+ * @param i index below cpted_batch_plan_tile_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_plan_get_tile(cpted_batch_tile_info *out,
+                                                   const cpted_batch_plan *plan, size_t i);
+
+/**
+ * @brief A worker of a plan: it measures tiles in its own context @p ctx (one
+ *        per thread; GEOS handles are not shared), against its own copy of the
+ *        accessible area A and of its index. Call it from the thread that uses
+ *        the plan's context (the copy is made here, from the free space's
+ *        index, which is built first when needed); the worker may then be
+ *        used from another thread, one at a time, with @p ctx.
+ * @param[out] out the worker; free with cpted_batch_worker_free().
+ * @param ctx the worker's context (may be the plan's own: then nothing is copied).
+ * @param plan the plan (referenced by the worker).
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_GEOMETRY, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_worker_new(cpted_batch_worker **out, cpted_context *ctx,
+                                                const cpted_batch_plan *plan);
+
+/**
+ * @brief Frees a worker.
+ * @param w the worker; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_batch_worker_free(cpted_batch_worker *w);
+
+/**
+ * @brief Measures the assets of one tile (standoff, nearest points). The
+ *        interrupt callback of the worker's context is polled.
+ * @param[out] out the tile's results; free with cpted_batch_tile_free().
+ * @param w the worker.
+ * @param tile index below cpted_batch_plan_tile_count().
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOTFOUND, CPTED_E_GEOMETRY,
+ *         CPTED_E_INTERRUPTED, CPTED_E_NOMEM (errors in the worker's context).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_worker_run(cpted_batch_tile **out, cpted_batch_worker *w,
+                                                size_t tile);
+
+/**
+ * @brief Frees a tile's results.
+ * @param tile the results; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_batch_tile_free(cpted_batch_tile *tile);
+
+/**
+ * @brief A tile's results as bytes (a versioned little-endian record format,
+ *        docs/method-batch.md), to send them to another process.
+ * @param[out] out the bytes; free with cpted_free().
+ * @param[out] size_out their number.
+ * @param tile the results.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_tile_to_bytes(unsigned char **out, size_t *size_out,
+                                                   const cpted_batch_tile *tile);
+
+/**
+ * @brief Reads bytes of cpted_batch_tile_to_bytes() back, for a plan of the same
+ *        district and options (the bytes name the plan's asset and tile
+ *        counts, which must match).
+ * @param[out] out the results; free with cpted_batch_tile_free().
+ * @param plan the plan (the one of this process).
+ * @param bytes the bytes.
+ * @param size their number.
+ * @return CPTED_OK, CPTED_E_INVALID (NULL), CPTED_E_FORMAT (not such bytes, or of
+ *         another plan), CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_tile_from_bytes(cpted_batch_tile **out,
+                                                     const cpted_batch_plan *plan,
+                                                     const unsigned char *bytes, size_t size);
+
+/**
+ * @brief Merges tile results into the district's result: every tile of the
+ *        plan exactly once, in any order; with @p vda (a VDA with facade
+ *        targets on the plan's free space, or NULL: no approach) the worst
+ *        facade impact of each asset; then ranks and summarises. The result
+ *        does not depend on the order of @p tiles.
+ * @param[out] out the result; free with cpted_batch_free().
+ * @param plan the plan.
+ * @param tiles the tiles' results (borrowed).
+ * @param tile_count their number.
+ * @param vda NULL, or the VDA (borrowed; only read during the call).
+ * @return CPTED_OK, CPTED_E_INVALID (a tile missing, given twice or of another
+ *         plan; a VDA of another free space or without facade targets),
+ *         CPTED_E_NOMEM.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_merge(cpted_batch **out, const cpted_batch_plan *plan,
+                                           const cpted_batch_tile *const *tiles,
+                                           size_t tile_count, const cpted_vda *vda);
+
+/**
+ * @brief Frees a screening result.
+ * @param result the result; NULL is a no-op.
+ * @since 1.0
+ */
+CPTED_API void CPTED_CALL cpted_batch_free(cpted_batch *result);
+
+/**
+ * @brief Why nothing was assessed (the free space's reason), or NULL.
+ * @param result the result.
+ * @return borrowed text (lives while the result does) or NULL.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_batch_not_assessed(const cpted_batch *result);
+
+/**
+ * @brief Number of assets screened.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_asset_count(const cpted_batch *result);
+
+/**
+ * @brief Reads one asset (in the site's feature order).
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @param i index below cpted_batch_asset_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_get_asset(cpted_batch_asset *out, const cpted_batch *result,
+                                               size_t i);
+
+/**
+ * @brief The asset of a rank.
+ * @param result the result.
+ * @param rank 1 (most exposed) .. cpted_batch_asset_count().
+ * @return the asset's index, (size_t)-1 when out of range.
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_ranked(const cpted_batch *result, size_t rank);
+
+/**
+ * @brief Reads the counts of a screening.
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_get_summary(cpted_batch_summary *out,
+                                                 const cpted_batch *result);
+
+/**
+ * @brief Number of bins of a histogram (0 for the approach histograms without approach).
+ * @param result the result.
+ * @param histogram a ::cpted_batch_histogram.
+ * @return the count (0 for NULL or an unknown histogram).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_bin_count(const cpted_batch *result, int32_t histogram);
+
+/**
+ * @brief Reads one bin of a histogram.
+ * @param[out] out the record (struct_size must be set by the caller).
+ * @param result the result.
+ * @param histogram a ::cpted_batch_histogram.
+ * @param i index below cpted_batch_bin_count().
+ * @return CPTED_OK, CPTED_E_NOTFOUND, CPTED_E_INVALID, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_get_bin(cpted_batch_bin *out, const cpted_batch *result,
+                                             int32_t histogram, size_t i);
+
+/**
+ * @brief Number of warnings of a screening.
+ * @param result the result.
+ * @return the count (0 for NULL).
+ * @since 1.0
+ */
+CPTED_API size_t CPTED_CALL cpted_batch_warning_count(const cpted_batch *result);
+
+/**
+ * @brief One warning of a screening.
+ * @param result the result.
+ * @param i index below cpted_batch_warning_count().
+ * @return borrowed text (lives while the result does), NULL when out of range.
+ * @since 1.0
+ */
+CPTED_API const char *CPTED_CALL cpted_batch_warning(const cpted_batch *result, size_t i);
+
+/**
+ * @brief The free space a screening was computed on.
+ * @param result the result.
+ * @return the free space (borrowed: lives while the result does), or NULL.
+ * @since 1.0
+ */
+CPTED_API cpted_freespace *CPTED_CALL cpted_batch_freespace(const cpted_batch *result);
+
+/**
+ * @brief The result as the `cpted/batch/1` JSON document (docs/outputs.md;
+ *        coordinates in the output CRS). It names neither the tiles nor the
+ *        threads, which do not change it.
+ * @param[out] out UTF-8 JSON; free with cpted_free().
+ * @param result the result.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_NOMEM, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_to_json(char **out, const cpted_batch *result);
+
+/**
+ * @brief Writes the `batch_assets` layer (the assets' footprints with their
+ *        record as attributes; GeoPackage: styled by exposure) and
+ *        `batch_standoff_lines` (asset to nearest vehicle position), as
+ *        cpted_standoff_write() does.
+ * @param result the result.
+ * @param path the output path (UTF-8).
+ * @param format driver name or NULL.
+ * @param overwrite 0: an existing output is an error (CPTED_E_IO); 1: replace it.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_IO, CPTED_E_FORMAT, CPTED_E_CRS.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_write(const cpted_batch *result, const char *path,
+                                           const char *format, int32_t overwrite);
+
+/**
+ * @brief The self-contained HTML report of a screening: counts, a district map
+ *        with the assets coloured by exposure, the histograms as SVG bars and
+ *        the table of the most exposed (docs/report.md).
+ * @param[out] out the HTML text (UTF-8); free with cpted_free().
+ * @param result the result.
+ * @param opts options or NULL.
+ * @return CPTED_OK, CPTED_E_INVALID, CPTED_E_CRS, CPTED_E_NOMEM, CPTED_E_VERSION.
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_batch_report_html(char **out, const cpted_batch *result,
+                                                 const cpted_report_options *opts);
+
+/** @} */
+
+/* ===================================================================== */
 /** @name Writers: GIS layers of several results in one output            */
 /* ===================================================================== */
 /** @{ */
@@ -2261,6 +2740,17 @@ CPTED_API int CPTED_CALL cpted_writer_add_vda(cpted_writer *w, const cpted_vda *
  * @since 1.0
  */
 CPTED_API int CPTED_CALL cpted_writer_add_analysis(cpted_writer *w, const cpted_analysis *result);
+
+/**
+ * @brief Adds the layers of a screening (`batch_assets`, `batch_standoff_lines`,
+ *        as cpted_batch_write() describes them). Same rules as
+ *        cpted_writer_add_standoff().
+ * @param w the writer.
+ * @param result the result.
+ * @return as cpted_writer_add_standoff().
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_writer_add_batch(cpted_writer *w, const cpted_batch *result);
 
 /**
  * @brief Writes every layer added, atomically: all files are written to

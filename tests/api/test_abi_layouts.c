@@ -382,6 +382,111 @@ SAME_FIELD(v1_coverage_breach, cpted_coverage_breach, line_id);
 SAME_FIELD(v1_coverage_breach, cpted_coverage_breach, kind);
 V1_ENDS_AT(v1_coverage_breach, kind, CPTED_COVERAGE_BREACH_V1_SIZE);
 
+/* The district screening (batch.c). */
+typedef struct v1_batch_options {
+    uint32_t struct_size;
+    int32_t assets;
+    int32_t approach;
+    const cpted_vda_options *vda;
+    double tile_m;
+    int32_t threads;
+    int32_t top_count;
+} v1_batch_options;
+SAME_FIELD(v1_batch_options, cpted_batch_options, struct_size);
+SAME_FIELD(v1_batch_options, cpted_batch_options, assets);
+SAME_FIELD(v1_batch_options, cpted_batch_options, approach);
+SAME_FIELD(v1_batch_options, cpted_batch_options, vda);
+SAME_FIELD(v1_batch_options, cpted_batch_options, tile_m);
+SAME_FIELD(v1_batch_options, cpted_batch_options, threads);
+SAME_FIELD(v1_batch_options, cpted_batch_options, top_count);
+V1_ENDS_AT(v1_batch_options, top_count, CPTED_BATCH_OPTIONS_V1_SIZE);
+typedef struct v1_batch_asset {
+    uint32_t struct_size;
+    const char *id;
+    const char *name;
+    size_t feature;
+    size_t tile;
+    int32_t assessed;
+    const char *not_assessed;
+    int32_t reachable;
+    double standoff_m;
+    double asset_x;
+    double asset_y;
+    double vehicle_x;
+    double vehicle_y;
+    int32_t approach;
+    int32_t approach_reached;
+    double speed_kmh;
+    double energy_kj;
+    double angle_deg;
+    double impact_x;
+    double impact_y;
+    size_t rank;
+} v1_batch_asset;
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, struct_size);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, id);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, name);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, feature);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, tile);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, assessed);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, not_assessed);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, reachable);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, standoff_m);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, asset_x);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, asset_y);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, vehicle_x);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, vehicle_y);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, approach);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, approach_reached);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, speed_kmh);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, energy_kj);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, angle_deg);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, impact_x);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, impact_y);
+SAME_FIELD(v1_batch_asset, cpted_batch_asset, rank);
+V1_ENDS_AT(v1_batch_asset, rank, CPTED_BATCH_ASSET_V1_SIZE);
+typedef struct v1_batch_summary {
+    uint32_t struct_size;
+    size_t assets;
+    size_t assessed;
+    size_t not_assessed;
+    size_t reachable;
+    size_t unreachable;
+    size_t touching;
+    size_t approach_reached;
+    size_t tiles;
+} v1_batch_summary;
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, struct_size);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, assets);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, assessed);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, not_assessed);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, reachable);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, unreachable);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, touching);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, approach_reached);
+SAME_FIELD(v1_batch_summary, cpted_batch_summary, tiles);
+V1_ENDS_AT(v1_batch_summary, tiles, CPTED_BATCH_SUMMARY_V1_SIZE);
+typedef struct v1_batch_bin {
+    uint32_t struct_size;
+    double lower;
+    double upper;
+    size_t count;
+} v1_batch_bin;
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, struct_size);
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, lower);
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, upper);
+SAME_FIELD(v1_batch_bin, cpted_batch_bin, count);
+V1_ENDS_AT(v1_batch_bin, count, CPTED_BATCH_BIN_V1_SIZE);
+typedef struct v1_batch_tile_info {
+    uint32_t struct_size;
+    double box[4];
+    size_t asset_count;
+} v1_batch_tile_info;
+SAME_FIELD(v1_batch_tile_info, cpted_batch_tile_info, struct_size);
+SAME_FIELD(v1_batch_tile_info, cpted_batch_tile_info, box);
+SAME_FIELD(v1_batch_tile_info, cpted_batch_tile_info, asset_count);
+V1_ENDS_AT(v1_batch_tile_info, asset_count, CPTED_BATCH_TILE_INFO_V1_SIZE);
+
 /* A newer caller: the 1.0 layout followed by fields this library does not know. */
 #define NEWER(T)                                                                                   \
     struct {                                                                                       \

@@ -268,6 +268,47 @@ static void test_tiles_match_direct(void **state)
     GEOSGeom_destroy_r(ctx->geos, big);
 }
 
+/* A copy for another thread (cpted__tiles_copy) measures exactly as the
+ * original: with the ring runs copied (built first) and without (built on
+ * its first use from the copy of big), in a context of its own. */
+static void test_tiles_copy_same_numbers(void **state)
+{
+    cpted_context *ctx = *state;
+    GEOSGeometry *big = big_star(ctx);
+    cpted__tiles *t = NULL;
+    assert_int_equal(cpted__tiles_new(&t, ctx, big, 256), CPTED_OK);
+    cpted_context *other = NULL;
+    assert_int_equal(cpted_context_new(&other), CPTED_OK);
+    double x0, y0, x1, y1;
+    GEOSGeom_getExtent_r(ctx->geos, big, &x0, &y0, &x1, &y1);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            assert_int_equal(cpted__tiles_build_chunks(ctx, t), CPTED_OK);
+        GEOSGeometry *big2 = GEOSGeom_clone_r(other->geos, big);
+        cpted__tiles *c = NULL;
+        assert_int_equal(cpted__tiles_copy(&c, other, t, big2), CPTED_OK);
+        assert_int_equal(cpted__tiles_count(c), cpted__tiles_count(t));
+        for (int i = 0; i <= 8; i++)
+            for (int j = 0; j <= 8; j++) {
+                double x = x0 + (x1 - x0) * i / 8.0, y = y0 + (y1 - y0) * j / 8.0;
+                GEOSGeometry *g = square(ctx, x + 3.0, y - 5.0, 7.0);
+                double d1 = NAN, d2 = NAN, p1[4], p2[4];
+                assert_int_equal(cpted__tiles_distance(ctx, t, g, &d1), CPTED_OK);
+                assert_int_equal(cpted__tiles_distance(other, c, g, &d2), CPTED_OK);
+                assert_true(d1 == d2);
+                assert_int_equal(cpted__tiles_nearest_points(ctx, t, g, d1, p1), CPTED_OK);
+                assert_int_equal(cpted__tiles_nearest_points(other, c, g, d2, p2), CPTED_OK);
+                assert_memory_equal(p1, p2, sizeof p1);
+                GEOSGeom_destroy_r(ctx->geos, g);
+            }
+        cpted__tiles_free(other, c);
+        GEOSGeom_destroy_r(other->geos, big2);
+    }
+    cpted_context_free(other);
+    cpted__tiles_free(ctx, t);
+    GEOSGeom_destroy_r(ctx->geos, big);
+}
+
 static void test_tiles_empty(void **state)
 {
     cpted_context *ctx = *state;
@@ -438,6 +479,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiles_match_direct),
+        cmocka_unit_test(test_tiles_copy_same_numbers),
         cmocka_unit_test(test_tiles_empty),
         cmocka_unit_test(test_tiles_parts),
         cmocka_unit_test(test_nearest_points_rule),

@@ -43,7 +43,7 @@ static void test_every_writer_layer_has_a_valid_style(void **state)
 {
     cpted_context *ctx = *state;
     size_t n = cpted__writer_layer_count();
-    assert_int_equal(n, 9); /* docs/outputs.md: 3 standoff, 3 coverage, 3 VDA layers */
+    assert_int_equal(n, 11); /* docs/outputs.md: 3 standoff, 3 coverage, 3 VDA, 2 batch layers */
     assert_int_equal(cpted__style_count(), n);
     for (size_t i = 0; i < n; i++) {
         const char *name = cpted__writer_layer_name(i);
@@ -278,11 +278,51 @@ static void test_gpkg_table_and_failures(void **state)
     cpted_site_free(site);
 }
 
+/* The screened buildings by exposure class: one category per class of
+ * batch.c, in its order (worst first), with its colour; labelled by rank. */
+static void test_batch_assets_by_exposure(void **state)
+{
+    CPLXMLNode *root = NULL;
+    CPLXMLNode *tree = parse_style(*state, "batch_assets", &root);
+    assert_string_equal(renderer_type(root), "categorizedSymbol");
+    assert_string_equal(CPLGetXMLValue(root, "renderer-v2.attr", ""), "exposure");
+    CPLXMLNode *cats = CPLGetXMLNode(root, "renderer-v2.categories");
+    assert_non_null(cats);
+    size_t k = 0;
+    for (CPLXMLNode *c = cats->psChild; c; c = c->psNext)
+        if (c->eType == CXT_Element && strcmp(c->pszValue, "category") == 0) {
+            const cpted__exposure_class *e = cpted__batch_exposure(k);
+            assert_non_null(e);
+            assert_string_equal(CPLGetXMLValue(c, "value", ""), e->name);
+            assert_string_equal(CPLGetXMLValue(c, "label", ""), e->label);
+            k++;
+        }
+    assert_int_equal(k, cpted__batch_exposure_count());
+    assert_int_equal(k, 9);
+    assert_string_equal(cpted__batch_exposure(0)->name, "not assessed");
+    /* symbol 0 (not assessed) is filled purple */
+    int found = 0;
+    for (CPLXMLNode *sym = CPLGetXMLNode(root, "renderer-v2.symbols")->psChild; sym;
+         sym = sym->psNext) {
+        if (sym->eType != CXT_Element || strcmp(CPLGetXMLValue(sym, "name", ""), "0"))
+            continue;
+        for (CPLXMLNode *p = CPLGetXMLNode(sym, "layer")->psChild; p; p = p->psNext)
+            if (p->eType == CXT_Element && strcmp(CPLGetXMLValue(p, "k", ""), "color") == 0) {
+                assert_string_equal(CPLGetXMLValue(p, "v", ""), "128,0,128,170");
+                found = 1;
+            }
+    }
+    assert_true(found);
+    assert_string_equal(CPLGetXMLValue(root, "labelsEnabled", ""), "1");
+    CPLDestroyXMLNode(tree);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_writer_layer_has_a_valid_style),
         cmocka_unit_test(test_gaps_by_compliance),
+        cmocka_unit_test(test_batch_assets_by_exposure),
         cmocka_unit_test(test_speeds_graduated),
         cmocka_unit_test(test_standoff_lines_labelled),
         cmocka_unit_test(test_unknown_layer_has_none),

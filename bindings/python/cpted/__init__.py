@@ -10,7 +10,9 @@ from ._geom import HAVE_GEOPANDAS, HAVE_SHAPELY
 from .errors import (CptedError, CptedIOError, CRSError, FormatError, GenericError,
                      GeometryError, InvalidArgumentError, Interrupted, NoMemoryError,
                      NotFoundError, RangeError, UserCallbackError, VersionError)
-from ._core import (CRAWL_SPEED_MPS, PARTS, ROLES, SPACES, Analysis, BlastLoad, Coverage,
+from ._core import (CRAWL_SPEED_MPS, HISTOGRAMS, PARTS, ROLES, SPACES, Analysis, Batch,
+                    BatchAsset, BatchBin, BatchPlan, BatchSummary, BatchTile, BatchTileInfo,
+                    BatchWorker, BlastLoad, Coverage,
                     CoverageBreach, CoverageGap, CoverageLine, Feature, Finding, FreeSpace,
                     Layer, OptionRange, Rating, Site, Standoff, StandoffAsset, Vda, VdaSummary,
                     VdaTarget, Vehicle, Writer, blast_z_range, breach_kind_name,

@@ -489,6 +489,116 @@ typedef struct cpted_report_options {
  size_t struct_size);
  int cpted_analysis_report_html(char **out, const cpted_analysis *result,
  const cpted_report_options *opts);
+typedef struct cpted_batch cpted_batch;
+typedef struct cpted_batch_plan cpted_batch_plan;
+typedef struct cpted_batch_worker cpted_batch_worker;
+typedef struct cpted_batch_tile cpted_batch_tile;
+typedef enum cpted_batch_assets {
+ CPTED_BATCH_ASSETS_BUILDINGS = 0,
+ CPTED_BATCH_ASSETS_SITE = 1
+} cpted_batch_assets;
+typedef struct cpted_batch_options {
+ uint32_t struct_size;
+ int32_t assets;
+ int32_t approach;
+ const cpted_vda_options *vda;
+ double tile_m;
+ int32_t threads;
+ int32_t top_count;
+} cpted_batch_options;
+ int cpted_batch_options_init(cpted_batch_options *opts, size_t struct_size);
+typedef struct cpted_batch_asset {
+ uint32_t struct_size;
+ const char *id;
+ const char *name;
+ size_t feature;
+ size_t tile;
+ int32_t assessed;
+ const char *not_assessed;
+ int32_t reachable;
+ double standoff_m;
+ double asset_x;
+ double asset_y;
+ double vehicle_x;
+ double vehicle_y;
+ int32_t approach;
+ int32_t approach_reached;
+ double speed_kmh;
+ double energy_kj;
+ double angle_deg;
+ double impact_x;
+ double impact_y;
+ size_t rank;
+} cpted_batch_asset;
+typedef struct cpted_batch_summary {
+ uint32_t struct_size;
+ size_t assets;
+ size_t assessed;
+ size_t not_assessed;
+ size_t reachable;
+ size_t unreachable;
+ size_t touching;
+ size_t approach_reached;
+ size_t tiles;
+} cpted_batch_summary;
+typedef enum cpted_batch_histogram {
+ CPTED_BATCH_HIST_STANDOFF = 0,
+ CPTED_BATCH_HIST_SPEED = 1,
+ CPTED_BATCH_HIST_ENERGY = 2
+} cpted_batch_histogram;
+typedef struct cpted_batch_bin {
+ uint32_t struct_size;
+ double lower;
+ double upper;
+ size_t count;
+} cpted_batch_bin;
+typedef struct cpted_batch_tile_info {
+ uint32_t struct_size;
+ double box[4];
+ size_t asset_count;
+} cpted_batch_tile_info;
+ int cpted_batch_run(cpted_batch **out, cpted_freespace *fs,
+ const cpted_batch_options *opts);
+ int cpted_batch_plan_new(cpted_batch_plan **out, cpted_freespace *fs,
+ const cpted_batch_options *opts);
+ void cpted_batch_plan_free(cpted_batch_plan *plan);
+ size_t cpted_batch_plan_tile_count(const cpted_batch_plan *plan);
+ size_t cpted_batch_plan_asset_count(const cpted_batch_plan *plan);
+ int cpted_batch_plan_get_tile(cpted_batch_tile_info *out,
+ const cpted_batch_plan *plan, size_t i);
+ int cpted_batch_worker_new(cpted_batch_worker **out, cpted_context *ctx,
+ const cpted_batch_plan *plan);
+ void cpted_batch_worker_free(cpted_batch_worker *w);
+ int cpted_batch_worker_run(cpted_batch_tile **out, cpted_batch_worker *w,
+ size_t tile);
+ void cpted_batch_tile_free(cpted_batch_tile *tile);
+ int cpted_batch_tile_to_bytes(unsigned char **out, size_t *size_out,
+ const cpted_batch_tile *tile);
+ int cpted_batch_tile_from_bytes(cpted_batch_tile **out,
+ const cpted_batch_plan *plan,
+ const unsigned char *bytes, size_t size);
+ int cpted_batch_merge(cpted_batch **out, const cpted_batch_plan *plan,
+ const cpted_batch_tile *const *tiles,
+ size_t tile_count, const cpted_vda *vda);
+ void cpted_batch_free(cpted_batch *result);
+ const char * cpted_batch_not_assessed(const cpted_batch *result);
+ size_t cpted_batch_asset_count(const cpted_batch *result);
+ int cpted_batch_get_asset(cpted_batch_asset *out, const cpted_batch *result,
+ size_t i);
+ size_t cpted_batch_ranked(const cpted_batch *result, size_t rank);
+ int cpted_batch_get_summary(cpted_batch_summary *out,
+ const cpted_batch *result);
+ size_t cpted_batch_bin_count(const cpted_batch *result, int32_t histogram);
+ int cpted_batch_get_bin(cpted_batch_bin *out, const cpted_batch *result,
+ int32_t histogram, size_t i);
+ size_t cpted_batch_warning_count(const cpted_batch *result);
+ const char * cpted_batch_warning(const cpted_batch *result, size_t i);
+ cpted_freespace * cpted_batch_freespace(const cpted_batch *result);
+ int cpted_batch_to_json(char **out, const cpted_batch *result);
+ int cpted_batch_write(const cpted_batch *result, const char *path,
+ const char *format, int32_t overwrite);
+ int cpted_batch_report_html(char **out, const cpted_batch *result,
+ const cpted_report_options *opts);
 typedef struct cpted_writer cpted_writer;
  int cpted_writer_open(cpted_writer **out, cpted_context *ctx,
  const char *path, const char *format,
@@ -497,6 +607,7 @@ typedef struct cpted_writer cpted_writer;
  int cpted_writer_add_coverage(cpted_writer *w, const cpted_coverage *result);
  int cpted_writer_add_vda(cpted_writer *w, const cpted_vda *result);
  int cpted_writer_add_analysis(cpted_writer *w, const cpted_analysis *result);
+ int cpted_writer_add_batch(cpted_writer *w, const cpted_batch *result);
  int cpted_writer_commit(cpted_writer *w);
  void cpted_writer_free(cpted_writer *w);
 """

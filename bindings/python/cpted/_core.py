@@ -523,6 +523,12 @@ class Site:
         return FreeSpace(self, vehicle, progress=progress, **fs_opts).vda(progress=progress,
                                                                           **opts)
 
+    def batch(self, vehicle=None, *, progress=None, **options):
+        """The district screening (FreeSpace.batch) on a free space of its own."""
+        fs_opts, opts = split_kwargs(options, "cpted_freespace_options", "cpted_batch_options")
+        return FreeSpace(self, vehicle, progress=progress, **fs_opts).batch(progress=progress,
+                                                                            **opts)
+
     def analyze(self, vehicle=None, *, progress=None, coverage=None, standoff=None, vda=None,
                 parts=None, **fs_options):
         """Coverage, standoff and VDA over one free space (cpted_analysis_run);
@@ -679,6 +685,27 @@ class FreeSpace:
         with _progress(self._ctx, progress):
             self._ctx.check(lib.cpted_analysis_run(out, self._ptr, opts))
         return Analysis(out[0], self)
+
+    def batch(self, *, progress=None, **options):
+        """Every building (or the site's assets) screened at once
+        (cpted_batch_run, docs/method-batch.md): ``assets`` ("buildings" or
+        "site"), ``approach``, ``vda`` (a dict of VDA options), ``tile_m``,
+        ``threads``, ``top_count``."""
+        keep = []
+        opts = make_options("cpted_batch_options", options, keep)
+        out = ffi.new("cpted_batch **")
+        with _progress(self._ctx, progress):
+            self._ctx.check(lib.cpted_batch_run(out, self._ptr, opts))
+        return Batch(out[0], self)
+
+    def batch_plan(self, **options):
+        """The assets and tiles of a screening (cpted_batch_plan_new), for
+        running the tiles elsewhere and merging them: BatchPlan."""
+        keep = []
+        opts = make_options("cpted_batch_options", options, keep)
+        out = ffi.new("cpted_batch_plan **")
+        self._ctx.check(lib.cpted_batch_plan_new(out, self._ptr, opts))
+        return BatchPlan(out[0], self)
 
     def to_geodataframe(self):
         gpd = _geom.require_geopandas()
@@ -1172,13 +1199,201 @@ class _VdaPart(Vda):
     _cptr = "cpted_vda *"
 
 
+# -- district screening --------------------------------------------------------
+class BatchAsset(Record):
+    """One screened asset; coordinates in the WORKING CRS."""
+    _ctype = "cpted_batch_asset"
+
+
+class BatchSummary(Record):
+    _ctype = "cpted_batch_summary"
+
+
+class BatchBin(Record):
+    """[lower, upper) and its count; the last bin's ``upper`` is inf."""
+    _ctype = "cpted_batch_bin"
+
+
+class BatchTileInfo(Record):
+    """A tile of a plan: box (xmin, ymin, xmax, ymax, working CRS) and asset_count."""
+    _ctype = "cpted_batch_tile_info"
+
+
+HISTOGRAMS = {"standoff_m": lib.CPTED_BATCH_HIST_STANDOFF, "speed_kmh": lib.CPTED_BATCH_HIST_SPEED,
+              "energy_kj": lib.CPTED_BATCH_HIST_ENERGY}
+
+
+class Batch(_Result):
+    """A district screening (cpted_batch): per asset standoff, facade impact, rank."""
+    _kind = "batch"
+    _FUNCS = {
+        "free": "cpted_batch_free",
+        "to_json": "cpted_batch_to_json",
+        "write": "cpted_batch_write",
+        "warning_count": "cpted_batch_warning_count",
+        "warning": "cpted_batch_warning",
+    }
+
+    def __init__(self, ptr, freespace):
+        super().__init__(ptr, freespace)
+        if lib.cpted_batch_freespace(self._ptr) != freespace._ptr:  # pragma: no cover
+            raise AssertionError("batch of another free space")
+
+    @property
+    def assets(self):
+        rec = new_record("cpted_batch_asset")
+        out = []
+        for i in range(lib.cpted_batch_asset_count(self._ptr)):
+            self._ctx.check(lib.cpted_batch_get_asset(rec, self._ptr, i))
+            out.append(BatchAsset._from_c(rec, index=i))
+        return out
+
+    @property
+    def ranked(self):
+        """Asset indices, most exposed first."""
+        n = lib.cpted_batch_asset_count(self._ptr)
+        return [int(lib.cpted_batch_ranked(self._ptr, r)) for r in range(1, n + 1)]
+
+    @property
+    def summary(self):
+        rec = new_record("cpted_batch_summary")
+        self._ctx.check(lib.cpted_batch_get_summary(rec, self._ptr))
+        return BatchSummary._from_c(rec)
+
+    def histogram(self, name):
+        """The bins of "standoff_m", "speed_kmh" or "energy_kj" ([] without the approach)."""
+        h = HISTOGRAMS[name]
+        rec = new_record("cpted_batch_bin")
+        out = []
+        for i in range(lib.cpted_batch_bin_count(self._ptr, h)):
+            self._ctx.check(lib.cpted_batch_get_bin(rec, self._ptr, h, i))
+            out.append(BatchBin._from_c(rec))
+        return out
+
+    @property
+    def not_assessed(self):
+        return _s(lib.cpted_batch_not_assessed(self._ptr))
+
+    @property
+    def finding_count(self):
+        """Assets not assessed (their exposure is unknown)."""
+        return int(self.summary.not_assessed)
+
+    def report_html(self, title=None, date=None):
+        keep = []
+        opts = make_options("cpted_report_options", {"title": title, "date": date}, keep)
+        return _take_string(self._ctx, lib.cpted_batch_report_html, self._ptr, opts)
+
+    def to_geodataframe(self, layer="assets"):
+        """layer "assets" (each asset's footprint with its record) or "lines"
+        (nearest asset point to nearest vehicle position, None without a
+        standoff); working CRS."""
+        if layer not in ("assets", "lines"):
+            raise ValueError("layer must be assets or lines")
+        gpd = _geom.require_geopandas()
+        rows = []
+        for a in self.assets:
+            d = a.as_dict()
+            if layer == "assets":
+                d["geometry"] = Feature(self.site, a.feature).geometry
+            else:
+                d["geometry"] = (None if math.isnan(a.standoff_m) else
+                                 _geom.line([(a.asset_x, a.asset_y), (a.vehicle_x, a.vehicle_y)]))
+            rows.append(d)
+        return _gdf(gpd, rows, self.site.crs)
+
+    def _repr_html_(self):
+        assets = self.assets
+        order = self.ranked[:20]
+        rows = [(assets[i].rank, assets[i].id, assets[i].name, assets[i].assessed,
+                 assets[i].standoff_m, assets[i].energy_kj) for i in order]
+        layers = self._fs._map_layers()
+        for i in order:
+            a = assets[i]
+            if not math.isnan(a.standoff_m):
+                layers.append((_geom.line_wkb([(a.asset_x, a.asset_y),
+                                               (a.vehicle_x, a.vehicle_y)]),
+                               "#d00", None, "#%d %s %.1f m" % (a.rank, a.id, a.standoff_m)))
+        return _html("batch", self, ["rank", "asset", "name", "assessed", "standoff m",
+                                     "energy kJ"], rows, layers)
+
+
+class BatchTile:
+    """The results of one tile (plain numbers): to_bytes() for another process."""
+
+    def __init__(self, ptr, plan):
+        self._plan = plan
+        self._ptr = ffi.gc(ptr, lib.cpted_batch_tile_free)
+
+    def to_bytes(self):
+        return _take_wkb(self._plan._ctx, lib.cpted_batch_tile_to_bytes, self._ptr)
+
+
+class BatchWorker:
+    """Runs tiles of a plan in its own context (one per thread)."""
+
+    def __init__(self, plan, ctx):
+        self._plan = plan
+        self._ctx = ctx
+        out = ffi.new("cpted_batch_worker **")
+        ctx.check(lib.cpted_batch_worker_new(out, ctx._ptr, plan._ptr))
+        self._ptr = ffi.gc(out[0], lib.cpted_batch_worker_free)
+
+    def run(self, tile):
+        out = ffi.new("cpted_batch_tile **")
+        self._ctx.check(lib.cpted_batch_worker_run(out, self._ptr, int(tile)))
+        return BatchTile(out[0], self._plan)
+
+
+class BatchPlan:
+    """The assets and tiles of a screening: worker().run(i) per tile, merge()."""
+
+    def __init__(self, ptr, freespace):
+        self._fs = freespace
+        self._ctx = freespace._ctx
+        self._ptr = ffi.gc(ptr, lib.cpted_batch_plan_free)
+
+    @property
+    def asset_count(self):
+        return int(lib.cpted_batch_plan_asset_count(self._ptr))
+
+    @property
+    def tiles(self):
+        rec = new_record("cpted_batch_tile_info")
+        out = []
+        for i in range(lib.cpted_batch_plan_tile_count(self._ptr)):
+            self._ctx.check(lib.cpted_batch_plan_get_tile(rec, self._ptr, i))
+            out.append(BatchTileInfo._from_c(rec, index=i))
+        return out
+
+    def worker(self, ctx=None):
+        """A worker; ``ctx`` the Context of the thread that will run it (default: this one's)."""
+        return BatchWorker(self, ctx or self._ctx)
+
+    def tile_from_bytes(self, data):
+        out = ffi.new("cpted_batch_tile **")
+        buf = ffi.from_buffer("unsigned char[]", data)
+        self._ctx.check(lib.cpted_batch_tile_from_bytes(out, self._ptr, buf, len(data)))
+        return BatchTile(out[0], self)
+
+    def merge(self, tiles, vda=None):
+        """The district result from every tile once (any order), with an optional
+        Vda of facade targets on the same free space."""
+        arr = ffi.new("cpted_batch_tile *[]", [t._ptr for t in tiles]) if tiles else ffi.NULL
+        out = ffi.new("cpted_batch **")
+        self._ctx.check(lib.cpted_batch_merge(out, self._ptr, arr, len(tiles),
+                                              vda._ptr if vda is not None else ffi.NULL))
+        return Batch(out[0], self._fs)
+
+
 # -- writer -----------------------------------------------------------------
 class Writer:
     """Several results' layers in one output, written atomically on commit().
     Use as a context manager: committed on a clean exit, aborted on an exception."""
 
     _ADD = {Coverage: "cpted_writer_add_coverage", Standoff: "cpted_writer_add_standoff",
-            Vda: "cpted_writer_add_vda", Analysis: "cpted_writer_add_analysis"}
+            Vda: "cpted_writer_add_vda", Analysis: "cpted_writer_add_analysis",
+            Batch: "cpted_writer_add_batch"}
 
     def __init__(self, path, format=None, overwrite=False, *, ctx=None):
         self._ctx = ctx or context()

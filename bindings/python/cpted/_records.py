@@ -37,6 +37,14 @@ RECORD_FIELDS = {
                           "rating", "needed_rating", "ok"),
     "cpted_finding": ("kind", "severity", "part", "subject_id", "x", "y", "value", "limit",
                       "message"),
+    "cpted_batch_asset": ("id", "name", "feature", "tile", "assessed", "not_assessed",
+                          "reachable", "standoff_m", "asset_x", "asset_y", "vehicle_x",
+                          "vehicle_y", "approach", "approach_reached", "speed_kmh", "energy_kj",
+                          "angle_deg", "impact_x", "impact_y", "rank"),
+    "cpted_batch_summary": ("assets", "assessed", "not_assessed", "reachable", "unreachable",
+                            "touching", "approach_reached", "tiles"),
+    "cpted_batch_bin": ("lower", "upper", "count"),
+    "cpted_batch_tile_info": ("box", "asset_count"),
 }
 
 # Fields of each option struct: field -> (Python keyword, kind). Kinds:
@@ -104,6 +112,14 @@ OPTION_FIELDS = {
         "title": ("title", "str"),
         "date": ("date", "str"),
     },
+    "cpted_batch_options": {
+        "assets": ("assets", "enum:batch_assets"),
+        "approach": ("approach", "bool"),
+        "vda": ("vda", "options:cpted_vda_options"),
+        "tile_m": ("tile_m", "float"),
+        "threads": ("threads", "int"),
+        "top_count": ("top_count", "int"),
+    },
 }
 
 # The *_init function of each option struct.
@@ -115,6 +131,7 @@ OPTION_INIT = {
     "cpted_vda_options": "cpted_vda_options_init",
     "cpted_analysis_options": "cpted_analysis_options_init",
     "cpted_report_options": "cpted_report_options_init",
+    "cpted_batch_options": "cpted_batch_options_init",
 }
 
 ENUMS = {
@@ -123,6 +140,8 @@ ENUMS = {
                     "perimeter": lib.CPTED_VDA_TARGETS_PERIMETER,
                     "facades": lib.CPTED_VDA_TARGETS_FACADES,
                     "points": lib.CPTED_VDA_TARGETS_POINTS},
+    "batch_assets": {"buildings": lib.CPTED_BATCH_ASSETS_BUILDINGS,
+                     "site": lib.CPTED_BATCH_ASSETS_SITE},
     "parts": {"coverage": lib.CPTED_ANALYSIS_COVERAGE, "standoff": lib.CPTED_ANALYSIS_STANDOFF,
               "vda": lib.CPTED_ANALYSIS_VDA, "all": lib.CPTED_ANALYSIS_ALL},
 }
@@ -237,6 +256,8 @@ def read_record(cdata, ctype):
             value = _text(value)
         elif ftype.kind == "array" and ftype.item.cname == "char":
             value = ffi.string(value).decode("utf-8", "replace")
+        elif ftype.kind == "array":
+            value = tuple(value)
         out[name] = value
     return out
 
