@@ -118,13 +118,26 @@ def test_sigterm_coverage(cpted_bin, district, tmp_path):
 
 
 def test_interrupt_keeps_an_existing_output(cpted_bin, district, tmp_path):
-    """With --overwrite, an interrupted run leaves the previous outputs as they were."""
-    (tmp_path / "s.json").write_text("old\n")
-    p = start(cpted_bin, ["standoff", district, "--overwrite"] + STANDOFF_OUT, tmp_path)
-    time.sleep(0.5)
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=600)
-    assert p.returncode == 130, err
-    assert err == "cpted standoff: interrupted\n"
-    assert sorted(os.listdir(tmp_path)) == ["s.json"]
-    assert (tmp_path / "s.json").read_text() == "old\n"
+    """With --overwrite, an interrupted run leaves the previous outputs as they were.
+    The signal is sent at fractions of a measured full run (a fixed delay let fast
+    machines finish first); a run that finishes or is killed before its handler is
+    installed does not count, one must be interrupted while working."""
+    full = tmp_path / "full"
+    full.mkdir()
+    duration = run_full(cpted_bin, ["standoff", district, "--quiet"] + STANDOFF_OUT, full)
+    for frac in (0.5, 0.3, 0.7, 0.15, 0.05):
+        run = tmp_path / ("run%02d" % int(frac * 100))
+        run.mkdir()
+        (run / "s.json").write_text("old\n")
+        p = start(cpted_bin, ["standoff", district, "--overwrite"] + STANDOFF_OUT, run)
+        time.sleep(max(0.05, duration * frac))
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=600)
+        if p.returncode in (0, -signal.SIGINT):
+            continue  # finished first, or stopped before main() set its handler
+        assert p.returncode == 130, err
+        assert err == "cpted standoff: interrupted\n"
+        assert sorted(os.listdir(run)) == ["s.json"]
+        assert (run / "s.json").read_text() == "old\n"
+        return
+    pytest.fail("no run was interrupted while it worked")
