@@ -687,6 +687,11 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
 /* The fastest arrival at a goal after a search (false when none). */
 bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
                                  cpted__lattice_hit *out);
+/* The fastest arrival at contact point (cx, cy) straight along (ux, uy)
+ * from a lattice state at most len before it, if faster than *best (then
+ * raised): the last leg as a long straight at any angle. */
+bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, double ux,
+                                double uy, double len, double *best, cpted__lattice_hit *out);
 /* The path (vehicle centre, start first) of an arrival state, then (tx, ty). */
 int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, double ty,
                         double **xy_out, size_t *n_out);

@@ -1410,6 +1410,74 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
     return found;
 }
 
+/* The fastest arrival at contact point (cx, cy) (window coordinates of the
+ * caller: the working CRS) straight along the direction of travel (ux, uy)
+ * from a state at most len before it (len: the free length of that ray in R),
+ * faster than *best (m/s): a state of one of the two headings either side of
+ * the direction, within a quarter cell of the ray, goes on straight to the
+ * contact point at full acceleration (the exact closed form). The heading it
+ * changes to (less than a heading step) is free and the straight is the ray's
+ * within the mask's slack: the safe side. It lets the last leg of an approach
+ * be a long straight at any angle, as through a passage not much wider than
+ * the vehicle that no heading of the lattice follows. */
+bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, double ux,
+                                double uy, double len, double *best, cpted__lattice_hit *out)
+{
+    double x = cx - L->x0, y = cy - L->y0;
+    double psi = atan2(uy, ux), step = 2.0 * CPTED__PI / L->K;
+    double f = psi / step;
+    int k0 = ifloor(f);
+    bool found = false;
+    double tol = 0.5 * L->across, a0 = L->kin.a0_mps2, best_d = 0;
+    for (int j = 0; j < 2; j++) {
+        int k = ((k0 + j) % L->K + L->K) % L->K;
+        const grid *g = &L->grids[k];
+        for (double d = L->along; d <= len + L->along; d += L->along) {
+            double fu, fw;
+            int32_t s = grid_nearest(L, g, x - d * ux, y - d * uy, &fu, &fw);
+            if (s < 0)
+                continue;
+            double v = speed_of(L->lab[s].v);
+            if (v <= 0)
+                continue;
+            int kk;
+            double px, py;
+            state_pose(L, s, &kk, &px, &py);
+            double rx = x - px, ry = y - py;
+            double along = rx * ux + ry * uy, lateral = fabs(rx * uy - ry * ux);
+            if (!(along > 0) || along > len || lateral > tol)
+                continue;
+            if (!(sqrt(v * v + 2.0 * a0 * along) > *best)) /* a bound: a(v) <= a0 */
+                continue;
+            double v2 = v;
+            if (v < L->vmax &&
+                cpted_vehicle_speed_after(&v2, &L->kin, fmin(v, L->vmax * (1 - 1e-12)), along) !=
+                    CPTED_OK)
+                continue;
+            if (v2 > *best) {
+                *best = v2;
+                found = true;
+                out->v_mps = v2;
+                out->state = s;
+                out->ux = ux;
+                out->uy = uy;
+                best_d = along;
+            }
+        }
+    }
+    if (found) {
+        size_t nc = 0, n = 0;
+        double *xy = NULL;
+        int64_t *chain = chain_of(L, out->state, &nc);
+        out->runup_m = chain && chain_polyline(L, chain, nc, &xy, &n)
+                           ? polyline_length(xy, n) + best_d
+                           : NAN;
+        cpted__free(xy);
+        cpted__free(chain);
+    }
+    return found;
+}
+
 int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, double ty,
                         double **xy_out, size_t *n_out)
 {

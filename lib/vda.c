@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
+#define RAY_LEG_STEP_DEG 1.0    /* angular step of the last legs from the lattice */
 #define RESOLUTION_ALLOWANCE_PER_M 0.012 /* lattice speeds x (1 + this x cell_m) */
 
 /* ---- options ------------------------------------------------------------- */
@@ -363,6 +364,30 @@ static int search(cpted_vda *v, cpted__vda_builder *b, cpted__lattice *L, double
             a->ux = hit.ux;
             a->uy = hit.uy;
             a->state = hit.state;
+        }
+        /* the last leg as a long straight at any angle from a lattice state (a
+         * passage no heading follows), along rays every RAY_LEG_STEP_DEG */
+        if (isfinite(goal.rho_m)) {
+            double best = a->found ? hit.v_mps : 0.0, diag = hypot(w[2] - w[0], w[3] - w[1]);
+            int steps = (int)lround(360.0 / RAY_LEG_STEP_DEG);
+            for (int s = 0; s < steps; s++) {
+                double ang = s * RAY_LEG_STEP_DEG * CPTED__PI / 180.0;
+                double len = ray_at(rays, tg, goal.rho_m, diag, ang);
+                if (!(len > 0))
+                    continue;
+                double ux = cos(ang), uy = sin(ang);
+                cpted__lattice_hit h2;
+                if (cpted__lattice_best_on_ray(L, tg->rec.x - ux * (goal.rho_m + 1e-6),
+                                               tg->rec.y - uy * (goal.rho_m + 1e-6), ux, uy, len,
+                                               &best, &h2)) {
+                    a->found = true;
+                    a->v_mps = h2.v_mps * (1.0 + RESOLUTION_ALLOWANCE_PER_M * cell);
+                    a->runup_m = h2.runup_m;
+                    a->ux = h2.ux;
+                    a->uy = h2.uy;
+                    a->state = h2.state;
+                }
+            }
         }
         /* the exact straight, when longer */
         if (ray_len[2 * t] >= 0) {
