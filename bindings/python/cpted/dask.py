@@ -55,19 +55,20 @@ def batch(client, sources, *, vehicle=None, assets="all-buildings", tile_m=0, ap
     A task's error is raised here with the library's message (its CptedError
     class). Assets that cannot be assessed stay in the result, not assessed.
     """
-    spec = _spec(sources, vehicle, assets, tile_m, options)
+    spec = _spec(sources, vehicle, assets, options)
     opts = {"tile_m": tile_m, "approach": bool(approach), "vda": vda, "top_count": top_count}
     # top_count is the plan's (the merge lists that many); the workers' plans
     # need only the same assets and tiles
-    site, fs, plan = _open(spec, context(), top_count)
+    site, fs = _open_freespace(spec, context())
+    plan = _plan(fs, spec["mode"], tile_m, top_count)
     n = len(plan.tiles)
     if n == 0:
         # No asset, no tile: nothing to distribute. The library's own run gives
         # the empty district's document (with --approach: its VDA settings).
         return fs.batch(threads=1, **_batch_options(spec, opts))
-    key = spec["key"]
     expect = (_core.version(), plan.asset_count, n)
-    futures = client.map(_run_tile, [key] * n, [spec] * n, [expect] * n, range(n), pure=False)
+    futures = client.map(_run_tile, [spec] * n, [tile_m] * n, [expect] * n, range(n),
+                         pure=False)
     try:
         v = None
         if approach:  # while the workers measure: the one VDA of the district
@@ -75,8 +76,9 @@ def batch(client, sources, *, vehicle=None, assets="all-buildings", tile_m=0, ap
             vo["targets"] = "facades"
             v = fs.vda(**vo)
         data = client.gather(futures)  # raises the first task's exception
-    finally:
-        client.cancel(futures)
+    except BaseException:
+        client.cancel(futures)  # the other tiles are of no use now
+        raise
     tiles = []
     for i, (index, raw) in enumerate(data):
         if index != i:  # pragma: no cover - client.map keeps the order
@@ -85,7 +87,7 @@ def batch(client, sources, *, vehicle=None, assets="all-buildings", tile_m=0, ap
     return plan.merge(tiles, v)
 
 
-def _spec(sources, vehicle, assets, tile_m, options):
+def _spec(sources, vehicle, assets, options):
     """The arguments as plain data: what a worker needs to open the same district,
     and the key of its cache."""
     if isinstance(sources, (str, bytes)) or hasattr(sources, "__fspath__"):
@@ -119,7 +121,7 @@ def _spec(sources, vehicle, assets, tile_m, options):
         raise InvalidArgumentError("cpted.dask.batch: assets must be all-buildings, site or "
                                    "a layer name, not %r" % (assets,))
     spec = {"sources": sources, "vehicle": vehicle.as_dict(), "mode": mode,
-            "site": site_opts, "freespace": fs_opts, "tile_m": tile_m}
+            "site": site_opts, "freespace": fs_opts}
     spec["key"] = json.dumps(spec, sort_keys=True, default=repr)
     return spec
 
@@ -132,8 +134,8 @@ def _batch_options(spec, opts):
     return out
 
 
-def _open(spec, ctx, top_count=None):
-    """Site, free space and plan of a spec, as `cpted batch` opens them: with every
+def _open_freespace(spec, ctx):
+    """Site and free space of a spec, as `cpted batch` opens them: with every
     building (mode "buildings") each building is made an asset (the VDA then has
     facade targets on each, and each is measured by its whole footprint); a
     district without buildings is opened as it is."""
@@ -145,36 +147,48 @@ def _open(spec, ctx, top_count=None):
             site = Site.open(spec["sources"], ctx=ctx, **site_opts)
     else:
         site = Site.open(spec["sources"], ctx=ctx, **site_opts)
-    fs = FreeSpace(site, Vehicle(**spec["vehicle"]), **spec["freespace"])
-    plan = fs.batch_plan(assets=spec["mode"], tile_m=spec["tile_m"], top_count=top_count)
-    return site, fs, plan
+    return site, FreeSpace(site, Vehicle(**spec["vehicle"]), **spec["freespace"])
+
+
+def _plan(fs, mode, tile_m, top_count=None):
+    return fs.batch_plan(assets=mode, tile_m=tile_m, top_count=top_count)
 
 
 # -- in the worker processes ----------------------------------------------------
 _lock = threading.Lock()
 _cache = collections.OrderedDict()  # key -> _District; this process's districts
+_counts = {"districts_built": 0, "tiles_run": 0}  # this process's, for stats()
 
 
 class _District:
-    """One district in a worker process: the site, free space and plan (built once,
-    in a context of their own), and a BatchWorker per thread."""
+    """One district in a worker process: the site and free space (built once, in a
+    context of their own), a plan per tile size and a BatchWorker per thread and plan."""
 
     def __init__(self, spec):
-        self.lock = threading.Lock()  # the plan's context: one thread at a time
+        self.lock = threading.Lock()  # the district's context: one thread at a time
         self.ctx = Context()
-        self.site, self.fs, self.plan = _open(spec, self.ctx)
+        self.site, self.fs = _open_freespace(spec, self.ctx)
+        self.mode = spec["mode"]
+        self.plans = {}
         self.local = threading.local()
 
-    def worker(self):
-        w = getattr(self.local, "worker", None)
+    def worker(self, tile_m):
+        workers = getattr(self.local, "workers", None)
+        if workers is None:
+            workers = self.local.workers = {}
+        w = workers.get(tile_m)
         if w is None:
-            with self.lock:  # cpted_batch_worker_new reads the plan's context
-                w = self.plan.worker(Context())
-            self.local.worker = w
+            with self.lock:  # the plan and cpted_batch_worker_new use the district's context
+                plan = self.plans.get(tile_m)
+                if plan is None:
+                    plan = self.plans[tile_m] = _plan(self.fs, self.mode, tile_m)
+                w = plan.worker(Context())
+            workers[tile_m] = w
         return w
 
 
-def _district(key, spec):
+def _district(spec):
+    key = spec["key"]
     with _lock:
         d = _cache.get(key)
         if d is not None:
@@ -182,25 +196,31 @@ def _district(key, spec):
             return d
         # built under the lock: two threads of one process never build it twice
         d = _District(spec)
+        _counts["districts_built"] += 1
         _cache[key] = d
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
         return d
 
 
-def _run_tile(key, spec, expect, tile):
+def _run_tile(spec, tile_m, expect, tile):
     """One task: the bytes of one tile (cpted_batch_tile_to_bytes), with its index."""
-    d = _district(key, spec)
-    got = (_core.version(), d.plan.asset_count, len(d.plan.tiles))
+    w = _district(spec).worker(tile_m)
+    plan = w._plan
+    got = (_core.version(), plan.asset_count, len(plan.tiles))
     if got != tuple(expect):
         raise DistributedError(
             "cpted.dask: this worker's district is not the client's (cpted %s, %d assets, %d "
             "tiles here; %s, %d, %d in the client): every worker needs the same cpted version "
             "and the same data at the same paths" % (got + tuple(expect)))
-    return tile, d.worker().run(tile).to_bytes()
-
-
-def cached_districts():
-    """The keys of the districts this process holds (for tests and diagnostics)."""
+    data = w.run(tile).to_bytes()
     with _lock:
-        return list(_cache)
+        _counts["tiles_run"] += 1
+    return tile, data
+
+
+def stats():
+    """This process's counts (run it on the workers: ``client.run(cpted.dask.stats)``):
+    districts_built (site and free space built), tiles_run, districts_cached."""
+    with _lock:
+        return dict(_counts, districts_cached=len(_cache))
