@@ -9,6 +9,7 @@ absent module fails instead of skipping."""
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -163,3 +164,15 @@ def test_errors(client, plaza, tmp_path):
     fut = client.submit(cpted.dask._run_tile, spec, 0, (cpted.version(), 8, 1), 0, pure=False)
     with pytest.raises(cpted.dask.DistributedError, match="not the client's"):
         fut.result()
+
+
+def test_a_changed_file_is_read_again(client, plaza, district, cpted_bin, tmp_path):
+    # the workers' cache is keyed by the client's file (size, mtime) and checked against
+    # their own: a district rewritten at the same path is never answered from the old one
+    site = tmp_path / "site.gpkg"
+    shutil.copyfile(plaza, site)
+    assert cpted.dask.batch(client, site, tile_m=50).to_json() == cli_batch(cpted_bin, site)
+    shutil.copyfile(district, site)
+    b = cpted.dask.batch(client, site, tile_m=200)
+    assert b.summary.assets == 300
+    assert b.to_json() == cli_batch(cpted_bin, site)

@@ -122,8 +122,22 @@ def _spec(sources, vehicle, assets, options):
                                    "a layer name, not %r" % (assets,))
     spec = {"sources": sources, "vehicle": vehicle.as_dict(), "mode": mode,
             "site": site_opts, "freespace": fs_opts}
-    spec["key"] = json.dumps(spec, sort_keys=True, default=repr)
+    # the client's files as they are now: a changed file is another district
+    spec["key"] = json.dumps(dict(spec, files=_fingerprint(sources)), sort_keys=True,
+                             default=repr)
     return spec
+
+
+def _fingerprint(sources):
+    """Size and modification time of the sources that are files here (None for others)."""
+    out = []
+    for s in sources:
+        try:
+            st = os.stat(s)
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return out
 
 
 def _batch_options(spec, opts):
@@ -166,6 +180,7 @@ class _District:
 
     def __init__(self, spec):
         self.lock = threading.Lock()  # the district's context: one thread at a time
+        self.files = _fingerprint(spec["sources"])  # this process's files, before reading
         self.ctx = Context()
         self.site, self.fs = _open_freespace(spec, self.ctx)
         self.mode = spec["mode"]
@@ -191,9 +206,10 @@ def _district(spec):
     key = spec["key"]
     with _lock:
         d = _cache.get(key)
-        if d is not None:
+        if d is not None and d.files == _fingerprint(spec["sources"]):
             _cache.move_to_end(key)
             return d
+        _cache.pop(key, None)  # a file changed here since: read it again
         # built under the lock: two threads of one process never build it twice
         d = _District(spec)
         _counts["districts_built"] += 1
