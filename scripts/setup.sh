@@ -10,7 +10,7 @@ PACKAGES=(
     libgeos-dev libproj-dev libgdal-dev gdal-bin
     libcmocka-dev doxygen valgrind clang-14 libclang-rt-14-dev abigail-tools
     python3-jsonschema python3-gdal python3-cffi python3-pytest python3-shapely python3-numpy
-    python3-geopandas python3-matplotlib time
+    python3-geopandas python3-matplotlib python3-distributed time
     locales
     chromium python3-pil
 )
