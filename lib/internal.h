@@ -687,9 +687,13 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
 /* The fastest arrival at a goal after a search (false when none). */
 bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
                                  cpted__lattice_hit *out);
+/* The length of the path drawn for a state (its chain of predecessors, from
+ * the run-up its start was given), NaN when out of memory. */
+double cpted__lattice_runup(const cpted__lattice *L, int64_t state);
 /* The fastest arrival at contact point (cx, cy) straight along (ux, uy)
  * from a lattice state at most len before it, if faster than *best (then
- * raised): the last leg as a long straight at any angle. */
+ * raised): the last leg as a long straight at any angle. Its runup_m is the
+ * leg alone (add cpted__lattice_runup() of the state kept). */
 bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, double ux,
                                 double uy, double len, double *best, cpted__lattice_hit *out);
 /* The path (vehicle centre, start first) of an arrival state, then (tx, ty). */

@@ -1338,6 +1338,18 @@ static double polyline_length(const double *xy, size_t n)
     return len;
 }
 
+double cpted__lattice_runup(const cpted__lattice *L, int64_t state)
+{
+    size_t nc = 0, n = 0;
+    double *xy = NULL, len = NAN;
+    int64_t *chain = chain_of(L, state, &nc);
+    if (chain && chain_polyline(L, chain, nc, &xy, &n))
+        len = polyline_length(xy, n);
+    cpted__free(xy);
+    cpted__free(chain);
+    return len;
+}
+
 bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_goal *goal,
                                  cpted__lattice_hit *out)
 {
@@ -1397,16 +1409,8 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 }
             }
     }
-    if (found) { /* the run-up: the length of the path drawn, then the rest */
-        size_t nc = 0, n = 0;
-        double *xy = NULL;
-        int64_t *chain = chain_of(L, out->state, &nc);
-        out->runup_m = chain && chain_polyline(L, chain, nc, &xy, &n)
-                           ? polyline_length(xy, n) + best_rest
-                           : NAN;
-        cpted__free(xy);
-        cpted__free(chain);
-    }
+    if (found) /* the run-up: the length of the path drawn, then the rest */
+        out->runup_m = cpted__lattice_runup(L, out->state) + best_rest;
     return found;
 }
 
@@ -1465,16 +1469,8 @@ bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, d
             }
         }
     }
-    if (found) {
-        size_t nc = 0, n = 0;
-        double *xy = NULL;
-        int64_t *chain = chain_of(L, out->state, &nc);
-        out->runup_m = chain && chain_polyline(L, chain, nc, &xy, &n)
-                           ? polyline_length(xy, n) + best_d
-                           : NAN;
-        cpted__free(xy);
-        cpted__free(chain);
-    }
+    if (found) /* the leg only: the caller adds cpted__lattice_runup() of the best */
+        out->runup_m = best_d;
     return found;
 }
 
