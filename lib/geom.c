@@ -61,11 +61,9 @@ GEOSGeometry *cpted__collect(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
     return coll;
 }
 
-GEOSGeometry *cpted__union_owned(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
+/* One unary (cascaded) union of geometries the caller owns, consumed. */
+static GEOSGeometry *union_whole(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
 {
-    if (n == 0)
-        return cpted__empty_polygon(ctx);
-    /* one unary (cascaded) union of the whole collection: never pairwise */
     GEOSGeometry *coll = cpted__collect(ctx, geoms, n);
     if (!coll)
         return NULL;
@@ -74,6 +72,168 @@ GEOSGeometry *cpted__union_owned(cpted_context *ctx, GEOSGeometry **geoms, size_
     if (!u)
         cpted__error(ctx, CPTED_E_GEOMETRY, "union failed: %s", cpted__geos_error(ctx));
     return u;
+}
+
+/* A geometry of more vertices than this is prepared before it is tested
+ * against its neighbours: a street network is one polygon of 10^5 vertices. */
+#define CLUSTER_PREPARE_VERTICES 256
+
+/* The union-find forest of the geometries that meet (cluster_union). */
+typedef struct clusters {
+    GEOSContextHandle_t h;
+    GEOSGeometry **geoms;
+    const GEOSPreparedGeometry **prepared; /* NULL for the small ones */
+    size_t *parent;
+    size_t self; /* the geometry whose neighbours are being queried */
+    bool failed;
+} clusters;
+
+static size_t cluster_root(size_t *parent, size_t i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+/* STRtree callback: joins `self` and the candidate when they intersect
+ * (touching included: polygons that share an edge must be merged). */
+static void cluster_link(void *item, void *userdata)
+{
+    clusters *c = userdata;
+    size_t i = c->self, j = (size_t)(uintptr_t)item - 1;
+    if (j <= i || c->failed)
+        return; /* each pair once */
+    size_t a = cluster_root(c->parent, i), b = cluster_root(c->parent, j);
+    if (a == b)
+        return;
+    char hit = c->prepared[i]   ? GEOSPreparedIntersects_r(c->h, c->prepared[i], c->geoms[j])
+               : c->prepared[j] ? GEOSPreparedIntersects_r(c->h, c->prepared[j], c->geoms[i])
+                                : GEOSIntersects_r(c->h, c->geoms[i], c->geoms[j]);
+    if (hit == 2)
+        c->failed = true;
+    else if (hit == 1)
+        c->parent[a > b ? a : b] = a < b ? a : b;
+}
+
+static bool all_polygonal(GEOSContextHandle_t h, GEOSGeometry *const *geoms, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int t = GEOSGeomTypeId_r(h, geoms[i]);
+        if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
+            return false;
+    }
+    return true;
+}
+
+/* The polygons of the clusters' unions in one MultiPolygon (the clusters do
+ * not meet, so it is valid); consumes `parts` (n of them). */
+static GEOSGeometry *collect_cluster_unions(cpted_context *ctx, GEOSGeometry **parts, size_t n)
+{
+    GEOSGeometry *coll = cpted__collect(ctx, parts, n);
+    return coll ? cpted__polygonal(ctx, coll) : NULL;
+}
+
+/* The union of polygonal geometries cluster by cluster: the geometries are
+ * grouped by whether they meet (an STR tree of their envelopes, then an exact
+ * intersects test), each group is unioned on its own and a geometry that meets
+ * nothing is taken as it is. A cascaded union of the whole set overlays the
+ * growing partial unions level by level, most of them disjoint (buildings of
+ * a city, buffered holes of a street network); the clusters' unions are the
+ * same point set. Consumes the geometries. */
+static GEOSGeometry *cluster_union(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    clusters c = {.h = h, .geoms = geoms};
+    c.prepared = cpted__calloc(n, sizeof *c.prepared);
+    c.parent = cpted__calloc(n, sizeof *c.parent);
+    size_t *root = cpted__calloc(n, sizeof *root);
+    size_t *order = cpted__calloc(n, sizeof *order); /* members grouped by root */
+    size_t *start = cpted__calloc(n + 1, sizeof *start);
+    GEOSGeometry **members = cpted__calloc(n, sizeof *members);
+    GEOSGeometry **parts = cpted__calloc(n, sizeof *parts);
+    GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
+    GEOSGeometry *out = NULL;
+    size_t kept = 0; /* parts[0..kept) are ours */
+    if (!c.prepared || !c.parent || !root || !order || !start || !members || !parts || !tree) {
+        cpted__error(ctx, CPTED_E_NOMEM, "out of memory grouping geometries for a union");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        c.parent[i] = i;
+        GEOSSTRtree_insert_r(h, tree, geoms[i], (void *)(uintptr_t)(i + 1));
+        if (GEOSGetNumCoordinates_r(h, geoms[i]) > CLUSTER_PREPARE_VERTICES &&
+            !(c.prepared[i] = GEOSPrepare_r(h, geoms[i]))) {
+            cpted__geos_fail(ctx, "union", "prepare a geometry");
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < n && !c.failed; i++) {
+        c.self = i;
+        GEOSSTRtree_query_r(h, tree, geoms[i], cluster_link, &c);
+    }
+    if (c.failed) {
+        cpted__geos_fail(ctx, "union", "intersects");
+        goto done;
+    }
+    /* counting sort of the geometries by root, in input order within a cluster */
+    for (size_t i = 0; i < n; i++)
+        root[i] = cluster_root(c.parent, i);
+    for (size_t i = 0; i < n; i++)
+        start[root[i] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < n; i++)
+        order[start[root[i]]++] = i;
+    /* start[r] now ends cluster r; walk the clusters in order of their roots */
+    for (size_t r = 0, begin = 0; r < n; r++) {
+        size_t end = start[r];
+        if (end == begin)
+            continue;
+        size_t m = end - begin;
+        for (size_t k = 0; k < m; k++) {
+            members[k] = geoms[order[begin + k]];
+            geoms[order[begin + k]] = NULL;
+        }
+        /* a lone MultiPolygon still goes through the union: its parts may overlap */
+        bool alone = m == 1 && GEOSGeomTypeId_r(h, members[0]) == GEOS_POLYGON;
+        parts[kept] = alone ? members[0] : union_whole(ctx, members, m);
+        if (!parts[kept])
+            goto done;
+        kept++;
+        begin = end;
+    }
+    out = kept == 1 ? parts[0] : collect_cluster_unions(ctx, parts, kept);
+    kept = 0;
+done:
+    for (size_t i = 0; c.prepared && i < n; i++)
+        if (c.prepared[i])
+            GEOSPreparedGeom_destroy_r(h, c.prepared[i]);
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    for (size_t i = 0; i < n; i++)
+        if (geoms[i])
+            GEOSGeom_destroy_r(h, geoms[i]);
+    for (size_t i = 0; i < kept; i++)
+        GEOSGeom_destroy_r(h, parts[i]);
+    cpted__free(c.prepared);
+    cpted__free(c.parent);
+    cpted__free(root);
+    cpted__free(order);
+    cpted__free(start);
+    cpted__free(members);
+    cpted__free(parts);
+    return out;
+}
+
+GEOSGeometry *cpted__union_owned(cpted_context *ctx, GEOSGeometry **geoms, size_t n)
+{
+    if (n == 0)
+        return cpted__empty_polygon(ctx);
+    if (n > 2 && all_polygonal(ctx->geos, geoms, n))
+        return cluster_union(ctx, geoms, n);
+    return union_whole(ctx, geoms, n);
 }
 
 /* Clones of n geometries in a new array (cpted__free); NULL with the error set. */
@@ -550,10 +710,11 @@ static int tiles_near(cpted_context *ctx, const cpted__tiles *t, const GEOSGeome
         near = cpted__empty_polygon(ctx);
         rc = near ? CPTED_OK : CPTED_E_NOMEM;
     } else if (rc == CPTED_OK) {
+        unsigned long nomem_reports = ctx->nomem_reports;
         near = cpted__union_owned(ctx, clips, n);
         n = 0; /* consumed either way */
         if (!near)
-            rc = CPTED_E_GEOMETRY;
+            rc = cpted__nomem_status(ctx, CPTED_E_GEOMETRY, nomem_reports);
     }
     for (size_t i = 0; i < n; i++)
         GEOSGeom_destroy_r(h, clips[i]);

@@ -475,6 +475,68 @@ static void test_line_is_circle(void **state)
     GEOSGeom_destroy_r(ctx->geos, g);
 }
 
+/* The square of the given side with its lower-left corner at (x, y). */
+static GEOSGeometry *corner_square(cpted_context *ctx, double x, double y, double side)
+{
+    double xy[] = {x, y, x + side, y, x + side, y + side, x, y + side, x, y};
+    return ring_polygon(ctx, xy, 5, NULL, 0);
+}
+
+/* The union cluster by cluster (cpted__union_owned): the same point set as
+ * one unary union of everything, valid, with pieces that meet nothing kept as
+ * they are. Unit squares: 0 and 1 share an edge (merged), 2 overlaps 3 by half
+ * (merged: 1.5), 4 and 5 touch only at a corner (one cluster, two polygons
+ * of the result: a MultiPolygon's parts may touch at points), 6 is alone; the big star (prepared: > 256 vertices) gets
+ * a square inside its hole (alone) and one across its outline (merged). */
+static void test_union_clusters(void **state)
+{
+    cpted_context *ctx = *state;
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *star = big_star(ctx);
+    const double star_area = area(ctx, star);
+    GEOSGeometry *across = corner_square(ctx, CX + 370.0, CY - 5.0, 40.0); /* r 300 ± 80 */
+    GEOSGeometry *across_copy = GEOSGeom_clone_r(h, across);
+    GEOSGeometry *star_copy = GEOSGeom_clone_r(h, star);
+    GEOSGeometry *geoms[] = {
+        corner_square(ctx, CX + 1000, CY, 1),       corner_square(ctx, CX + 1001, CY, 1),
+        corner_square(ctx, CX + 1010, CY, 1),       corner_square(ctx, CX + 1010.5, CY, 1),
+        corner_square(ctx, CX + 1020, CY, 1),       corner_square(ctx, CX + 1021, CY + 1, 1),
+        corner_square(ctx, CX + 1030, CY, 1),       star,
+        corner_square(ctx, CX - 5.0, CY - 5.0, 10), across,
+    };
+    const size_t n = sizeof geoms / sizeof geoms[0];
+    GEOSGeometry *clones[sizeof geoms / sizeof geoms[0]];
+    for (size_t i = 0; i < n; i++)
+        clones[i] = GEOSGeom_clone_r(h, geoms[i]);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, clones, n);
+    GEOSGeometry *whole = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    GEOSGeometry *u = cpted__union_owned(ctx, geoms, n);
+    assert_non_null(u);
+    assert_int_equal(GEOSisValid_r(h, u), 1);
+    assert_int_equal(GEOSGeomTypeId_r(h, u), GEOS_MULTIPOLYGON);
+    /* clusters {0,1} {2,3} {4,5} {6} {7,9} {8}: polygons 0+1, 2+3, 4, 5, 6, 7+9, 8 */
+    assert_int_equal(GEOSGetNumGeometries_r(h, u), 7);
+    GEOSGeometry *star_across = GEOSUnion_r(h, star_copy, across_copy);
+    double want = 2.0 + 1.5 + 2.0 + 1.0 + area(ctx, star_across) + 100.0;
+    assert_near(area(ctx, u), want, 1e-6);
+    assert_true(area(ctx, star_across) > star_area + 1.0);
+    GEOSGeometry *sym = GEOSSymDifference_r(h, u, whole);
+    assert_near(area(ctx, sym), 0.0, 1e-6);
+    GEOSGeometry *geoms2[] = {u, whole, sym, star_across, star_copy, across_copy};
+    for (size_t i = 0; i < sizeof geoms2 / sizeof geoms2[0]; i++)
+        GEOSGeom_destroy_r(h, geoms2[i]);
+    /* a lone MultiPolygon whose parts overlap still goes through the union */
+    GEOSGeometry *parts[] = {corner_square(ctx, CX, CY, 2), corner_square(ctx, CX + 1, CY, 2)};
+    GEOSGeometry *mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 2);
+    GEOSGeometry *three[] = {mp, corner_square(ctx, CX + 100, CY, 1), corner_square(ctx, CX + 200, CY, 1)};
+    u = cpted__union_owned(ctx, three, 3);
+    assert_non_null(u);
+    assert_int_equal(GEOSisValid_r(h, u), 1);
+    assert_near(area(ctx, u), 6.0 + 1.0 + 1.0, 1e-9);
+    GEOSGeom_destroy_r(h, u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_tiles_parts),
         cmocka_unit_test(test_nearest_points_rule),
         cmocka_unit_test(test_line_is_circle),
+        cmocka_unit_test(test_union_clusters),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }
