@@ -307,6 +307,7 @@ typedef struct build {
     bool boundary_given;   /* B comes from boundary features */
     bool explicit_entries; /* entries come from entry features */
     GEOSGeometry *network; /* N ∩ B: mapped ground and roads, NULL when none is mapped */
+    bool network_in_pieces; /* network is a collection of pieces that may overlap */
 } build;
 
 static int checkpoint(build *b, double fraction)
@@ -315,6 +316,78 @@ static int checkpoint(build *b, double fraction)
     if (cpted__interrupted(b->ctx))
         return cpted__error(b->ctx, CPTED_E_INTERRUPTED, "free space: interrupted");
     return CPTED_OK;
+}
+
+/* A copy of a ring turned counter-clockwise (a hole) or clockwise (a shell),
+ * the orientation GEOS's overlays give their results. */
+static GEOSGeometry *oriented_ring(cpted_context *ctx, const GEOSGeometry *ring, bool ccw)
+{
+    char is_ccw = 0;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx->geos, ring);
+    if (!seq || !GEOSCoordSeq_isCCW_r(ctx->geos, seq, &is_ccw))
+        return NULL;
+    return (is_ccw != 0) == ccw ? GEOSGeom_clone_r(ctx->geos, ring)
+                                : GEOSReverse_r(ctx->geos, ring);
+}
+
+/* The grown polygon (S ⊕ d) − ∪ (H_i ⊖ d) for d > 0 put together without an
+ * overlay: `outer` (S ⊕ d, one polygon, with the holes the growth closed)
+ * keeps its rings and each shrunk hole's outline becomes one more hole. That
+ * is valid as it stands: a shrunk hole lies inside P at least d from its
+ * outline, a hole of S ⊕ d outside P at least d from it, and the holes of P
+ * are disjoint, so no two of these rings come within 2d of each other; and a
+ * hole shrunk has no hole of its own (the complement of an erosion of a
+ * simply connected set is a dilation of a connected one: connected). *out
+ * stays NULL when the pieces are not of that shape (then the overlay). */
+static int grown_with_holes(build *b, const GEOSGeometry *outer, const geom_list *cut,
+                            GEOSGeometry **out)
+{
+    cpted_context *ctx = b->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    *out = NULL;
+    if (GEOSGeomTypeId_r(h, outer) != GEOS_POLYGON)
+        return CPTED_OK;
+    size_t count = (size_t)GEOSGetNumInteriorRings_r(h, outer);
+    for (size_t i = 0; i < cut->count; i++) {
+        int type = GEOSGeomTypeId_r(h, cut->items[i]);
+        int parts = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, cut->items[i]);
+        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+            return CPTED_OK;
+        for (int k = 0; k < parts; k++) {
+            const GEOSGeometry *part =
+                type == GEOS_POLYGON ? cut->items[i] : GEOSGetGeometryN_r(h, cut->items[i], k);
+            if (GEOSGetNumInteriorRings_r(h, part) != 0)
+                return CPTED_OK;
+        }
+        count += (size_t)parts;
+    }
+    GEOSGeometry **holes = cpted__calloc(count ? count : 1, sizeof *holes);
+    if (!holes)
+        return cpted__nomem(ctx, "free space: grown rings");
+    size_t n = 0;
+    bool ok = true;
+    for (int k = 0; ok && k < GEOSGetNumInteriorRings_r(h, outer); k++)
+        ok = (holes[n++] = oriented_ring(ctx, GEOSGetInteriorRingN_r(h, outer, k), true)) != NULL;
+    for (size_t i = 0; ok && i < cut->count; i++) {
+        const GEOSGeometry *g = cut->items[i];
+        int type = GEOSGeomTypeId_r(h, g);
+        int parts = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+        for (int k = 0; ok && k < parts; k++) {
+            const GEOSGeometry *part = type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, k);
+            ok = (holes[n++] = oriented_ring(ctx, GEOSGetExteriorRing_r(h, part), true)) != NULL;
+        }
+    }
+    GEOSGeometry *shell = ok ? oriented_ring(ctx, GEOSGetExteriorRing_r(h, outer), false) : NULL;
+    *out = shell ? GEOSGeom_createPolygon_r(h, shell, holes, (unsigned int)n) : NULL;
+    int rc = CPTED_OK;
+    if (!*out) {
+        destroy(ctx, shell);
+        for (size_t i = 0; i < n; i++)
+            destroy(ctx, holes[i]);
+        rc = cpted__geos_fail(ctx, "free space", "grown rings");
+    }
+    cpted__free(holes);
+    return rc;
 }
 
 /* Buffer of a polygon P (shell S, holes H_i) by d, one ring at a time:
@@ -352,6 +425,9 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d,
     if (rc == CPTED_OK && cut.count == 0) {
         out = outer;
         outer = NULL;
+    } else if (rc == CPTED_OK && d > 0.0 &&
+               ((rc = grown_with_holes(b, outer, &cut, &out)) != CPTED_OK || out)) {
+        /* built directly, without an overlay (or failed) */
     } else if (rc == CPTED_OK) {
         /* Grown (d > 0), each hole shrinks inside itself: the shrunk holes are
          * disjoint, as the holes of a valid polygon are, and their collection
@@ -434,10 +510,50 @@ static int make_boundary(build *b)
     return b->fs->boundary ? CPTED_OK : CPTED_E_NOMEM;
 }
 
+/* Each piece of the list cut to B, in one collection (the pieces may
+ * overlap: not a valid polygonal geometry, only for hulls, emptiness and
+ * network_near); the list is emptied. */
+static GEOSGeometry *pieces_in_boundary(build *b, geom_list *l)
+{
+    cpted_context *ctx = b->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    const GEOSPreparedGeometry *inside = GEOSPrepare_r(h, b->fs->boundary);
+    int rc = inside ? CPTED_OK : cpted__geos_fail(ctx, "free space", "prepare the boundary");
+    geom_list kept = {0};
+    for (size_t i = 0; i < l->count && rc == CPTED_OK; i++) {
+        char within = GEOSPreparedContains_r(h, inside, l->items[i]);
+        GEOSGeometry *cut = NULL;
+        if (within == 2)
+            rc = cpted__geos_fail(ctx, "free space", "ground piece in the boundary");
+        else if (within == 1)
+            rc = list_push(ctx, &kept, GEOSGeom_clone_r(h, l->items[i]));
+        else if (!(cut = overlay(ctx, GEOSIntersection_r, l->items[i], b->fs->boundary,
+                                 "ground ∩ boundary")))
+            rc = CPTED_E_GEOMETRY;
+        else if (GEOSisEmpty_r(h, cut) == 1)
+            destroy(ctx, cut);
+        else
+            rc = list_push(ctx, &kept, cpted__polygonal(ctx, cut));
+    }
+    if (inside)
+        GEOSPreparedGeom_destroy_r(h, inside);
+    list_clear(ctx, l);
+    GEOSGeometry *out = NULL;
+    if (rc == CPTED_OK) {
+        out = cpted__collect(ctx, kept.items, kept.count);
+        kept.count = 0; /* taken by the collection, or destroyed with it */
+    }
+    list_clear(ctx, &kept);
+    return out;
+}
+
 /* The drivable network N ∩ B (ground polygons and roads buffered by half
  * their width), then the ground G: all of B in the conservative model (a
  * hostile vehicle mounts kerbs and drives on pavements and plazas) or when no
- * ground or road is mapped, else N ∩ B. N is kept for the default entries. */
+ * ground or road is mapped, else N ∩ B. N is kept for the default entries;
+ * in the conservative model, where only its hull and its part near the edge
+ * of the study are needed, as its pieces without their union (on an OSM
+ * district the union is a tenth of the free space's time). */
 static int make_ground(build *b)
 {
     cpted_context *ctx = b->ctx;
@@ -463,7 +579,12 @@ static int make_ground(build *b)
         list_clear(ctx, &l);
         return rc;
     }
-    if (l.count) {
+    const bool roads_model = b->fs->opts.drivable == CPTED_DRIVABLE_ROADS;
+    if (l.count && !roads_model) {
+        b->network_in_pieces = true;
+        if (!(b->network = pieces_in_boundary(b, &l)))
+            return CPTED_E_GEOMETRY;
+    } else if (l.count) {
         GEOSGeometry *n = list_union(ctx, &l);
         if (!n)
             return CPTED_E_GEOMETRY;
@@ -472,9 +593,38 @@ static int make_ground(build *b)
         if (!b->network)
             return CPTED_E_GEOMETRY;
     }
-    bool roads_only = b->fs->opts.drivable == CPTED_DRIVABLE_ROADS && b->network;
+    bool roads_only = roads_model && b->network;
     b->fs->ground = GEOSGeom_clone_r(ctx->geos, roads_only ? b->network : b->fs->boundary);
     return b->fs->ground ? CPTED_OK : cpted__error(ctx, CPTED_E_NOMEM, "out of memory");
+}
+
+/* The union of the network's pieces that meet `zone` (network_in_pieces). */
+static GEOSGeometry *network_near(build *b, const GEOSGeometry *zone)
+{
+    cpted_context *ctx = b->ctx;
+    GEOSContextHandle_t h = ctx->geos;
+    const GEOSPreparedGeometry *z = GEOSPrepare_r(h, zone);
+    if (!z) {
+        cpted__geos_fail(ctx, "free space", "prepare the entry band");
+        return NULL;
+    }
+    geom_list near = {0};
+    int rc = CPTED_OK;
+    int n = GEOSGetNumGeometries_r(h, b->network);
+    for (int i = 0; i < n && rc == CPTED_OK; i++) {
+        const GEOSGeometry *piece = GEOSGetGeometryN_r(h, b->network, i);
+        char hit = GEOSPreparedIntersects_r(h, z, piece);
+        if (hit == 2)
+            rc = cpted__geos_fail(ctx, "free space", "network piece near the edge");
+        else if (hit == 1)
+            rc = list_push(ctx, &near, GEOSGeom_clone_r(h, piece));
+    }
+    GEOSPreparedGeom_destroy_r(h, z);
+    if (rc != CPTED_OK) {
+        list_clear(ctx, &near);
+        return NULL;
+    }
+    return list_union(ctx, &near);
 }
 
 /* The default entry zone: `source` (the drivable network, or the ground when
@@ -499,7 +649,12 @@ static GEOSGeometry *edge_zone(build *b, const GEOSGeometry *source, bool at_bou
     }
     GEOSGeometry *band = buffer(ctx, edge, b->w + EDGE_REACH_M, b->quadsegs, GEOSBUF_CAP_ROUND);
     destroy(ctx, edge);
-    GEOSGeometry *zone = band ? overlay(ctx, GEOSIntersection_r, band, source, "entry zone") : NULL;
+    GEOSGeometry *near = NULL; /* the network's pieces near the edge, unioned */
+    if (band && source == b->network && b->network_in_pieces)
+        source = near = network_near(b, band);
+    GEOSGeometry *zone =
+        band && source ? overlay(ctx, GEOSIntersection_r, band, source, "entry zone") : NULL;
+    destroy(ctx, near);
     destroy(ctx, band);
     return zone;
 }

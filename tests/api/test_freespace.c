@@ -178,6 +178,41 @@ static void test_road_cut_by_boundary(void **state)
     cpted_site_free(site);
 }
 
+/* The conservative model keeps the network as its pieces, unioned only near
+ * the edge of the study (lib/freespace.c, network_near): its entries must be
+ * the roads model's, for crossing roads, a ground polygon overlapping them and
+ * a road cut by the boundary (pieces that overlap, meet the edge, or lie
+ * inside). */
+static void test_entries_same_in_both_models(void **state)
+{
+    cpted_site *site = new_site(*state);
+    size_t n;
+    double ew[] = {-100, 0, 100, 0}, ns[] = {0, -30, 0, 80}, spur[] = {20, 40, 70, 40};
+    unsigned char *wkb = test_wkb_line(ew, 2, &n);
+    test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=7", NULL);
+    wkb = test_wkb_line(ns, 2, &n);
+    test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=5", NULL);
+    wkb = test_wkb_line(spur, 2, &n);
+    test_add_attrs(site, "roads", CPTED_ROLE_ROAD, wkb, n, "width=6", NULL);
+    add_rect(site, "ground", CPTED_ROLE_GROUND, -10, -10, 10, 10); /* over the crossing */
+    add_rect(site, "boundary", CPTED_ROLE_BOUNDARY, -50, -20, 50, 60);
+    add_rect(site, "assets", CPTED_ROLE_ASSET, -40, 23.5, -20, 43.5);
+    cpted_freespace_options o;
+    assert_int_equal(cpted_freespace_options_init(&o, sizeof o), CPTED_OK);
+    o.drivable = CPTED_DRIVABLE_ROADS;
+    cpted_freespace *roads = run(site, "M1", &o);
+    cpted_freespace *everything = run(site, "M1", NULL);
+    double want = area(roads, CPTED_SPACE_ENTRIES);
+    /* five cuts of the network by the boundary, each 2.8 m deep: both ends of
+     * the east-west road (7 m wide), both of the north-south one (5 m), the
+     * spur's east end (6 m), the carriageways a few mm wider (circumscribed) */
+    assert_near(want, 2 * 2.8 * 7 + 2 * 2.8 * 5 + 2.8 * 6, 0.1);
+    assert_near(area(everything, CPTED_SPACE_ENTRIES), want, 1e-9);
+    cpted_freespace_free(roads);
+    cpted_freespace_free(everything);
+    cpted_site_free(site);
+}
+
 /* The same road with the default boundary (extent + 20 m): its rounded ends
  * lie inside the study, and the ground near the data's edge is the entry. */
 static void test_road_default_boundary(void **state)
@@ -585,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_rectangle_areas),
         cmocka_unit_test(test_road_cut_by_boundary),
         cmocka_unit_test(test_road_default_boundary),
+        cmocka_unit_test(test_entries_same_in_both_models),
         cmocka_unit_test(test_entries_explicit_vs_default),
         cmocka_unit_test(test_gap_margin),
         cmocka_unit_test(test_footprints_and_soft),
