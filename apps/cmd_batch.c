@@ -234,6 +234,8 @@ int cmd_batch(int argc, char **argv)
     cpted_freespace *fs = NULL;
     cpted_batch *res = NULL;
     char *json = NULL, *html = NULL;
+    /* the free space's unions use the screening's threads (0..64, checked above) */
+    (void)cpted_context_set_threads(ctx, (int32_t)batch.threads);
     rc = cli_check_vehicle(ctx, &o);
     /* every building: made an asset of the site, so that the VDA has facade
      * targets on each, and so that each is measured by its whole footprint (a

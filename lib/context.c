@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* sysconf */
 
 /* The calling thread's locale while cpted converts a number (see "numbers
  * independent of the locale"). */
@@ -145,6 +146,7 @@ CPTED_API int CPTED_CALL cpted_context_new(cpted_context **out)
     proj_log_func(ctx->proj, ctx, proj_log_handler);
     proj_log_level(ctx->proj, PJ_LOG_ERROR);
     ctx->log_max_level = CPTED_LOG_WARNING;
+    ctx->threads = 1;
     atomic_init(&ctx->refs, 1);
     *out = ctx;
     return CPTED_OK;
@@ -208,6 +210,34 @@ CPTED_API void CPTED_CALL cpted_context_set_interrupt(cpted_context *ctx, cpted_
         return;
     ctx->interrupt_fn = fn;
     ctx->interrupt_payload = payload;
+}
+
+/* as cpted_batch_options.threads: 0 is the processors, at most 8; else 1..64 */
+#define CONTEXT_AUTO_THREADS 8
+#define CONTEXT_MAX_THREADS 64
+
+CPTED_API int CPTED_CALL cpted_context_set_threads(cpted_context *ctx, int32_t threads)
+{
+    if (!ctx)
+        return CPTED_E_INVALID;
+    if (threads < 0 || threads > CONTEXT_MAX_THREADS)
+        return cpted__error(ctx, CPTED_E_INVALID,
+                            "cpted_context_set_threads: %d threads: give 0 (the processors, "
+                            "at most %d) or 1 to %d",
+                            (int)threads, CONTEXT_AUTO_THREADS, CONTEXT_MAX_THREADS);
+    if (threads == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = online < 1                      ? 1
+                  : online > CONTEXT_AUTO_THREADS ? CONTEXT_AUTO_THREADS
+                                                  : (int32_t)online;
+    }
+    ctx->threads = threads;
+    return CPTED_OK;
+}
+
+CPTED_API int32_t CPTED_CALL cpted_context_threads(const cpted_context *ctx)
+{
+    return ctx ? ctx->threads : 0;
 }
 
 static void log_error(cpted_context *ctx)

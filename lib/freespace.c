@@ -396,39 +396,76 @@ static int grown_with_holes(build *b, const GEOSGeometry *outer, const geom_list
  * edge. GEOS's buffer slows down with the number of rings of one geometry
  * (each is located against the others); an OSM street network is one polygon
  * with a hole per block. */
+/* The rings of one polygon, each made a polygon of its own and buffered
+ * (item 0 the shell by d, item k the hole k-1 by -d) on the context's threads. */
+typedef struct ring_buffers {
+    GEOSGeometry **rings; /* in: the rings as polygons (consumed); out: buffered */
+    double d;
+    int quadsegs;
+} ring_buffers;
+
+static int buffer_ring(cpted_context *ctx, size_t i, void *userdata)
+{
+    ring_buffers *r = userdata;
+    GEOSGeometry *ring = r->rings[i];
+    r->rings[i] = buffer(ctx, ring, i == 0 ? r->d : -r->d, r->quadsegs, GEOSBUF_CAP_ROUND);
+    GEOSGeom_destroy_r(ctx->geos, ring);
+    return r->rings[i] ? CPTED_OK : CPTED_E_GEOMETRY;
+}
+
+/* A polygon with fewer holes is buffered in the caller's thread. */
+#define RING_BUFFER_THREADS_MIN 64
+
 static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d, int quadsegs)
 {
     cpted_context *ctx = b->ctx;
-    const GEOSGeometry *ring = GEOSGetExteriorRing_r(ctx->geos, poly);
-    GEOSGeometry *shell =
-        ring ? GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, ring), NULL, 0)
-             : NULL;
-    GEOSGeometry *outer = shell ? buffer(ctx, shell, d, quadsegs, GEOSBUF_CAP_ROUND) : NULL;
-    destroy(ctx, shell);
-    int holes = GEOSGetNumInteriorRings_r(ctx->geos, poly);
-    if (!outer || holes <= 0 || GEOSisEmpty_r(ctx->geos, outer))
-        return outer;
-    geom_list cut = {0};
+    GEOSContextHandle_t h = ctx->geos;
+    int holes = GEOSGetNumInteriorRings_r(h, poly);
+    size_t n = 1 + (size_t)(holes > 0 ? holes : 0);
+    ring_buffers rb = {.rings = cpted__calloc(n, sizeof *rb.rings), .d = d, .quadsegs = quadsegs};
+    if (!rb.rings) {
+        cpted__nomem(ctx, "free space: rings");
+        return NULL;
+    }
+    /* the rings copied here, in the caller's thread: the threads share nothing */
     int rc = CPTED_OK;
-    for (int i = 0; i < holes && rc == CPTED_OK; i++) {
-        const GEOSGeometry *h = GEOSGetInteriorRingN_r(ctx->geos, poly, i);
-        GEOSGeometry *hole = GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_clone_r(ctx->geos, h),
-                                                      NULL, 0);
-        GEOSGeometry *moved = hole ? buffer(ctx, hole, -d, quadsegs, GEOSBUF_CAP_ROUND) : NULL;
-        destroy(ctx, hole);
-        if (moved && GEOSisEmpty_r(ctx->geos, moved))
-            destroy(ctx, moved);
+    for (size_t i = 0; i < n && rc == CPTED_OK; i++) {
+        const GEOSGeometry *ring =
+            i == 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, (int)i - 1);
+        GEOSGeometry *copy = ring ? GEOSGeom_clone_r(h, ring) : NULL;
+        if (!copy || !(rb.rings[i] = GEOSGeom_createPolygon_r(h, copy, NULL, 0))) {
+            if (copy)
+                destroy(ctx, copy);
+            rc = cpted__geos_fail(ctx, "free space", "copy a ring");
+        }
+    }
+    if (rc == CPTED_OK)
+        rc = cpted__parallel_map(ctx, n, buffer_ring, &rb, holes >= RING_BUFFER_THREADS_MIN);
+    GEOSGeometry *outer = rc == CPTED_OK ? rb.rings[0] : NULL;
+    geom_list cut = {0};
+    for (size_t i = 1; i < n && rc == CPTED_OK; i++) {
+        if (GEOSisEmpty_r(h, rb.rings[i]) == 1)
+            destroy(ctx, rb.rings[i]);
         else
-            rc = list_push(ctx, &cut, moved);
+            rc = list_push(ctx, &cut, rb.rings[i]);
+        rb.rings[i] = NULL;
+    }
+    if (rc != CPTED_OK) {
+        for (size_t i = 0; i < n; i++)
+            destroy(ctx, rb.rings[i]);
+        cpted__free(rb.rings);
+        list_clear(ctx, &cut);
+        return NULL;
+    }
+    cpted__free(rb.rings);
+    if (cut.count == 0 || GEOSisEmpty_r(h, outer) == 1) {
+        list_clear(ctx, &cut);
+        return outer;
     }
     GEOSGeometry *out = NULL;
-    if (rc == CPTED_OK && cut.count == 0) {
-        out = outer;
-        outer = NULL;
-    } else if (rc == CPTED_OK && d > 0.0 &&
-               ((rc = grown_with_holes(b, outer, &cut, &out)) != CPTED_OK || out)) {
+    if (d > 0.0 && ((rc = grown_with_holes(b, outer, &cut, &out)) != CPTED_OK || out)) {
         /* built directly, without an overlay (or failed) */
-    } else if (rc == CPTED_OK) {
+    } else {
         /* Grown (d > 0), each hole shrinks inside itself: the shrunk holes are
          * disjoint, as the holes of a valid polygon are, and their collection
          * is a valid multipolygon without a union. Shrunk (d < 0), the holes

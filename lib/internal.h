@@ -70,7 +70,19 @@ struct cpted_context {
     atomic_size_t refs;   /* 1 for the user + 1 per live object */
     int muted;            /* > 0: cpted__error does not log (cpted__mute) */
     unsigned long nomem_reports; /* failures recorded with CPTED_E_NOMEM (cpted__error) */
+    int32_t threads;      /* threads a call may use (cpted_context_set_threads), >= 1 */
 };
+
+/* ---- threads (parallel.c) -------------------------------------------- */
+/* One item of a parallel map: runs in `ctx` (the caller's or a worker's own
+ * context, whose GEOS handle it must use), writes only item i's own slots. */
+typedef int (*cpted__map_fn)(cpted_context *ctx, size_t item, void *userdata);
+/* fn(item) for every item in [0, count), on up to ctx->threads threads when
+ * `worth_threads` (the caller's judgement that the work pays for starting
+ * threads), else in order in the caller's thread. Stops at a failure and
+ * returns it (a worker's error copied into ctx; of several, the lowest item's). */
+int cpted__parallel_map(cpted_context *ctx, size_t count, cpted__map_fn fn, void *userdata,
+                        bool worth_threads);
 
 /* Records a failure: sets the last error, logs it, returns `status`. */
 int cpted__error(cpted_context *ctx, int status, const char *fmt, ...) CPTED__PRINTF(3, 4);

@@ -235,6 +235,30 @@ CPTED_API void CPTED_CALL cpted_context_set_progress(cpted_context *ctx, cpted_p
 CPTED_API void CPTED_CALL cpted_context_set_interrupt(cpted_context *ctx, cpted_interrupt_fn fn,
                                                       void *payload);
 
+/**
+ * @brief Sets how many threads one call may use for work it can split (the
+ *        free space's unions and buffers, cpted_freespace_new()).
+ *
+ * Extra threads work in contexts of their own, made and freed inside the
+ * call, and never call the context's callbacks; the result is the same for
+ * every thread count, to the bit. The default is 1: the library starts no
+ * thread unless asked. cpted_vda_options.threads and
+ * cpted_batch_options.threads set their own analyses' threads.
+ * @param ctx the context.
+ * @param threads 1..64, or 0 for the processors of the machine (at most 8).
+ * @return CPTED_OK, or CPTED_E_INVALID (the setting is kept).
+ * @since 1.0
+ */
+CPTED_API int CPTED_CALL cpted_context_set_threads(cpted_context *ctx, int32_t threads);
+
+/**
+ * @brief The threads a call of this context may use (cpted_context_set_threads()).
+ * @param ctx the context.
+ * @return 1..64; 0 when @p ctx is NULL.
+ * @since 1.0
+ */
+CPTED_API int32_t CPTED_CALL cpted_context_threads(const cpted_context *ctx);
+
 /** @} */
 
 /* ===================================================================== */

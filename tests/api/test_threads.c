@@ -234,10 +234,73 @@ static void test_eight_threads_agree_with_one(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* The free space of a 30 x 30 grid of 6 m buildings 4 m apart (900 holes
+ * in R, a union of 900 dilated footprints: both big enough for the threads
+ * of cpted_context_set_threads) for 1, 2 and 8 threads: every set's WKB
+ * byte-identical. Under ThreadSanitizer (scripts/test.sh) the same run checks
+ * the free space's own threads for races. */
+static void test_freespace_threads_same_sets(void **state)
+{
+    (void)state;
+    unsigned char *want[CPTED_SPACE_BOUNDARY + 1] = {0};
+    size_t want_size[CPTED_SPACE_BOUNDARY + 1] = {0};
+    const int32_t counts[] = {1, 2, 8};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        cpted_context *ctx = NULL;
+        assert_int_equal(cpted_context_new(&ctx), CPTED_OK);
+        assert_int_equal(cpted_context_threads(ctx), 1); /* the default */
+        assert_int_equal(cpted_context_set_threads(ctx, counts[c]), CPTED_OK);
+        assert_int_equal(cpted_context_threads(ctx), counts[c]);
+        cpted_site *site = NULL;
+        assert_int_equal(cpted_site_new(&site, ctx, NULL), CPTED_OK);
+        size_t n;
+        test_add(site, "boundary", CPTED_ROLE_BOUNDARY, test_wkb_rect(-20, -20, 320, 320, &n), n);
+        for (int i = 0; i < 30; i++)
+            for (int j = 0; j < 30; j++)
+                test_add(site, "buildings", CPTED_ROLE_BUILDING,
+                         test_wkb_rect(10.0 * i, 10.0 * j, 10.0 * i + 6.0, 10.0 * j + 6.0, &n), n);
+        cpted_vehicle v;
+        assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
+        cpted_freespace *fs = NULL;
+        assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
+        for (int32_t space = CPTED_SPACE_GROUND; space <= CPTED_SPACE_BOUNDARY; space++) {
+            unsigned char *wkb = NULL;
+            size_t size = 0;
+            assert_int_equal(cpted_freespace_get_wkb(&wkb, &size, fs, space), CPTED_OK);
+            if (c == 0) {
+                want[space] = wkb;
+                want_size[space] = size;
+                continue;
+            }
+            assert_int_equal(size, want_size[space]);
+            assert_memory_equal(wkb, want[space], size);
+            cpted_free(wkb);
+        }
+        double reachable = 0.0;
+        assert_int_equal(cpted_freespace_get_area(&reachable, fs, CPTED_SPACE_REACHABLE), CPTED_OK);
+        /* the 4 m streets leave 4 - 1.8 + 2 x PASS_TOL for the centre: all reached */
+        assert_true(reachable > 340.0 * 340.0 - 900 * 7.8 * 7.8 - 1000.0);
+        cpted_freespace_free(fs);
+        cpted_site_free(site);
+        /* bad counts are refused and the setting kept; 0 is the processors, at most 8 */
+        assert_int_equal(cpted_context_set_threads(ctx, -1), CPTED_E_INVALID);
+        assert_int_equal(cpted_context_set_threads(ctx, 65), CPTED_E_INVALID);
+        assert_int_equal(cpted_context_threads(ctx), counts[c]);
+        assert_int_equal(cpted_context_set_threads(ctx, 0), CPTED_OK);
+        assert_true(cpted_context_threads(ctx) >= 1 && cpted_context_threads(ctx) <= 8);
+        cpted_context_free(ctx);
+    }
+    assert_int_equal(cpted_context_set_threads(NULL, 1), CPTED_E_INVALID);
+    assert_int_equal(cpted_context_threads(NULL), 0);
+    for (int32_t space = CPTED_SPACE_GROUND; space <= CPTED_SPACE_BOUNDARY; space++)
+        cpted_free(want[space]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eight_threads_agree_with_one),
+        cmocka_unit_test(test_freespace_threads_same_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
