@@ -646,6 +646,16 @@ static int tiles_leaf(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int 
 
 /* Cuts g (consumed; the part of polygon `part` inside box) into quadrants until
  * each piece has at most max_vertices vertices. */
+static void quadrants(const double box[4], double quads[4][4])
+{
+    double mx = box[0] + (box[2] - box[0]) / 2.0, my = box[1] + (box[3] - box[1]) / 2.0;
+    const double q[4][4] = {{box[0], box[1], mx, my},
+                            {mx, box[1], box[2], my},
+                            {box[0], my, mx, box[3]},
+                            {mx, my, box[2], box[3]}};
+    memcpy(quads, q, sizeof q);
+}
+
 static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part,
                        const double box[4], size_t max_vertices, int depth)
 {
@@ -657,11 +667,8 @@ static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int
     }
     if ((size_t)nv <= max_vertices || depth >= TILE_MAX_DEPTH)
         return tiles_leaf(ctx, t, g, part, box);
-    double mx = box[0] + (box[2] - box[0]) / 2.0, my = box[1] + (box[3] - box[1]) / 2.0;
-    const double quads[4][4] = {{box[0], box[1], mx, my},
-                                {mx, box[1], box[2], my},
-                                {box[0], my, mx, box[3]},
-                                {mx, my, box[2], box[3]}};
+    double quads[4][4];
+    quadrants(box, quads);
     int rc = CPTED_OK;
     for (int q = 0; q < 4 && rc == CPTED_OK; q++) {
         GEOSGeometry *c = GEOSClipByRect_r(h, g, quads[q][0], quads[q][1], quads[q][2],
@@ -677,6 +684,33 @@ static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int
     return rc;
 }
 
+static void tiles_free_pieces(cpted_context *ctx, cpted__tiles *t);
+
+/* One subtree of the split (tiles_split from `depth`), into pieces of its own. */
+typedef struct tile_job {
+    GEOSGeometry *g; /* consumed by the job */
+    int part, depth;
+    double box[4];
+    cpted__tiles out; /* the job's pieces, in the order the split makes them */
+} tile_job;
+
+typedef struct tile_jobs {
+    tile_job *jobs;
+    size_t max_vertices;
+} tile_jobs;
+
+static int run_tile_job(cpted_context *ctx, size_t k, void *userdata)
+{
+    tile_jobs *tj = userdata;
+    tile_job *job = &tj->jobs[k];
+    GEOSGeometry *g = job->g;
+    job->g = NULL;
+    return tiles_split(ctx, &job->out, g, job->part, job->box, tj->max_vertices, job->depth);
+}
+
+/* A big geometry splits into more vertices than this on the context's threads. */
+#define TILES_THREADS_MIN_VERTICES 20000
+
 int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry *big,
                      size_t max_vertices)
 {
@@ -686,20 +720,75 @@ int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry 
     if (!t)
         return cpted__nomem(ctx, "tiles");
     t->big = big;
+    max_vertices = max_vertices > 4 ? max_vertices : 4;
     int rc = CPTED_OK;
     int parts = GEOSisEmpty_r(h, big) == 1 ? 0 : GEOSGetNumGeometries_r(h, big);
+    /* The subtrees of the split are jobs: a small polygon is one, a big one is
+     * cut into its four quadrants here and each is one; their pieces are put
+     * together in job order, which is the order of one split done in a row. */
+    tile_jobs tj = {.jobs = cpted__calloc(4 * (size_t)(parts > 0 ? parts : 0) + 1, sizeof *tj.jobs),
+                    .max_vertices = max_vertices};
+    size_t job_count = 0, vertices = 0;
+    if (!tj.jobs)
+        rc = cpted__nomem(ctx, "tiles");
     for (int i = 0; i < parts && rc == CPTED_OK; i++) {
         const GEOSGeometry *part = GEOSGetGeometryN_r(h, big, i);
         double box[4];
         GEOSGeometry *copy = NULL;
         if (GEOSisEmpty_r(h, part) == 1)
             continue;
-        if (!GEOSGeom_getExtent_r(h, part, &box[0], &box[1], &box[2], &box[3]) ||
-            !(copy = GEOSGeom_clone_r(h, part)))
+        int nv = GEOSGetNumCoordinates_r(h, part);
+        if (nv < 0 || !GEOSGeom_getExtent_r(h, part, &box[0], &box[1], &box[2], &box[3]) ||
+            !(copy = GEOSGeom_clone_r(h, part))) {
             rc = cpted__geos_fail(ctx, "tiles", "read a polygon");
-        else
-            rc = tiles_split(ctx, t, copy, i, box, max_vertices > 4 ? max_vertices : 4, 0);
+            break;
+        }
+        vertices += (size_t)nv;
+        if ((size_t)nv <= max_vertices) {
+            tj.jobs[job_count++] = (tile_job){.g = copy, .part = i, .depth = 0,
+                                              .box = {box[0], box[1], box[2], box[3]},
+                                              .out = {.big = big}};
+            continue;
+        }
+        double quads[4][4];
+        quadrants(box, quads);
+        for (int q = 0; q < 4 && rc == CPTED_OK; q++) {
+            GEOSGeometry *c = GEOSClipByRect_r(h, copy, quads[q][0], quads[q][1], quads[q][2],
+                                               quads[q][3]);
+            if (!c)
+                rc = cpted__geos_fail(ctx, "tiles", "clip by rectangle");
+            else if (GEOSisEmpty_r(h, c) == 1)
+                GEOSGeom_destroy_r(h, c);
+            else
+                tj.jobs[job_count++] =
+                    (tile_job){.g = c, .part = i, .depth = 1,
+                               .box = {quads[q][0], quads[q][1], quads[q][2], quads[q][3]},
+                               .out = {.big = big}};
+        }
+        GEOSGeom_destroy_r(h, copy);
     }
+    if (rc == CPTED_OK)
+        rc = cpted__parallel_map(ctx, job_count, run_tile_job, &tj,
+                                 vertices >= TILES_THREADS_MIN_VERTICES);
+    size_t total = 0;
+    for (size_t k = 0; k < job_count; k++)
+        total += tj.jobs[k].out.count;
+    if (rc == CPTED_OK && total &&
+        !(t->pieces = cpted__malloc(total * sizeof *t->pieces)))
+        rc = cpted__nomem(ctx, "tiles");
+    for (size_t k = 0; k < job_count; k++) {
+        tile_job *job = &tj.jobs[k];
+        if (rc == CPTED_OK && job->out.count) {
+            memcpy(t->pieces + t->count, job->out.pieces, job->out.count * sizeof *t->pieces);
+            t->count += job->out.count;
+            t->cap = t->count;
+            job->out.count = 0;
+        }
+        if (job->g)
+            GEOSGeom_destroy_r(h, job->g);
+        tiles_free_pieces(ctx, &job->out);
+    }
+    cpted__free(tj.jobs);
     if (rc == CPTED_OK) {
         t->tree = GEOSSTRtree_create_r(h, 10);
         if (!t->tree)
@@ -715,6 +804,19 @@ int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry 
     return CPTED_OK;
 }
 
+/* The pieces of t and their array (t itself stays). */
+static void tiles_free_pieces(cpted_context *ctx, cpted__tiles *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->pieces[i].prep)
+            GEOSPreparedGeom_destroy_r(ctx->geos, t->pieces[i].prep);
+        GEOSGeom_destroy_r(ctx->geos, t->pieces[i].g);
+    }
+    cpted__free(t->pieces);
+    t->pieces = NULL;
+    t->count = t->cap = 0;
+}
+
 void cpted__tiles_free(cpted_context *ctx, cpted__tiles *t)
 {
     if (!t)
@@ -726,12 +828,7 @@ void cpted__tiles_free(cpted_context *ctx, cpted__tiles *t)
     for (size_t i = 0; i < t->chunk_count; i++)
         GEOSGeom_destroy_r(ctx->geos, t->chunks[i].g);
     cpted__free(t->chunks);
-    for (size_t i = 0; i < t->count; i++) {
-        if (t->pieces[i].prep)
-            GEOSPreparedGeom_destroy_r(ctx->geos, t->pieces[i].prep);
-        GEOSGeom_destroy_r(ctx->geos, t->pieces[i].g);
-    }
-    cpted__free(t->pieces);
+    tiles_free_pieces(ctx, t);
     cpted__free(t);
 }
 

@@ -235,14 +235,15 @@ static void test_eight_threads_agree_with_one(void **state)
 }
 
 /* The free space of a 30 x 30 grid of 6 m buildings 4 m apart (900 holes
- * in R, a union of 900 dilated footprints: both big enough for the threads
- * of cpted_context_set_threads) for 1, 2 and 8 threads: every set's WKB
- * byte-identical. Under ThreadSanitizer (scripts/test.sh) the same run checks
+ * in R, a union of 900 dilated footprints, A's tiled index: all big enough
+ * for the threads of cpted_context_set_threads) for 1, 2 and 8 threads:
+ * every set's WKB and the standoff of an asset among them byte-identical. Under ThreadSanitizer (scripts/test.sh) the same run checks
  * the free space's own threads for races. */
 static void test_freespace_threads_same_sets(void **state)
 {
     (void)state;
     unsigned char *want[CPTED_SPACE_BOUNDARY + 1] = {0};
+    char *want_standoff = NULL;
     size_t want_size[CPTED_SPACE_BOUNDARY + 1] = {0};
     const int32_t counts[] = {1, 2, 8};
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
@@ -257,7 +258,8 @@ static void test_freespace_threads_same_sets(void **state)
         test_add(site, "boundary", CPTED_ROLE_BOUNDARY, test_wkb_rect(-20, -20, 320, 320, &n), n);
         for (int i = 0; i < 30; i++)
             for (int j = 0; j < 30; j++)
-                test_add(site, "buildings", CPTED_ROLE_BUILDING,
+                test_add(site, i == 15 && j == 15 ? "assets" : "buildings",
+                         i == 15 && j == 15 ? CPTED_ROLE_ASSET : CPTED_ROLE_BUILDING,
                          test_wkb_rect(10.0 * i, 10.0 * j, 10.0 * i + 6.0, 10.0 * j + 6.0, &n), n);
         cpted_vehicle v;
         assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
@@ -275,6 +277,17 @@ static void test_freespace_threads_same_sets(void **state)
             assert_int_equal(size, want_size[space]);
             assert_memory_equal(wkb, want[space], size);
             cpted_free(wkb);
+        }
+        cpted_standoff *so = NULL;
+        char *json = NULL;
+        assert_int_equal(cpted_standoff_run(&so, fs, NULL), CPTED_OK);
+        assert_int_equal(cpted_standoff_to_json(&json, so), CPTED_OK);
+        cpted_standoff_free(so);
+        if (c == 0) {
+            want_standoff = json;
+        } else {
+            assert_string_equal(json, want_standoff);
+            cpted_free(json);
         }
         double reachable = 0.0;
         assert_int_equal(cpted_freespace_get_area(&reachable, fs, CPTED_SPACE_REACHABLE), CPTED_OK);
@@ -294,6 +307,9 @@ static void test_freespace_threads_same_sets(void **state)
     assert_int_equal(cpted_context_threads(NULL), 0);
     for (int32_t space = CPTED_SPACE_GROUND; space <= CPTED_SPACE_BOUNDARY; space++)
         cpted_free(want[space]);
+    /* the asset, in a 4 m street grid, is reached (the car is 1.8 m wide) */
+    assert_non_null(strstr(want_standoff, "\"reachable\":true"));
+    cpted_free(want_standoff);
 }
 
 int main(void)
