@@ -331,11 +331,12 @@ static GEOSGeometry *oriented_ring(cpted_context *ctx, const GEOSGeometry *ring,
 }
 
 /* The grown polygon (S ⊕ d) − ∪ (H_i ⊖ d) for d > 0 put together without an
- * overlay: `outer` (S ⊕ d, one polygon, with the holes the growth closed)
- * keeps its rings and each shrunk hole's outline becomes one more hole. That
- * is valid as it stands: a shrunk hole lies inside P at least d from its
- * outline, a hole of S ⊕ d outside P at least d from it, and the holes of P
- * are disjoint, so no two of these rings come within 2d of each other; and a
+ * overlay: `outer` (S ⊕ d, one polygon, with the holes the growth closed,
+ * possibly cut to a set C that holds P) keeps its rings and each shrunk
+ * hole's outline becomes one more hole. That is valid as it stands: a shrunk
+ * hole lies inside P at least d from its outline (so at least d inside C), a
+ * hole of S ⊕ d outside P at least d from it, and the holes of P are
+ * disjoint, so no two of these rings come within 2d of each other; and a
  * hole shrunk has no hole of its own (the complement of an erosion of a
  * simply connected set is a dilation of a connected one: connected). *out
  * stays NULL when the pieces are not of that shape (then the overlay). */
@@ -390,12 +391,6 @@ static int grown_with_holes(build *b, const GEOSGeometry *outer, const geom_list
     return rc;
 }
 
-/* Buffer of a polygon P (shell S, holes H_i) by d, one ring at a time:
- * P ⊕ d = (S ⊕ d) − ∪ (H_i ⊖ d) and P ⊖ d = (S ⊖ d) − ∪ (H_i ⊕ d), because a
- * point of a hole is within d of P exactly when it is within d of the hole's
- * edge. GEOS's buffer slows down with the number of rings of one geometry
- * (each is located against the others); an OSM street network is one polygon
- * with a hole per block. */
 /* The rings of one polygon, each made a polygon of its own and buffered
  * (item 0 the shell by d, item k the hole k-1 by -d) on the context's threads. */
 typedef struct ring_buffers {
@@ -416,7 +411,16 @@ static int buffer_ring(cpted_context *ctx, size_t i, void *userdata)
 /* A polygon with fewer holes is buffered in the caller's thread. */
 #define RING_BUFFER_THREADS_MIN 64
 
-static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d, int quadsegs)
+/* Buffer of a polygon P (shell S, holes H_i) by d, one ring at a time, and
+ * cut to `clip` (NULL: not cut): P ⊕ d = (S ⊕ d) − ∪ (H_i ⊖ d) and
+ * P ⊖ d = (S ⊖ d) − ∪ (H_i ⊕ d), because a point of a hole is within d of P
+ * exactly when it is within d of the hole's edge; and (P ⊕ d) ∩ C =
+ * ((S ⊕ d) ∩ C) − ∪ (H_i ⊖ d), so only the shell is cut. GEOS's buffer and
+ * overlays slow down with the number of rings of one geometry (each is
+ * located against the others); an OSM street network is one polygon with a
+ * hole per block. */
+static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d, int quadsegs,
+                                   const GEOSGeometry *clip)
 {
     cpted_context *ctx = b->ctx;
     GEOSContextHandle_t h = ctx->geos;
@@ -458,6 +462,14 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d,
         return NULL;
     }
     cpted__free(rb.rings);
+    if (clip && GEOSisEmpty_r(h, outer) != 1) {
+        GEOSGeometry *inside = overlay(ctx, GEOSIntersection_r, outer, clip, "grown shell ∩ clip");
+        destroy(ctx, outer);
+        if (!(outer = inside)) {
+            list_clear(ctx, &cut);
+            return NULL;
+        }
+    }
     if (cut.count == 0 || GEOSisEmpty_r(h, outer) == 1) {
         list_clear(ctx, &cut);
         return outer;
@@ -480,8 +492,10 @@ static GEOSGeometry *morph_polygon(build *b, const GEOSGeometry *poly, double d,
     return out;
 }
 
-/* g buffered by d (round, fixed segments) polygon by polygon, then one unary union. */
-static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d, int quadsegs)
+/* g buffered by d (round, fixed segments) polygon by polygon, each cut to
+ * `clip` (NULL: not cut), then one union. */
+static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d, int quadsegs,
+                           const GEOSGeometry *clip)
 {
     cpted_context *ctx = b->ctx;
     geom_list parts = {0};
@@ -489,7 +503,7 @@ static GEOSGeometry *morph(build *b, const GEOSGeometry *g, double d, int quadse
     int rc = CPTED_OK;
     for (int i = 0; i < n && rc == CPTED_OK; i++)
         rc = list_push(ctx, &parts,
-                       morph_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i), d, quadsegs));
+                       morph_polygon(b, GEOSGetGeometryN_r(ctx->geos, g, i), d, quadsegs, clip));
     if (rc != CPTED_OK) {
         list_clear(ctx, &parts);
         return NULL;
@@ -787,7 +801,7 @@ static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
     GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band,
                                             "ground ∪ band")
                                   : NULL;
-    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r, b->quadsegs) : NULL;
+    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r, b->quadsegs, NULL) : NULL;
     GEOSGeometry *f0 = eroded ? overlay(ctx, GEOSIntersection_r, eroded, b->fs->boundary,
                                         "eroded ground ∩ boundary")
                               : NULL;
@@ -850,12 +864,9 @@ static int make_accessible(build *b)
         return b->fs->accessible ? CPTED_OK : CPTED_E_NOMEM;
     }
     int q = CPTED__OUTER_SEGMENTS(b->quadsegs);
-    GEOSGeometry *grown = morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, q), q);
-    if (!grown)
-        return CPTED_E_GEOMETRY;
-    b->fs->accessible = overlay(ctx, GEOSIntersection_r, grown, b->fs->boundary,
-                                "accessible area ∩ boundary");
-    destroy(ctx, grown);
+    /* clipped to B shell by shell: the holes of R shrink inside B */
+    b->fs->accessible =
+        morph(b, b->fs->reachable, cpted__circumscribed(b->w / 2.0, q), q, b->fs->boundary);
     return b->fs->accessible ? CPTED_OK : CPTED_E_GEOMETRY;
 }
 
