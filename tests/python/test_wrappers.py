@@ -229,6 +229,26 @@ def test_from_geometries_tuples_and_dicts():
 
 
 # -- free space and analyses --------------------------------------------------------
+def test_context_threads(plaza_site):
+    """The context's threads (cpted_context_set_threads) never change a free space."""
+    ctx = cpted.context()
+    assert ctx.threads == 1
+    one = plaza_site.freespace("M1")
+    try:
+        ctx.threads = 2
+        assert ctx.threads == 2
+        two = plaza_site.freespace("M1")
+        for name in cpted.SPACES:
+            assert two.wkb(name) == one.wkb(name)
+        with pytest.raises(cpted.InvalidArgumentError):
+            ctx.threads = 65
+        assert ctx.threads == 2
+        ctx.threads = 0
+        assert 1 <= ctx.threads <= 8
+    finally:
+        ctx.threads = 1
+
+
 def test_freespace(plaza_site):
     fs = plaza_site.freespace("N3C", quadrant_segments=8)
     assert fs.vehicle.class_code == "N3C" and fs.vehicle.width_m == 2.5

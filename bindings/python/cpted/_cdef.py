@@ -46,6 +46,8 @@ typedef int32_t ( *cpted_interrupt_fn)(void *payload);
  void *payload);
  void cpted_context_set_interrupt(cpted_context *ctx, cpted_interrupt_fn fn,
  void *payload);
+ int cpted_context_set_threads(cpted_context *ctx, int32_t threads);
+ int32_t cpted_context_threads(const cpted_context *ctx);
 typedef struct cpted_site cpted_site;
 typedef enum cpted_role {
  CPTED_ROLE_NONE = 0,

@@ -86,6 +86,17 @@ class Context:
             level = lib.CPTED_LOG_NOTICE if max_level is None else int(max_level)
             lib.cpted_context_set_log(self._ptr, level, self._log_cb, ffi.NULL)
 
+    @property
+    def threads(self):
+        """Threads one call may use for work it can split (the free space's
+        unions and buffers); 1 by default. Setting 0 takes the machine's
+        processors (at most 8). Results are the same for every count."""
+        return int(lib.cpted_context_threads(self._ptr))
+
+    @threads.setter
+    def threads(self, n):
+        self.check(lib.cpted_context_set_threads(self._ptr, int(n)))
+
     # -- error handling ----------------------------------------------------
     def last_error(self):
         return ffi.string(lib.cpted_context_last_error(self._ptr)).decode("utf-8", "replace")
