@@ -281,12 +281,13 @@ bool cpted__crs_is_metric(cpted_context *ctx, const char *crs);
 char *cpted__crs_utm_for(double lon_deg, double lat_deg, bool *outside);
 /* The same without the two grid exceptions (Norway, Svalbard): the zone by longitude. */
 char *cpted__crs_utm_plain(double lon_deg, double lat_deg, bool *outside);
-/* The point scale factor of a working CRS at a lon/lat (WGS 84) point: of
- * the largest and smallest scale over all directions (Tissot), the one
- * farther from 1; 1 for "" and engineering CRSs. CPTED_E_CRS when PROJ
- * cannot compute it (e.g. outside the projection's domain). */
-int cpted__crs_scale_factor(cpted_context *ctx, const char *crs, double lon_deg, double lat_deg,
-                            double *out);
+/* The point scale factors of a working CRS at n lon/lat (WGS 84) points
+ * (lon0, lat0, lon1, ...) into out[n]: of the largest and smallest scale over
+ * all directions (Tissot), the one farther from 1; 1 for "" and engineering
+ * CRSs. CPTED_E_CRS when PROJ cannot compute one (e.g. outside the
+ * projection's domain). */
+int cpted__crs_scale_factors(cpted_context *ctx, const char *crs, const double *lonlat_deg,
+                             size_t n, double *out);
 /* The box {xmin, ymin, xmax, ymax} (the CRS's units, GIS axis order) beyond
  * which coordinates in `crs` are implausible: [-180, 180] x [-90, 90] degrees
  * for geographic CRSs (returns true); for others the area of use in the CRS,

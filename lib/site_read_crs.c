@@ -254,23 +254,23 @@ int cpted__reader_check_distortion(reader *r, const char *working, bool automati
     int rc = lonlat_extent(r, ll);
     if (rc != CPTED_OK || !(ll[0] <= ll[2]))
         return rc;
-    double worst = 1.0, at_lon = 0.0, at_lat = 0.0;
+    double worst = 1.0, at_lon = 0.0, at_lat = 0.0, points[18], k[9];
     for (int i = 0; i < 9; i++) {
-        double lon = ll[0] + 0.5 * (i % 3) * (ll[2] - ll[0]);
-        double lat = ll[1] + 0.5 * (i / 3) * (ll[3] - ll[1]);
-        double k;
-        rc = cpted__crs_scale_factor(r->ctx, working, lon, lat, &k);
-        if (rc != CPTED_OK)
-            return cpted__error(r->ctx, rc,
-                                "working CRS %.200s: %s; it cannot hold the site: use a local "
-                                "projected CRS with --crs",
-                                working, cpted_context_last_error(r->ctx));
-        if (fabs(k - 1.0) > fabs(worst - 1.0)) {
-            worst = k;
-            at_lon = lon;
-            at_lat = lat;
-        }
+        points[2 * i] = ll[0] + 0.5 * (i % 3) * (ll[2] - ll[0]);
+        points[2 * i + 1] = ll[1] + 0.5 * (i / 3) * (ll[3] - ll[1]);
     }
+    rc = cpted__crs_scale_factors(r->ctx, working, points, 9, k);
+    if (rc != CPTED_OK)
+        return cpted__error(r->ctx, rc,
+                            "working CRS %.200s: %s; it cannot hold the site: use a local "
+                            "projected CRS with --crs",
+                            working, cpted_context_last_error(r->ctx));
+    for (int i = 0; i < 9; i++)
+        if (fabs(k[i] - 1.0) > fabs(worst - 1.0)) {
+            worst = k[i];
+            at_lon = points[2 * i];
+            at_lat = points[2 * i + 1];
+        }
     if (fabs(worst - 1.0) <= 1e-3)
         return CPTED_OK;
     if (automatic)
