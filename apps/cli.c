@@ -599,6 +599,9 @@ cpted_context *cli_context(const cli_options *o)
         exit(CLI_EXIT_INTERNAL);
     }
     cpted_context_set_interrupt(ctx, interrupt_callback, NULL);
+    /* the free space on the machine's processors (at most 8): the result is the
+     * same for any count; `cpted batch --threads N` sets its own */
+    (void)cpted_context_set_threads(ctx, 0);
     if (!o->quiet) {
         cpted_context_set_log(ctx, CPTED_LOG_NOTICE, log_to_stderr, (void *)o);
         if (isatty(STDERR_FILENO))
