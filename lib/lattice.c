@@ -68,6 +68,8 @@ typedef struct move {
     double length_m;
     double radius_m;           /* 0 for the straight */
     double end_dx, end_dy;     /* its end, from the start (for the heading it is of) */
+    double end_fu, end_fw;     /* an arc's end in the new heading's grid units (added to the
+                                  start's: where it lands, without a projection per move) */
     int dyn;                   /* its speed table */
     int s0, s1;                /* its collision samples, [s0, s1) of sample_xy */
 } move;
@@ -84,11 +86,12 @@ typedef struct grid {
     size_t first, count;       /* its states: first .. first + count - 1 */
 } grid;
 
-/* The label of a state: its speed in quanta, the predecessor and the run-up
- * of that arrival (among arrivals of equal speed the shortest is kept: the
- * speed does not depend on it, the drawn path does). */
+/* The label of a state: its speed in quanta (kept apart in `speed`: the
+ * sweeps read the speeds of the states a move lands on, far more often than
+ * they change a label), the predecessor and the run-up of that arrival (among
+ * arrivals of equal speed the shortest is kept: the speed does not depend on
+ * it, the drawn path does). */
 typedef struct label {
-    uint32_t v;
     int32_t pred;
     float runup;
 } label;
@@ -104,13 +107,15 @@ struct cpted__lattice {
     double x0, y0;             /* lower-left corner of the window */
     double wx, wy;             /* window size */
     int mnx, mny;              /* mask cells */
-    uint8_t *mask;             /* 1: the mask cell meets R */
+    uint8_t *mask;             /* 1: the mask cell meets R (freed once `clear` is made) */
     uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
-                                  mask cells (chamfer 3-4, an underestimate), saturated */
+                                  mask cells (chamfer 3-4), saturated; 0 exactly where the
+                                  mask is 0 (the searches read only this) */
     grid *grids;               /* [K] */
     int32_t *dense_of;         /* per state: its dense index (u - u0) * nw + (w - w0) */
     size_t nstate;
-    label *lab;                /* per state */
+    uint32_t *speed;           /* per state: its label's speed in quanta */
+    label *lab;                /* per state: the rest of its label */
     int max_dk;                /* the largest heading change of a move (1) */
     bool reverse;              /* sweep headings and states backwards (tests: the order does
                                   not change the speeds) */
@@ -313,15 +318,33 @@ static int compute_clearance(cpted__lattice *L)
     return CPTED_OK;
 }
 
-/* Clearance at a pose in metres (0 outside the mask). */
-static inline double clearance_m(const cpted__lattice *L, double x, double y)
+/* The clearance value of the mask cell of a pose (0: blocked or outside). */
+static inline unsigned clear_at(const cpted__lattice *L, double x, double y)
 {
     double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
         return 0;
+    return L->clear[(size_t)(int)gy * L->mnx + (size_t)(int)gx];
+}
+
+/* A clearance value in metres. */
+static inline double clear_to_m(const cpted__lattice *L, unsigned cv)
+{
     /* the pose may sit anywhere in its cell: one cell less */
-    double c = L->clear[(size_t)(int)gy * L->mnx + (size_t)(int)gx] / 3.0 - 1.0;
+    double c = cv / 3.0 - 1.0;
     return c > 0 ? c * L->hm : 0;
+}
+
+/* Clearance at a pose in metres (0 outside the mask). */
+static inline double clearance_m(const cpted__lattice *L, double x, double y)
+{
+    return clear_to_m(L, clear_at(L, x, y));
+}
+
+/* Whether a pose is in a free mask cell (mask_free() once the mask is gone). */
+static inline bool cell_free(const cpted__lattice *L, double x, double y)
+{
+    return clear_at(L, x, y) != 0;
 }
 
 /* ---- moves --------------------------------------------------------------- */
@@ -358,12 +381,12 @@ static int build_moves(cpted__lattice *L, double r_min, double r_top)
     double dtheta = 2.0 * CPTED__PI / L->K;
     move proto[PRIM_COUNT];
     int n = 0, nr = 0;
-    proto[n++] = (move){0, L->along, 0.0, 0, 0, 0, 0, 0};
+    proto[n++] = (move){.dk = 0, .length_m = L->along, .radius_m = 0.0, .dyn = 0};
     double radii[MAX_RADII];
     for (double r = r_min; nr < MAX_RADII; r *= RADIUS_STEP) {
         radii[nr] = r;
-        proto[n++] = (move){+1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
-        proto[n++] = (move){-1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
+        proto[n++] = (move){.dk = +1, .length_m = r * dtheta, .radius_m = r, .dyn = 1 + nr};
+        proto[n++] = (move){.dk = -1, .length_m = r * dtheta, .radius_m = r, .dyn = 1 + nr};
         nr++;
         if (r >= r_top)
             break;
@@ -394,6 +417,9 @@ static int build_moves(cpted__lattice *L, double r_min, double r_top)
             mv->s1 = (int)L->nsample;
             mv->end_dx = L->sample_xy[2 * (mv->s1 - 1)];
             mv->end_dy = L->sample_xy[2 * (mv->s1 - 1) + 1];
+            const grid *g1 = &L->grids[(k + mv->dk + L->K) % L->K];
+            mv->end_fu = (mv->end_dx * g1->ex + mv->end_dy * g1->ey) * L->inv_along;
+            mv->end_fw = (mv->end_dx * g1->nx + mv->end_dy * g1->ny) * L->inv_across;
         }
     }
     return CPTED_OK;
@@ -560,6 +586,7 @@ void cpted__lattice_free(cpted__lattice *L)
     cpted__free(L->grids);
     cpted__free(L->dense_of);
     cpted__free(L->lab);
+    cpted__free(L->speed);
     cpted__free(L->clear);
     cpted__free(L->mv);
     cpted__free(L->sample_xy);
@@ -727,11 +754,16 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     if (rc == CPTED_OK) {
         L->dense_of = cpted__malloc((n ? n : 1) * sizeof *L->dense_of);
         L->lab = cpted__malloc((n ? n : 1) * sizeof *L->lab);
-        rc = L->dense_of && L->lab ? build_moves(L, min_turn_radius_m, top_radius_m)
+        L->speed = cpted__malloc((n ? n : 1) * sizeof *L->speed);
+        rc = L->dense_of && L->lab && L->speed ? build_moves(L, min_turn_radius_m, top_radius_m)
                                    : CPTED_E_NOMEM;
     }
     if (rc == CPTED_OK)
         rc = compute_clearance(L);
+    if (rc == CPTED_OK) { /* the searches read `clear` only */
+        cpted__free(L->mask);
+        L->mask = NULL;
+    }
     if (rc != CPTED_OK) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%.3g states)",
@@ -789,10 +821,10 @@ static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, doub
 {
     double step = L->hm * SAMPLE_STEP_CELLS;
     while (q < q1) {
-        double sx = x + L->sample_xy[2 * q], sy = y + L->sample_xy[2 * q + 1];
-        if (!mask_free(L, sx, sy))
+        unsigned cv = clear_at(L, x + L->sample_xy[2 * q], y + L->sample_xy[2 * q + 1]);
+        if (!cv)
             return false;
-        double c = clearance_m(L, sx, sy);
+        double c = clear_to_m(L, cv);
         q += c > step ? (int)(c / step) : 1;
     }
     return true;
@@ -807,7 +839,7 @@ static bool segment_clear(const cpted__lattice *L, double ax, double ay, double 
         return true;
     int n = (int)ceil(len / (L->hm * SAMPLE_STEP_CELLS));
     for (int i = 1; i <= n; i++)
-        if (!mask_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
+        if (!cell_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
             return false;
     return true;
 }
@@ -826,11 +858,41 @@ static inline int iceil(double x)
     return i + (x > i);
 }
 
+/* A position (relative to the window) in the units of grid g's indices
+ * (fractional u, w): the start of a move, to which each arc adds its end's. */
+static inline void grid_units(const cpted__lattice *L, const grid *g, double x, double y,
+                              double *bu, double *bw)
+{
+    x -= 0.5 * L->hm;
+    y -= 0.5 * L->hm;
+    *bu = (x * g->ex + y * g->ey) * L->inv_along;
+    *bw = (x * g->nx + y * g->ny) * L->inv_across;
+}
+
+/* Where arc mv lands on grid g (its new heading's) from a start at (bu, bw)
+ * of that grid's units: the state, or -1; its point in (*iu, *iw), and the
+ * straight tail in shift units. An arc lands on the next point ahead on the
+ * new heading's line nearest across: it is followed by a straight tail of less
+ * than the spacing along (rounded up to a shift unit). */
+static inline int32_t land_arc(const grid *g, const move *mv, double bu, double bw, int *iu,
+                               int *iw, int *tail)
+{
+    double fu = bu + mv->end_fu, fw = bw + mv->end_fw;
+    int au = iceil(fu - 1e-9);
+    *iu = au - g->u0;
+    *iw = ifloor(fw + 0.5) - g->w0;
+    *tail = 0;
+    if (*iu < 0 || *iw < 0 || *iu >= g->nu || *iw >= g->nw)
+        return -1;
+    double f = (au - fu) * SHIFT_STEPS;
+    int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
+    *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
+    return grid_state(g, *iu, *iw);
+}
+
 /* Where move mv of heading k from (x, y) (the point (u, w) of its grid) lands:
  * the state, or -1; its point in (*iu, *iw) of the new heading's grid, and the
- * straight tail after an arc in shift units. An arc lands on the next point
- * ahead on the new heading's line nearest across: it is followed by a straight
- * tail of less than the spacing along (rounded up to a shift unit). */
+ * straight tail after an arc in shift units (as in the sweeps). */
 static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, double x, double y,
                               int u, int w, int *iu, int *iw, int *tail)
 {
@@ -842,18 +904,9 @@ static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, do
         return grid_state(g, *iu, w);
     }
     const grid *g = &L->grids[(k + mv->dk + L->K) % L->K];
-    double ex = x + mv->end_dx - 0.5 * L->hm, ey = y + mv->end_dy - 0.5 * L->hm;
-    double fu = (ex * g->ex + ey * g->ey) * L->inv_along;
-    double fw = (ex * g->nx + ey * g->ny) * L->inv_across;
-    int au = iceil(fu - 1e-9);
-    *iu = au - g->u0;
-    *iw = ifloor(fw + 0.5) - g->w0;
-    if (*iu < 0 || *iw < 0 || *iu >= g->nu || *iw >= g->nw)
-        return -1;
-    double f = (au - fu) * SHIFT_STEPS;
-    int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
-    *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
-    return grid_state(g, *iu, *iw);
+    double bu, bw;
+    grid_units(L, g, x, y, &bu, &bw);
+    return land_arc(g, mv, bu, bw, iu, iw, tail);
 }
 
 /* A straight tail of c shift units, in metres. */
@@ -874,19 +927,27 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     bool changed = false;
     const grid *g = &L->grids[k];
     const move *mv = &L->mv[(size_t)k * L->nmove];
+    /* the grids of the moves' new headings, by dk + 1 */
+    const grid *gto[3] = {&L->grids[(k + L->K - 1) % L->K], g, &L->grids[(k + 1) % L->K]};
+    uint32_t *speed = L->speed;
+    const double step = L->hm * SAMPLE_STEP_CELLS;
     for (size_t i = 0; i < g->count; i++) {
         /* against the heading when the order is reversed (tests) */
         size_t s = L->reverse ? g->first + g->count - 1 - i : g->first + i;
         if (!dirty[s])
             continue;
         dirty[s] = 0;
-        double v = speed_of(L->lab[s].v), run = L->lab[s].runup;
+        double v = speed_of(speed[s]), run = L->lab[s].runup;
         int32_t d = L->dense_of[s];
         int u = d / g->nw, w = d % g->nw;
         double x, y;
         grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
         transfer_rows tr = transfer_at(L, v);
         double room = clearance_m(L, x, y);
+        /* where the state is in the units of the two neighbouring grids */
+        double bu[3], bw[3];
+        grid_units(L, gto[0], x, y, &bu[0], &bw[0]);
+        grid_units(L, gto[2], x, y, &bu[2], &bw[2]);
         /* arcs much wider than the speed needs are left out (moves are in
          * increasing radius): at speed v the tightest arc that holds it has
          * v²/(f g); wider ones than ARC_REACH times that (or than the smallest
@@ -895,22 +956,30 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
          * of the order. */
         double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
         for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m++) {
-            int iu, iw, tail;
-            int32_t t = landing(L, &mv[m], k, x, y, u, w, &iu, &iw, &tail);
+            int iu, iw, tail = 0;
+            int32_t t;
+            int dk = mv[m].dk;
+            if (dk == 0) {
+                iu = u + 1;
+                iw = w;
+                t = grid_state(g, iu, w);
+            } else {
+                t = land_arc(gto[dk + 1], &mv[m], bu[dk + 1], bw[dk + 1], &iu, &iw, &tail);
+            }
             if (t < 0)
                 continue;
             uint32_t v2 = transfer_q(L, &tr, mv[m].dyn, tail);
-            label *lt = &L->lab[t];
+            if (v2 < speed[t])
+                continue;
             double run2 = run + mv[m].length_m + credit_m(L, tail);
-            if (v2 < lt->v || (v2 == lt->v && !(run2 < lt->runup - RUNUP_TIE_M)))
+            if (v2 == speed[t] && !(run2 < L->lab[t].runup - RUNUP_TIE_M))
                 continue;
             /* samples within the clearance at the start are free */
             if (mv[m].length_m > room &&
-                !samples_clear(L, mv[m].s0 + (int)(room / (L->hm * SAMPLE_STEP_CELLS)),
-                               mv[m].s1, x, y))
+                !samples_clear(L, mv[m].s0 + (int)(room / step), mv[m].s1, x, y))
                 continue;
-            if (mv[m].dk != 0) {
-                const grid *g1 = &L->grids[(k + mv[m].dk + L->K) % L->K];
+            if (dk != 0) {
+                const grid *g1 = gto[dk + 1];
                 double lx, ly;
                 grid_point(L, g1, iu + g1->u0, iw + g1->w0, &lx, &ly);
                 if (!segment_clear(L, x + mv[m].end_dx, y + mv[m].end_dy, lx, ly))
@@ -918,9 +987,9 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             }
             changed = true;
             dirty[t] = 1;
-            lt->v = v2;
-            lt->pred = (int32_t)s;
-            lt->runup = (float)run2;
+            speed[t] = v2;
+            L->lab[t].pred = (int32_t)s;
+            L->lab[t].runup = (float)run2;
         }
     }
     return changed;
@@ -1066,13 +1135,13 @@ static void standstill_starts(cpted__lattice *L)
                     continue; /* the straight from the point behind covers it */
             }
             int i = 0;
-            while (i < nstep && mask_free(L, x - (i + 1) * step * g->ex, y - (i + 1) * step * g->ey))
+            while (i < nstep && cell_free(L, x - (i + 1) * step * g->ex, y - (i + 1) * step * g->ey))
                 i++;
             double v = 0;
             if (i > 0 && cpted_vehicle_speed_after(&v, &L->kin, 0.0, i * step) == CPTED_OK &&
                 v > 0) {
                 double q = ceil(v / SPEED_QUANTUM_MPS);
-                L->lab[s].v = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
+                L->speed[s] = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
                 L->lab[s].runup = (float)(i * step);
             }
         }
@@ -1091,8 +1160,9 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     if (!dirty)
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
     /* standstill in every state */
+    memset(L->speed, 0, n * sizeof *L->speed);
     for (size_t s = 0; s < n; s++)
-        L->lab[s] = (label){0, -1, 0.0f};
+        L->lab[s] = (label){-1, 0.0f};
     standstill_starts(L);
     memset(dirty, 1, n);
     /* given starts (entries at speed, the window's edge), at their nearest
@@ -1105,8 +1175,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             continue;
         double q = ceil(fmin(sd->v_mps, L->vmax) / SPEED_QUANTUM_MPS);
         uint32_t vq = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
-        if (vq > L->lab[s].v || (vq == L->lab[s].v && sd->runup_m < L->lab[s].runup)) {
-            L->lab[s].v = vq;
+        if (vq > L->speed[s] || (vq == L->speed[s] && sd->runup_m < L->lab[s].runup)) {
+            L->speed[s] = vq;
             L->lab[s].runup = (float)sd->runup_m;
         }
     }
@@ -1392,7 +1462,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                     continue;
                 /* the rest of the way to contact, straight (exact closed form) */
                 double rest = fmax(0.0, d - goal->rho_m);
-                double v = speed_of(L->lab[s].v);
+                double v = speed_of(L->speed[s]);
                 if (rest > 0 && v < L->vmax) {
                     double v2;
                     if (cpted_vehicle_speed_after(&v2, &L->kin, fmin(v, L->vmax * (1 - 1e-12)),
@@ -1441,7 +1511,7 @@ bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, d
             int32_t s = grid_nearest(L, g, x - d * ux, y - d * uy, &fu, &fw);
             if (s < 0)
                 continue;
-            double v = speed_of(L->lab[s].v);
+            double v = speed_of(L->speed[s]);
             if (v <= 0)
                 continue;
             int kk;
