@@ -74,14 +74,26 @@ typedef struct move {
     int s0, s1;                /* its collision samples, [s0, s1) of sample_xy */
 } move;
 
+/* A row of a heading's lattice (one record: a lookup reads one cache line). */
+typedef struct grid_row {
+    int32_t lo, n;             /* its first w - w0 with a state, and how many after it are
+                                  kept (the span to its last state) */
+    size_t off;                /* where its span starts in idx */
+} grid_row;
+
+/* An entry of the speed transfer tables: the speed after a move entered at
+ * the row's speed, and its rise to the next row's (both floats: the
+ * interpolation is that of the two rows' floats). */
+typedef struct transfer_cell {
+    float v, dv;
+} transfer_cell;
+
 /* The lattice of one heading. */
 typedef struct grid {
     double ex, ey;             /* along the heading */
     double nx, ny;             /* across it (to the left) */
     int u0, w0, nu, nw;        /* index ranges: u0 .. u0 + nu - 1, w0 .. w0 + nw - 1 */
-    int32_t *row_lo, *row_n;   /* per row u - u0: its first w - w0 with a state, and how many
-                                  after it are kept (the span to its last state) */
-    size_t *row_off;           /* per row: where its span starts in idx */
+    grid_row *row;             /* per row u - u0 */
     int32_t *idx;              /* the spans of the rows: the state, or -1 */
     size_t first, count;       /* its states: first .. first + count - 1 */
 } grid;
@@ -125,13 +137,13 @@ struct cpted__lattice {
     double *sample_xy;         /* collision samples of all moves, x y pairs from the start */
     size_t nsample;
     double r_first;            /* the smallest arc radius */
-    /* speed transfer: table[i * ndyn + d] = speed after dynamics d from i*dv
-       (the dynamics of one entry speed side by side: the moves of a state read
-       two short rows) */
+    /* speed transfer: table[i * ndyn + d] = the speed after dynamics d from
+       i*dv and its rise to row i + 1 (the dynamics of one entry speed side by
+       side: the moves of a state read one short row) */
     int ndyn;
     int tail_base;             /* the tail of c shift units is table tail_base + c */
     double *dyn_arc, *dyn_cap; /* per arc radius: arc length and the radius of its cap */
-    float *table;
+    transfer_cell *table;
     int ntab;
     double vmax;
     uint32_t vmax_q;           /* vmax in quanta */
@@ -519,9 +531,14 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
             double v2 = v1;
             if (tail > 0 && cpted_vehicle_speed_after(&v2, k, v1, tail) != CPTED_OK)
                 v2 = v1;
-            L->table[(size_t)i * L->ndyn + d] = (float)v2;
+            L->table[(size_t)i * L->ndyn + d].v = (float)v2;
         }
     }
+    for (int i = 0; i < ntab; i++)
+        for (int d = 0; d < L->ndyn; d++) {
+            transfer_cell *c = &L->table[(size_t)i * L->ndyn + d];
+            c->dv = i + 1 < ntab ? c[L->ndyn].v - c->v : 0.0f; /* float - float */
+        }
     cpted__free(dist);
     return CPTED_OK;
 }
@@ -545,8 +562,8 @@ static inline transfer_rows transfer_at(const cpted__lattice *L, double v0)
 /* The speed after dynamics d. */
 static inline double transfer(const cpted__lattice *L, const transfer_rows *r, int d)
 {
-    const float *t = &L->table[(size_t)r->i * L->ndyn + d];
-    return t[0] + r->frac * (t[L->ndyn] - t[0]);
+    const transfer_cell *t = &L->table[(size_t)r->i * L->ndyn + d];
+    return t->v + r->frac * t->dv;
 }
 
 /* The speed after move dynamics d and a straight tail of c shift units, in
@@ -579,9 +596,7 @@ void cpted__lattice_free(cpted__lattice *L)
     if (L->grids)
         for (int k = 0; k < L->K; k++) {
             cpted__free(L->grids[k].idx);
-            cpted__free(L->grids[k].row_lo);
-            cpted__free(L->grids[k].row_n);
-            cpted__free(L->grids[k].row_off);
+            cpted__free(L->grids[k].row);
         }
     cpted__free(L->grids);
     cpted__free(L->dense_of);
@@ -601,8 +616,9 @@ static inline int32_t grid_state(const grid *g, int u, int w)
 {
     if ((unsigned)u >= (unsigned)g->nu)
         return -1;
-    unsigned d = (unsigned)(w - g->row_lo[u]);
-    return d < (unsigned)g->row_n[u] ? g->idx[g->row_off[u] + d] : -1;
+    const grid_row *r = &g->row[u];
+    unsigned d = (unsigned)(w - r->lo);
+    return d < (unsigned)r->n ? g->idx[r->off + d] : -1;
 }
 
 /* The position of point (u, w) of grid g, relative to the window's corner
@@ -653,11 +669,9 @@ static int build_grid(cpted__lattice *L, int k, size_t first)
     g->w0 = (int)floor(bmin * L->inv_across) - 1;
     g->nu = (int)ceil(amax * L->inv_along) + 2 - g->u0;
     g->nw = (int)ceil(bmax * L->inv_across) + 2 - g->w0;
-    g->row_lo = cpted__malloc((size_t)g->nu * sizeof *g->row_lo);
-    g->row_n = cpted__malloc((size_t)g->nu * sizeof *g->row_n);
-    g->row_off = cpted__malloc((size_t)g->nu * sizeof *g->row_off);
+    g->row = cpted__malloc((size_t)g->nu * sizeof *g->row);
     uint8_t *in = cpted__malloc((size_t)g->nw);
-    if (!g->row_lo || !g->row_n || !g->row_off || !in) {
+    if (!g->row || !in) {
         cpted__free(in);
         return CPTED_E_NOMEM;
     }
@@ -674,10 +688,10 @@ static int build_grid(cpted__lattice *L, int k, size_t first)
                 hi = w;
             }
         }
-        g->row_lo[u] = lo < 0 ? 0 : lo;
-        g->row_n[u] = lo < 0 ? 0 : hi - lo + 1;
-        g->row_off[u] = used;
-        if (!cpted__grow((void **)&g->idx, &cap, used + (size_t)g->row_n[u] + 1, sizeof *g->idx)) {
+        g->row[u].lo = lo < 0 ? 0 : lo;
+        g->row[u].n = lo < 0 ? 0 : hi - lo + 1;
+        g->row[u].off = used;
+        if (!cpted__grow((void **)&g->idx, &cap, used + (size_t)g->row[u].n + 1, sizeof *g->idx)) {
             cpted__free(in);
             return CPTED_E_NOMEM;
         }
@@ -772,10 +786,10 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     for (int k = 0; k < headings; k++) {
         const grid *g = &L->grids[k];
         for (int u = 0; u < g->nu; u++)
-            for (int d = 0; d < g->row_n[u]; d++) {
-                int32_t st = g->idx[g->row_off[u] + (size_t)d];
+            for (int d = 0; d < g->row[u].n; d++) {
+                int32_t st = g->idx[g->row[u].off + (size_t)d];
                 if (st >= 0)
-                    L->dense_of[st] = u * g->nw + g->row_lo[u] + d;
+                    L->dense_of[st] = u * g->nw + g->row[u].lo + d;
             }
     }
     *out = L;
