@@ -128,6 +128,12 @@ struct cpted__lattice {
     size_t nstate;
     uint32_t *speed;           /* per state: its label's speed in quanta */
     label *lab;                /* per state: the rest of its label */
+    uint8_t *dirty;            /* per state: its label changed since it was last expanded */
+    const cpted__lattice *owner; /* a lattice sharing another's geometry (cpted__lattice_share):
+                                  that one; it owns all but the labels and the tables */
+    _Atomic int *stop;         /* set: the searches stop when it is non-zero */
+    bool worker;               /* searched on a thread of the library's own: read only *stop,
+                                  never the context (its callback, its error text) */
     int max_dk;                /* the largest heading change of a move (1) */
     bool reverse;              /* sweep headings and states backwards (tests: the order does
                                   not change the speeds) */
@@ -592,23 +598,87 @@ void cpted__lattice_free(cpted__lattice *L)
 {
     if (!L)
         return;
-    cpted__free(L->mask);
-    if (L->grids)
-        for (int k = 0; k < L->K; k++) {
-            cpted__free(L->grids[k].idx);
-            cpted__free(L->grids[k].row);
-        }
-    cpted__free(L->grids);
-    cpted__free(L->dense_of);
     cpted__free(L->lab);
     cpted__free(L->speed);
-    cpted__free(L->clear);
-    cpted__free(L->mv);
-    cpted__free(L->sample_xy);
-    cpted__free(L->dyn_arc);
-    cpted__free(L->dyn_cap);
+    cpted__free(L->dirty);
     cpted__free(L->table);
+    if (!L->owner) {
+        cpted__free(L->mask);
+        if (L->grids)
+            for (int k = 0; k < L->K; k++) {
+                cpted__free(L->grids[k].idx);
+                cpted__free(L->grids[k].row);
+            }
+        cpted__free(L->grids);
+        cpted__free(L->dense_of);
+        cpted__free(L->clear);
+        cpted__free(L->mv);
+        cpted__free(L->sample_xy);
+        cpted__free(L->dyn_arc);
+        cpted__free(L->dyn_cap);
+    }
     cpted__free(L);
+}
+
+/* The labels of a lattice (speeds, the rest, dirty flags); false when out of
+ * memory. */
+static bool alloc_labels(cpted__lattice *L)
+{
+    size_t n = L->nstate ? L->nstate : 1;
+    L->lab = cpted__malloc(n * sizeof *L->lab);
+    L->speed = cpted__malloc(n * sizeof *L->speed);
+    L->dirty = cpted__malloc(n);
+    return L->lab && L->speed && L->dirty;
+}
+
+int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
+{
+    *out = NULL;
+    cpted__lattice *S = cpted__malloc(sizeof *S);
+    if (!S)
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search");
+    *S = *L;
+    S->owner = L->owner ? L->owner : L;
+    S->lab = NULL;
+    S->speed = NULL;
+    S->dirty = NULL;
+    S->table = NULL;
+    S->ntab = 0;
+    S->stop = NULL;
+    S->worker = false;
+    if (!alloc_labels(S)) {
+        cpted__lattice_free(S);
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search (%zu states)",
+                            L->nstate);
+    }
+    *out = S;
+    return CPTED_OK;
+}
+
+void cpted__lattice_set_stop(cpted__lattice *L, _Atomic int *stop, bool worker)
+{
+    L->stop = stop;
+    L->worker = worker;
+}
+
+/* Whether the search is to stop: the flag, or the context's callback (on the
+ * caller's thread only; it then sets the flag, for the other searches). */
+static bool search_stopped(cpted__lattice *L)
+{
+    if (L->stop && *L->stop)
+        return true;
+    if (L->worker || !cpted__interrupted(L->ctx))
+        return false;
+    if (L->stop)
+        *L->stop = 1;
+    return true;
+}
+
+/* The status of an interrupted search (worded on the caller's thread only). */
+static int search_interrupted(cpted__lattice *L)
+{
+    return L->worker ? CPTED_E_INTERRUPTED
+                     : cpted__error(L->ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
 }
 
 /* The state at point (u, w) of grid g (indices from u0, w0), or -1. */
@@ -767,9 +837,7 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     }
     if (rc == CPTED_OK) {
         L->dense_of = cpted__malloc((n ? n : 1) * sizeof *L->dense_of);
-        L->lab = cpted__malloc((n ? n : 1) * sizeof *L->lab);
-        L->speed = cpted__malloc((n ? n : 1) * sizeof *L->speed);
-        rc = L->dense_of && L->lab && L->speed ? build_moves(L, min_turn_radius_m, top_radius_m)
+        rc = L->dense_of && alloc_labels(L) ? build_moves(L, min_turn_radius_m, top_radius_m)
                                    : CPTED_E_NOMEM;
     }
     if (rc == CPTED_OK)
@@ -1165,14 +1233,11 @@ static void standstill_starts(cpted__lattice *L)
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
                           int threads)
 {
-    cpted_context *ctx = L->ctx;
     int K = L->K;
     size_t n = L->nstate;
     if (n == 0)
         return CPTED_OK;
-    uint8_t *dirty = cpted__malloc(n);
-    if (!dirty)
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
+    uint8_t *dirty = L->dirty;
     /* standstill in every state */
     memset(L->speed, 0, n * sizeof *L->speed);
     for (size_t s = 0; s < n; s++)
@@ -1237,9 +1302,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             w->back = back;
             pthread_barrier_wait(&w->start);
             for (int i = 0; i < half; i++) {
-                if (cpted__interrupted(ctx)) {
-                    rc = cpted__error(ctx, CPTED_E_INTERRUPTED,
-                                      "interrupted during the VDA search");
+                if (search_stopped(L)) {
+                    rc = search_interrupted(L);
                     pthread_mutex_lock(&w->mu);
                     w->stop_pass = true;
                     pthread_cond_broadcast(&w->cv);
@@ -1260,8 +1324,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             continue;
         }
         for (int i = 0; i < K - half; i++) {
-            if (cpted__interrupted(ctx)) {
-                rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
+            if (search_stopped(L)) {
+                rc = search_interrupted(L);
                 break;
             }
             /* K odd: the last step has the worker's heading only */
@@ -1281,7 +1345,6 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
         pthread_barrier_destroy(&w->done);
     }
     cpted__free(w);
-    cpted__free(dirty);
     return rc;
 }
 
