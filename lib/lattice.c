@@ -127,7 +127,8 @@ struct cpted__lattice {
     int32_t *dense_of;         /* per state: its dense index (u - u0) * nw + (w - w0) */
     size_t nstate;
     uint32_t *speed;           /* per state: its label's speed in quanta */
-    label *lab;                /* per state: the rest of its label */
+    label *lab;                /* per state: the rest of its label; NULL when the lattice
+                                  keeps speeds only (cpted__lattice_speeds_only) */
     uint8_t *dirty;            /* per state: its label changed since it was last expanded */
     const cpted__lattice *owner; /* a lattice sharing another's geometry (cpted__lattice_share):
                                   that one; it owns all but the labels and the tables */
@@ -625,10 +626,9 @@ void cpted__lattice_free(cpted__lattice *L)
 static bool alloc_labels(cpted__lattice *L)
 {
     size_t n = L->nstate ? L->nstate : 1;
-    L->lab = cpted__malloc(n * sizeof *L->lab);
     L->speed = cpted__malloc(n * sizeof *L->speed);
     L->dirty = cpted__malloc(n);
-    return L->lab && L->speed && L->dirty;
+    return L->speed && L->dirty;
 }
 
 int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
@@ -639,20 +639,26 @@ int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search");
     *S = *L;
     S->owner = L->owner ? L->owner : L;
-    S->lab = NULL;
+    S->lab = L->lab ? cpted__malloc((L->nstate ? L->nstate : 1) * sizeof *S->lab) : NULL;
     S->speed = NULL;
     S->dirty = NULL;
     S->table = NULL;
     S->ntab = 0;
     S->stop = NULL;
     S->worker = false;
-    if (!alloc_labels(S)) {
+    if (!alloc_labels(S) || (L->lab && !S->lab)) {
         cpted__lattice_free(S);
         return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search (%zu states)",
                             L->nstate);
     }
     *out = S;
     return CPTED_OK;
+}
+
+void cpted__lattice_speeds_only(cpted__lattice *L)
+{
+    cpted__free(L->lab);
+    L->lab = NULL;
 }
 
 void cpted__lattice_set_stop(cpted__lattice *L, _Atomic int *stop, bool worker)
@@ -837,7 +843,8 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     }
     if (rc == CPTED_OK) {
         L->dense_of = cpted__malloc((n ? n : 1) * sizeof *L->dense_of);
-        rc = L->dense_of && alloc_labels(L) ? build_moves(L, min_turn_radius_m, top_radius_m)
+        L->lab = cpted__malloc((n ? n : 1) * sizeof *L->lab);
+        rc = L->dense_of && L->lab && alloc_labels(L) ? build_moves(L, min_turn_radius_m, top_radius_m)
                                    : CPTED_E_NOMEM;
     }
     if (rc == CPTED_OK)
@@ -1012,6 +1019,7 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     /* the grids of the moves' new headings, by dk + 1 */
     const grid *gto[3] = {&L->grids[(k + L->K - 1) % L->K], g, &L->grids[(k + 1) % L->K]};
     uint32_t *speed = L->speed;
+    label *lab = L->lab; /* NULL: speeds only */
     const double step = L->hm * SAMPLE_STEP_CELLS;
     for (size_t i = 0; i < g->count; i++) {
         /* against the heading when the order is reversed (tests) */
@@ -1019,7 +1027,7 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
         if (!dirty[s])
             continue;
         dirty[s] = 0;
-        double v = speed_of(speed[s]), run = L->lab[s].runup;
+        double v = speed_of(speed[s]), run = lab ? lab[s].runup : 0.0;
         int32_t d = L->dense_of[s];
         int u = d / g->nw, w = d % g->nw;
         double x, y;
@@ -1053,8 +1061,10 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             uint32_t v2 = transfer_q(L, &tr, mv[m].dyn, tail);
             if (v2 < speed[t])
                 continue;
+            /* an arrival of the same speed with a shorter run-up changes the
+               path, not the speeds: not taken when speeds alone are kept */
             double run2 = run + mv[m].length_m + credit_m(L, tail);
-            if (v2 == speed[t] && !(run2 < L->lab[t].runup - RUNUP_TIE_M))
+            if (v2 == speed[t] && (!lab || !(run2 < lab[t].runup - RUNUP_TIE_M)))
                 continue;
             /* samples within the clearance at the start are free */
             if (mv[m].length_m > room &&
@@ -1070,8 +1080,10 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             changed = true;
             dirty[t] = 1;
             speed[t] = v2;
-            L->lab[t].pred = (int32_t)s;
-            L->lab[t].runup = (float)run2;
+            if (lab) {
+                lab[t].pred = (int32_t)s;
+                lab[t].runup = (float)run2;
+            }
         }
     }
     return changed;
@@ -1224,7 +1236,8 @@ static void standstill_starts(cpted__lattice *L)
                 v > 0) {
                 double q = ceil(v / SPEED_QUANTUM_MPS);
                 L->speed[s] = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
-                L->lab[s].runup = (float)(i * step);
+                if (L->lab)
+                    L->lab[s].runup = (float)(i * step);
             }
         }
     }
@@ -1240,7 +1253,7 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     uint8_t *dirty = L->dirty;
     /* standstill in every state */
     memset(L->speed, 0, n * sizeof *L->speed);
-    for (size_t s = 0; s < n; s++)
+    for (size_t s = 0; L->lab && s < n; s++)
         L->lab[s] = (label){-1, 0.0f};
     standstill_starts(L);
     memset(dirty, 1, n);
@@ -1254,7 +1267,10 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             continue;
         double q = ceil(fmin(sd->v_mps, L->vmax) / SPEED_QUANTUM_MPS);
         uint32_t vq = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
-        if (vq > L->speed[s] || (vq == L->speed[s] && sd->runup_m < L->lab[s].runup)) {
+        if (!L->lab) {
+            if (vq > L->speed[s])
+                L->speed[s] = vq;
+        } else if (vq > L->speed[s] || (vq == L->speed[s] && sd->runup_m < L->lab[s].runup)) {
             L->speed[s] = vq;
             L->lab[s].runup = (float)sd->runup_m;
         }
@@ -1489,6 +1505,8 @@ double cpted__lattice_runup(const cpted__lattice *L, int64_t state)
 {
     size_t nc = 0, n = 0;
     double *xy = NULL, len = NAN;
+    if (!L->lab)
+        return NAN; /* speeds only */
     int64_t *chain = chain_of(L, state, &nc);
     if (chain && chain_polyline(L, chain, nc, &xy, &n))
         len = polyline_length(xy, n);
@@ -1556,7 +1574,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 }
             }
     }
-    if (found) /* the run-up: the length of the path drawn, then the rest */
+    if (found) /* the run-up: the length of the path drawn, then the rest (NaN: speeds only) */
         out->runup_m = cpted__lattice_runup(L, out->state) + best_rest;
     return found;
 }
@@ -1626,6 +1644,8 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
 {
     *xy_out = NULL;
     *n_out = 0;
+    if (!L->lab)
+        return cpted__error(L->ctx, CPTED_E_INVALID, "vda: a lattice of speeds only has no paths");
     size_t nc = 0;
     int64_t *chain = chain_of(L, state, &nc);
     if (!chain)
