@@ -707,19 +707,45 @@ static inline void grid_point(const cpted__lattice *L, const grid *g, int u, int
     *y = 0.5 * L->hm + u * L->along * g->ey + w * L->across * g->ny;
 }
 
+/* floor() and ceil() without a call into libm (they are not inlined without
+ * SSE4.1, and the sweeps use them for every move). */
+static inline int ifloor(double x)
+{
+    int i = (int)x;
+    return i - (x < i);
+}
+
+static inline int iceil(double x)
+{
+    int i = (int)x;
+    return i + (x > i);
+}
+
 /* The state of the point of grid g nearest to (x, y), -1 when it has none; in
- * (fu, fw) the fractional indices of (x, y). */
-static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, double x, double y,
-                                   double *fu, double *fw)
+ * (fu, fw) the fractional indices of (x, y), in (*pu, *pw) (when not NULL)
+ * the indices of that point. */
+static inline int32_t grid_nearest_at(const cpted__lattice *L, const grid *g, double x, double y,
+                                      double *fu, double *fw, int *pu, int *pw)
 {
     x -= 0.5 * L->hm;
     y -= 0.5 * L->hm;
     *fu = (x * g->ex + y * g->ey) * L->inv_along;
     *fw = (x * g->nx + y * g->ny) * L->inv_across;
-    int u = (int)floor(*fu + 0.5) - g->u0, w = (int)floor(*fw + 0.5) - g->w0;
+    int au = ifloor(*fu + 0.5), aw = ifloor(*fw + 0.5);
+    if (pu) {
+        *pu = au;
+        *pw = aw;
+    }
+    int u = au - g->u0, w = aw - g->w0;
     if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
         return -1;
     return grid_state(g, u, w);
+}
+
+static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, double x, double y,
+                                   double *fu, double *fw)
+{
+    return grid_nearest_at(L, g, x, y, fu, fw, NULL, NULL);
 }
 
 /* The grid of heading k over the window, its states numbered from `first`
@@ -931,20 +957,6 @@ static bool segment_clear(const cpted__lattice *L, double ax, double ay, double 
         if (!cell_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
             return false;
     return true;
-}
-
-/* floor() and ceil() without a call into libm (they are not inlined without
- * SSE4.1, and the sweeps use them for every move). */
-static inline int ifloor(double x)
-{
-    int i = (int)x;
-    return i - (x < i);
-}
-
-static inline int iceil(double x)
-{
-    int i = (int)x;
-    return i + (x > i);
 }
 
 /* A position (relative to the window) in the units of grid g's indices
@@ -1603,15 +1615,16 @@ bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, d
         const grid *g = &L->grids[k];
         for (double d = L->along; d <= len + L->along; d += L->along) {
             double fu, fw;
-            int32_t s = grid_nearest(L, g, x - d * ux, y - d * uy, &fu, &fw);
+            int pu, pw;
+            int32_t s = grid_nearest_at(L, g, x - d * ux, y - d * uy, &fu, &fw, &pu, &pw);
             if (s < 0)
                 continue;
             double v = speed_of(L->speed[s]);
             if (v <= 0)
                 continue;
-            int kk;
+            /* its point (that of state_pose(), without looking for its grid) */
             double px, py;
-            state_pose(L, s, &kk, &px, &py);
+            grid_point(L, g, pu, pw, &px, &py);
             double rx = x - px, ry = y - py;
             double along = rx * ux + ry * uy, lateral = fabs(rx * uy - ry * ux);
             if (!(along > 0) || along > len || lateral > tol)
