@@ -641,6 +641,9 @@ void cpted__standoff_threat(const cpted_standoff *s, double *charge_kg, double *
 typedef struct cpted__rays cpted__rays;
 int cpted__rays_new(cpted__rays **out, cpted_context *ctx, const GEOSGeometry *poly);
 void cpted__rays_free(cpted__rays *r);
+/* Queries on r's index from another thread: an object of its own that shares
+ * r's segments and buckets (r must outlive it). */
+int cpted__rays_share(cpted__rays **out, cpted_context *ctx, const cpted__rays *r);
 /* Point in the set (even-odd over all rings). */
 bool cpted__rays_inside(cpted__rays *r, double x, double y);
 /* Distance from (x, y) along (dx, dy) to the first boundary crossing, at most max_len. */

@@ -353,6 +353,7 @@ typedef struct vda_search {
     cpted__lattice_seed *seeds;
     size_t nseeds;
     int threads;               /* threads sweeping it */
+    arrival *out;              /* its arrivals, per target */
     int rc;
 } vda_search;
 
@@ -364,93 +365,6 @@ static int search_prepare(cpted_vda *v, vda_search *s, cpted__rays *rays, const 
     if (rc == CPTED_OK)
         rc = make_seeds(v, s->L, rays, w, s->cell, &s->kin, &s->seeds, &s->nseeds);
     return rc;
-}
-
-/* Searches run on the caller's thread and at most one more, each search
- * taken whole by the thread that is free first. A search's result does not
- * depend on the thread that ran it, nor on what runs beside it (each has
- * labels of its own; the geometry they share is only read), so the result
- * is the same bytes as with one thread. */
-typedef struct search_pool {
-    vda_search *s;
-    int n;
-    _Atomic int next;          /* the next search to take */
-    _Atomic int stop;          /* interrupted: the searches stop */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool worker_done;          /* under mu */
-} search_pool;
-
-static void pool_work(search_pool *p, bool worker)
-{
-    for (;;) {
-        int i = p->next++;
-        if (i >= p->n)
-            return;
-        vda_search *s = &p->s[i];
-        cpted__lattice_set_stop(s->L, &p->stop, worker);
-        s->rc = p->stop ? CPTED_E_INTERRUPTED
-                        : cpted__lattice_search(s->L, s->seeds, s->nseeds, s->threads);
-    }
-}
-
-static void *pool_main(void *arg)
-{
-    search_pool *p = arg;
-    pool_work(p, true);
-    pthread_mutex_lock(&p->mu);
-    p->worker_done = true;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-static int run_searches(cpted_vda *v, vda_search *s, int n, int threads)
-{
-    cpted_context *ctx = v->ctx;
-    search_pool p;
-    memset(&p, 0, sizeof p);
-    p.s = s;
-    p.n = n;
-    p.next = 0;
-    p.stop = 0;
-    int made = 0; /* 1 mutex, 2 cond, 3 thread */
-    pthread_t worker;
-    if (threads > 1 && n > 1 && pthread_mutex_init(&p.mu, NULL) == 0 && ++made &&
-        pthread_cond_init(&p.cv, NULL) == 0 && ++made &&
-        pthread_create(&worker, NULL, pool_main, &p) == 0)
-        made++;
-    pool_work(&p, false);
-    if (made == 3) {
-        /* the worker's searches do not call the context: the interrupt
-         * callback is asked here while they run */
-        pthread_mutex_lock(&p.mu);
-        while (!p.worker_done) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 20 * 1000 * 1000;
-            if (until.tv_nsec >= 1000 * 1000 * 1000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000 * 1000 * 1000;
-            }
-            pthread_cond_timedwait(&p.cv, &p.mu, &until);
-            if (!p.worker_done && !p.stop && cpted__interrupted(ctx))
-                p.stop = 1;
-        }
-        pthread_mutex_unlock(&p.mu);
-        pthread_join(worker, NULL);
-    }
-    if (made >= 2)
-        pthread_cond_destroy(&p.cv);
-    if (made >= 1)
-        pthread_mutex_destroy(&p.mu);
-    for (int i = 0; i < n; i++) {
-        if (s[i].rc == CPTED_E_INTERRUPTED)
-            return cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
-        if (s[i].rc != CPTED_OK)
-            return s[i].rc; /* worded on the caller's thread: only its searches allocate */
-    }
-    return CPTED_OK;
 }
 
 /* The arrivals of a finished search: fills arr[t] for every target. */
@@ -511,6 +425,112 @@ static void search_arrivals(cpted_vda *v, cpted__vda_builder *b, const vda_searc
         if (a->found && a->v_mps > k->vmax_mps)
             a->v_mps = k->vmax_mps;
     }
+}
+
+/* Searches run on the caller's thread and at most one more, each search
+ * and then its arrivals taken whole by the thread that is free first. A
+ * search's result does not depend on the thread that ran it, nor on what runs
+ * beside it (each has labels of its own; the geometry they share is only
+ * read; each thread queries R through rays of its own), so the result is the
+ * same bytes as with one thread. */
+typedef struct search_pool {
+    vda_search *s;
+    int n;
+    cpted_vda *v;
+    cpted__vda_builder *b;
+    const double *w, *ray_len;
+    cpted__rays *rays[2];      /* the caller's, the worker's */
+    _Atomic int next;          /* the next search to take */
+    _Atomic int stop;          /* interrupted: the searches stop */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool worker_done;          /* under mu */
+} search_pool;
+
+static void pool_work(search_pool *p, bool worker)
+{
+    for (;;) {
+        int i = p->next++;
+        if (i >= p->n)
+            return;
+        vda_search *s = &p->s[i];
+        cpted__lattice_set_stop(s->L, &p->stop, worker);
+        s->rc = p->stop ? CPTED_E_INTERRUPTED
+                        : cpted__lattice_search(s->L, s->seeds, s->nseeds, s->threads);
+        if (s->rc == CPTED_OK)
+            search_arrivals(p->v, p->b, s, p->rays[worker], p->w, p->ray_len, s->out);
+    }
+}
+
+static void *pool_main(void *arg)
+{
+    search_pool *p = arg;
+    pool_work(p, true);
+    pthread_mutex_lock(&p->mu);
+    p->worker_done = true;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static int run_searches(cpted_vda *v, cpted__vda_builder *b, vda_search *s, int n, int threads,
+                        cpted__rays *rays, const double w[4], const double *ray_len)
+{
+    cpted_context *ctx = v->ctx;
+    search_pool p;
+    memset(&p, 0, sizeof p);
+    p.s = s;
+    p.n = n;
+    p.v = v;
+    p.b = b;
+    p.w = w;
+    p.ray_len = ray_len;
+    p.rays[0] = rays;
+    p.next = 0;
+    p.stop = 0;
+    if (threads > 1 && n > 1) {
+        int rc = cpted__rays_share(&p.rays[1], ctx, rays);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    int made = 0; /* 1 mutex, 2 cond, 3 thread */
+    pthread_t worker;
+    if (p.rays[1] && pthread_mutex_init(&p.mu, NULL) == 0 && ++made &&
+        pthread_cond_init(&p.cv, NULL) == 0 && ++made &&
+        pthread_create(&worker, NULL, pool_main, &p) == 0)
+        made++;
+    pool_work(&p, false);
+    if (made == 3) {
+        /* the worker's searches do not call the context: the interrupt
+         * callback is asked here while they run */
+        pthread_mutex_lock(&p.mu);
+        while (!p.worker_done) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 20 * 1000 * 1000;
+            if (until.tv_nsec >= 1000 * 1000 * 1000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000 * 1000 * 1000;
+            }
+            pthread_cond_timedwait(&p.cv, &p.mu, &until);
+            if (!p.worker_done && !p.stop && cpted__interrupted(ctx))
+                p.stop = 1;
+        }
+        pthread_mutex_unlock(&p.mu);
+        pthread_join(worker, NULL);
+    }
+    if (made >= 2)
+        pthread_cond_destroy(&p.cv);
+    if (made >= 1)
+        pthread_mutex_destroy(&p.mu);
+    cpted__rays_free(p.rays[1]);
+    for (int i = 0; i < n; i++) {
+        if (s[i].rc == CPTED_E_INTERRUPTED)
+            return cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
+        if (s[i].rc != CPTED_OK)
+            return s[i].rc; /* worded on the caller's thread: only its searches allocate */
+    }
+    return CPTED_OK;
 }
 
 /* The radius at which the cornering cap reaches vmax for the lowest friction
@@ -746,7 +766,7 @@ static int run(cpted_vda *v)
     double tol = fmax(v->opts.cell_m, 0.25);
     ray_len = cpted__malloc(2 * v->target_count * sizeof *ray_len);
     arr = cpted__calloc(v->target_count, sizeof *arr);
-    var = cpted__calloc(v->target_count, sizeof *var);
+    var = cpted__calloc(4 * v->target_count, sizeof *var); /* the band's four searches */
     if (!ray_len || !arr || !var) {
         rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA");
         goto done;
@@ -783,6 +803,7 @@ static int run(cpted_vda *v)
         srch[i].cell = i == 0 ? v->opts.cell_m : fmin(5.0, 2.0 * v->opts.cell_m);
         srch[i].kin = i == 0 ? v->vehicle : k[i - 1];
         srch[i].threads = band ? 1 : threads;
+        srch[i].out = i == 0 ? arr : var + (size_t)(i - 1) * v->target_count;
     }
     rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
                             v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
@@ -798,10 +819,8 @@ static int run(cpted_vda *v)
         rc = search_prepare(v, &srch[i], rays, w);
     if (rc == CPTED_OK) {
         cpted__progress(ctx, 0.2, "vda search");
-        rc = run_searches(v, srch, nsrch, threads);
+        rc = run_searches(v, &b, srch, nsrch, threads, rays, w, ray_len);
     }
-    if (rc == CPTED_OK)
-        search_arrivals(v, &b, &srch[0], rays, w, ray_len, arr);
     for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
         cpted__vda_target *tg = &v->targets[t];
         tg->rec.assessed = 1;
@@ -817,13 +836,13 @@ static int run(cpted_vda *v)
             rc = fill_rating(v, tg, b.in[t].kind);
     }
     for (int i = 1; i < nsrch && rc == CPTED_OK; i++) {
-        search_arrivals(v, &b, &srch[i], rays, w, ray_len, var);
+        const arrival *vr = srch[i].out;
         for (size_t t = 0; t < v->target_count; t++) {
             cpted_vda_target *r = &v->targets[t].rec;
-            if (!arr[t].found || !var[t].found)
+            if (!arr[t].found || !vr[t].found)
                 continue;
-            r->speed_low_kmh = fmin(r->speed_low_kmh, kmh(var[t].v_mps));
-            r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(var[t].v_mps));
+            r->speed_low_kmh = fmin(r->speed_low_kmh, kmh(vr[t].v_mps));
+            r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(vr[t].v_mps));
         }
     }
     /* the band's lattices; the main one (L) is freed at the end */
