@@ -155,6 +155,8 @@ struct cpted__lattice {
     double vmax;
     uint32_t vmax_q;           /* vmax in quanta */
     double inv_fg;             /* 1 / (f g) of the current kinematics */
+    double tail_gain2[SHIFT_STEPS + 1]; /* per tail of c shift units: 2 a0 times its length,
+                                  the most it can add to v² (a(v) <= a0) */
     cpted_vehicle kin;         /* the kinematics of the current tables */
 };
 
@@ -512,6 +514,8 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
     L->vmax = k->vmax_mps;
     L->vmax_q = (uint32_t)ceil(k->vmax_mps / SPEED_QUANTUM_MPS);
     L->inv_fg = 1.0 / (k->lateral_friction * G_MPS2);
+    for (int c = 0; c <= SHIFT_STEPS; c++)
+        L->tail_gain2[c] = 2.0 * k->a0_mps2 * c * L->shift_m;
     int ntab = (int)ceil(k->vmax_mps / TABLE_STEP_MPS) + 2;
     if (ntab != L->ntab) {
         cpted__free(L->table);
@@ -573,16 +577,9 @@ static inline double transfer(const cpted__lattice *L, const transfer_rows *r, i
     return t->v + r->frac * t->dv;
 }
 
-/* The speed after move dynamics d and a straight tail of c shift units, in
- * quanta, rounded up (the safe side). */
-static inline uint32_t transfer_q(const cpted__lattice *L, const transfer_rows *r, int d, int c)
+/* A speed in quanta (x: in units of a quantum), rounded up (the safe side). */
+static inline uint32_t quantize(const cpted__lattice *L, double x)
 {
-    double v = transfer(L, r, d);
-    if (c > 0) {
-        transfer_rows r2 = transfer_at(L, v);
-        v = transfer(L, &r2, L->tail_base + c);
-    }
-    double x = v * (1.0 / SPEED_QUANTUM_MPS);
     if (!(x < L->vmax_q))
         return L->vmax_q;
     uint32_t q = (uint32_t)x; /* rounded up, without a call to ceil() */
@@ -593,6 +590,32 @@ static inline double speed_of(uint32_t q)
 {
     return q * SPEED_QUANTUM_MPS;
 }
+
+/* The speed after move dynamics d and a straight tail of c shift units, in
+ * quanta (not yet rounded up: quantize()); or -1 when it certainly rounds up
+ * below `than` (in quanta), i.e. is at most than - 1 quanta (labels never
+ * exceed vmax_q, so a speed capped at vmax_q is never below a label). The
+ * tail's table is not read when a bound puts it below: its entry at row
+ * speed v_i is the exact closed form from v_i over its length d, at most
+ * sqrt(v_i² + 2 a0 d) since a(v) <= a0; the interpolation at v (between rows
+ * i and i + 1) is at most the larger of the two, so at most
+ * sqrt((v + dv)² + 2 a0 d); 1e-4 of v² covers the floats' rounding (6e-8)
+ * many times. */
+static inline double transfer_than(const cpted__lattice *L, const transfer_rows *r, int d, int c,
+                                   uint32_t than)
+{
+    double v = transfer(L, r, d), below = (double)than - 1.0;
+    if (c > 0) {
+        double vt = below * SPEED_QUANTUM_MPS, vb = v + TABLE_STEP_MPS;
+        if (below > 0 && (vb * vb + L->tail_gain2[c]) * (1.0 + 1e-4) < vt * vt)
+            return -1.0;
+        transfer_rows r2 = transfer_at(L, v);
+        v = transfer(L, &r2, L->tail_base + c);
+    }
+    double x = v * (1.0 / SPEED_QUANTUM_MPS);
+    return x <= below ? -1.0 : x;
+}
+
 /* ---- construction -------------------------------------------------------- */
 
 void cpted__lattice_free(cpted__lattice *L)
@@ -1070,9 +1093,10 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             }
             if (t < 0)
                 continue;
-            uint32_t v2 = transfer_q(L, &tr, mv[m].dyn, tail);
-            if (v2 < speed[t])
+            double x2 = transfer_than(L, &tr, mv[m].dyn, tail, speed[t]);
+            if (x2 < 0)
                 continue;
+            uint32_t v2 = quantize(L, x2);
             /* an arrival of the same speed with a shorter run-up changes the
                path, not the speeds: not taken when speeds alone are kept */
             double run2 = run + mv[m].length_m + credit_m(L, tail);
