@@ -682,9 +682,9 @@ void cpted__lattice_free(cpted__lattice *L);
  * L must outlive it; free it with cpted__lattice_free. */
 int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L);
 /* L keeps the speeds of its labels only, not their paths (the run-ups are
- * NaN, no path is drawn): the speeds are the same; shared lattices made after
- * it are speeds-only too. */
-void cpted__lattice_speeds_only(cpted__lattice *L);
+ * NaN, no path is drawn): the speeds are the same, found with fewer moves
+ * tried; shared lattices made after it are speeds-only too. */
+int cpted__lattice_speeds_only(cpted__lattice *L);
 /* The searches of L stop (CPTED_E_INTERRUPTED) when *stop is non-zero; with
  * worker, L is searched on a thread of the library's own: it never calls the
  * context's interrupt callback nor words an error (the caller does), without,

@@ -52,6 +52,9 @@
 #define RUNUP_TIE_M 0.01      /* an arrival of equal speed replaces one at least this much
                                  longer (and is carried on) */
 #define G_MPS2 9.80665
+#define DIRTY_SPEED 1
+#define DIRTY_SHORTER 2
+#define ROW_NEVER UINT16_MAX
 
 /* Arc radii: from the minimum turning radius up in steps of RADIUS_STEP, to the
  * radius at which the cornering cap reaches vmax (the caller's r_top); an arc
@@ -129,7 +132,14 @@ struct cpted__lattice {
     uint32_t *speed;           /* per state: its label's speed in quanta */
     label *lab;                /* per state: the rest of its label; NULL when the lattice
                                   keeps speeds only (cpted__lattice_speeds_only) */
-    uint8_t *dirty;            /* per state: its label changed since it was last expanded */
+    uint8_t *dirty;            /* per state: DIRTY_SPEED, its label changed since it was last
+                                  expanded; DIRTY_SHORTER, its run-up got shorter since */
+    uint16_t *row_exp;         /* per state: the transfer table row of its speed when it was
+                                  last expanded (ROW_NEVER: not yet) */
+    uint8_t *flat_upto;        /* per table row i: the arc moves 1 .. flat_upto[i] - 1 give
+                                  the same speed from every entry speed of row i and above
+                                  (entered above their cap, braked to it), and were tried
+                                  from every speed of the row (within the arc reach) */
     const cpted__lattice *owner; /* a lattice sharing another's geometry (cpted__lattice_share):
                                   that one; it owns all but the labels and the tables */
     _Atomic int *stop;         /* set: the searches stop when it is non-zero */
@@ -519,8 +529,11 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
     int ntab = (int)ceil(k->vmax_mps / TABLE_STEP_MPS) + 2;
     if (ntab != L->ntab) {
         cpted__free(L->table);
+        cpted__free(L->flat_upto);
         L->table = cpted__malloc((size_t)ntab * (size_t)L->ndyn * sizeof *L->table);
-        if (!L->table)
+        L->flat_upto = cpted__malloc((size_t)ntab);
+        L->ntab = 0;
+        if (!L->table || !L->flat_upto)
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
         L->ntab = ntab;
     }
@@ -550,6 +563,26 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
             transfer_cell *c = &L->table[(size_t)i * L->ndyn + d];
             c->dv = i + 1 < ntab ? c[L->ndyn].v - c->v : 0.0f; /* float - float */
         }
+    /* from which row on each arc's entries are all the same (its rise 0 from
+       there to the top): from there the speed after it does not depend on the
+       entry speed; then per row the run of arc moves, in move order, that
+       are so (the tight arcs first) */
+    int flat_row[MAX_RADII + 1];
+    for (int d = 1; d <= L->tail_base; d++) {
+        int i = ntab - 1;
+        while (i > 0 && L->table[(size_t)(i - 1) * L->ndyn + d].dv == 0.0f)
+            i--;
+        flat_row[d] = i;
+    }
+    for (int i = 0; i < ntab; i++) {
+        double v = i * TABLE_STEP_MPS; /* the least speed of the row: the least arc reach */
+        double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
+        int m = 1;
+        while (m < L->nmove && m < UINT8_MAX && flat_row[L->mv[m].dyn] <= i &&
+               !(L->mv[m].radius_m > r_lim))
+            m++;
+        L->flat_upto[i] = (uint8_t)m;
+    }
     cpted__free(dist);
     return CPTED_OK;
 }
@@ -625,7 +658,9 @@ void cpted__lattice_free(cpted__lattice *L)
     cpted__free(L->lab);
     cpted__free(L->speed);
     cpted__free(L->dirty);
+    cpted__free(L->row_exp);
     cpted__free(L->table);
+    cpted__free(L->flat_upto);
     if (!L->owner) {
         cpted__free(L->mask);
         if (L->grids)
@@ -651,7 +686,8 @@ static bool alloc_labels(cpted__lattice *L)
     size_t n = L->nstate ? L->nstate : 1;
     L->speed = cpted__malloc(n * sizeof *L->speed);
     L->dirty = cpted__malloc(n);
-    return L->speed && L->dirty;
+    L->row_exp = cpted__malloc(n * sizeof *L->row_exp);
+    return L->speed && L->dirty && L->row_exp;
 }
 
 int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
@@ -666,7 +702,9 @@ int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
     S->speed = NULL;
     S->dirty = NULL;
     S->table = NULL;
+    S->flat_upto = NULL;
     S->ntab = 0;
+    S->row_exp = NULL;
     S->stop = NULL;
     S->worker = false;
     if (!alloc_labels(S) || (L->lab && !S->lab)) {
@@ -678,10 +716,11 @@ int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
     return CPTED_OK;
 }
 
-void cpted__lattice_speeds_only(cpted__lattice *L)
+int cpted__lattice_speeds_only(cpted__lattice *L)
 {
     cpted__free(L->lab);
     L->lab = NULL;
+    return CPTED_OK;
 }
 
 void cpted__lattice_set_stop(cpted__lattice *L, _Atomic int *stop, bool worker)
@@ -1055,11 +1094,13 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     const grid *gto[3] = {&L->grids[(k + L->K - 1) % L->K], g, &L->grids[(k + 1) % L->K]};
     uint32_t *speed = L->speed;
     label *lab = L->lab; /* NULL: speeds only */
+    uint16_t *row_exp = L->row_exp;
     const double step = L->hm * SAMPLE_STEP_CELLS;
     for (size_t i = 0; i < g->count; i++) {
         /* against the heading when the order is reversed (tests) */
         size_t s = L->reverse ? g->first + g->count - 1 - i : g->first + i;
-        if (!dirty[s])
+        uint8_t flags = dirty[s];
+        if (!flags)
             continue;
         dirty[s] = 0;
         double v = speed_of(speed[s]), run = lab ? lab[s].runup : 0.0;
@@ -1080,7 +1121,20 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
          * has every move of a slower one), so the fixed point stays independent
          * of the order. */
         double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
-        for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m++) {
+        /* The arcs that gave the same speed at the last expansion of this
+         * state as they give now (entered above their cap both times, and
+         * tried then) cannot raise the labels they land on: those are at
+         * least that speed since (labels never fall), or the arc was blocked
+         * then and is now. Nor can they give one of the same speed a shorter
+         * run-up, unless this state's run-up got shorter since (a label of
+         * that speed is at most the run-up tried then + RUNUP_TIE_M long):
+         * then, with paths kept, they are tried again. The straight is always
+         * tried. */
+        int m_arc = 1;
+        if (row_exp[s] != ROW_NEVER && (!lab || !(flags & DIRTY_SHORTER)))
+            m_arc = L->flat_upto[row_exp[s]];
+        row_exp[s] = tr.i < ROW_NEVER ? (uint16_t)tr.i : ROW_NEVER;
+        for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m = m ? m + 1 : m_arc) {
             int iu, iw, tail = 0;
             int32_t t;
             int dk = mv[m].dk;
@@ -1114,11 +1168,14 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
                     continue;
             }
             changed = true;
-            dirty[t] = 1;
+            dirty[t] |= DIRTY_SPEED;
             speed[t] = v2;
             if (lab) {
+                float r2 = (float)run2;
+                if (r2 < lab[t].runup)
+                    dirty[t] |= DIRTY_SHORTER;
                 lab[t].pred = (int32_t)s;
-                lab[t].runup = (float)run2;
+                lab[t].runup = r2;
             }
         }
     }
@@ -1291,6 +1348,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
     memset(L->speed, 0, n * sizeof *L->speed);
     for (size_t s = 0; L->lab && s < n; s++)
         L->lab[s] = (label){-1, 0.0f};
+    for (size_t s = 0; s < n; s++)
+        L->row_exp[s] = ROW_NEVER;
     standstill_starts(L);
     memset(dirty, 1, n);
     /* given starts (entries at speed, the window's edge), at their nearest

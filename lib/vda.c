@@ -812,7 +812,7 @@ static int run(cpted_vda *v)
         rc = cpted__lattice_new(&srch[1].L, ctx, reach, w, srch[1].cell, v->opts.headings,
                                 v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
     if (rc == CPTED_OK && band) /* the band reports speeds only */
-        cpted__lattice_speeds_only(srch[1].L);
+        rc = cpted__lattice_speeds_only(srch[1].L);
     for (int i = 2; i < nsrch && rc == CPTED_OK; i++)
         rc = cpted__lattice_share(&srch[i].L, srch[1].L);
     for (int i = 0; i < nsrch && rc == CPTED_OK; i++)
