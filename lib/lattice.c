@@ -55,6 +55,7 @@
 #define DIRTY_SPEED 1
 #define DIRTY_SHORTER 2
 #define ROW_NEVER UINT16_MAX
+#define SKIP_TABLE 4096       /* clearance values whose sample skip is looked up */
 
 /* Arc radii: from the minimum turning radius up in steps of RADIUS_STEP, to the
  * radius at which the cornering cap reaches vmax (the caller's r_top); an arc
@@ -126,6 +127,8 @@ struct cpted__lattice {
     uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
                                   mask cells (chamfer 3-4), saturated; 0 exactly where the
                                   mask is 0 (the searches read only this) */
+    uint16_t skip_of[SKIP_TABLE]; /* per clearance value: the samples it lets a check skip
+                                  (that of samples_clear's formula, without two divisions) */
     grid *grids;               /* [K] */
     int32_t *dense_of;         /* per state: its dense index (u - u0) * nw + (w - w0) */
     size_t nstate;
@@ -370,6 +373,13 @@ static inline double clear_to_m(const cpted__lattice *L, unsigned cv)
 static inline double clearance_m(const cpted__lattice *L, double x, double y)
 {
     return clear_to_m(L, clear_at(L, x, y));
+}
+
+/* The samples a check may skip from one of clearance value cv (sphere tracing). */
+static inline int sample_skip(const cpted__lattice *L, unsigned cv)
+{
+    double step = L->hm * SAMPLE_STEP_CELLS, c = clear_to_m(L, cv);
+    return c > step ? (int)(c / step) : 1;
 }
 
 /* Whether a pose is in a free mask cell (mask_free() once the mask is gone). */
@@ -937,6 +947,8 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     }
     if (rc == CPTED_OK)
         rc = compute_clearance(L);
+    for (unsigned cv = 0; cv < SKIP_TABLE; cv++)
+        L->skip_of[cv] = (uint16_t)sample_skip(L, cv);
     if (rc == CPTED_OK) { /* the searches read `clear` only */
         cpted__free(L->mask);
         L->mask = NULL;
@@ -996,13 +1008,11 @@ static void state_pose(const cpted__lattice *L, int64_t s, int *k, double *x, do
  * ground a long arc costs a few lookups. */
 static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, double y)
 {
-    double step = L->hm * SAMPLE_STEP_CELLS;
     while (q < q1) {
         unsigned cv = clear_at(L, x + L->sample_xy[2 * q], y + L->sample_xy[2 * q + 1]);
         if (!cv)
             return false;
-        double c = clear_to_m(L, cv);
-        q += c > step ? (int)(c / step) : 1;
+        q += cv < SKIP_TABLE ? L->skip_of[cv] : sample_skip(L, cv);
     }
     return true;
 }
@@ -1011,8 +1021,12 @@ static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, doub
  * onto the lattice: shorter than a cell and a half). */
 static bool segment_clear(const cpted__lattice *L, double ax, double ay, double bx, double by)
 {
-    double len = hypot(bx - ax, by - ay);
-    if (len <= clearance_m(L, ax, ay))
+    double dx = bx - ax, dy = by - ay, room = clearance_m(L, ax, ay);
+    /* clearly within the clearance without hypot(): hypot's answer would be too */
+    if (dx * dx + dy * dy < room * room * (1.0 - 1e-9))
+        return true;
+    double len = hypot(dx, dy);
+    if (len <= room)
         return true;
     int n = (int)ceil(len / (L->hm * SAMPLE_STEP_CELLS));
     for (int i = 1; i <= n; i++)
