@@ -720,6 +720,20 @@ static void fill_speed(cpted_vda *v, cpted__vda_target *tg, const arrival *a)
     }
 }
 
+/* The band's lattice (speeds only) and, when `shared` is given, three more
+ * sharing its geometry: one per search run side by side. */
+static int band_lattices(cpted_vda *v, const GEOSGeometry *reach, const double w[4], double cell,
+                         cpted__lattice **lb, cpted__lattice *shared[3])
+{
+    int rc = cpted__lattice_new(lb, v->ctx, reach, w, cell, v->opts.headings,
+                                v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
+    if (rc == CPTED_OK) /* the band reports speeds only */
+        rc = cpted__lattice_speeds_only(*lb);
+    for (int i = 0; shared && i < 3 && rc == CPTED_OK; i++)
+        rc = cpted__lattice_share(&shared[i], *lb);
+    return rc;
+}
+
 static int run(cpted_vda *v)
 {
     cpted_context *ctx = v->ctx;
@@ -791,35 +805,36 @@ static int run(cpted_vda *v)
      * its relaxations (a wider free mask, a longer last leg) are larger, so
      * both ends of the band err upwards, the safe side, at a quarter of the
      * cost per search. The five are independent: on two threads they run side
-     * by side, each on one (the main one on two when there is no band). */
+     * by side, each on one, all lattices held at once (the main one on two
+     * threads when there is no band); on one thread one after the other, one
+     * lattice at a time (less memory). */
     int threads = threads_to_use(v);
-    bool band = v->opts.sensitivity != 0;
+    bool band = v->opts.sensitivity != 0, side_by_side = band && threads > 1;
     vda_search srch[5];
     int nsrch = band ? 5 : 1;
+    cpted__lattice *LB = NULL, *shared[3] = {NULL, NULL, NULL}; /* the band's */
     memset(srch, 0, sizeof srch);
     cpted_vehicle k[4];
     variants(&v->vehicle, k);
     for (int i = 0; i < nsrch; i++) {
         srch[i].cell = i == 0 ? v->opts.cell_m : fmin(5.0, 2.0 * v->opts.cell_m);
         srch[i].kin = i == 0 ? v->vehicle : k[i - 1];
-        srch[i].threads = band ? 1 : threads;
+        srch[i].threads = side_by_side ? 1 : threads;
         srch[i].out = i == 0 ? arr : var + (size_t)(i - 1) * v->target_count;
     }
     rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
                             v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
     srch[0].L = L;
-    if (rc == CPTED_OK && band)
-        rc = cpted__lattice_new(&srch[1].L, ctx, reach, w, srch[1].cell, v->opts.headings,
-                                v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
-    if (rc == CPTED_OK && band) /* the band reports speeds only */
-        rc = cpted__lattice_speeds_only(srch[1].L);
-    for (int i = 2; i < nsrch && rc == CPTED_OK; i++)
-        rc = cpted__lattice_share(&srch[i].L, srch[1].L);
-    for (int i = 0; i < nsrch && rc == CPTED_OK; i++)
+    if (rc == CPTED_OK && side_by_side) {
+        rc = band_lattices(v, reach, w, srch[1].cell, &LB, shared);
+        for (int i = 1; i < nsrch; i++)
+            srch[i].L = i == 1 ? LB : shared[i - 2];
+    }
+    for (int i = 0; i < (side_by_side ? nsrch : 1) && rc == CPTED_OK; i++)
         rc = search_prepare(v, &srch[i], rays, w);
     if (rc == CPTED_OK) {
         cpted__progress(ctx, 0.2, "vda search");
-        rc = run_searches(v, &b, srch, nsrch, threads, rays, w, ray_len);
+        rc = run_searches(v, &b, srch, side_by_side ? nsrch : 1, threads, rays, w, ray_len);
     }
     for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
         cpted__vda_target *tg = &v->targets[t];
@@ -835,6 +850,20 @@ static int run(cpted_vda *v)
         if (rc == CPTED_OK)
             rc = fill_rating(v, tg, b.in[t].kind);
     }
+    if (rc == CPTED_OK && band && !side_by_side) {
+        /* one thread: the main lattice is done with (its paths are drawn) */
+        cpted__lattice_free(L);
+        L = NULL;
+        rc = band_lattices(v, reach, w, srch[1].cell, &LB, NULL);
+        for (int i = 1; i < nsrch && rc == CPTED_OK; i++) {
+            srch[i].L = LB;
+            rc = search_prepare(v, &srch[i], rays, w);
+            if (rc == CPTED_OK) {
+                cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
+                rc = run_searches(v, &b, &srch[i], 1, 1, rays, w, ray_len);
+            }
+        }
+    }
     for (int i = 1; i < nsrch && rc == CPTED_OK; i++) {
         const arrival *vr = srch[i].out;
         for (size_t t = 0; t < v->target_count; t++) {
@@ -845,9 +874,10 @@ static int run(cpted_vda *v)
             r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(vr[t].v_mps));
         }
     }
-    /* the band's lattices; the main one (L) is freed at the end */
-    for (int i = nsrch - 1; i >= 1; i--)
-        cpted__lattice_free(srch[i].L);
+    /* the band's lattices (the shared ones first); the main one (L) is freed at the end */
+    for (int i = 0; i < 3; i++)
+        cpted__lattice_free(shared[i]);
+    cpted__lattice_free(LB);
     for (int i = 0; i < nsrch; i++)
         cpted__free(srch[i].seeds);
     /* Said with every result that has an approach (docs/method-vda.md §3): the
