@@ -1123,7 +1123,8 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
         double x, y;
         grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
         transfer_rows tr = transfer_at(L, v);
-        double room = clearance_m(L, x, y);
+        double room = -1.0; /* the clearance here, looked up when a move first needs it */
+        int room_skip = 0;
         /* where the state is in the units of the two neighbouring grids */
         double bu[3], bw[3];
         grid_units(L, gto[0], x, y, &bu[0], &bw[0]);
@@ -1171,8 +1172,12 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
             if (v2 == speed[t] && (!lab || !(run2 < lab[t].runup - RUNUP_TIE_M)))
                 continue;
             /* samples within the clearance at the start are free */
+            if (room < 0) {
+                room = clearance_m(L, x, y);
+                room_skip = (int)(room / step);
+            }
             if (mv[m].length_m > room &&
-                !samples_clear(L, mv[m].s0 + (int)(room / step), mv[m].s1, x, y))
+                !samples_clear(L, mv[m].s0 + room_skip, mv[m].s1, x, y))
                 continue;
             if (dk != 0) {
                 const grid *g1 = gto[dk + 1];
