@@ -457,6 +457,7 @@ static void pool_work(search_pool *p, bool worker)
         cpted__lattice_set_stop(s->L, &p->stop, worker);
         s->rc = p->stop ? CPTED_E_INTERRUPTED
                         : cpted__lattice_search(s->L, s->seeds, s->nseeds, s->threads);
+        cpted__lattice_set_stop(s->L, NULL, false); /* the flag is this call's */
         if (s->rc == CPTED_OK)
             search_arrivals(p->v, p->b, s, p->rays[worker], p->w, p->ray_len, s->out);
     }
