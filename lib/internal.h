@@ -654,6 +654,9 @@ void cpted__standoff_threat(const cpted_standoff *s, double *charge_kg, double *
 typedef struct cpted__rays cpted__rays;
 int cpted__rays_new(cpted__rays **out, cpted_context *ctx, const GEOSGeometry *poly);
 void cpted__rays_free(cpted__rays *r);
+/* Queries on r's index from another thread: an object of its own that shares
+ * r's segments and buckets (r must outlive it). */
+int cpted__rays_share(cpted__rays **out, cpted_context *ctx, const cpted__rays *r);
 /* Point in the set (even-odd over all rings). */
 bool cpted__rays_inside(cpted__rays *r, double x, double y);
 /* Distance from (x, y) along (dx, dy) to the first boundary crossing, at most max_len. */
@@ -686,6 +689,20 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
                        const double window[4], double cell_m, int headings,
                        double min_turn_radius_m, double top_radius_m);
 void cpted__lattice_free(cpted__lattice *L);
+/* A lattice with the geometry of L (its mask, grids and moves, shared, not
+ * copied) and labels and speed tables of its own: searches with other
+ * kinematics, at the same time as L's (each lattice on one thread at a time).
+ * L must outlive it; free it with cpted__lattice_free. */
+int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L);
+/* L keeps the speeds of its labels only, not their paths (the run-ups are
+ * NaN, no path is drawn): the speeds are the same, found with fewer moves
+ * tried; shared lattices made after it are speeds-only too. */
+int cpted__lattice_speeds_only(cpted__lattice *L);
+/* The searches of L stop (CPTED_E_INTERRUPTED) when *stop is non-zero; with
+ * worker, L is searched on a thread of the library's own: it never calls the
+ * context's interrupt callback nor words an error (the caller does), without,
+ * an interrupt seen by the callback also sets *stop. */
+void cpted__lattice_set_stop(cpted__lattice *L, _Atomic int *stop, bool worker);
 /* The unit direction of heading k (2πk/K). */
 void cpted__lattice_heading(const cpted__lattice *L, int k, double *ux, double *uy);
 /* Sweeps headings and states in the reverse order (one thread): the speeds
@@ -694,7 +711,8 @@ void cpted__lattice_set_reverse(cpted__lattice *L, bool reverse);
 /* The speed tables of a vehicle's kinematics (a0, vmax, f); before a search. */
 int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k);
 /* Standstill everywhere plus the seeds, propagated to the fixed point; with
- * threads > 1 two headings are swept at a time (same result). */
+ * threads > 1 two headings are swept at a time (same result). Allocates
+ * nothing unless threads > 1. */
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
                           int threads);
 /* The fastest arrival at a goal after a search (false when none). */

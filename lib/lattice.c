@@ -52,6 +52,10 @@
 #define RUNUP_TIE_M 0.01      /* an arrival of equal speed replaces one at least this much
                                  longer (and is carried on) */
 #define G_MPS2 9.80665
+#define DIRTY_SPEED 1
+#define DIRTY_SHORTER 2
+#define ROW_NEVER UINT16_MAX
+#define SKIP_TABLE 4096       /* clearance values whose sample skip is looked up */
 
 /* Arc radii: from the minimum turning radius up in steps of RADIUS_STEP, to the
  * radius at which the cornering cap reaches vmax (the caller's r_top); an arc
@@ -68,27 +72,42 @@ typedef struct move {
     double length_m;
     double radius_m;           /* 0 for the straight */
     double end_dx, end_dy;     /* its end, from the start (for the heading it is of) */
+    double end_fu, end_fw;     /* an arc's end in the new heading's grid units (added to the
+                                  start's: where it lands, without a projection per move) */
     int dyn;                   /* its speed table */
     int s0, s1;                /* its collision samples, [s0, s1) of sample_xy */
 } move;
+
+/* A row of a heading's lattice (one record: a lookup reads one cache line). */
+typedef struct grid_row {
+    int32_t lo, n;             /* its first w - w0 with a state, and how many after it are
+                                  kept (the span to its last state) */
+    size_t off;                /* where its span starts in idx */
+} grid_row;
+
+/* An entry of the speed transfer tables: the speed after a move entered at
+ * the row's speed, and its rise to the next row's (both floats: the
+ * interpolation is that of the two rows' floats). */
+typedef struct transfer_cell {
+    float v, dv;
+} transfer_cell;
 
 /* The lattice of one heading. */
 typedef struct grid {
     double ex, ey;             /* along the heading */
     double nx, ny;             /* across it (to the left) */
     int u0, w0, nu, nw;        /* index ranges: u0 .. u0 + nu - 1, w0 .. w0 + nw - 1 */
-    int32_t *row_lo, *row_n;   /* per row u - u0: its first w - w0 with a state, and how many
-                                  after it are kept (the span to its last state) */
-    size_t *row_off;           /* per row: where its span starts in idx */
+    grid_row *row;             /* per row u - u0 */
     int32_t *idx;              /* the spans of the rows: the state, or -1 */
     size_t first, count;       /* its states: first .. first + count - 1 */
 } grid;
 
-/* The label of a state: its speed in quanta, the predecessor and the run-up
- * of that arrival (among arrivals of equal speed the shortest is kept: the
- * speed does not depend on it, the drawn path does). */
+/* The label of a state: its speed in quanta (kept apart in `speed`: the
+ * sweeps read the speeds of the states a move lands on, far more often than
+ * they change a label), the predecessor and the run-up of that arrival (among
+ * arrivals of equal speed the shortest is kept: the speed does not depend on
+ * it, the drawn path does). */
 typedef struct label {
-    uint32_t v;
     int32_t pred;
     float runup;
 } label;
@@ -104,13 +123,31 @@ struct cpted__lattice {
     double x0, y0;             /* lower-left corner of the window */
     double wx, wy;             /* window size */
     int mnx, mny;              /* mask cells */
-    uint8_t *mask;             /* 1: the mask cell meets R */
+    uint8_t *mask;             /* 1: the mask cell meets R (freed once `clear` is made) */
     uint16_t *clear;           /* per mask cell: distance to the nearest blocked mask cell, in
-                                  mask cells (chamfer 3-4, an underestimate), saturated */
+                                  mask cells (chamfer 3-4), saturated; 0 exactly where the
+                                  mask is 0 (the searches read only this) */
+    uint16_t skip_of[SKIP_TABLE]; /* per clearance value: the samples it lets a check skip
+                                  (that of samples_clear's formula, without two divisions) */
     grid *grids;               /* [K] */
     int32_t *dense_of;         /* per state: its dense index (u - u0) * nw + (w - w0) */
     size_t nstate;
-    label *lab;                /* per state */
+    uint32_t *speed;           /* per state: its label's speed in quanta */
+    label *lab;                /* per state: the rest of its label; NULL when the lattice
+                                  keeps speeds only (cpted__lattice_speeds_only) */
+    uint8_t *dirty;            /* per state: DIRTY_SPEED, its label changed since it was last
+                                  expanded; DIRTY_SHORTER, its run-up got shorter since */
+    uint16_t *row_exp;         /* per state: the transfer table row of its speed when it was
+                                  last expanded (ROW_NEVER: not yet) */
+    uint8_t *flat_upto;        /* per table row i: the arc moves 1 .. flat_upto[i] - 1 give
+                                  the same speed from every entry speed of row i and above
+                                  (entered above their cap, braked to it), and were tried
+                                  from every speed of the row (within the arc reach) */
+    const cpted__lattice *owner; /* a lattice sharing another's geometry (cpted__lattice_share):
+                                  that one; it owns all but the labels and the tables */
+    _Atomic int *stop;         /* set: the searches stop when it is non-zero */
+    bool worker;               /* searched on a thread of the library's own: read only *stop,
+                                  never the context (its callback, its error text) */
     int max_dk;                /* the largest heading change of a move (1) */
     bool reverse;              /* sweep headings and states backwards (tests: the order does
                                   not change the speeds) */
@@ -120,17 +157,19 @@ struct cpted__lattice {
     double *sample_xy;         /* collision samples of all moves, x y pairs from the start */
     size_t nsample;
     double r_first;            /* the smallest arc radius */
-    /* speed transfer: table[i * ndyn + d] = speed after dynamics d from i*dv
-       (the dynamics of one entry speed side by side: the moves of a state read
-       two short rows) */
+    /* speed transfer: table[i * ndyn + d] = the speed after dynamics d from
+       i*dv and its rise to row i + 1 (the dynamics of one entry speed side by
+       side: the moves of a state read one short row) */
     int ndyn;
     int tail_base;             /* the tail of c shift units is table tail_base + c */
     double *dyn_arc, *dyn_cap; /* per arc radius: arc length and the radius of its cap */
-    float *table;
+    transfer_cell *table;
     int ntab;
     double vmax;
     uint32_t vmax_q;           /* vmax in quanta */
     double inv_fg;             /* 1 / (f g) of the current kinematics */
+    double tail_gain2[SHIFT_STEPS + 1]; /* per tail of c shift units: 2 a0 times its length,
+                                  the most it can add to v² (a(v) <= a0) */
     cpted_vehicle kin;         /* the kinematics of the current tables */
 };
 
@@ -258,9 +297,14 @@ static inline bool mask_free(const cpted__lattice *L, double x, double y)
     return L->mask[(size_t)(int)gy * L->mnx + (size_t)(int)gx] != 0;
 }
 
-/* Chamfer distance transform of the mask (weights 3 and 4 per mask cell,
- * so value/3 never exceeds the Euclidean distance in cells): a move shorter
- * than the clearance at its start cannot leave the free cells. */
+/* Chamfer distance transform of the mask (weights 3 and 4 per mask cell): a
+ * move shorter than the clearance at its start is taken not to leave the free
+ * cells. Not a strict bound: value/3 can exceed the Euclidean distance by up
+ * to 5.4 % (10/3 against √10 for an offset of 3 and 1 cells), more than the one cell
+ * clearance_m() takes off once the clearance passes about 20 mask cells, so a
+ * skip can pass a blocked cell's corner at such angles (lenient: a move
+ * allowed, never one refused; to be looked at before any change, which could
+ * lower speeds). */
 static int compute_clearance(cpted__lattice *L)
 {
     size_t n = (size_t)L->mnx * L->mny;
@@ -313,15 +357,40 @@ static int compute_clearance(cpted__lattice *L)
     return CPTED_OK;
 }
 
-/* Clearance at a pose in metres (0 outside the mask). */
-static inline double clearance_m(const cpted__lattice *L, double x, double y)
+/* The clearance value of the mask cell of a pose (0: blocked or outside). */
+static inline unsigned clear_at(const cpted__lattice *L, double x, double y)
 {
     double gx = x * L->inv_hm, gy = y * L->inv_hm;
     if (!(gx >= 0 && gy >= 0 && gx < L->mnx && gy < L->mny))
         return 0;
+    return L->clear[(size_t)(int)gy * L->mnx + (size_t)(int)gx];
+}
+
+/* A clearance value in metres. */
+static inline double clear_to_m(const cpted__lattice *L, unsigned cv)
+{
     /* the pose may sit anywhere in its cell: one cell less */
-    double c = L->clear[(size_t)(int)gy * L->mnx + (size_t)(int)gx] / 3.0 - 1.0;
+    double c = cv / 3.0 - 1.0;
     return c > 0 ? c * L->hm : 0;
+}
+
+/* Clearance at a pose in metres (0 outside the mask). */
+static inline double clearance_m(const cpted__lattice *L, double x, double y)
+{
+    return clear_to_m(L, clear_at(L, x, y));
+}
+
+/* The samples a check may skip from one of clearance value cv (sphere tracing). */
+static inline int sample_skip(const cpted__lattice *L, unsigned cv)
+{
+    double step = L->hm * SAMPLE_STEP_CELLS, c = clear_to_m(L, cv);
+    return c > step ? (int)(c / step) : 1;
+}
+
+/* Whether a pose is in a free mask cell (mask_free() once the mask is gone). */
+static inline bool cell_free(const cpted__lattice *L, double x, double y)
+{
+    return clear_at(L, x, y) != 0;
 }
 
 /* ---- moves --------------------------------------------------------------- */
@@ -358,12 +427,12 @@ static int build_moves(cpted__lattice *L, double r_min, double r_top)
     double dtheta = 2.0 * CPTED__PI / L->K;
     move proto[PRIM_COUNT];
     int n = 0, nr = 0;
-    proto[n++] = (move){0, L->along, 0.0, 0, 0, 0, 0, 0};
+    proto[n++] = (move){.dk = 0, .length_m = L->along, .radius_m = 0.0, .dyn = 0};
     double radii[MAX_RADII];
     for (double r = r_min; nr < MAX_RADII; r *= RADIUS_STEP) {
         radii[nr] = r;
-        proto[n++] = (move){+1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
-        proto[n++] = (move){-1, r * dtheta, r, 0, 0, 1 + nr, 0, 0};
+        proto[n++] = (move){.dk = +1, .length_m = r * dtheta, .radius_m = r, .dyn = 1 + nr};
+        proto[n++] = (move){.dk = -1, .length_m = r * dtheta, .radius_m = r, .dyn = 1 + nr};
         nr++;
         if (r >= r_top)
             break;
@@ -394,6 +463,9 @@ static int build_moves(cpted__lattice *L, double r_min, double r_top)
             mv->s1 = (int)L->nsample;
             mv->end_dx = L->sample_xy[2 * (mv->s1 - 1)];
             mv->end_dy = L->sample_xy[2 * (mv->s1 - 1) + 1];
+            const grid *g1 = &L->grids[(k + mv->dk + L->K) % L->K];
+            mv->end_fu = (mv->end_dx * g1->ex + mv->end_dy * g1->ey) * L->inv_along;
+            mv->end_fw = (mv->end_dx * g1->nx + mv->end_dy * g1->ny) * L->inv_across;
         }
     }
     return CPTED_OK;
@@ -467,11 +539,16 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
     L->vmax = k->vmax_mps;
     L->vmax_q = (uint32_t)ceil(k->vmax_mps / SPEED_QUANTUM_MPS);
     L->inv_fg = 1.0 / (k->lateral_friction * G_MPS2);
+    for (int c = 0; c <= SHIFT_STEPS; c++)
+        L->tail_gain2[c] = 2.0 * k->a0_mps2 * c * L->shift_m;
     int ntab = (int)ceil(k->vmax_mps / TABLE_STEP_MPS) + 2;
     if (ntab != L->ntab) {
         cpted__free(L->table);
+        cpted__free(L->flat_upto);
         L->table = cpted__malloc((size_t)ntab * (size_t)L->ndyn * sizeof *L->table);
-        if (!L->table)
+        L->flat_upto = cpted__malloc((size_t)ntab);
+        L->ntab = 0;
+        if (!L->table || !L->flat_upto)
             return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for the VDA speed tables");
         L->ntab = ntab;
     }
@@ -493,8 +570,33 @@ int cpted__lattice_set_kinematics(cpted__lattice *L, const cpted_vehicle *k)
             double v2 = v1;
             if (tail > 0 && cpted_vehicle_speed_after(&v2, k, v1, tail) != CPTED_OK)
                 v2 = v1;
-            L->table[(size_t)i * L->ndyn + d] = (float)v2;
+            L->table[(size_t)i * L->ndyn + d].v = (float)v2;
         }
+    }
+    for (int i = 0; i < ntab; i++)
+        for (int d = 0; d < L->ndyn; d++) {
+            transfer_cell *c = &L->table[(size_t)i * L->ndyn + d];
+            c->dv = i + 1 < ntab ? c[L->ndyn].v - c->v : 0.0f; /* float - float */
+        }
+    /* from which row on each arc's entries are all the same (its rise 0 from
+       there to the top): from there the speed after it does not depend on the
+       entry speed; then per row the run of arc moves, in move order, that
+       are so (the tight arcs first) */
+    int flat_row[MAX_RADII + 1];
+    for (int d = 1; d <= L->tail_base; d++) {
+        int i = ntab - 1;
+        while (i > 0 && L->table[(size_t)(i - 1) * L->ndyn + d].dv == 0.0f)
+            i--;
+        flat_row[d] = i;
+    }
+    for (int i = 0; i < ntab; i++) {
+        double v = i * TABLE_STEP_MPS; /* the least speed of the row: the least arc reach */
+        double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
+        int m = 1;
+        while (m < L->nmove && m < UINT8_MAX && flat_row[L->mv[m].dyn] <= i &&
+               !(L->mv[m].radius_m > r_lim))
+            m++;
+        L->flat_upto[i] = (uint8_t)m;
     }
     cpted__free(dist);
     return CPTED_OK;
@@ -519,20 +621,13 @@ static inline transfer_rows transfer_at(const cpted__lattice *L, double v0)
 /* The speed after dynamics d. */
 static inline double transfer(const cpted__lattice *L, const transfer_rows *r, int d)
 {
-    const float *t = &L->table[(size_t)r->i * L->ndyn + d];
-    return t[0] + r->frac * (t[L->ndyn] - t[0]);
+    const transfer_cell *t = &L->table[(size_t)r->i * L->ndyn + d];
+    return t->v + r->frac * t->dv;
 }
 
-/* The speed after move dynamics d and a straight tail of c shift units, in
- * quanta, rounded up (the safe side). */
-static inline uint32_t transfer_q(const cpted__lattice *L, const transfer_rows *r, int d, int c)
+/* A speed in quanta (x: in units of a quantum), rounded up (the safe side). */
+static inline uint32_t quantize(const cpted__lattice *L, double x)
 {
-    double v = transfer(L, r, d);
-    if (c > 0) {
-        transfer_rows r2 = transfer_at(L, v);
-        v = transfer(L, &r2, L->tail_base + c);
-    }
-    double x = v * (1.0 / SPEED_QUANTUM_MPS);
     if (!(x < L->vmax_q))
         return L->vmax_q;
     uint32_t q = (uint32_t)x; /* rounded up, without a call to ceil() */
@@ -543,30 +638,130 @@ static inline double speed_of(uint32_t q)
 {
     return q * SPEED_QUANTUM_MPS;
 }
+
+/* The speed after move dynamics d and a straight tail of c shift units, in
+ * quanta (not yet rounded up: quantize()); or -1 when it certainly rounds up
+ * below `than` (in quanta), i.e. is at most than - 1 quanta (labels never
+ * exceed vmax_q, so a speed capped at vmax_q is never below a label). The
+ * tail's table is not read when a bound puts it below: its entry at row
+ * speed v_i is the exact closed form from v_i over its length d, at most
+ * sqrt(v_i² + 2 a0 d) since a(v) <= a0; the interpolation at v (between rows
+ * i and i + 1) is at most the larger of the two, so at most
+ * sqrt((v + dv)² + 2 a0 d); 1e-4 of v² covers the floats' rounding (6e-8)
+ * many times. */
+static inline double transfer_than(const cpted__lattice *L, const transfer_rows *r, int d, int c,
+                                   uint32_t than)
+{
+    double v = transfer(L, r, d), below = (double)than - 1.0;
+    if (c > 0) {
+        double vt = below * SPEED_QUANTUM_MPS, vb = v + TABLE_STEP_MPS;
+        if (below > 0 && (vb * vb + L->tail_gain2[c]) * (1.0 + 1e-4) < vt * vt)
+            return -1.0;
+        transfer_rows r2 = transfer_at(L, v);
+        v = transfer(L, &r2, L->tail_base + c);
+    }
+    double x = v * (1.0 / SPEED_QUANTUM_MPS);
+    return x <= below ? -1.0 : x;
+}
+
 /* ---- construction -------------------------------------------------------- */
 
 void cpted__lattice_free(cpted__lattice *L)
 {
     if (!L)
         return;
-    cpted__free(L->mask);
-    if (L->grids)
-        for (int k = 0; k < L->K; k++) {
-            cpted__free(L->grids[k].idx);
-            cpted__free(L->grids[k].row_lo);
-            cpted__free(L->grids[k].row_n);
-            cpted__free(L->grids[k].row_off);
-        }
-    cpted__free(L->grids);
-    cpted__free(L->dense_of);
     cpted__free(L->lab);
-    cpted__free(L->clear);
-    cpted__free(L->mv);
-    cpted__free(L->sample_xy);
-    cpted__free(L->dyn_arc);
-    cpted__free(L->dyn_cap);
+    cpted__free(L->speed);
+    cpted__free(L->dirty);
+    cpted__free(L->row_exp);
     cpted__free(L->table);
+    cpted__free(L->flat_upto);
+    if (!L->owner) {
+        cpted__free(L->mask);
+        if (L->grids)
+            for (int k = 0; k < L->K; k++) {
+                cpted__free(L->grids[k].idx);
+                cpted__free(L->grids[k].row);
+            }
+        cpted__free(L->grids);
+        cpted__free(L->dense_of);
+        cpted__free(L->clear);
+        cpted__free(L->mv);
+        cpted__free(L->sample_xy);
+        cpted__free(L->dyn_arc);
+        cpted__free(L->dyn_cap);
+    }
     cpted__free(L);
+}
+
+/* The labels of a lattice (speeds, the rest, dirty flags); false when out of
+ * memory. */
+static bool alloc_labels(cpted__lattice *L)
+{
+    size_t n = L->nstate ? L->nstate : 1;
+    L->speed = cpted__malloc(n * sizeof *L->speed);
+    L->dirty = cpted__malloc(n);
+    L->row_exp = cpted__malloc(n * sizeof *L->row_exp);
+    return L->speed && L->dirty && L->row_exp;
+}
+
+int cpted__lattice_share(cpted__lattice **out, const cpted__lattice *L)
+{
+    *out = NULL;
+    cpted__lattice *S = cpted__malloc(sizeof *S);
+    if (!S)
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search");
+    *S = *L;
+    S->owner = L->owner ? L->owner : L;
+    S->lab = L->lab ? cpted__malloc((L->nstate ? L->nstate : 1) * sizeof *S->lab) : NULL;
+    S->speed = NULL;
+    S->dirty = NULL;
+    S->table = NULL;
+    S->flat_upto = NULL;
+    S->ntab = 0;
+    S->row_exp = NULL;
+    S->stop = NULL;
+    S->worker = false;
+    if (!alloc_labels(S) || (L->lab && !S->lab)) {
+        cpted__lattice_free(S);
+        return cpted__error(L->ctx, CPTED_E_NOMEM, "out of memory for a VDA search (%zu states)",
+                            L->nstate);
+    }
+    *out = S;
+    return CPTED_OK;
+}
+
+int cpted__lattice_speeds_only(cpted__lattice *L)
+{
+    cpted__free(L->lab);
+    L->lab = NULL;
+    return CPTED_OK;
+}
+
+void cpted__lattice_set_stop(cpted__lattice *L, _Atomic int *stop, bool worker)
+{
+    L->stop = stop;
+    L->worker = worker;
+}
+
+/* Whether the search is to stop: the flag, or the context's callback (on the
+ * caller's thread only; it then sets the flag, for the other searches). */
+static bool search_stopped(cpted__lattice *L)
+{
+    if (L->stop && *L->stop)
+        return true;
+    if (L->worker || !cpted__interrupted(L->ctx))
+        return false;
+    if (L->stop)
+        *L->stop = 1;
+    return true;
+}
+
+/* The status of an interrupted search (worded on the caller's thread only). */
+static int search_interrupted(cpted__lattice *L)
+{
+    return L->worker ? CPTED_E_INTERRUPTED
+                     : cpted__error(L->ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
 }
 
 /* The state at point (u, w) of grid g (indices from u0, w0), or -1. */
@@ -574,8 +769,9 @@ static inline int32_t grid_state(const grid *g, int u, int w)
 {
     if ((unsigned)u >= (unsigned)g->nu)
         return -1;
-    unsigned d = (unsigned)(w - g->row_lo[u]);
-    return d < (unsigned)g->row_n[u] ? g->idx[g->row_off[u] + d] : -1;
+    const grid_row *r = &g->row[u];
+    unsigned d = (unsigned)(w - r->lo);
+    return d < (unsigned)r->n ? g->idx[r->off + d] : -1;
 }
 
 /* The position of point (u, w) of grid g, relative to the window's corner
@@ -588,19 +784,45 @@ static inline void grid_point(const cpted__lattice *L, const grid *g, int u, int
     *y = 0.5 * L->hm + u * L->along * g->ey + w * L->across * g->ny;
 }
 
+/* floor() and ceil() without a call into libm (they are not inlined without
+ * SSE4.1, and the sweeps use them for every move). */
+static inline int ifloor(double x)
+{
+    int i = (int)x;
+    return i - (x < i);
+}
+
+static inline int iceil(double x)
+{
+    int i = (int)x;
+    return i + (x > i);
+}
+
 /* The state of the point of grid g nearest to (x, y), -1 when it has none; in
- * (fu, fw) the fractional indices of (x, y). */
-static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, double x, double y,
-                                   double *fu, double *fw)
+ * (fu, fw) the fractional indices of (x, y), in (*pu, *pw) (when not NULL)
+ * the indices of that point. */
+static inline int32_t grid_nearest_at(const cpted__lattice *L, const grid *g, double x, double y,
+                                      double *fu, double *fw, int *pu, int *pw)
 {
     x -= 0.5 * L->hm;
     y -= 0.5 * L->hm;
     *fu = (x * g->ex + y * g->ey) * L->inv_along;
     *fw = (x * g->nx + y * g->ny) * L->inv_across;
-    int u = (int)floor(*fu + 0.5) - g->u0, w = (int)floor(*fw + 0.5) - g->w0;
+    int au = ifloor(*fu + 0.5), aw = ifloor(*fw + 0.5);
+    if (pu) {
+        *pu = au;
+        *pw = aw;
+    }
+    int u = au - g->u0, w = aw - g->w0;
     if (u < 0 || w < 0 || u >= g->nu || w >= g->nw)
         return -1;
     return grid_state(g, u, w);
+}
+
+static inline int32_t grid_nearest(const cpted__lattice *L, const grid *g, double x, double y,
+                                   double *fu, double *fw)
+{
+    return grid_nearest_at(L, g, x, y, fu, fw, NULL, NULL);
 }
 
 /* The grid of heading k over the window, its states numbered from `first`
@@ -626,11 +848,9 @@ static int build_grid(cpted__lattice *L, int k, size_t first)
     g->w0 = (int)floor(bmin * L->inv_across) - 1;
     g->nu = (int)ceil(amax * L->inv_along) + 2 - g->u0;
     g->nw = (int)ceil(bmax * L->inv_across) + 2 - g->w0;
-    g->row_lo = cpted__malloc((size_t)g->nu * sizeof *g->row_lo);
-    g->row_n = cpted__malloc((size_t)g->nu * sizeof *g->row_n);
-    g->row_off = cpted__malloc((size_t)g->nu * sizeof *g->row_off);
+    g->row = cpted__malloc((size_t)g->nu * sizeof *g->row);
     uint8_t *in = cpted__malloc((size_t)g->nw);
-    if (!g->row_lo || !g->row_n || !g->row_off || !in) {
+    if (!g->row || !in) {
         cpted__free(in);
         return CPTED_E_NOMEM;
     }
@@ -647,10 +867,10 @@ static int build_grid(cpted__lattice *L, int k, size_t first)
                 hi = w;
             }
         }
-        g->row_lo[u] = lo < 0 ? 0 : lo;
-        g->row_n[u] = lo < 0 ? 0 : hi - lo + 1;
-        g->row_off[u] = used;
-        if (!cpted__grow((void **)&g->idx, &cap, used + (size_t)g->row_n[u] + 1, sizeof *g->idx)) {
+        g->row[u].lo = lo < 0 ? 0 : lo;
+        g->row[u].n = lo < 0 ? 0 : hi - lo + 1;
+        g->row[u].off = used;
+        if (!cpted__grow((void **)&g->idx, &cap, used + (size_t)g->row[u].n + 1, sizeof *g->idx)) {
             cpted__free(in);
             return CPTED_E_NOMEM;
         }
@@ -727,11 +947,17 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     if (rc == CPTED_OK) {
         L->dense_of = cpted__malloc((n ? n : 1) * sizeof *L->dense_of);
         L->lab = cpted__malloc((n ? n : 1) * sizeof *L->lab);
-        rc = L->dense_of && L->lab ? build_moves(L, min_turn_radius_m, top_radius_m)
+        rc = L->dense_of && L->lab && alloc_labels(L) ? build_moves(L, min_turn_radius_m, top_radius_m)
                                    : CPTED_E_NOMEM;
     }
     if (rc == CPTED_OK)
         rc = compute_clearance(L);
+    for (unsigned cv = 0; cv < SKIP_TABLE; cv++)
+        L->skip_of[cv] = (uint16_t)sample_skip(L, cv);
+    if (rc == CPTED_OK) { /* the searches read `clear` only */
+        cpted__free(L->mask);
+        L->mask = NULL;
+    }
     if (rc != CPTED_OK) {
         cpted__lattice_free(L);
         return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA lattice (%.3g states)",
@@ -740,10 +966,10 @@ int cpted__lattice_new(cpted__lattice **out, cpted_context *ctx, const GEOSGeome
     for (int k = 0; k < headings; k++) {
         const grid *g = &L->grids[k];
         for (int u = 0; u < g->nu; u++)
-            for (int d = 0; d < g->row_n[u]; d++) {
-                int32_t st = g->idx[g->row_off[u] + (size_t)d];
+            for (int d = 0; d < g->row[u].n; d++) {
+                int32_t st = g->idx[g->row[u].off + (size_t)d];
                 if (st >= 0)
-                    L->dense_of[st] = u * g->nw + g->row_lo[u] + d;
+                    L->dense_of[st] = u * g->nw + g->row[u].lo + d;
             }
     }
     *out = L;
@@ -787,13 +1013,11 @@ static void state_pose(const cpted__lattice *L, int64_t s, int *k, double *x, do
  * ground a long arc costs a few lookups. */
 static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, double y)
 {
-    double step = L->hm * SAMPLE_STEP_CELLS;
     while (q < q1) {
-        double sx = x + L->sample_xy[2 * q], sy = y + L->sample_xy[2 * q + 1];
-        if (!mask_free(L, sx, sy))
+        unsigned cv = clear_at(L, x + L->sample_xy[2 * q], y + L->sample_xy[2 * q + 1]);
+        if (!cv)
             return false;
-        double c = clearance_m(L, sx, sy);
-        q += c > step ? (int)(c / step) : 1;
+        q += cv < SKIP_TABLE ? L->skip_of[cv] : sample_skip(L, cv);
     }
     return true;
 }
@@ -802,35 +1026,55 @@ static bool samples_clear(const cpted__lattice *L, int q, int q1, double x, doub
  * onto the lattice: shorter than a cell and a half). */
 static bool segment_clear(const cpted__lattice *L, double ax, double ay, double bx, double by)
 {
-    double len = hypot(bx - ax, by - ay);
-    if (len <= clearance_m(L, ax, ay))
+    double dx = bx - ax, dy = by - ay, room = clearance_m(L, ax, ay);
+    /* clearly within the clearance without hypot(): hypot's answer would be too */
+    if (dx * dx + dy * dy < room * room * (1.0 - 1e-9))
+        return true;
+    double len = hypot(dx, dy);
+    if (len <= room)
         return true;
     int n = (int)ceil(len / (L->hm * SAMPLE_STEP_CELLS));
     for (int i = 1; i <= n; i++)
-        if (!mask_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
+        if (!cell_free(L, ax + (bx - ax) * i / n, ay + (by - ay) * i / n))
             return false;
     return true;
 }
 
-/* floor() and ceil() without a call into libm (they are not inlined without
- * SSE4.1, and the sweeps use them for every move). */
-static inline int ifloor(double x)
+/* A position (relative to the window) in the units of grid g's indices
+ * (fractional u, w): the start of a move, to which each arc adds its end's. */
+static inline void grid_units(const cpted__lattice *L, const grid *g, double x, double y,
+                              double *bu, double *bw)
 {
-    int i = (int)x;
-    return i - (x < i);
+    x -= 0.5 * L->hm;
+    y -= 0.5 * L->hm;
+    *bu = (x * g->ex + y * g->ey) * L->inv_along;
+    *bw = (x * g->nx + y * g->ny) * L->inv_across;
 }
 
-static inline int iceil(double x)
+/* Where arc mv lands on grid g (its new heading's) from a start at (bu, bw)
+ * of that grid's units: the state, or -1; its point in (*iu, *iw), and the
+ * straight tail in shift units. An arc lands on the next point ahead on the
+ * new heading's line nearest across: it is followed by a straight tail of less
+ * than the spacing along (rounded up to a shift unit). */
+static inline int32_t land_arc(const grid *g, const move *mv, double bu, double bw, int *iu,
+                               int *iw, int *tail)
 {
-    int i = (int)x;
-    return i + (x > i);
+    double fu = bu + mv->end_fu, fw = bw + mv->end_fw;
+    int au = iceil(fu - 1e-9);
+    *iu = au - g->u0;
+    *iw = ifloor(fw + 0.5) - g->w0;
+    *tail = 0;
+    if (*iu < 0 || *iw < 0 || *iu >= g->nu || *iw >= g->nw)
+        return -1;
+    double f = (au - fu) * SHIFT_STEPS;
+    int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
+    *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
+    return grid_state(g, *iu, *iw);
 }
 
 /* Where move mv of heading k from (x, y) (the point (u, w) of its grid) lands:
  * the state, or -1; its point in (*iu, *iw) of the new heading's grid, and the
- * straight tail after an arc in shift units. An arc lands on the next point
- * ahead on the new heading's line nearest across: it is followed by a straight
- * tail of less than the spacing along (rounded up to a shift unit). */
+ * straight tail after an arc in shift units (as in the sweeps). */
 static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, double x, double y,
                               int u, int w, int *iu, int *iw, int *tail)
 {
@@ -842,18 +1086,9 @@ static inline int32_t landing(const cpted__lattice *L, const move *mv, int k, do
         return grid_state(g, *iu, w);
     }
     const grid *g = &L->grids[(k + mv->dk + L->K) % L->K];
-    double ex = x + mv->end_dx - 0.5 * L->hm, ey = y + mv->end_dy - 0.5 * L->hm;
-    double fu = (ex * g->ex + ey * g->ey) * L->inv_along;
-    double fw = (ex * g->nx + ey * g->ny) * L->inv_across;
-    int au = iceil(fu - 1e-9);
-    *iu = au - g->u0;
-    *iw = ifloor(fw + 0.5) - g->w0;
-    if (*iu < 0 || *iw < 0 || *iu >= g->nu || *iw >= g->nw)
-        return -1;
-    double f = (au - fu) * SHIFT_STEPS;
-    int c = f > 1e-9 ? iceil(f - 1e-9) : 0;
-    *tail = c > SHIFT_STEPS ? SHIFT_STEPS : c;
-    return grid_state(g, *iu, *iw);
+    double bu, bw;
+    grid_units(L, g, x, y, &bu, &bw);
+    return land_arc(g, mv, bu, bw, iu, iw, tail);
 }
 
 /* A straight tail of c shift units, in metres. */
@@ -874,19 +1109,31 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
     bool changed = false;
     const grid *g = &L->grids[k];
     const move *mv = &L->mv[(size_t)k * L->nmove];
+    /* the grids of the moves' new headings, by dk + 1 */
+    const grid *gto[3] = {&L->grids[(k + L->K - 1) % L->K], g, &L->grids[(k + 1) % L->K]};
+    uint32_t *speed = L->speed;
+    label *lab = L->lab; /* NULL: speeds only */
+    uint16_t *row_exp = L->row_exp;
+    const double step = L->hm * SAMPLE_STEP_CELLS;
     for (size_t i = 0; i < g->count; i++) {
         /* against the heading when the order is reversed (tests) */
         size_t s = L->reverse ? g->first + g->count - 1 - i : g->first + i;
-        if (!dirty[s])
+        uint8_t flags = dirty[s];
+        if (!flags)
             continue;
         dirty[s] = 0;
-        double v = speed_of(L->lab[s].v), run = L->lab[s].runup;
+        double v = speed_of(speed[s]), run = lab ? lab[s].runup : 0.0;
         int32_t d = L->dense_of[s];
         int u = d / g->nw, w = d % g->nw;
         double x, y;
         grid_point(L, g, u + g->u0, w + g->w0, &x, &y);
         transfer_rows tr = transfer_at(L, v);
-        double room = clearance_m(L, x, y);
+        double room = -1.0; /* the clearance here, looked up when a move first needs it */
+        int room_skip = 0;
+        /* where the state is in the units of the two neighbouring grids */
+        double bu[3], bw[3];
+        grid_units(L, gto[0], x, y, &bu[0], &bw[0]);
+        grid_units(L, gto[2], x, y, &bu[2], &bw[2]);
         /* arcs much wider than the speed needs are left out (moves are in
          * increasing radius): at speed v the tightest arc that holds it has
          * v²/(f g); wider ones than ARC_REACH times that (or than the smallest
@@ -894,33 +1141,66 @@ static bool sweep(cpted__lattice *L, uint8_t *dirty, int k)
          * has every move of a slower one), so the fixed point stays independent
          * of the order. */
         double r_lim = fmax(L->r_first, v * v * L->inv_fg) * ARC_REACH;
-        for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m++) {
-            int iu, iw, tail;
-            int32_t t = landing(L, &mv[m], k, x, y, u, w, &iu, &iw, &tail);
+        /* The arcs that gave the same speed at the last expansion of this
+         * state as they give now (entered above their cap both times, and
+         * tried then) cannot raise the labels they land on: those are at
+         * least that speed since (labels never fall), or the arc was blocked
+         * then and is now. Nor can they give one of the same speed a shorter
+         * run-up, unless this state's run-up got shorter since (a label of
+         * that speed is at most the run-up tried then + RUNUP_TIE_M long):
+         * then, with paths kept, they are tried again. The straight is always
+         * tried. */
+        int m_arc = 1;
+        if (row_exp[s] != ROW_NEVER && (!lab || !(flags & DIRTY_SHORTER)))
+            m_arc = L->flat_upto[row_exp[s]];
+        row_exp[s] = tr.i < ROW_NEVER ? (uint16_t)tr.i : ROW_NEVER;
+        for (int m = 0; m < L->nmove && !(mv[m].radius_m > r_lim); m = m ? m + 1 : m_arc) {
+            int iu, iw, tail = 0;
+            int32_t t;
+            int dk = mv[m].dk;
+            if (dk == 0) {
+                iu = u + 1;
+                iw = w;
+                t = grid_state(g, iu, w);
+            } else {
+                t = land_arc(gto[dk + 1], &mv[m], bu[dk + 1], bw[dk + 1], &iu, &iw, &tail);
+            }
             if (t < 0)
                 continue;
-            uint32_t v2 = transfer_q(L, &tr, mv[m].dyn, tail);
-            label *lt = &L->lab[t];
+            double x2 = transfer_than(L, &tr, mv[m].dyn, tail, speed[t]);
+            if (x2 < 0)
+                continue;
+            uint32_t v2 = quantize(L, x2);
+            /* an arrival of the same speed with a shorter run-up changes the
+               path, not the speeds: not taken when speeds alone are kept */
             double run2 = run + mv[m].length_m + credit_m(L, tail);
-            if (v2 < lt->v || (v2 == lt->v && !(run2 < lt->runup - RUNUP_TIE_M)))
+            if (v2 == speed[t] && (!lab || !(run2 < lab[t].runup - RUNUP_TIE_M)))
                 continue;
             /* samples within the clearance at the start are free */
+            if (room < 0) {
+                room = clearance_m(L, x, y);
+                room_skip = (int)(room / step);
+            }
             if (mv[m].length_m > room &&
-                !samples_clear(L, mv[m].s0 + (int)(room / (L->hm * SAMPLE_STEP_CELLS)),
-                               mv[m].s1, x, y))
+                !samples_clear(L, mv[m].s0 + room_skip, mv[m].s1, x, y))
                 continue;
-            if (mv[m].dk != 0) {
-                const grid *g1 = &L->grids[(k + mv[m].dk + L->K) % L->K];
+            if (dk != 0) {
+                const grid *g1 = gto[dk + 1];
                 double lx, ly;
                 grid_point(L, g1, iu + g1->u0, iw + g1->w0, &lx, &ly);
                 if (!segment_clear(L, x + mv[m].end_dx, y + mv[m].end_dy, lx, ly))
                     continue;
             }
             changed = true;
-            dirty[t] = 1;
-            lt->v = v2;
-            lt->pred = (int32_t)s;
-            lt->runup = (float)run2;
+            dirty[t] |= DIRTY_SPEED;
+            speed[t] = v2;
+            if (lab) {
+                float r2 = (float)run2;
+                if (r2 < lab[t].runup)
+                    dirty[t] |= DIRTY_SHORTER;
+                lab[t].pred = (int32_t)s;
+                lab[t].runup = r2;
+            }
         }
     }
     return changed;
@@ -1066,14 +1346,15 @@ static void standstill_starts(cpted__lattice *L)
                     continue; /* the straight from the point behind covers it */
             }
             int i = 0;
-            while (i < nstep && mask_free(L, x - (i + 1) * step * g->ex, y - (i + 1) * step * g->ey))
+            while (i < nstep && cell_free(L, x - (i + 1) * step * g->ex, y - (i + 1) * step * g->ey))
                 i++;
             double v = 0;
             if (i > 0 && cpted_vehicle_speed_after(&v, &L->kin, 0.0, i * step) == CPTED_OK &&
                 v > 0) {
                 double q = ceil(v / SPEED_QUANTUM_MPS);
-                L->lab[s].v = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
-                L->lab[s].runup = (float)(i * step);
+                L->speed[s] = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
+                if (L->lab)
+                    L->lab[s].runup = (float)(i * step);
             }
         }
     }
@@ -1082,17 +1363,17 @@ static void standstill_starts(cpted__lattice *L)
 int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, size_t seed_count,
                           int threads)
 {
-    cpted_context *ctx = L->ctx;
     int K = L->K;
     size_t n = L->nstate;
     if (n == 0)
         return CPTED_OK;
-    uint8_t *dirty = cpted__malloc(n);
-    if (!dirty)
-        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA search");
+    uint8_t *dirty = L->dirty;
     /* standstill in every state */
+    memset(L->speed, 0, n * sizeof *L->speed);
+    for (size_t s = 0; L->lab && s < n; s++)
+        L->lab[s] = (label){-1, 0.0f};
     for (size_t s = 0; s < n; s++)
-        L->lab[s] = (label){0, -1, 0.0f};
+        L->row_exp[s] = ROW_NEVER;
     standstill_starts(L);
     memset(dirty, 1, n);
     /* given starts (entries at speed, the window's edge), at their nearest
@@ -1105,8 +1386,11 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             continue;
         double q = ceil(fmin(sd->v_mps, L->vmax) / SPEED_QUANTUM_MPS);
         uint32_t vq = q < L->vmax_q ? (uint32_t)q : L->vmax_q;
-        if (vq > L->lab[s].v || (vq == L->lab[s].v && sd->runup_m < L->lab[s].runup)) {
-            L->lab[s].v = vq;
+        if (!L->lab) {
+            if (vq > L->speed[s])
+                L->speed[s] = vq;
+        } else if (vq > L->speed[s] || (vq == L->speed[s] && sd->runup_m < L->lab[s].runup)) {
+            L->speed[s] = vq;
             L->lab[s].runup = (float)sd->runup_m;
         }
     }
@@ -1153,9 +1437,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             w->back = back;
             pthread_barrier_wait(&w->start);
             for (int i = 0; i < half; i++) {
-                if (cpted__interrupted(ctx)) {
-                    rc = cpted__error(ctx, CPTED_E_INTERRUPTED,
-                                      "interrupted during the VDA search");
+                if (search_stopped(L)) {
+                    rc = search_interrupted(L);
                     pthread_mutex_lock(&w->mu);
                     w->stop_pass = true;
                     pthread_cond_broadcast(&w->cv);
@@ -1176,8 +1459,8 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
             continue;
         }
         for (int i = 0; i < K - half; i++) {
-            if (cpted__interrupted(ctx)) {
-                rc = cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
+            if (search_stopped(L)) {
+                rc = search_interrupted(L);
                 break;
             }
             /* K odd: the last step has the worker's heading only */
@@ -1197,7 +1480,6 @@ int cpted__lattice_search(cpted__lattice *L, const cpted__lattice_seed *seeds, s
         pthread_barrier_destroy(&w->done);
     }
     cpted__free(w);
-    cpted__free(dirty);
     return rc;
 }
 
@@ -1342,6 +1624,8 @@ double cpted__lattice_runup(const cpted__lattice *L, int64_t state)
 {
     size_t nc = 0, n = 0;
     double *xy = NULL, len = NAN;
+    if (!L->lab)
+        return NAN; /* speeds only */
     int64_t *chain = chain_of(L, state, &nc);
     if (chain && chain_polyline(L, chain, nc, &xy, &n))
         len = polyline_length(xy, n);
@@ -1392,7 +1676,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                     continue;
                 /* the rest of the way to contact, straight (exact closed form) */
                 double rest = fmax(0.0, d - goal->rho_m);
-                double v = speed_of(L->lab[s].v);
+                double v = speed_of(L->speed[s]);
                 if (rest > 0 && v < L->vmax) {
                     double v2;
                     if (cpted_vehicle_speed_after(&v2, &L->kin, fmin(v, L->vmax * (1 - 1e-12)),
@@ -1409,7 +1693,7 @@ bool cpted__lattice_best_arrival(const cpted__lattice *L, const cpted__lattice_g
                 }
             }
     }
-    if (found) /* the run-up: the length of the path drawn, then the rest */
+    if (found) /* the run-up: the length of the path drawn, then the rest (NaN: speeds only) */
         out->runup_m = cpted__lattice_runup(L, out->state) + best_rest;
     return found;
 }
@@ -1438,15 +1722,16 @@ bool cpted__lattice_best_on_ray(const cpted__lattice *L, double cx, double cy, d
         const grid *g = &L->grids[k];
         for (double d = L->along; d <= len + L->along; d += L->along) {
             double fu, fw;
-            int32_t s = grid_nearest(L, g, x - d * ux, y - d * uy, &fu, &fw);
+            int pu, pw;
+            int32_t s = grid_nearest_at(L, g, x - d * ux, y - d * uy, &fu, &fw, &pu, &pw);
             if (s < 0)
                 continue;
-            double v = speed_of(L->lab[s].v);
+            double v = speed_of(L->speed[s]);
             if (v <= 0)
                 continue;
-            int kk;
+            /* its point (that of state_pose(), without looking for its grid) */
             double px, py;
-            state_pose(L, s, &kk, &px, &py);
+            grid_point(L, g, pu, pw, &px, &py);
             double rx = x - px, ry = y - py;
             double along = rx * ux + ry * uy, lateral = fabs(rx * uy - ry * ux);
             if (!(along > 0) || along > len || lateral > tol)
@@ -1479,6 +1764,8 @@ int cpted__lattice_path(const cpted__lattice *L, int64_t state, double tx, doubl
 {
     *xy_out = NULL;
     *n_out = 0;
+    if (!L->lab)
+        return cpted__error(L->ctx, CPTED_E_INVALID, "vda: a lattice of speeds only has no paths");
     size_t nc = 0;
     int64_t *chain = chain_of(L, state, &nc);
     if (!chain)

@@ -7,7 +7,8 @@
  * exact orientation arithmetic, so a query costs what the boundary near the
  * ray costs (about a microsecond), not a generic prepared-geometry call
  * (architecture.md §8, "Scale"). Not thread-safe per object: a query marks the
- * segments it has tested (one object per analysis run).
+ * segments it has tested (one object per analysis run, and one that shares its
+ * index per further thread: cpted__rays_share).
  */
 #include "internal.h"
 
@@ -30,6 +31,7 @@ struct cpted__rays {
     uint32_t *items;               /* segment indexes per bucket */
     uint32_t *stamp;               /* per segment: query that last tested it */
     uint32_t query;
+    bool shared;                   /* segs, start, items are another object's */
 };
 
 static int add_ring(segment **segs, size_t *n, size_t *cap, cpted_context *ctx,
@@ -156,11 +158,31 @@ void cpted__rays_free(cpted__rays *r)
 {
     if (!r)
         return;
-    cpted__free(r->segs);
-    cpted__free(r->start);
-    cpted__free(r->items);
+    if (!r->shared) {
+        cpted__free(r->segs);
+        cpted__free(r->start);
+        cpted__free(r->items);
+    }
     cpted__free(r->stamp);
     cpted__free(r);
+}
+
+int cpted__rays_share(cpted__rays **out, cpted_context *ctx, const cpted__rays *r)
+{
+    *out = NULL;
+    cpted__rays *s = cpted__malloc(sizeof *s);
+    if (!s)
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory indexing the reachable space");
+    *s = *r;
+    s->shared = true;
+    s->query = 0;
+    s->stamp = cpted__calloc(r->nseg ? r->nseg : 1, sizeof *s->stamp);
+    if (!s->stamp) {
+        cpted__free(s);
+        return cpted__error(ctx, CPTED_E_NOMEM, "out of memory indexing the reachable space");
+    }
+    *out = s;
+    return CPTED_OK;
 }
 
 static uint32_t next_query(cpted__rays *r)

@@ -17,6 +17,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #define RAY_STEP_DEG 0.5        /* angular step of the straight run-ups */
@@ -343,22 +345,36 @@ static void take_lattice_hit(arrival *a, const cpted__lattice_hit *h, double cel
     a->state = h->state;
 }
 
-/* One search with kinematics k: fills arr[t] for every target. */
-static int search(cpted_vda *v, cpted__vda_builder *b, cpted__lattice *L, double cell,
-                  cpted__rays *rays,
-                  const double w[4], const cpted_vehicle *k, const double *ray_len,
-                  arrival *arr)
+/* One lattice search of the VDA: the main one or one of the band's. */
+typedef struct vda_search {
+    cpted__lattice *L;
+    double cell;
+    cpted_vehicle kin;
+    cpted__lattice_seed *seeds;
+    size_t nseeds;
+    int threads;               /* threads sweeping it */
+    arrival *out;              /* its arrivals, per target */
+    int rc;
+} vda_search;
+
+/* Its kinematics and starts, on the caller's thread (the starts read R
+ * through GEOS). */
+static int search_prepare(cpted_vda *v, vda_search *s, cpted__rays *rays, const double w[4])
 {
-    int rc = cpted__lattice_set_kinematics(L, k);
-    cpted__lattice_seed *seeds = NULL;
-    size_t nseeds = 0;
+    int rc = cpted__lattice_set_kinematics(s->L, &s->kin);
     if (rc == CPTED_OK)
-        rc = make_seeds(v, L, rays, w, cell, k, &seeds, &nseeds);
-    if (rc == CPTED_OK)
-        rc = cpted__lattice_search(L, seeds, nseeds, threads_to_use(v));
-    cpted__free(seeds);
-    if (rc != CPTED_OK)
-        return rc;
+        rc = make_seeds(v, s->L, rays, w, s->cell, &s->kin, &s->seeds, &s->nseeds);
+    return rc;
+}
+
+/* The arrivals of a finished search: fills arr[t] for every target. */
+static void search_arrivals(cpted_vda *v, cpted__vda_builder *b, const vda_search *sr,
+                            cpted__rays *rays, const double w[4], const double *ray_len,
+                            arrival *arr)
+{
+    const cpted__lattice *L = sr->L;
+    const cpted_vehicle *k = &sr->kin;
+    double cell = sr->cell;
     for (size_t t = 0; t < v->target_count; t++) {
         const cpted__vda_target *tg = &v->targets[t];
         arrival *a = &arr[t];
@@ -408,6 +424,112 @@ static int search(cpted_vda *v, cpted__vda_builder *b, cpted__lattice *L, double
         }
         if (a->found && a->v_mps > k->vmax_mps)
             a->v_mps = k->vmax_mps;
+    }
+}
+
+/* Searches run on the caller's thread and at most one more, each search
+ * and then its arrivals taken whole by the thread that is free first. A
+ * search's result does not depend on the thread that ran it, nor on what runs
+ * beside it (each has labels of its own; the geometry they share is only
+ * read; each thread queries R through rays of its own), so the result is the
+ * same bytes as with one thread. */
+typedef struct search_pool {
+    vda_search *s;
+    int n;
+    cpted_vda *v;
+    cpted__vda_builder *b;
+    const double *w, *ray_len;
+    cpted__rays *rays[2];      /* the caller's, the worker's */
+    _Atomic int next;          /* the next search to take */
+    _Atomic int stop;          /* interrupted: the searches stop */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool worker_done;          /* under mu */
+} search_pool;
+
+static void pool_work(search_pool *p, bool worker)
+{
+    for (;;) {
+        int i = p->next++;
+        if (i >= p->n)
+            return;
+        vda_search *s = &p->s[i];
+        cpted__lattice_set_stop(s->L, &p->stop, worker);
+        s->rc = p->stop ? CPTED_E_INTERRUPTED
+                        : cpted__lattice_search(s->L, s->seeds, s->nseeds, s->threads);
+        cpted__lattice_set_stop(s->L, NULL, false); /* the flag is this call's */
+        if (s->rc == CPTED_OK)
+            search_arrivals(p->v, p->b, s, p->rays[worker], p->w, p->ray_len, s->out);
+    }
+}
+
+static void *pool_main(void *arg)
+{
+    search_pool *p = arg;
+    pool_work(p, true);
+    pthread_mutex_lock(&p->mu);
+    p->worker_done = true;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static int run_searches(cpted_vda *v, cpted__vda_builder *b, vda_search *s, int n, int threads,
+                        cpted__rays *rays, const double w[4], const double *ray_len)
+{
+    cpted_context *ctx = v->ctx;
+    search_pool p;
+    memset(&p, 0, sizeof p);
+    p.s = s;
+    p.n = n;
+    p.v = v;
+    p.b = b;
+    p.w = w;
+    p.ray_len = ray_len;
+    p.rays[0] = rays;
+    p.next = 0;
+    p.stop = 0;
+    if (threads > 1 && n > 1) {
+        int rc = cpted__rays_share(&p.rays[1], ctx, rays);
+        if (rc != CPTED_OK)
+            return rc;
+    }
+    int made = 0; /* 1 mutex, 2 cond, 3 thread */
+    pthread_t worker;
+    if (p.rays[1] && pthread_mutex_init(&p.mu, NULL) == 0 && ++made &&
+        pthread_cond_init(&p.cv, NULL) == 0 && ++made &&
+        pthread_create(&worker, NULL, pool_main, &p) == 0)
+        made++;
+    pool_work(&p, false);
+    if (made == 3) {
+        /* the worker's searches do not call the context: the interrupt
+         * callback is asked here while they run */
+        pthread_mutex_lock(&p.mu);
+        while (!p.worker_done) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 20 * 1000 * 1000;
+            if (until.tv_nsec >= 1000 * 1000 * 1000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000 * 1000 * 1000;
+            }
+            pthread_cond_timedwait(&p.cv, &p.mu, &until);
+            if (!p.worker_done && !p.stop && cpted__interrupted(ctx))
+                p.stop = 1;
+        }
+        pthread_mutex_unlock(&p.mu);
+        pthread_join(worker, NULL);
+    }
+    if (made >= 2)
+        pthread_cond_destroy(&p.cv);
+    if (made >= 1)
+        pthread_mutex_destroy(&p.mu);
+    cpted__rays_free(p.rays[1]);
+    for (int i = 0; i < n; i++) {
+        if (s[i].rc == CPTED_E_INTERRUPTED)
+            return cpted__error(ctx, CPTED_E_INTERRUPTED, "interrupted during the VDA search");
+        if (s[i].rc != CPTED_OK)
+            return s[i].rc; /* worded on the caller's thread: only its searches allocate */
     }
     return CPTED_OK;
 }
@@ -599,6 +721,20 @@ static void fill_speed(cpted_vda *v, cpted__vda_target *tg, const arrival *a)
     }
 }
 
+/* The band's lattice (speeds only) and, when `shared` is given, three more
+ * sharing its geometry: one per search run side by side. */
+static int band_lattices(cpted_vda *v, const GEOSGeometry *reach, const double w[4], double cell,
+                         cpted__lattice **lb, cpted__lattice *shared[3])
+{
+    int rc = cpted__lattice_new(lb, v->ctx, reach, w, cell, v->opts.headings,
+                                v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
+    if (rc == CPTED_OK) /* the band reports speeds only */
+        rc = cpted__lattice_speeds_only(*lb);
+    for (int i = 0; shared && i < 3 && rc == CPTED_OK; i++)
+        rc = cpted__lattice_share(&shared[i], *lb);
+    return rc;
+}
+
 static int run(cpted_vda *v)
 {
     cpted_context *ctx = v->ctx;
@@ -645,7 +781,7 @@ static int run(cpted_vda *v)
     double tol = fmax(v->opts.cell_m, 0.25);
     ray_len = cpted__malloc(2 * v->target_count * sizeof *ray_len);
     arr = cpted__calloc(v->target_count, sizeof *arr);
-    var = cpted__calloc(v->target_count, sizeof *var);
+    var = cpted__calloc(4 * v->target_count, sizeof *var); /* the band's four searches */
     if (!ray_len || !arr || !var) {
         rc = cpted__error(ctx, CPTED_E_NOMEM, "out of memory for the VDA");
         goto done;
@@ -666,12 +802,41 @@ static int run(cpted_vda *v)
         rc = cpted__error(ctx, CPTED_E_GEOMETRY, "vda: the search window is empty");
         goto done;
     }
+    /* The main search, and the band's four on a lattice of twice the cell:
+     * its relaxations (a wider free mask, a longer last leg) are larger, so
+     * both ends of the band err upwards, the safe side, at a quarter of the
+     * cost per search. The five are independent: on two threads they run side
+     * by side, each on one, all lattices held at once (the main one on two
+     * threads when there is no band); on one thread one after the other, one
+     * lattice at a time (less memory). */
+    int threads = threads_to_use(v);
+    bool band = v->opts.sensitivity != 0, side_by_side = band && threads > 1;
+    vda_search srch[5];
+    int nsrch = band ? 5 : 1;
+    cpted__lattice *LB = NULL, *shared[3] = {NULL, NULL, NULL}; /* the band's */
+    memset(srch, 0, sizeof srch);
+    cpted_vehicle k[4];
+    variants(&v->vehicle, k);
+    for (int i = 0; i < nsrch; i++) {
+        srch[i].cell = i == 0 ? v->opts.cell_m : fmin(5.0, 2.0 * v->opts.cell_m);
+        srch[i].kin = i == 0 ? v->vehicle : k[i - 1];
+        srch[i].threads = side_by_side ? 1 : threads;
+        srch[i].out = i == 0 ? arr : var + (size_t)(i - 1) * v->target_count;
+    }
     rc = cpted__lattice_new(&L, ctx, reach, w, v->opts.cell_m, v->opts.headings,
                             v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
-    if (rc == CPTED_OK)
-        rc = search(v, &b, L, v->opts.cell_m, rays, w, &v->vehicle, ray_len, arr);
-    if (rc != CPTED_OK)
-        goto done;
+    srch[0].L = L;
+    if (rc == CPTED_OK && side_by_side) {
+        rc = band_lattices(v, reach, w, srch[1].cell, &LB, shared);
+        for (int i = 1; i < nsrch; i++)
+            srch[i].L = i == 1 ? LB : shared[i - 2];
+    }
+    for (int i = 0; i < (side_by_side ? nsrch : 1) && rc == CPTED_OK; i++)
+        rc = search_prepare(v, &srch[i], rays, w);
+    if (rc == CPTED_OK) {
+        cpted__progress(ctx, 0.2, "vda search");
+        rc = run_searches(v, &b, srch, side_by_side ? nsrch : 1, threads, rays, w, ray_len);
+    }
     for (size_t t = 0; t < v->target_count && rc == CPTED_OK; t++) {
         cpted__vda_target *tg = &v->targets[t];
         tg->rec.assessed = 1;
@@ -679,36 +844,43 @@ static int run(cpted_vda *v)
         tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = NAN;
         if (arr[t].found) {
             /* the band starts at the speed itself; NaN when it is not computed */
-            if (v->opts.sensitivity)
+            if (band)
                 tg->rec.speed_low_kmh = tg->rec.speed_high_kmh = tg->rec.speed_kmh;
             rc = set_path(v, tg, L, &arr[t], b.in[t].rho_m);
         }
         if (rc == CPTED_OK)
             rc = fill_rating(v, tg, b.in[t].kind);
     }
-    /* The band on a lattice of twice the cell: its relaxations (a wider free
-     * mask, a longer last leg) are larger, so both ends of the band err
-     * upwards, the safe side, at a quarter of the cost per search. */
-    if (rc == CPTED_OK && v->opts.sensitivity) {
+    if (rc == CPTED_OK && band && !side_by_side) {
+        /* one thread: the main lattice is done with (its paths are drawn) */
         cpted__lattice_free(L);
         L = NULL;
-        double cell = fmin(5.0, 2.0 * v->opts.cell_m);
-        rc = cpted__lattice_new(&L, ctx, reach, w, cell, v->opts.headings,
-                                v->vehicle.min_turn_radius_m, top_radius(&v->vehicle));
-        cpted_vehicle k[4];
-        variants(&v->vehicle, k);
-        for (int i = 0; i < 4 && rc == CPTED_OK; i++) {
-            cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
-            rc = search(v, &b, L, cell, rays, w, &k[i], ray_len, var);
-            for (size_t t = 0; rc == CPTED_OK && t < v->target_count; t++) {
-                cpted_vda_target *r = &v->targets[t].rec;
-                if (!arr[t].found || !var[t].found)
-                    continue;
-                r->speed_low_kmh = fmin(r->speed_low_kmh, kmh(var[t].v_mps));
-                r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(var[t].v_mps));
+        rc = band_lattices(v, reach, w, srch[1].cell, &LB, NULL);
+        for (int i = 1; i < nsrch && rc == CPTED_OK; i++) {
+            srch[i].L = LB;
+            rc = search_prepare(v, &srch[i], rays, w);
+            if (rc == CPTED_OK) {
+                cpted__progress(ctx, 0.2 + 0.2 * i, "vda sensitivity");
+                rc = run_searches(v, &b, &srch[i], 1, 1, rays, w, ray_len);
             }
         }
     }
+    for (int i = 1; i < nsrch && rc == CPTED_OK; i++) {
+        const arrival *vr = srch[i].out;
+        for (size_t t = 0; t < v->target_count; t++) {
+            cpted_vda_target *r = &v->targets[t].rec;
+            if (!arr[t].found || !vr[t].found)
+                continue;
+            r->speed_low_kmh = fmin(r->speed_low_kmh, kmh(vr[t].v_mps));
+            r->speed_high_kmh = fmax(r->speed_high_kmh, kmh(vr[t].v_mps));
+        }
+    }
+    /* the band's lattices (the shared ones first); the main one (L) is freed at the end */
+    for (int i = 0; i < 3; i++)
+        cpted__lattice_free(shared[i]);
+    cpted__lattice_free(LB);
+    for (int i = 0; i < nsrch; i++)
+        cpted__free(srch[i].seeds);
     /* Said with every result that has an approach (docs/method-vda.md §3): the
      * lattice's answer is the largest over its own paths, whatever the search
      * order, but on real sites its resolution is not proven to cover every

@@ -14,7 +14,8 @@ sites=("$@")
 cpted="$build/apps/cpted"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-echo "bench-vda: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "bench-vda: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for site in "${sites[@]}"; do
     for extra in "" "--no-sensitivity"; do
         /usr/bin/time -f "%e %M %U %S" -o "$out/time" "$cpted" vda "$site" $extra --json "$out/vda.json" --overwrite > /dev/null
@@ -22,6 +23,6 @@ for site in "${sites[@]}"; do
         cpu=$(/usr/bin/python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) + float(sys.argv[2])))" "$usr" "$sys")
         n=$(/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(len(d['targets']))" "$out/vda.json")
         per=$(/usr/bin/python3 -c "import sys; print('%.1f' % (1000*float(sys.argv[1])/max(1,int(sys.argv[2]))))" "$secs" "$n")
-        echo "$(basename "$site") ${extra:-(with sensitivity)}: $n targets, ${secs} s wall, ${cpu} s CPU, $((kb / 1024)) MB peak, ${per} ms per target"
+        echo "$(basename "$site") ${extra:-(with sensitivity)}: $n targets, ${secs} s wall, ${cpu} s CPU, $((kb / 1024)) MB peak, ${per} ms per target, load after $(cut -d' ' -f1 /proc/loadavg)"
     done
 done

@@ -1665,7 +1665,9 @@ typedef struct cpted_vda_options {
                                      the cell: both ends err upwards); 0: not computed */
     int32_t threads;            /**< threads of the search: 0 (default) two when the machine has
                                      two or more processors, 1 the caller's only, 2; the result
-                                     does not depend on it */
+                                     does not depend on it. With the band, two threads run its
+                                     searches beside the main one and hold their lattices at
+                                     the same time (more memory than one thread) */
 } cpted_vda_options;
 
 /**

@@ -451,7 +451,9 @@ static void test_point_target(void **state)
  * only where their headings are within two steps: the records are the same
  * bytes as with one (and under ThreadSanitizer in scripts/test.sh, race-free),
  * at the default 32 headings, an odd count (9: the worker has one more) and
- * the fewest (8: most sweeps wait). */
+ * the fewest (8: most sweeps wait). With the sensitivity band the five
+ * searches run side by side instead, each on one thread, the band's four on
+ * lattices that share one geometry: the band too is the same bytes. */
 static void test_threads_same_result(void **state)
 {
     cpted_context *ctx = *state;
@@ -461,12 +463,13 @@ static void test_threads_same_result(void **state)
     assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
     cpted_freespace *fs = NULL;
     assert_int_equal(cpted_freespace_new(&fs, site, &v, NULL), CPTED_OK);
-    const int headings[3] = {32, 9, 8};
-    for (int h = 0; h < 3; h++) {
+    const int headings[4] = {32, 9, 8, 32};
+    for (int h = 0; h < 4; h++) {
         cpted_vda *r[2] = {NULL, NULL};
         for (int i = 0; i < 2; i++) {
             cpted_vda_options o = quick();
             o.headings = headings[h];
+            o.sensitivity = h == 3;
             o.threads = i + 1;
             assert_int_equal(cpted_vda_run(&r[i], fs, &o), CPTED_OK);
         }
@@ -479,6 +482,14 @@ static void test_threads_same_result(void **state)
             assert_int_equal(cpted_vda_get_target(&b, r[1], i), CPTED_OK);
             assert_true(a.speed_mps == b.speed_mps && a.runup_m == b.runup_m &&
                         a.angle_deg == b.angle_deg);
+            if (h == 3) { /* the band is there, and the same */
+                assert_true(a.reachable && a.speed_low_kmh <= a.speed_kmh &&
+                            a.speed_kmh <= a.speed_high_kmh && a.speed_low_kmh < a.speed_high_kmh);
+                assert_true(a.speed_low_kmh == b.speed_low_kmh &&
+                            a.speed_high_kmh == b.speed_high_kmh);
+            } else {
+                assert_true(isnan(a.speed_low_kmh) && isnan(b.speed_low_kmh));
+            }
             unsigned char *wa = NULL, *wb = NULL;
             size_t na = 0, nb = 0;
             assert_int_equal(cpted_vda_get_path_wkb(&wa, &na, r[0], i), CPTED_OK);

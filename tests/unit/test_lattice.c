@@ -151,11 +151,79 @@ static void test_path_is_the_runup(void **state)
     cpted_context_free(ctx);
 }
 
+/* A lattice sharing another's geometry (cpted__lattice_share) with labels of
+ * its own, keeping speeds only (the band's searches): the same speeds to the
+ * bit as the full lattice, forward and reversed (a speeds-only search skips
+ * arcs at re-expansions that a search keeping paths tries again, and takes no
+ * equal-speed ties), no run-up or path, and searching it leaves the full
+ * lattice's labels as they were. */
+static void test_speeds_only_same_speeds(void **state)
+{
+    (void)state;
+    cpted_context *ctx = NULL;
+    assert_int_equal(cpted_context_new(&ctx), CPTED_OK);
+    GEOSWKTReader *rd = GEOSWKTReader_create_r(ctx->geos);
+    GEOSGeometry *reach = GEOSWKTReader_read_r(ctx->geos, rd, RING_WKT);
+    const double window[4] = {0, 0, 80, 56};
+    cpted_vehicle k = car();
+    cpted__lattice *L = NULL, *S[2] = {NULL, NULL};
+    assert_int_equal(cpted__lattice_new(&L, ctx, reach, window, 1.0, 32, 5.5, 425.0), CPTED_OK);
+    assert_int_equal(cpted__lattice_set_kinematics(L, &k), CPTED_OK);
+    assert_int_equal(cpted__lattice_search(L, NULL, 0, 1), CPTED_OK);
+    static cpted__lattice_hit full[NGOAL];
+    static bool found[NGOAL];
+    for (int g = 0; g < NGOAL; g++) {
+        cpted__lattice_goal goal = {4.0 + 8.0 * (g % 10), 3.0 + 9.5 * (g / 10), 0.0, false, 0, 0};
+        found[g] = cpted__lattice_best_arrival(L, &goal, &full[g]);
+    }
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(cpted__lattice_share(&S[r], L), CPTED_OK);
+        assert_int_equal(cpted__lattice_speeds_only(S[r]), CPTED_OK);
+        cpted__lattice_set_reverse(S[r], r == 1);
+        assert_int_equal(cpted__lattice_set_kinematics(S[r], &k), CPTED_OK);
+        assert_int_equal(cpted__lattice_search(S[r], NULL, 0, 1), CPTED_OK);
+    }
+    int reached = 0;
+    for (int g = 0; g < NGOAL; g++) {
+        cpted__lattice_goal goal = {4.0 + 8.0 * (g % 10), 3.0 + 9.5 * (g / 10), 0.0, false, 0, 0};
+        cpted__lattice_hit again;
+        assert_int_equal(cpted__lattice_best_arrival(L, &goal, &again), found[g]);
+        for (int r = 0; r < 2; r++) {
+            cpted__lattice_hit h;
+            assert_int_equal(cpted__lattice_best_arrival(S[r], &goal, &h), found[g]);
+            if (!found[g])
+                continue;
+            assert_true(h.v_mps == full[g].v_mps);
+            assert_true(isnan(h.runup_m));
+        }
+        if (!found[g])
+            continue;
+        reached++;
+        assert_true(again.v_mps == full[g].v_mps && again.runup_m == full[g].runup_m &&
+                    again.state == full[g].state);
+    }
+    assert_true(reached >= 45);
+    double *xy = NULL;
+    size_t n = 0;
+    int g0 = 0;
+    while (!found[g0])
+        g0++;
+    assert_int_equal(cpted__lattice_path(S[0], full[g0].state, 1, 1, &xy, &n), CPTED_E_INVALID);
+    assert_null(xy);
+    cpted__lattice_free(S[1]);
+    cpted__lattice_free(S[0]);
+    cpted__lattice_free(L);
+    GEOSGeom_destroy_r(ctx->geos, reach);
+    GEOSWKTReader_destroy_r(ctx->geos, rd);
+    cpted_context_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_does_not_change_the_answer),
         cmocka_unit_test(test_path_is_the_runup),
+        cmocka_unit_test(test_speeds_only_same_speeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
