@@ -392,8 +392,12 @@ struct cpted_site {
     double plausible_box[4]; /* cpted__crs_plausible_box of crs: features added from memory */
     atomic_size_t refs;    /* 1 for the user + 1 per free space computed from it */
     atomic_bool frozen;    /* a free space was computed: no more features */
-    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c) */
+    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c), borrowing the
+                                     features' id texts; NULL after the site is read (made
+                                     again from the features on the next push) */
     size_t id_cap, id_count;
+    char **retired_ids;    /* ids of dropped features: they stay taken (site.c) */
+    size_t retired_count, retired_cap;
 };
 /* A free space keeps its site alive (cpted_site_free drops the user's reference). */
 void cpted__site_ref(cpted_site *site);
@@ -408,6 +412,16 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
 int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *output_crs);
 /* Frees a feature's strings and geometry and zeroes it. */
 void cpted__feature_clear(cpted_context *ctx, cpted__feature *f);
+/* The bounds {xmin, ymin, xmax, ymax} of a feature's geometry; false when it
+ * has none (empty). A point's are read from its coordinates: the envelope GEOS
+ * would compute and keep costs a point half as much again. */
+bool cpted__feature_bounds(GEOSContextHandle_t h, const GEOSGeometry *g, double e[4]);
+/* Drops feature f of the site (a feature pushed, being removed): its id stays
+ * taken, then cpted__feature_clear. */
+void cpted__site_drop_feature(cpted_site *site, cpted__feature *f);
+/* Frees the set of ids given out (a site fully read holds a whole district's
+ * worth); the next cpted__site_push makes it again from the features. */
+void cpted__site_release_ids(cpted_site *site);
 /* Finds or adds the group (source, layer, role); returns its index or CPTED__NO_LAYER. */
 size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role);
 /* Appends a warning (also logged at warning level). */

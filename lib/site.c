@@ -73,6 +73,20 @@ int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *o
     return CPTED_OK;
 }
 
+bool cpted__feature_bounds(GEOSContextHandle_t h, const GEOSGeometry *g, double e[4])
+{
+    if (GEOSGeomTypeId_r(h, g) == GEOS_POINT) {
+        if (GEOSisEmpty_r(h, g) != 0 || !GEOSGeomGetX_r(h, g, &e[0]) ||
+            !GEOSGeomGetY_r(h, g, &e[1]))
+            return false;
+        e[2] = e[0];
+        e[3] = e[1];
+        return true;
+    }
+    return GEOSGeom_getXMin_r(h, g, &e[0]) && GEOSGeom_getYMin_r(h, g, &e[1]) &&
+           GEOSGeom_getXMax_r(h, g, &e[2]) && GEOSGeom_getYMax_r(h, g, &e[3]);
+}
+
 /* Features from memory must lie in the plausible box of the site's CRS (a
  * vertex at 1e308 is refused before make-valid turns it into another shape,
  * docs/crs.md); non-finite values are left to the geometry check. */
@@ -80,8 +94,7 @@ static int check_plausible(cpted_site *site, const char *layer, int64_t fid, con
 {
     GEOSContextHandle_t h = site->ctx->geos;
     double e[4];
-    if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
-        !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
+    if (!cpted__feature_bounds(h, g, e))
         return CPTED_OK;
     for (int i = 0; i < 4; i++)
         if (!isfinite(e[i]))
@@ -139,9 +152,10 @@ void cpted__site_unref(cpted_site *site)
     cpted__free(site->warnings);
     if (site->to_output)
         proj_destroy(site->to_output);
-    for (size_t i = 0; i < site->id_cap; i++)
-        cpted__free(site->ids[i].id);
-    cpted__free(site->ids);
+    cpted__free(site->ids); /* its texts are the features' and the retired ones */
+    for (size_t i = 0; i < site->retired_count; i++)
+        cpted__free(site->retired_ids[i]);
+    cpted__free(site->retired_ids);
     cpted__free(site->crs);
     cpted__free(site->output_crs);
     cpted__free(site);
@@ -209,8 +223,12 @@ int cpted__site_warn(cpted_site *site, const char *fmt, ...)
 
 /* The set of ids given out: open addressing, linear probing, at most half
  * full. An id's slot remembers the next suffix to try, so k features with one
- * id cost O(k) and not O(k^2). The set keeps its own copies: features may be
- * dropped later (reprojection), their ids stay taken. */
+ * id cost O(k) and not O(k^2). The slots borrow the features' id texts (no
+ * copy: a district has millions); a dropped feature hands its id to
+ * retired_ids, so it stays taken. The set is freed once the site is read
+ * (cpted__site_release_ids) and made again from the features and the retired
+ * ids when a feature is added later: the same ids are taken, and the first
+ * free suffix is the same (ids are never given back). */
 static uint64_t id_hash(const char *s)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -227,27 +245,49 @@ static struct cpted__id_slot *id_slot(const cpted_site *site, const char *id)
             return &site->ids[i];
 }
 
+/* Room for one more id; a released set is made again (every id taken). */
 static bool id_set_reserve(cpted_site *site)
 {
-    if (2 * (site->id_count + 1) <= site->id_cap)
-        return true;
-    size_t cap = site->id_cap ? 2 * site->id_cap : 64;
-    struct cpted__id_slot *old = site->ids;
-    size_t old_cap = site->id_cap;
-    site->ids = cpted__calloc(cap, sizeof *site->ids);
+    size_t need = site->id_count + 1;
     if (!site->ids) {
-        site->ids = old;
-        return false;
+        need = site->retired_count + 1;
+        for (size_t i = 0; i < site->feature_count; i++)
+            need += site->features[i].id != NULL;
     }
+    if (site->ids && 2 * need <= site->id_cap)
+        return true;
+    size_t cap = site->id_cap && site->ids ? 2 * site->id_cap : 64;
+    while (2 * need > cap)
+        cap *= 2;
+    struct cpted__id_slot *old = site->ids;
+    size_t old_cap = site->ids ? site->id_cap : 0;
+    struct cpted__id_slot *ids = cpted__calloc(cap, sizeof *ids);
+    if (!ids)
+        return false;
+    site->ids = ids;
     site->id_cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].id)
-            *id_slot(site, old[i].id) = old[i];
-    cpted__free(old);
+    if (old) {
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].id)
+                *id_slot(site, old[i].id) = old[i];
+        cpted__free(old);
+        return true;
+    }
+    site->id_count = 0;
+    for (size_t i = 0; i < site->feature_count; i++)
+        if (site->features[i].id) {
+            id_slot(site, site->features[i].id)->id = site->features[i].id;
+            site->id_count++;
+        }
+    for (size_t i = 0; i < site->retired_count; i++) {
+        id_slot(site, site->retired_ids[i])->id = site->retired_ids[i];
+        site->id_count++;
+    }
     return true;
 }
 
-/* Makes *id unique in the site (it may be replaced by "id#n") and records it. */
+/* Makes *id unique in the site (it may be replaced by "id#n") and records it:
+ * the set borrows *id, which the caller must keep (in the feature pushed). */
 static bool id_take(cpted_site *site, char **id)
 {
     if (!id_set_reserve(site))
@@ -270,19 +310,41 @@ static bool id_take(cpted_site *site, char **id)
         cpted__free(*id);
         *id = unique;
     }
-    slot->id = cpted__strdup(*id);
-    if (!slot->id)
-        return false;
+    slot->id = *id;
     slot->next_suffix = 0;
     site->id_count++;
     return true;
 }
 
+void cpted__site_release_ids(cpted_site *site)
+{
+    cpted__free(site->ids);
+    site->ids = NULL;
+    site->id_cap = site->id_count = 0;
+}
+
+void cpted__site_drop_feature(cpted_site *site, cpted__feature *f)
+{
+    if (f->id) {
+        if (cpted__grow((void **)&site->retired_ids, &site->retired_cap,
+                        site->retired_count + 1, sizeof *site->retired_ids)) {
+            site->retired_ids[site->retired_count++] = f->id; /* the set's slot keeps it */
+            f->id = NULL;
+        } else {
+            /* out of memory: the id is given back (the set borrowed it), so a
+             * feature added later might take it again; nothing else does */
+            cpted__site_release_ids(site);
+        }
+    }
+    cpted__feature_clear(site->ctx, f);
+}
+
 int cpted__site_push(cpted_site *site, cpted__feature *f)
 {
-    if ((f->id && !id_take(site, &f->id)) ||
-        !cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
-                     sizeof *site->features)) {
+    /* the array first: once taken, the id is borrowed by the set */
+    if (!cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
+                     sizeof *site->features) ||
+        (f->id && !id_take(site, &f->id))) {
         cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
@@ -669,17 +731,13 @@ CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *si
         return cpted__error(site->ctx, CPTED_E_NOTFOUND, "the site has no features");
     double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; i < site->feature_count; i++) {
-        double minx, miny, maxx, maxy;
-        const GEOSGeometry *g = site->features[i].geom;
-        if (!GEOSGeom_getXMin_r(site->ctx->geos, g, &minx) ||
-            !GEOSGeom_getYMin_r(site->ctx->geos, g, &miny) ||
-            !GEOSGeom_getXMax_r(site->ctx->geos, g, &maxx) ||
-            !GEOSGeom_getYMax_r(site->ctx->geos, g, &maxy))
+        double b[4];
+        if (!cpted__feature_bounds(site->ctx->geos, site->features[i].geom, b))
             continue;
-        e[0] = fmin(e[0], minx);
-        e[1] = fmin(e[1], miny);
-        e[2] = fmax(e[2], maxx);
-        e[3] = fmax(e[3], maxy);
+        e[0] = fmin(e[0], b[0]);
+        e[1] = fmin(e[1], b[1]);
+        e[2] = fmax(e[2], b[2]);
+        e[3] = fmax(e[3], b[3]);
     }
     memcpy(out, e, sizeof e);
     return CPTED_OK;
@@ -851,7 +909,7 @@ static void drop_features(cpted_site *site, const bool *drop)
         if (drop[i]) {
             if (f->group < site->group_count)
                 site->groups[f->group].features--;
-            cpted__feature_clear(site->ctx, f);
+            cpted__site_drop_feature(site, f);
             continue;
         }
         site->features[kept++] = *f;
