@@ -339,33 +339,40 @@ double cpted__passage_width(const cpted_site *site, double width_m, double lanes
 /* ---- site (site.c) --------------------------------------------------- */
 #define CPTED__NO_LAYER ((size_t)-1)
 
+/* A feature of the site: a district holds millions (mostly bollards),
+ * so the fields are ordered to leave no padding but the tail (144 bytes). */
 typedef struct cpted__feature {
-    int32_t role;
-    size_t group;          /* index into site->groups */
-    int64_t fid;
+    GEOSGeometry *geom;    /* working CRS (site_read.c: source CRS until all is read), valid */
+    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
+                              asset keeps its whole footprint for measuring (cutting it
+                              would move the asset away from the vehicle); only its
+                              blocking footprint (cpted__footprint) has them cut out */
     char *id;              /* "layer:fid", unique in the site (docs/roles.md) */
     char *name;            /* or NULL */
     char *rating;          /* or NULL */
     char *kind;            /* source tag that gave the role, e.g. "barrier=bollard", or NULL */
-    GEOSGeometry *geom;    /* working CRS (site_read.c: source CRS until all is read), valid */
+    char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
+    char *address;         /* "addr:street addr:housenumber", or NULL */
+    char *amenity;         /* OSM amenity=*, or NULL */
+    size_t group;          /* index into site->groups */
+    int64_t fid;
     double diameter_m;     /* NaN when absent */
     double thickness_m;
     double width_m;        /* roads: carriageway width in use (always set) */
     double lanes;
     double required_standoff_m;
+    int32_t role;
+    int32_t passages;      /* buildings, assets: drivable passages cut through it */
+    int32_t gates;         /* lines: gate openings cut into it */
     bool unverified_row;   /* OSM way tagged barrier=bollard: spacing unknown */
     bool operable;         /* OSM operable bollard or gate: open unless gates_closed */
-    int32_t passages;      /* buildings, assets: drivable passages cut through it */
-    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
-                              asset keeps its whole footprint for measuring (cutting it
-                              would move the asset away from the vehicle); only its
-                              blocking footprint (cpted__footprint) has them cut out */
-    int32_t gates;         /* lines: gate openings cut into it */
-    char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
-    char *address;         /* "addr:street addr:housenumber", or NULL */
-    char *amenity;         /* OSM amenity=*, or NULL */
     bool picked;           /* matched cpted_site_options.assets_where (during the load) */
+    uint8_t shared;        /* CPTED__SHARED_* bits: that text is the site's (texts), not
+                              the feature's: cpted__feature_clear leaves it */
 } cpted__feature;
+/* Texts that repeat over a layer (a district's million bollards share one
+ * rating) are kept once by the site once the feature is pushed. */
+enum { CPTED__SHARED_RATING = 1, CPTED__SHARED_KIND = 2, CPTED__SHARED_AMENITY = 4 };
 
 typedef struct cpted__group {
     char *source;
@@ -398,6 +405,10 @@ struct cpted_site {
     size_t id_cap, id_count;
     char **retired_ids;    /* ids of dropped features: they stay taken (site.c) */
     size_t retired_count, retired_cap;
+    char **texts;          /* the shared texts of the features (CPTED__SHARED_*), owned */
+    size_t text_count, text_cap;
+    size_t recent[16];     /* indexes into texts of the last ones shared, to match */
+    size_t recent_count, recent_next;
 };
 /* A free space keeps its site alive (cpted_site_free drops the user's reference). */
 void cpted__site_ref(cpted_site *site);

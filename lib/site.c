@@ -18,6 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* internal.h: a district holds millions of features */
+_Static_assert(sizeof(void *) != 8 || sizeof(cpted__feature) == 144,
+               "cpted__feature has padding");
+
 /* One entry of the site's set of ids (see "unique ids" below). */
 struct cpted__id_slot {
     char *id;
@@ -114,11 +118,14 @@ void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
 {
     cpted__free(f->id);
     cpted__free(f->name);
-    cpted__free(f->rating);
-    cpted__free(f->kind);
+    if (!(f->shared & CPTED__SHARED_RATING))
+        cpted__free(f->rating);
+    if (!(f->shared & CPTED__SHARED_KIND))
+        cpted__free(f->kind);
     cpted__free(f->osm_id);
     cpted__free(f->address);
-    cpted__free(f->amenity);
+    if (!(f->shared & CPTED__SHARED_AMENITY))
+        cpted__free(f->amenity);
     if (f->opening)
         GEOSGeom_destroy_r(ctx->geos, f->opening);
     if (f->geom)
@@ -152,6 +159,9 @@ void cpted__site_unref(cpted_site *site)
     cpted__free(site->warnings);
     if (site->to_output)
         proj_destroy(site->to_output);
+    for (size_t i = 0; i < site->text_count; i++)
+        cpted__free(site->texts[i]);
+    cpted__free(site->texts);
     cpted__free(site->ids); /* its texts are the features' and the retired ones */
     for (size_t i = 0; i < site->retired_count; i++)
         cpted__free(site->retired_ids[i]);
@@ -339,6 +349,36 @@ void cpted__site_drop_feature(cpted_site *site, cpted__feature *f)
     cpted__feature_clear(site->ctx, f);
 }
 
+/* ---- shared texts ------------------------------------------------------ */
+
+/* *text (owned by a feature being pushed) becomes the site's: the same text
+ * shared recently (a layer's features mostly repeat one rating), else *text
+ * itself, added to the site's texts. Out of memory it stays the feature's. */
+static void share_text(cpted_site *site, cpted__feature *f, char **text, uint8_t bit)
+{
+    if (!*text)
+        return;
+    for (size_t k = 0; k < site->recent_count; k++) {
+        char *t = site->texts[site->recent[k]];
+        if (strcmp(t, *text) == 0) {
+            cpted__free(*text);
+            *text = t;
+            f->shared |= bit;
+            return;
+        }
+    }
+    if (!cpted__grow((void **)&site->texts, &site->text_cap, site->text_count + 1,
+                     sizeof *site->texts))
+        return;
+    site->texts[site->text_count] = *text;
+    size_t n = sizeof site->recent / sizeof site->recent[0];
+    site->recent[site->recent_next] = site->text_count++;
+    site->recent_next = (site->recent_next + 1) % n;
+    if (site->recent_count < n)
+        site->recent_count++;
+    f->shared |= bit;
+}
+
 int cpted__site_push(cpted_site *site, cpted__feature *f)
 {
     /* the array first: once taken, the id is borrowed by the set */
@@ -348,6 +388,9 @@ int cpted__site_push(cpted_site *site, cpted__feature *f)
         cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
+    share_text(site, f, &f->rating, CPTED__SHARED_RATING);
+    share_text(site, f, &f->kind, CPTED__SHARED_KIND);
+    share_text(site, f, &f->amenity, CPTED__SHARED_AMENITY);
     site->features[site->feature_count++] = *f;
     if (f->group < site->group_count)
         site->groups[f->group].features++;
