@@ -367,12 +367,22 @@ typedef struct cpted__feature {
     bool unverified_row;   /* OSM way tagged barrier=bollard: spacing unknown */
     bool operable;         /* OSM operable bollard or gate: open unless gates_closed */
     bool picked;           /* matched cpted_site_options.assets_where (during the load) */
-    uint8_t shared;        /* CPTED__SHARED_* bits: that text is the site's (texts), not
-                              the feature's: cpted__feature_clear leaves it */
+    uint8_t shared;        /* CPTED__SHARED_* bits: that text is the site's (its text
+                              blocks), not the feature's: cpted__feature_clear leaves it */
 } cpted__feature;
-/* Texts that repeat over a layer (a district's million bollards share one
- * rating) are kept once by the site once the feature is pushed. */
-enum { CPTED__SHARED_RATING = 1, CPTED__SHARED_KIND = 2, CPTED__SHARED_AMENITY = 4 };
+/* A pushed feature's texts are moved into the site's text blocks (no
+ * allocation of its own each: a district has millions of ids and names), and
+ * those that repeat over a layer (a district's bollards share one rating)
+ * are kept once. */
+enum {
+    CPTED__SHARED_ID = 1,
+    CPTED__SHARED_NAME = 2,
+    CPTED__SHARED_RATING = 4,
+    CPTED__SHARED_KIND = 8,
+    CPTED__SHARED_OSM_ID = 16,
+    CPTED__SHARED_ADDRESS = 32,
+    CPTED__SHARED_AMENITY = 64
+};
 
 typedef struct cpted__group {
     char *source;
@@ -405,9 +415,8 @@ struct cpted_site {
     size_t id_cap, id_count;
     char **retired_ids;    /* ids of dropped features: they stay taken (site.c) */
     size_t retired_count, retired_cap;
-    char **texts;          /* the shared texts of the features (CPTED__SHARED_*), owned */
-    size_t text_count, text_cap;
-    size_t recent[16];     /* indexes into texts of the last ones shared, to match */
+    struct cpted__text_block *text_blocks; /* the features' texts (CPTED__SHARED_*) */
+    const char *recent[16];  /* the last repeatable texts kept, to match */
     size_t recent_count, recent_next;
 };
 /* A free space keeps its site alive (cpted_site_free drops the user's reference). */

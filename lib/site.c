@@ -22,6 +22,14 @@
 _Static_assert(sizeof(void *) != 8 || sizeof(cpted__feature) == 144,
                "cpted__feature has padding");
 
+/* The features' texts are appended to blocks of at least 64 KiB, freed with the site. */
+struct cpted__text_block {
+    struct cpted__text_block *next;
+    size_t used, cap;
+    char data[];
+};
+#define TEXT_BLOCK_BYTES ((size_t)64 * 1024)
+
 /* One entry of the site's set of ids (see "unique ids" below). */
 struct cpted__id_slot {
     char *id;
@@ -116,16 +124,11 @@ static int check_plausible(cpted_site *site, const char *layer, int64_t fid, con
 
 void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
 {
-    cpted__free(f->id);
-    cpted__free(f->name);
-    if (!(f->shared & CPTED__SHARED_RATING))
-        cpted__free(f->rating);
-    if (!(f->shared & CPTED__SHARED_KIND))
-        cpted__free(f->kind);
-    cpted__free(f->osm_id);
-    cpted__free(f->address);
-    if (!(f->shared & CPTED__SHARED_AMENITY))
-        cpted__free(f->amenity);
+    char **texts[] = {&f->id,     &f->name,    &f->rating, &f->kind,
+                      &f->osm_id, &f->address, &f->amenity};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (!(f->shared & (1u << k)))
+            cpted__free(*texts[k]);
     if (f->opening)
         GEOSGeom_destroy_r(ctx->geos, f->opening);
     if (f->geom)
@@ -159,13 +162,13 @@ void cpted__site_unref(cpted_site *site)
     cpted__free(site->warnings);
     if (site->to_output)
         proj_destroy(site->to_output);
-    for (size_t i = 0; i < site->text_count; i++)
-        cpted__free(site->texts[i]);
-    cpted__free(site->texts);
     cpted__free(site->ids); /* its texts are the features' and the retired ones */
-    for (size_t i = 0; i < site->retired_count; i++)
-        cpted__free(site->retired_ids[i]);
-    cpted__free(site->retired_ids);
+    cpted__free(site->retired_ids); /* texts of the blocks */
+    while (site->text_blocks) {
+        struct cpted__text_block *next = site->text_blocks->next;
+        cpted__free(site->text_blocks);
+        site->text_blocks = next;
+    }
     cpted__free(site->crs);
     cpted__free(site->output_crs);
     cpted__free(site);
@@ -335,48 +338,85 @@ void cpted__site_release_ids(cpted_site *site)
 
 void cpted__site_drop_feature(cpted_site *site, cpted__feature *f)
 {
-    if (f->id) {
-        if (cpted__grow((void **)&site->retired_ids, &site->retired_cap,
-                        site->retired_count + 1, sizeof *site->retired_ids)) {
-            site->retired_ids[site->retired_count++] = f->id; /* the set's slot keeps it */
-            f->id = NULL;
-        } else {
-            /* out of memory: the id is given back (the set borrowed it), so a
-             * feature added later might take it again; nothing else does */
-            cpted__site_release_ids(site);
-        }
-    }
+    if (f->id && (f->shared & CPTED__SHARED_ID) &&
+        cpted__grow((void **)&site->retired_ids, &site->retired_cap, site->retired_count + 1,
+                    sizeof *site->retired_ids))
+        site->retired_ids[site->retired_count++] = f->id; /* kept by the text blocks */
+    else if (f->id)
+        /* out of memory: the id is given back (the set borrowed it), so a
+         * feature added later might take it again; nothing else does */
+        cpted__site_release_ids(site);
     cpted__feature_clear(site->ctx, f);
 }
 
-/* ---- shared texts ------------------------------------------------------ */
+/* ---- the features' texts ------------------------------------------------ */
 
-/* *text (owned by a feature being pushed) becomes the site's: the same text
- * shared recently (a layer's features mostly repeat one rating), else *text
- * itself, added to the site's texts. Out of memory it stays the feature's. */
-static void share_text(cpted_site *site, cpted__feature *f, char **text, uint8_t bit)
+
+/* A copy of s in the site's text blocks, or NULL when out of memory. */
+static char *keep_text(cpted_site *site, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct cpted__text_block *b = site->text_blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > TEXT_BLOCK_BYTES ? n : TEXT_BLOCK_BYTES;
+        b = cpted__malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = site->text_blocks;
+        site->text_blocks = b;
+    }
+    char *t = memcpy(b->data + b->used, s, n);
+    b->used += n;
+    return t;
+}
+
+/* Moves *text (owned by a feature being pushed) into the site's text blocks;
+ * with `repeats`, the same text kept recently is shared (a layer's features
+ * mostly repeat one rating). Out of memory it stays the feature's. */
+static void keep_feature_text(cpted_site *site, cpted__feature *f, char **text, uint8_t bit,
+                              bool repeats)
 {
     if (!*text)
         return;
-    for (size_t k = 0; k < site->recent_count; k++) {
-        char *t = site->texts[site->recent[k]];
-        if (strcmp(t, *text) == 0) {
-            cpted__free(*text);
-            *text = t;
-            f->shared |= bit;
+    const char *kept = NULL;
+    for (size_t k = 0; repeats && k < site->recent_count && !kept; k++)
+        if (strcmp(site->recent[k], *text) == 0)
+            kept = site->recent[k];
+    if (!kept) {
+        if (!(kept = keep_text(site, *text)))
             return;
+        if (repeats) {
+            size_t n = sizeof site->recent / sizeof site->recent[0];
+            site->recent[site->recent_next] = kept;
+            site->recent_next = (site->recent_next + 1) % n;
+            if (site->recent_count < n)
+                site->recent_count++;
         }
     }
-    if (!cpted__grow((void **)&site->texts, &site->text_cap, site->text_count + 1,
-                     sizeof *site->texts))
-        return;
-    site->texts[site->text_count] = *text;
-    size_t n = sizeof site->recent / sizeof site->recent[0];
-    site->recent[site->recent_next] = site->text_count++;
-    site->recent_next = (site->recent_next + 1) % n;
-    if (site->recent_count < n)
-        site->recent_count++;
+    cpted__free(*text);
+    *text = (char *)kept;
     f->shared |= bit;
+}
+
+/* Every text of a pushed feature into the site's blocks. Its id is taken:
+ * the set's slot is pointed at the kept copy before the old one is freed. */
+static void keep_feature_texts(cpted_site *site, cpted__feature *f)
+{
+    char *id = f->id ? keep_text(site, f->id) : NULL;
+    if (id) {
+        id_slot(site, id)->id = id; /* found by the old text, still valid */
+        cpted__free(f->id);
+        f->id = id;
+        f->shared |= CPTED__SHARED_ID;
+    }
+    keep_feature_text(site, f, &f->name, CPTED__SHARED_NAME, false);
+    keep_feature_text(site, f, &f->rating, CPTED__SHARED_RATING, true);
+    keep_feature_text(site, f, &f->kind, CPTED__SHARED_KIND, true);
+    keep_feature_text(site, f, &f->osm_id, CPTED__SHARED_OSM_ID, false);
+    keep_feature_text(site, f, &f->address, CPTED__SHARED_ADDRESS, false);
+    keep_feature_text(site, f, &f->amenity, CPTED__SHARED_AMENITY, true);
 }
 
 int cpted__site_push(cpted_site *site, cpted__feature *f)
@@ -388,9 +428,7 @@ int cpted__site_push(cpted_site *site, cpted__feature *f)
         cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
-    share_text(site, f, &f->rating, CPTED__SHARED_RATING);
-    share_text(site, f, &f->kind, CPTED__SHARED_KIND);
-    share_text(site, f, &f->amenity, CPTED__SHARED_AMENITY);
+    keep_feature_texts(site, f);
     site->features[site->feature_count++] = *f;
     if (f->group < site->group_count)
         site->groups[f->group].features++;
