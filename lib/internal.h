@@ -956,9 +956,21 @@ typedef struct cpted__json {
     int depth;
     bool need_comma[64];
     bool failed;           /* out of memory */
+    bool counting;         /* only len is kept (cpted__json_init_counting) */
 } cpted__json;
 
 void cpted__json_init(cpted__json *j);
+/* A writer that stores nothing and counts the bytes (len) of the document:
+ * a first pass for a big one, whose text is then written into a buffer of
+ * exactly its size (cpted__json_init_sized) instead of one grown by
+ * doubling (a reallocation may copy: twice the text at once). */
+void cpted__json_init_counting(cpted__json *j);
+/* The bytes cpted__json_finish will hand out (after a counting pass: the
+ * document so far plus the final newline and terminator). */
+size_t cpted__json_finished_size(const cpted__json *j);
+/* A writer whose buffer holds `size` bytes from the start (false when out of
+ * memory: then an ordinary writer). */
+bool cpted__json_init_sized(cpted__json *j, size_t size);
 void cpted__json_begin_object(cpted__json *j);
 void cpted__json_end_object(cpted__json *j);
 void cpted__json_begin_array(cpted__json *j);
