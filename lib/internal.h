@@ -963,7 +963,7 @@ void cpted__json_init(cpted__json *j);
 /* A writer that stores nothing and counts the bytes (len) of the document:
  * a first pass for a big one, whose text is then written into a buffer of
  * exactly its size (cpted__json_init_sized) instead of one grown by
- * doubling (a reallocation may copy: twice the text at once). */
+ * doubling (a reallocation inside the heap copies: twice the text at once). */
 void cpted__json_init_counting(cpted__json *j);
 /* The bytes cpted__json_finish will hand out (after a counting pass: the
  * document so far plus the final newline and terminator). */
