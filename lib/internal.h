@@ -352,33 +352,50 @@ double cpted__passage_width(const cpted_site *site, double width_m, double lanes
 /* ---- site (site.c) --------------------------------------------------- */
 #define CPTED__NO_LAYER ((size_t)-1)
 
+/* A feature of the site: a district holds millions (mostly bollards),
+ * so the fields are ordered to leave no padding but the tail (144 bytes). */
 typedef struct cpted__feature {
-    int32_t role;
-    size_t group;          /* index into site->groups */
-    int64_t fid;
+    GEOSGeometry *geom;    /* working CRS (site_read.c: source CRS until all is read), valid */
+    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
+                              asset keeps its whole footprint for measuring (cutting it
+                              would move the asset away from the vehicle); only its
+                              blocking footprint (cpted__footprint) has them cut out */
     char *id;              /* "layer:fid", unique in the site (docs/roles.md) */
     char *name;            /* or NULL */
     char *rating;          /* or NULL */
     char *kind;            /* source tag that gave the role, e.g. "barrier=bollard", or NULL */
-    GEOSGeometry *geom;    /* working CRS (site_read.c: source CRS until all is read), valid */
+    char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
+    char *address;         /* "addr:street addr:housenumber", or NULL */
+    char *amenity;         /* OSM amenity=*, or NULL */
+    size_t group;          /* index into site->groups */
+    int64_t fid;
     double diameter_m;     /* NaN when absent */
     double thickness_m;
     double width_m;        /* roads: carriageway width in use (always set) */
     double lanes;
     double required_standoff_m;
+    int32_t role;
+    int32_t passages;      /* buildings, assets: drivable passages cut through it */
+    int32_t gates;         /* lines: gate openings cut into it */
     bool unverified_row;   /* OSM way tagged barrier=bollard: spacing unknown */
     bool operable;         /* OSM operable bollard or gate: open unless gates_closed */
-    int32_t passages;      /* buildings, assets: drivable passages cut through it */
-    GEOSGeometry *opening; /* assets: the passages through it (working CRS), or NULL. An
-                              asset keeps its whole footprint for measuring (cutting it
-                              would move the asset away from the vehicle); only its
-                              blocking footprint (cpted__footprint) has them cut out */
-    int32_t gates;         /* lines: gate openings cut into it */
-    char *osm_id;          /* OSM "node/1", "way/123", "relation/45", or NULL */
-    char *address;         /* "addr:street addr:housenumber", or NULL */
-    char *amenity;         /* OSM amenity=*, or NULL */
     bool picked;           /* matched cpted_site_options.assets_where (during the load) */
+    uint8_t shared;        /* CPTED__SHARED_* bits: that text is the site's (its text
+                              blocks), not the feature's: cpted__feature_clear leaves it */
 } cpted__feature;
+/* A pushed feature's texts are moved into the site's text blocks (no
+ * allocation of its own each: a district has millions of ids and names), and
+ * those that repeat over a layer (a district's bollards share one rating)
+ * are kept once. */
+enum {
+    CPTED__SHARED_ID = 1,
+    CPTED__SHARED_NAME = 2,
+    CPTED__SHARED_RATING = 4,
+    CPTED__SHARED_KIND = 8,
+    CPTED__SHARED_OSM_ID = 16,
+    CPTED__SHARED_ADDRESS = 32,
+    CPTED__SHARED_AMENITY = 64
+};
 
 typedef struct cpted__group {
     char *source;
@@ -405,8 +422,15 @@ struct cpted_site {
     double plausible_box[4]; /* cpted__crs_plausible_box of crs: features added from memory */
     atomic_size_t refs;    /* 1 for the user + 1 per free space computed from it */
     atomic_bool frozen;    /* a free space was computed: no more features */
-    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c) */
+    struct cpted__id_slot *ids;   /* hash set of the ids given out (site.c), borrowing the
+                                     features' id texts; NULL after the site is read (made
+                                     again from the features on the next push) */
     size_t id_cap, id_count;
+    char **retired_ids;    /* ids of dropped features: they stay taken (site.c) */
+    size_t retired_count, retired_cap;
+    struct cpted__text_block *text_blocks; /* the features' texts (CPTED__SHARED_*) */
+    const char *recent[16];  /* the last repeatable texts kept, to match */
+    size_t recent_count, recent_next;
 };
 /* A free space keeps its site alive (cpted_site_free drops the user's reference). */
 void cpted__site_ref(cpted_site *site);
@@ -421,6 +445,16 @@ int cpted__site_create(cpted_site **out, cpted_context *ctx, const char *working
 int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *output_crs);
 /* Frees a feature's strings and geometry and zeroes it. */
 void cpted__feature_clear(cpted_context *ctx, cpted__feature *f);
+/* The bounds {xmin, ymin, xmax, ymax} of a feature's geometry; false when it
+ * has none (empty). A point's are read from its coordinates: the envelope GEOS
+ * would compute and keep costs a point half as much again. */
+bool cpted__feature_bounds(GEOSContextHandle_t h, const GEOSGeometry *g, double e[4]);
+/* Drops feature f of the site (a feature pushed, being removed): its id stays
+ * taken, then cpted__feature_clear. */
+void cpted__site_drop_feature(cpted_site *site, cpted__feature *f);
+/* Frees the set of ids given out (a site fully read holds a whole district's
+ * worth); the next cpted__site_push makes it again from the features. */
+void cpted__site_release_ids(cpted_site *site);
 /* Finds or adds the group (source, layer, role); returns its index or CPTED__NO_LAYER. */
 size_t cpted__site_group(cpted_site *site, const char *source, const char *layer, int32_t role);
 /* Appends a warning (also logged at warning level). */
@@ -953,9 +987,21 @@ typedef struct cpted__json {
     int depth;
     bool need_comma[64];
     bool failed;           /* out of memory */
+    bool counting;         /* only len is kept (cpted__json_init_counting) */
 } cpted__json;
 
 void cpted__json_init(cpted__json *j);
+/* A writer that stores nothing and counts the bytes (len) of the document:
+ * a first pass for a big one, whose text is then written into a buffer of
+ * exactly its size (cpted__json_init_sized) instead of one grown by
+ * doubling (a reallocation inside the heap copies: twice the text at once). */
+void cpted__json_init_counting(cpted__json *j);
+/* The bytes cpted__json_finish will hand out (after a counting pass: the
+ * document so far plus the final newline and terminator). */
+size_t cpted__json_finished_size(const cpted__json *j);
+/* A writer whose buffer holds `size` bytes from the start (false when out of
+ * memory: then an ordinary writer). */
+bool cpted__json_init_sized(cpted__json *j, size_t size);
 void cpted__json_begin_object(cpted__json *j);
 void cpted__json_end_object(cpted__json *j);
 void cpted__json_begin_array(cpted__json *j);

@@ -18,6 +18,18 @@
 #include <string.h>
 #include <strings.h>
 
+/* internal.h: a district holds millions of features */
+_Static_assert(sizeof(void *) != 8 || sizeof(cpted__feature) == 144,
+               "cpted__feature has padding");
+
+/* The features' texts are appended to blocks of at least 64 KiB, freed with the site. */
+struct cpted__text_block {
+    struct cpted__text_block *next;
+    size_t used, cap;
+    char data[];
+};
+#define TEXT_BLOCK_BYTES ((size_t)64 * 1024)
+
 /* One entry of the site's set of ids (see "unique ids" below). */
 struct cpted__id_slot {
     char *id;
@@ -73,6 +85,20 @@ int cpted__site_set_crs(cpted_site *site, const char *working_crs, const char *o
     return CPTED_OK;
 }
 
+bool cpted__feature_bounds(GEOSContextHandle_t h, const GEOSGeometry *g, double e[4])
+{
+    if (GEOSGeomTypeId_r(h, g) == GEOS_POINT) {
+        if (GEOSisEmpty_r(h, g) != 0 || !GEOSGeomGetX_r(h, g, &e[0]) ||
+            !GEOSGeomGetY_r(h, g, &e[1]))
+            return false;
+        e[2] = e[0];
+        e[3] = e[1];
+        return true;
+    }
+    return GEOSGeom_getXMin_r(h, g, &e[0]) && GEOSGeom_getYMin_r(h, g, &e[1]) &&
+           GEOSGeom_getXMax_r(h, g, &e[2]) && GEOSGeom_getYMax_r(h, g, &e[3]);
+}
+
 /* Features from memory must lie in the plausible box of the site's CRS (a
  * vertex at 1e308 is refused before make-valid turns it into another shape,
  * docs/crs.md); non-finite values are left to the geometry check. */
@@ -80,8 +106,7 @@ static int check_plausible(cpted_site *site, const char *layer, int64_t fid, con
 {
     GEOSContextHandle_t h = site->ctx->geos;
     double e[4];
-    if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
-        !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
+    if (!cpted__feature_bounds(h, g, e))
         return CPTED_OK;
     for (int i = 0; i < 4; i++)
         if (!isfinite(e[i]))
@@ -99,13 +124,11 @@ static int check_plausible(cpted_site *site, const char *layer, int64_t fid, con
 
 void cpted__feature_clear(cpted_context *ctx, cpted__feature *f)
 {
-    cpted__free(f->id);
-    cpted__free(f->name);
-    cpted__free(f->rating);
-    cpted__free(f->kind);
-    cpted__free(f->osm_id);
-    cpted__free(f->address);
-    cpted__free(f->amenity);
+    char **texts[] = {&f->id,     &f->name,    &f->rating, &f->kind,
+                      &f->osm_id, &f->address, &f->amenity};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (!(f->shared & (1u << k)))
+            cpted__free(*texts[k]);
     if (f->opening)
         GEOSGeom_destroy_r(ctx->geos, f->opening);
     if (f->geom)
@@ -139,9 +162,13 @@ void cpted__site_unref(cpted_site *site)
     cpted__free(site->warnings);
     if (site->to_output)
         proj_destroy(site->to_output);
-    for (size_t i = 0; i < site->id_cap; i++)
-        cpted__free(site->ids[i].id);
-    cpted__free(site->ids);
+    cpted__free(site->ids); /* its texts are the features' and the retired ones */
+    cpted__free(site->retired_ids); /* texts of the blocks */
+    while (site->text_blocks) {
+        struct cpted__text_block *next = site->text_blocks->next;
+        cpted__free(site->text_blocks);
+        site->text_blocks = next;
+    }
     cpted__free(site->crs);
     cpted__free(site->output_crs);
     cpted__free(site);
@@ -209,8 +236,12 @@ int cpted__site_warn(cpted_site *site, const char *fmt, ...)
 
 /* The set of ids given out: open addressing, linear probing, at most half
  * full. An id's slot remembers the next suffix to try, so k features with one
- * id cost O(k) and not O(k^2). The set keeps its own copies: features may be
- * dropped later (reprojection), their ids stay taken. */
+ * id cost O(k) and not O(k^2). The slots borrow the features' id texts (no
+ * copy: a district has millions); a dropped feature hands its id to
+ * retired_ids, so it stays taken. The set is freed once the site is read
+ * (cpted__site_release_ids) and made again from the features and the retired
+ * ids when a feature is added later: the same ids are taken, and the first
+ * free suffix is the same (ids are never given back). */
 static uint64_t id_hash(const char *s)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -227,27 +258,49 @@ static struct cpted__id_slot *id_slot(const cpted_site *site, const char *id)
             return &site->ids[i];
 }
 
+/* Room for one more id; a released set is made again (every id taken). */
 static bool id_set_reserve(cpted_site *site)
 {
-    if (2 * (site->id_count + 1) <= site->id_cap)
-        return true;
-    size_t cap = site->id_cap ? 2 * site->id_cap : 64;
-    struct cpted__id_slot *old = site->ids;
-    size_t old_cap = site->id_cap;
-    site->ids = cpted__calloc(cap, sizeof *site->ids);
+    size_t need = site->id_count + 1;
     if (!site->ids) {
-        site->ids = old;
-        return false;
+        need = site->retired_count + 1;
+        for (size_t i = 0; i < site->feature_count; i++)
+            need += site->features[i].id != NULL;
     }
+    if (site->ids && 2 * need <= site->id_cap)
+        return true;
+    size_t cap = site->id_cap && site->ids ? 2 * site->id_cap : 64;
+    while (2 * need > cap)
+        cap *= 2;
+    struct cpted__id_slot *old = site->ids;
+    size_t old_cap = site->ids ? site->id_cap : 0;
+    struct cpted__id_slot *ids = cpted__calloc(cap, sizeof *ids);
+    if (!ids)
+        return false;
+    site->ids = ids;
     site->id_cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].id)
-            *id_slot(site, old[i].id) = old[i];
-    cpted__free(old);
+    if (old) {
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].id)
+                *id_slot(site, old[i].id) = old[i];
+        cpted__free(old);
+        return true;
+    }
+    site->id_count = 0;
+    for (size_t i = 0; i < site->feature_count; i++)
+        if (site->features[i].id) {
+            id_slot(site, site->features[i].id)->id = site->features[i].id;
+            site->id_count++;
+        }
+    for (size_t i = 0; i < site->retired_count; i++) {
+        id_slot(site, site->retired_ids[i])->id = site->retired_ids[i];
+        site->id_count++;
+    }
     return true;
 }
 
-/* Makes *id unique in the site (it may be replaced by "id#n") and records it. */
+/* Makes *id unique in the site (it may be replaced by "id#n") and records it:
+ * the set borrows *id, which the caller must keep (in the feature pushed). */
 static bool id_take(cpted_site *site, char **id)
 {
     if (!id_set_reserve(site))
@@ -270,22 +323,112 @@ static bool id_take(cpted_site *site, char **id)
         cpted__free(*id);
         *id = unique;
     }
-    slot->id = cpted__strdup(*id);
-    if (!slot->id)
-        return false;
+    slot->id = *id;
     slot->next_suffix = 0;
     site->id_count++;
     return true;
 }
 
+void cpted__site_release_ids(cpted_site *site)
+{
+    cpted__free(site->ids);
+    site->ids = NULL;
+    site->id_cap = site->id_count = 0;
+}
+
+void cpted__site_drop_feature(cpted_site *site, cpted__feature *f)
+{
+    if (f->id && (f->shared & CPTED__SHARED_ID) &&
+        cpted__grow((void **)&site->retired_ids, &site->retired_cap, site->retired_count + 1,
+                    sizeof *site->retired_ids))
+        site->retired_ids[site->retired_count++] = f->id; /* kept by the text blocks */
+    else if (f->id)
+        /* out of memory: the id is given back (the set borrowed it), so a
+         * feature added later might take it again; nothing else does */
+        cpted__site_release_ids(site);
+    cpted__feature_clear(site->ctx, f);
+}
+
+/* ---- the features' texts ------------------------------------------------ */
+
+
+/* A copy of s in the site's text blocks, or NULL when out of memory. */
+static char *keep_text(cpted_site *site, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct cpted__text_block *b = site->text_blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > TEXT_BLOCK_BYTES ? n : TEXT_BLOCK_BYTES;
+        b = cpted__malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = site->text_blocks;
+        site->text_blocks = b;
+    }
+    char *t = memcpy(b->data + b->used, s, n);
+    b->used += n;
+    return t;
+}
+
+/* Moves *text (owned by a feature being pushed) into the site's text blocks;
+ * with `repeats`, the same text kept recently is shared (a layer's features
+ * mostly repeat one rating). Out of memory it stays the feature's. */
+static void keep_feature_text(cpted_site *site, cpted__feature *f, char **text, uint8_t bit,
+                              bool repeats)
+{
+    if (!*text)
+        return;
+    const char *kept = NULL;
+    for (size_t k = 0; repeats && k < site->recent_count && !kept; k++)
+        if (strcmp(site->recent[k], *text) == 0)
+            kept = site->recent[k];
+    if (!kept) {
+        if (!(kept = keep_text(site, *text)))
+            return;
+        if (repeats) {
+            size_t n = sizeof site->recent / sizeof site->recent[0];
+            site->recent[site->recent_next] = kept;
+            site->recent_next = (site->recent_next + 1) % n;
+            if (site->recent_count < n)
+                site->recent_count++;
+        }
+    }
+    cpted__free(*text);
+    *text = (char *)kept;
+    f->shared |= bit;
+}
+
+/* Every text of a pushed feature into the site's blocks. Its id is taken:
+ * the set's slot is pointed at the kept copy before the old one is freed. */
+static void keep_feature_texts(cpted_site *site, cpted__feature *f)
+{
+    char *id = f->id ? keep_text(site, f->id) : NULL;
+    if (id) {
+        id_slot(site, id)->id = id; /* found by the old text, still valid */
+        cpted__free(f->id);
+        f->id = id;
+        f->shared |= CPTED__SHARED_ID;
+    }
+    keep_feature_text(site, f, &f->name, CPTED__SHARED_NAME, false);
+    keep_feature_text(site, f, &f->rating, CPTED__SHARED_RATING, true);
+    keep_feature_text(site, f, &f->kind, CPTED__SHARED_KIND, true);
+    keep_feature_text(site, f, &f->osm_id, CPTED__SHARED_OSM_ID, false);
+    keep_feature_text(site, f, &f->address, CPTED__SHARED_ADDRESS, false);
+    keep_feature_text(site, f, &f->amenity, CPTED__SHARED_AMENITY, true);
+}
+
 int cpted__site_push(cpted_site *site, cpted__feature *f)
 {
-    if ((f->id && !id_take(site, &f->id)) ||
-        !cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
-                     sizeof *site->features)) {
+    /* the array first: once taken, the id is borrowed by the set */
+    if (!cpted__grow((void **)&site->features, &site->feature_cap, site->feature_count + 1,
+                     sizeof *site->features) ||
+        (f->id && !id_take(site, &f->id))) {
         cpted__feature_clear(site->ctx, f);
         return cpted__error(site->ctx, CPTED_E_NOMEM, "out of memory adding a feature");
     }
+    keep_feature_texts(site, f);
     site->features[site->feature_count++] = *f;
     if (f->group < site->group_count)
         site->groups[f->group].features++;
@@ -669,17 +812,13 @@ CPTED_API int CPTED_CALL cpted_site_get_extent(double *out, const cpted_site *si
         return cpted__error(site->ctx, CPTED_E_NOTFOUND, "the site has no features");
     double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; i < site->feature_count; i++) {
-        double minx, miny, maxx, maxy;
-        const GEOSGeometry *g = site->features[i].geom;
-        if (!GEOSGeom_getXMin_r(site->ctx->geos, g, &minx) ||
-            !GEOSGeom_getYMin_r(site->ctx->geos, g, &miny) ||
-            !GEOSGeom_getXMax_r(site->ctx->geos, g, &maxx) ||
-            !GEOSGeom_getYMax_r(site->ctx->geos, g, &maxy))
+        double b[4];
+        if (!cpted__feature_bounds(site->ctx->geos, site->features[i].geom, b))
             continue;
-        e[0] = fmin(e[0], minx);
-        e[1] = fmin(e[1], miny);
-        e[2] = fmax(e[2], maxx);
-        e[3] = fmax(e[3], maxy);
+        e[0] = fmin(e[0], b[0]);
+        e[1] = fmin(e[1], b[1]);
+        e[2] = fmax(e[2], b[2]);
+        e[3] = fmax(e[3], b[3]);
     }
     memcpy(out, e, sizeof e);
     return CPTED_OK;
@@ -851,7 +990,7 @@ static void drop_features(cpted_site *site, const bool *drop)
         if (drop[i]) {
             if (f->group < site->group_count)
                 site->groups[f->group].features--;
-            cpted__feature_clear(site->ctx, f);
+            cpted__site_drop_feature(site, f);
             continue;
         }
         site->features[kept++] = *f;

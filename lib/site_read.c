@@ -292,8 +292,7 @@ static const char *implausible(const layer_ctx *lc, const GEOSGeometry *g, int *
     reader *r = lc->r;
     GEOSContextHandle_t h = r->ctx->geos;
     double e[4];
-    if (!GEOSGeom_getXMin_r(h, g, &e[0]) || !GEOSGeom_getYMin_r(h, g, &e[1]) ||
-        !GEOSGeom_getXMax_r(h, g, &e[2]) || !GEOSGeom_getYMax_r(h, g, &e[3]))
+    if (!cpted__feature_bounds(h, g, e))
         return NULL;
     for (int i = 0; i < 4; i++)
         if (!isfinite(e[i]))
@@ -1138,6 +1137,8 @@ CPTED_API int CPTED_CALL cpted_site_open(cpted_site **out, cpted_context *ctx,
     if (rc == CPTED_OK)
         cpted__progress(ctx, 1.0, "read");
     cpted_site *site = r.site;
+    if (rc == CPTED_OK) /* a district's worth; made again if a feature is added */
+        cpted__site_release_ids(site);
     reader_free(&r);
     cpted__free(working);
     cpted__free(output);

@@ -158,17 +158,14 @@ static int lonlat_extent(reader *r, double lonlat[4])
             continue;
         double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
         for (size_t i = 0; i < site->feature_count; i++) {
-            double minx, miny, maxx, maxy;
-            const GEOSGeometry *g = site->features[i].geom;
-            if (r->origins[i].crs != c || !GEOSGeom_getXMin_r(r->ctx->geos, g, &minx) ||
-                !GEOSGeom_getYMin_r(r->ctx->geos, g, &miny) ||
-                !GEOSGeom_getXMax_r(r->ctx->geos, g, &maxx) ||
-                !GEOSGeom_getYMax_r(r->ctx->geos, g, &maxy))
+            double b[4];
+            if (r->origins[i].crs != c ||
+                !cpted__feature_bounds(r->ctx->geos, site->features[i].geom, b))
                 continue;
-            e[0] = fmin(e[0], minx);
-            e[1] = fmin(e[1], miny);
-            e[2] = fmax(e[2], maxx);
-            e[3] = fmax(e[3], maxy);
+            e[0] = fmin(e[0], b[0]);
+            e[1] = fmin(e[1], b[1]);
+            e[2] = fmax(e[2], b[2]);
+            e[3] = fmax(e[3], b[3]);
         }
         if (!(e[0] <= e[2]))
             continue;
@@ -360,7 +357,7 @@ int cpted__reader_reproject(reader *r)
         if (p)
             rc = reproject_feature(r, f, &r->origins[i], p, &dropped);
         if (dropped) {
-            cpted__feature_clear(ctx, f);
+            cpted__site_drop_feature(site, f);
             continue;
         }
         /* (compacting goes on after a failure: the site frees what it holds) */

@@ -127,12 +127,44 @@ static void test_duplicate_ids_in_a_repeated_source(void **state)
     cpted_site_free(site);
 }
 
+/* The set of ids is freed once a site is read (a district's worth) and made
+ * again from the features when one is added later: the file's ids stay as
+ * they were, the new ones are numbered on, and all stay unique. */
+static void test_ids_after_open_stay_unique(void **state)
+{
+    cpted_context *ctx = *state;
+    const char *path = test_tmp_path("ids_after_open.geojson");
+    test_write_file(path, duplicate_ids);
+    cpted_site *site = NULL;
+    assert_int_equal(cpted_site_open(&site, ctx, &path, 1, NULL), CPTED_OK);
+    size_t n;
+    int64_t fid = 0;
+    for (int k = 0; k < 2; k++) {
+        unsigned char *wkb = test_wkb_point(500020 + k, 5800000, &n);
+        assert_int_equal(cpted_site_add_wkb(&fid, site, "bollards", CPTED_ROLE_BARRIER, wkb, n,
+                                            NULL, NULL, 0),
+                         CPTED_OK);
+        free(wkb);
+        assert_int_equal(fid, k + 1);
+    }
+    assert_int_equal(cpted_site_feature_count(site), 7);
+    assert_string_equal(cpted_site_feature_id(site, 1), "bollards:7#2");
+    assert_string_equal(cpted_site_feature_id(site, 4), "bollards:7#4");
+    assert_string_equal(cpted_site_feature_id(site, 5), "memory/bollards:1");
+    assert_string_equal(cpted_site_feature_id(site, 6), "memory/bollards:2");
+    for (size_t i = 0; i < 7; i++)
+        for (size_t j = i + 1; j < 7; j++)
+            assert_string_not_equal(cpted_site_feature_id(site, i), cpted_site_feature_id(site, j));
+    cpted_site_free(site);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memory_layer_numbers_through_roles),
         cmocka_unit_test(test_duplicate_geojson_ids_get_suffixes),
         cmocka_unit_test(test_duplicate_ids_in_a_repeated_source),
+        cmocka_unit_test(test_ids_after_open_stay_unique),
     };
     return cmocka_run_group_tests(tests, test_context_setup, test_context_teardown);
 }

@@ -538,11 +538,38 @@ static void test_info_json_invalid_utf8_replaced(void **state)
     cpted_site_free(site);
 }
 
+/* Texts that repeat (a district's bollards share one rating) are kept once
+ * by the site: each feature still reads its own, also when more distinct
+ * texts come than the site compares a new one with (16), and freeing the
+ * site frees each once (ASan, Valgrind). */
+static void test_repeated_texts_read_back(void **state)
+{
+    cpted_context *ctx = *state;
+    cpted_site *site = new_site(ctx);
+    char rating[64], name[32];
+    for (int k = 0; k < 40; k++) {
+        size_t n;
+        unsigned char *wkb = test_wkb_point(2.0 * k, 5, &n);
+        snprintf(rating, sizeof rating, "rating=V/7500[N2]/%d/90:1.1", 16 + k % 20);
+        snprintf(name, sizeof name, "name=B%d", k);
+        test_add_attrs(site, "bollards", CPTED_ROLE_BARRIER, wkb, n, rating, name, NULL);
+    }
+    assert_int_equal(cpted_site_feature_count(site), 40);
+    for (size_t k = 0; k < 40; k++) {
+        snprintf(rating, sizeof rating, "V/7500[N2]/%d/90:1.1", 16 + (int)k % 20);
+        snprintf(name, sizeof name, "B%d", (int)k);
+        assert_string_equal(cpted_site_feature_text(site, k, "rating"), rating);
+        assert_string_equal(cpted_site_feature_text(site, k, "name"), name);
+    }
+    cpted_site_free(site);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_rejects_bad_crs),
         cmocka_unit_test(test_add_and_read_back),
+        cmocka_unit_test(test_repeated_texts_read_back),
         cmocka_unit_test(test_bad_geometry_is_rejected),
         cmocka_unit_test(test_bad_attributes_are_rejected),
         cmocka_unit_test(test_invalid_polygon_is_repaired_and_counted),

@@ -1,11 +1,13 @@
 /* test_context_core.c - the context's internals that threads rely on
- * (context.c): the reference count and the GEOS message buffer. */
+ * (context.c): the reference count and the GEOS message buffer; and the JSON
+ * writer's counting pass (json.c), which big documents are written with. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "testutil.h"
 
 #include "internal.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -68,11 +70,55 @@ static void test_geos_message_is_cleared(void **state)
     cpted_context_free(ctx);
 }
 
+static void write_doc(cpted__json *j)
+{
+    cpted__json_begin_object(j);
+    cpted__json_key(j, "text");
+    cpted__json_string(j, "a \"quote\"\n\x01 caf\xc3\xa9 \xff");
+    cpted__json_key(j, "n");
+    cpted__json_number(j, 1.25);
+    cpted__json_key(j, "list");
+    cpted__json_begin_array(j);
+    cpted__json_int(j, -3);
+    cpted__json_bool(j, true);
+    cpted__json_null(j);
+    cpted__json_number(j, NAN);
+    cpted__json_end_array(j);
+    cpted__json_end_object(j);
+}
+
+/* A counting pass gives the size of the document, and a writer of exactly
+ * that size writes the same text without growing its buffer. */
+static void test_json_counted_then_sized(void **state)
+{
+    (void)state;
+    cpted__json j;
+    cpted__json_init(&j);
+    write_doc(&j);
+    char *plain = NULL;
+    assert_int_equal(cpted__json_finish(&j, NULL, &plain), CPTED_OK);
+    assert_string_equal(plain, "{\"text\":\"a \\\"quote\\\"\\n\\u0001 caf\xc3\xa9 \\ufffd\","
+                               "\"n\":1.25,\"list\":[-3,true,null,null]}\n");
+    cpted__json_init_counting(&j);
+    write_doc(&j);
+    size_t size = cpted__json_finished_size(&j);
+    assert_int_equal(size, strlen(plain) + 1);
+    assert_true(cpted__json_init_sized(&j, size));
+    write_doc(&j);
+    char *sized = NULL;
+    assert_int_equal(cpted__json_finish(&j, NULL, &sized), CPTED_OK);
+    assert_int_equal(j.cap, size); /* never grown */
+    assert_string_equal(sized, plain);
+    cpted__free(plain);
+    cpted__free(sized);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_count_is_atomic),
         cmocka_unit_test(test_geos_message_is_cleared),
+        cmocka_unit_test(test_json_counted_then_sized),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
