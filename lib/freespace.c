@@ -801,13 +801,10 @@ static GEOSGeometry *make_centre_ground(build *b, GEOSGeometry **extended_out)
     GEOSGeometry *extended = band ? overlay(ctx, GEOSUnion_r, b->fs->ground, band,
                                             "ground ∪ band")
                                   : NULL;
-    GEOSGeometry *eroded = extended ? morph(b, extended, -b->r, b->quadsegs, NULL) : NULL;
-    GEOSGeometry *f0 = eroded ? overlay(ctx, GEOSIntersection_r, eroded, b->fs->boundary,
-                                        "eroded ground ∩ boundary")
-                              : NULL;
+    /* cut to B shell by shell: ((S ⊖ r) ∩ B) − ∪ (H ⊕ r) */
+    GEOSGeometry *f0 = extended ? morph(b, extended, -b->r, b->quadsegs, b->fs->boundary) : NULL;
     destroy(ctx, outer);
     destroy(ctx, band);
-    destroy(ctx, eroded);
     if (f0)
         *extended_out = extended;
     else
