@@ -254,13 +254,17 @@ static void test_freespace_threads_same_sets(void **state)
         assert_int_equal(cpted_context_threads(ctx), counts[c]);
         cpted_site *site = NULL;
         assert_int_equal(cpted_site_new(&site, ctx, NULL), CPTED_OK);
-        size_t n;
-        test_add(site, "boundary", CPTED_ROLE_BOUNDARY, test_wkb_rect(-20, -20, 320, 320, &n), n);
+        size_t n = 0;
+        /* the builder in a statement of its own: argument order is unspecified */
+        unsigned char *wkb = test_wkb_rect(-20, -20, 320, 320, &n);
+        test_add(site, "boundary", CPTED_ROLE_BOUNDARY, wkb, n);
         for (int i = 0; i < 30; i++)
-            for (int j = 0; j < 30; j++)
-                test_add(site, i == 15 && j == 15 ? "assets" : "buildings",
-                         i == 15 && j == 15 ? CPTED_ROLE_ASSET : CPTED_ROLE_BUILDING,
-                         test_wkb_rect(10.0 * i, 10.0 * j, 10.0 * i + 6.0, 10.0 * j + 6.0, &n), n);
+            for (int j = 0; j < 30; j++) {
+                bool asset = i == 15 && j == 15;
+                wkb = test_wkb_rect(10.0 * i, 10.0 * j, 10.0 * i + 6.0, 10.0 * j + 6.0, &n);
+                test_add(site, asset ? "assets" : "buildings",
+                         asset ? CPTED_ROLE_ASSET : CPTED_ROLE_BUILDING, wkb, n);
+            }
         cpted_vehicle v;
         assert_int_equal(cpted_vehicle_preset(&v, sizeof v, "M1"), CPTED_OK);
         cpted_freespace *fs = NULL;
