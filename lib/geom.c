@@ -559,8 +559,7 @@ static int tiles_leaf(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int 
     return tiles_add(ctx, t, cut, part, box);
 }
 
-/* Cuts g (consumed; the part of polygon `part` inside box) into quadrants until
- * each piece has at most max_vertices vertices. */
+/* The four quadrants of a box, in the split's order. */
 static void quadrants(const double box[4], double quads[4][4])
 {
     double mx = box[0] + (box[2] - box[0]) / 2.0, my = box[1] + (box[3] - box[1]) / 2.0;
@@ -571,6 +570,23 @@ static void quadrants(const double box[4], double quads[4][4])
     memcpy(quads, q, sizeof q);
 }
 
+/* g clipped to a quadrant into *out, NULL when nothing of g lies there. */
+static int clip_quadrant(cpted_context *ctx, const GEOSGeometry *g, const double quad[4],
+                         GEOSGeometry **out)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    *out = GEOSClipByRect_r(h, g, quad[0], quad[1], quad[2], quad[3]);
+    if (!*out)
+        return cpted__geos_fail(ctx, "tiles", "clip by rectangle");
+    if (GEOSisEmpty_r(h, *out) == 1) {
+        GEOSGeom_destroy_r(h, *out);
+        *out = NULL;
+    }
+    return CPTED_OK;
+}
+
+/* Cuts g (consumed; the part of polygon `part` inside box) into quadrants until
+ * each piece has at most max_vertices vertices. */
 static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int part,
                        const double box[4], size_t max_vertices, int depth)
 {
@@ -586,13 +602,9 @@ static int tiles_split(cpted_context *ctx, cpted__tiles *t, GEOSGeometry *g, int
     quadrants(box, quads);
     int rc = CPTED_OK;
     for (int q = 0; q < 4 && rc == CPTED_OK; q++) {
-        GEOSGeometry *c = GEOSClipByRect_r(h, g, quads[q][0], quads[q][1], quads[q][2],
-                                           quads[q][3]);
-        if (!c)
-            rc = cpted__geos_fail(ctx, "tiles", "clip by rectangle");
-        else if (GEOSisEmpty_r(h, c) == 1)
-            GEOSGeom_destroy_r(h, c);
-        else
+        GEOSGeometry *c = NULL;
+        rc = clip_quadrant(ctx, g, quads[q], &c);
+        if (rc == CPTED_OK && c)
             rc = tiles_split(ctx, t, c, part, quads[q], max_vertices, depth + 1);
     }
     GEOSGeom_destroy_r(h, g);
@@ -668,13 +680,9 @@ int cpted__tiles_new(cpted__tiles **out, cpted_context *ctx, const GEOSGeometry 
         double quads[4][4];
         quadrants(box, quads);
         for (int q = 0; q < 4 && rc == CPTED_OK; q++) {
-            GEOSGeometry *c = GEOSClipByRect_r(h, copy, quads[q][0], quads[q][1], quads[q][2],
-                                               quads[q][3]);
-            if (!c)
-                rc = cpted__geos_fail(ctx, "tiles", "clip by rectangle");
-            else if (GEOSisEmpty_r(h, c) == 1)
-                GEOSGeom_destroy_r(h, c);
-            else
+            GEOSGeometry *c = NULL;
+            rc = clip_quadrant(ctx, copy, quads[q], &c);
+            if (rc == CPTED_OK && c)
                 tj.jobs[job_count++] =
                     (tile_job){.g = c, .part = i, .depth = 1,
                                .box = {quads[q][0], quads[q][1], quads[q][2], quads[q][3]},
