@@ -697,6 +697,12 @@ bool cpted__rays_inside(cpted__rays *r, double x, double y);
 double cpted__rays_free_length(cpted__rays *r, double x, double y, double dx, double dy,
                                double max_len);
 
+/* The factor less one by which the VDA raises a lattice speed at lattice
+ * cell cell_m, for the lattice's resolution (vda.c; docs/method-vda.md §3). */
+double cpted__vda_allowance(double cell_m);
+/* The lattice cell of the sensitivity band's searches for a run at cell_m. */
+double cpted__vda_band_cell(double cell_m);
+
 /* The state lattice (lattice.c; header comment there, docs/method-vda.md). */
 typedef struct cpted__lattice cpted__lattice;
 /* A start given to the search: a pose with heading index k and its speed. */

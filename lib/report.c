@@ -668,7 +668,15 @@ static void assumptions_section(report *r)
         cpted__text_addf(&r->t, " m cells and %d headings, search window ",
                          (int)r->vda->opts.headings);
         num(r, r->vda->opts.window_m, 0);
-        add(r, " m; exact straight run-ups; resolution allowance 1 % per metre of cell.");
+        add(r, " m; exact straight run-ups; lattice speeds raised by a resolution allowance of ");
+        num(r, 100.0 * cpted__vda_allowance(r->vda->opts.cell_m), 1);
+        add(r, " %");
+        if (r->vda->opts.sensitivity) {
+            add(r, " (the sensitivity band's coarser lattice: ");
+            num(r, 100.0 * cpted__vda_allowance(cpted__vda_band_cell(r->vda->opts.cell_m)), 1);
+            add(r, " %)");
+        }
+        add(r, ".");
     } else {
         add(r, "(VDA not assessed).");
     }

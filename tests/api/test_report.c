@@ -169,6 +169,13 @@ static void test_document_and_sections(void **state)
     assert_non_null(strstr(html, "coverage: assessed; standoff: assessed; vda: assessed"));
     /* a site built in memory has no file: its date says so, the licence is not stated */
     assert_non_null(strstr(html, "<td>unknown (in memory or not found)</td><td>not stated</td>"));
+    /* the resolution allowance stated is the one applied at the run's cell (1 m:
+     * 1.2 %, docs/method-vda.md §3); the band was off, so no band allowance */
+    char *assumptions = section_of(html, "assumptions");
+    assert_non_null(strstr(assumptions, "Lattice of 1.00 m cells and 32 headings, search window "
+                                        "400 m; exact straight run-ups; lattice speeds raised by "
+                                        "a resolution allowance of 1.2 %."));
+    free(assumptions);
     /* text from the data is escaped (the bollard's name in its tooltip) */
     assert_non_null(strstr(html, "Bollard &lt;B&amp;1&gt;"));
     assert_null(strstr(html, "<B&1>"));

@@ -348,10 +348,10 @@ static void test_sensitivity_band(void **state)
     double lo = closed_form_kmh(49.1 * 0.8), hi = closed_form_kmh(49.1 * 1.2);
     /* (a0 scales the run-up: s(v) ∝ 1/a0 with vmax fixed) */
     /* the band's lattice has twice the cell: its relaxations (4 m straights,
-     * 1 m between lines) and its resolution allowance (2.4 % at 2 m) put both
-     * ends a little higher, never lower (measured +4.2 % and +3.8 %) */
-    if (!(r.low_kmh >= lo - 1e-6 && r.low_kmh <= lo * 1.05 && r.high_kmh >= hi - 1e-6 &&
-          r.high_kmh <= hi * 1.05))
+     * 1 m between lines) and its resolution allowance (4.7 % at 2 m) put both
+     * ends a little higher, never lower (about +6 to +7 % on this street) */
+    if (!(r.low_kmh >= lo - 1e-6 && r.low_kmh <= lo * 1.07 && r.high_kmh >= hi - 1e-6 &&
+          r.high_kmh <= hi * 1.07))
         fail_msg("band %.3f .. %.3f km/h, closed form %.3f .. %.3f", r.low_kmh, r.high_kmh, lo,
                  hi);
     cpted_site_free(site);
