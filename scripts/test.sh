@@ -139,19 +139,14 @@ tsan_build() {
 }
 
 tsan_test() {
-    (cd "$build_tsan/tests" &&
-        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
-        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
-        ./api_test_threads &&
-        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
-        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
-        ./api_test_vda &&
-        CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
-        CPTED_TEST_TMP="$build_tsan/tests/tmp" \
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
-        ./api_test_batch)
+    local t
+    for t in api_test_threads api_test_vda api_test_batch; do
+        (cd "$build_tsan/tests" &&
+            CPTED_TEST_DATA="$root/tests/data" CPTED_SAMPLES="$root/samples" \
+            CPTED_TEST_TMP="$build_tsan/tests/tmp" \
+            TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$root/tests/tsan.supp" \
+            "./$t") || return 1
+    done
 }
 
 run_step setup "$root/scripts/setup.sh" || summary

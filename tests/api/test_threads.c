@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <valgrind/valgrind.h>
@@ -234,14 +235,31 @@ static void test_eight_threads_agree_with_one(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A building of the grid below: the 6 m square at (x0, y0), or with sides > 4
+ * the regular polygon of that many sides inscribed in it. */
+static unsigned char *grid_building(double x0, double y0, int sides, size_t *n)
+{
+    if (sides == 4)
+        return test_wkb_rect(x0, y0, x0 + 6.0, y0 + 6.0, n);
+    double xy[2 * 64];
+    for (int k = 0; k < sides && k < 64; k++) {
+        double a = 2.0 * 3.14159265358979323846 * k / sides;
+        xy[2 * k] = x0 + 3.0 + 3.0 * cos(a);
+        xy[2 * k + 1] = y0 + 3.0 + 3.0 * sin(a);
+    }
+    return test_wkb_polygon(xy, (size_t)sides, n);
+}
+
 /* The free space of a 30 x 30 grid of 6 m buildings 4 m apart (900 holes
  * in R, a union of 900 dilated footprints, A's tiled index: all big enough
  * for the threads of cpted_context_set_threads) for 1, 2 and 8 threads:
- * every set's WKB and the standoff of an asset among them byte-identical. Under ThreadSanitizer (scripts/test.sh) the same run checks
- * the free space's own threads for races. */
-static void test_freespace_threads_same_sets(void **state)
+ * every set's WKB and the standoff of an asset among them byte-identical.
+ * Squares, and 24-gons: with those A has 22,500 vertices, so its split into
+ * the tiled index runs on the threads too (from 20,000, lib/geom.c). Under
+ * ThreadSanitizer (scripts/test.sh) the same runs check the free space's own
+ * threads for races. */
+static void freespace_threads_same_sets(int sides)
 {
-    (void)state;
     unsigned char *want[CPTED_SPACE_BOUNDARY + 1] = {0};
     char *want_standoff = NULL;
     size_t want_size[CPTED_SPACE_BOUNDARY + 1] = {0};
@@ -261,7 +279,7 @@ static void test_freespace_threads_same_sets(void **state)
         for (int i = 0; i < 30; i++)
             for (int j = 0; j < 30; j++) {
                 bool asset = i == 15 && j == 15;
-                wkb = test_wkb_rect(10.0 * i, 10.0 * j, 10.0 * i + 6.0, 10.0 * j + 6.0, &n);
+                wkb = grid_building(10.0 * i, 10.0 * j, sides, &n);
                 test_add(site, asset ? "assets" : "buildings",
                          asset ? CPTED_ROLE_ASSET : CPTED_ROLE_BUILDING, wkb, n);
             }
@@ -316,11 +334,24 @@ static void test_freespace_threads_same_sets(void **state)
     cpted_free(want_standoff);
 }
 
+static void test_freespace_threads_same_sets(void **state)
+{
+    (void)state;
+    freespace_threads_same_sets(4);
+}
+
+static void test_freespace_threads_same_sets_big_a(void **state)
+{
+    (void)state;
+    freespace_threads_same_sets(24);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eight_threads_agree_with_one),
         cmocka_unit_test(test_freespace_threads_same_sets),
+        cmocka_unit_test(test_freespace_threads_same_sets_big_a),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
